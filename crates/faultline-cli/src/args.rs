@@ -1,0 +1,182 @@
+//! The command line: every subcommand and flag of `faultline`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "faultline",
+    version,
+    about = "Faultline: the maintenance technician's offline replica, from the command line",
+    after_help = "Exit codes: 0 ok, 2 usage, 3 invalid input, 4 not found, 5 invalid state, 6 import failed, 10 storage error."
+)]
+pub struct Cli {
+    /// Where the replica lives (default: the platform data directory).
+    #[arg(long, global = true, env = "FAULTLINE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print JSON instead of text (errors too, on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the replica (if missing) and print where it is.
+    Init,
+    /// Show what the replica holds and how many changes wait for sync.
+    Status,
+    /// Import a CMMS export: a CSV file described by a TOML mapping (docs/import-mapping.md).
+    Import {
+        #[arg(long)]
+        mapping: PathBuf,
+        /// One or more CSV files, each imported atomically.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Load the bundled demo plant (assets/demo).
+    DemoLoad {
+        #[arg(long, env = "FAULTLINE_DEMO_DIR", default_value = "assets/demo")]
+        dir: PathBuf,
+    },
+    /// Find assets by tag, name, model or location (type-ahead).
+    Assets {
+        #[arg(long, short)]
+        query: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// An asset's details, open work and history (by tag or id).
+    History {
+        asset: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// One work order with its notes, parts and photos (by number or id).
+    Show { work_order: String },
+    /// Log a breakdown on an asset.
+    LogBreakdown(LogBreakdownArgs),
+    /// Add a note to a work order; with --stdin, one note per input line, each acknowledged
+    /// (`saved <id>`) as soon as it is on disk.
+    Note {
+        work_order: String,
+        /// The note text (omit with --stdin).
+        text: Option<String>,
+        #[arg(long)]
+        stdin: bool,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Record that the machine stopped (when the breakdown was logged while it still ran).
+    Stopped {
+        work_order: String,
+        /// When it stopped (default now): RFC 3339, or "YYYY-MM-DD HH:MM" local time.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Record that the machine is running again.
+    BackInService {
+        work_order: String,
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Record a part used.
+    AddPart {
+        work_order: String,
+        #[arg(long)]
+        part: String,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long, default_value_t = 1.0)]
+        qty: f64,
+    },
+    /// Attach a photo (JPEG or PNG).
+    AddPhoto {
+        work_order: String,
+        file: PathBuf,
+        #[arg(long)]
+        caption: Option<String>,
+    },
+    /// Close a work order with failure codes from the catalogue.
+    Close(CloseArgs),
+    /// The failure-code catalogue.
+    Catalog,
+    /// What broke in a shift and what is still open.
+    ShiftReport {
+        /// Start of the shift (default: --hours before --until).
+        #[arg(long)]
+        since: Option<String>,
+        /// End of the shift (default: now).
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long, default_value_t = 12)]
+        hours: i64,
+    },
+    /// Local changes queued for sync.
+    Outbox {
+        /// Include changes already synced.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct Who {
+    /// Who is writing (default: $FAULTLINE_USER, else $USER).
+    #[arg(long)]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogBreakdownArgs {
+    /// Asset tag (or id).
+    #[arg(long)]
+    pub asset: String,
+    /// The code the machine shows, e.g. OC1.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// What you see, in your words.
+    #[arg(long, default_value = "")]
+    pub symptom: String,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The machine still runs (no downtime yet).
+    #[arg(long)]
+    pub running: bool,
+    /// When the machine stopped, if earlier than now.
+    #[arg(long)]
+    pub stopped_at: Option<String>,
+    #[arg(long)]
+    pub priority: Option<u8>,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    pub work_order: String,
+    #[arg(long)]
+    pub class: Option<String>,
+    #[arg(long)]
+    pub problem: Option<String>,
+    #[arg(long)]
+    pub cause: Option<String>,
+    #[arg(long)]
+    pub remedy: Option<String>,
+    #[arg(long)]
+    pub iso_mode: Option<String>,
+    #[arg(long)]
+    pub iso_mechanism: Option<String>,
+    #[arg(long)]
+    pub iso_cause: Option<String>,
+    /// What fixed it, in your words.
+    #[arg(long)]
+    pub fixed: Option<String>,
+    #[arg(long)]
+    pub finished_at: Option<String>,
+    #[command(flatten)]
+    pub who: Who,
+}

@@ -1,0 +1,171 @@
+//! Runs one parsed command against the replica.
+
+use crate::args::{CloseArgs, Cli, Command, LogBreakdownArgs, Who};
+use crate::print::Printer;
+use crate::time_arg::{parse as parse_time, parse_opt};
+use faultline_core::domain::{CloseWorkOrder, FailureCodes, NewBreakdown, NewPart};
+use faultline_core::{CoreError, Store};
+use std::io::BufRead;
+use std::path::PathBuf;
+
+type Result<T> = std::result::Result<T, CoreError>;
+
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    directories::ProjectDirs::from("org", "faultline", "app")
+        .map(|p| p.data_dir().to_path_buf())
+        .ok_or_else(|| CoreError::InvalidInput("no home directory: pass --data-dir DIR".into()))
+}
+
+fn author(who: &Who) -> Result<String> {
+    who.author
+        .clone()
+        .or_else(|| std::env::var("FAULTLINE_USER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|a| !a.trim().is_empty())
+        .ok_or_else(|| CoreError::InvalidInput("who is writing? pass --author NAME".into()))
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let dir = data_dir(&cli)?;
+    let mut store = Store::open(&dir)?;
+    let out = Printer { json: cli.json };
+    match cli.command {
+        Command::Init => out.info(&store.app_info(env!("CARGO_PKG_VERSION"))?),
+        Command::Status => out.info(&store.app_info(env!("CARGO_PKG_VERSION"))?),
+        Command::Import { mapping, files } => {
+            let mut reports = Vec::new();
+            for f in &files {
+                reports.push(store.import_csv(&mapping, f)?);
+            }
+            out.imports(&files, &reports)
+        }
+        Command::DemoLoad { dir } => {
+            let reports = faultline_core::demo::load_demo(&mut store, &dir)?;
+            let files: Vec<PathBuf> = faultline_core::demo::DEMO_FILES
+                .iter()
+                .map(|n| dir.join(format!("{n}.csv")))
+                .collect();
+            out.imports(&files, &reports)
+        }
+        Command::Assets { query, limit } => {
+            out.assets(&store.find_assets(query.as_deref().unwrap_or(""), limit)?)
+        }
+        Command::History { asset, limit } => {
+            let a = store.resolve_asset(&asset)?;
+            out.asset_page(&store.asset_page(a.id, limit)?)
+        }
+        Command::Show { work_order } => {
+            let id = store.resolve_work_order(&work_order)?;
+            out.work_order(&store.work_order(id)?)
+        }
+        Command::LogBreakdown(a) => log_breakdown(&mut store, &out, a),
+        Command::Note { work_order, text, stdin, who } => {
+            let id = store.resolve_work_order(&work_order)?;
+            let author = author(&who)?;
+            if stdin {
+                return note_stream(&mut store, &out, id, &author);
+            }
+            let text = text.ok_or_else(|| {
+                CoreError::InvalidInput("what is the note? give the text, or --stdin".into())
+            })?;
+            out.work_order(&store.add_note(id, &author, &text)?)
+        }
+        Command::Stopped { work_order, at } => {
+            let id = store.resolve_work_order(&work_order)?;
+            out.work_order(&store.machine_stopped(id, parse_opt(at.as_deref())?)?)
+        }
+        Command::BackInService { work_order, at } => {
+            let id = store.resolve_work_order(&work_order)?;
+            out.work_order(&store.back_in_service(id, parse_opt(at.as_deref())?)?)
+        }
+        Command::AddPart { work_order, part, description, qty } => {
+            let id = store.resolve_work_order(&work_order)?;
+            out.work_order(&store.add_part(&NewPart {
+                work_order_id: id,
+                part_number: part,
+                description,
+                quantity: qty,
+            })?)
+        }
+        Command::AddPhoto { work_order, file, caption } => {
+            let id = store.resolve_work_order(&work_order)?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| CoreError::io(format!("cannot read {}", file.display()), e))?;
+            let mime = match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                Some("jpg" | "jpeg") => "image/jpeg",
+                Some("png") => "image/png",
+                Some("webp") => "image/webp",
+                _ => "application/octet-stream",
+            };
+            out.work_order(&store.add_photo(id, &bytes, mime, caption.as_deref())?)
+        }
+        Command::Close(a) => close(&mut store, &out, a),
+        Command::Catalog => out.catalog(&store.failure_catalog()?),
+        Command::ShiftReport { since, until, hours } => {
+            let to = match until {
+                Some(u) => parse_time(&u)?,
+                None => store.clock().now(),
+            };
+            let from = match since {
+                Some(s) => parse_time(&s)?,
+                None => to - chrono::Duration::hours(hours.clamp(1, 24 * 31)),
+            };
+            out.shift(&store.shift_report(from, to)?)
+        }
+        Command::Outbox { all, limit } => out.outbox(&store.outbox(!all, limit)?),
+    }
+}
+
+fn log_breakdown(store: &mut Store, out: &Printer, a: LogBreakdownArgs) -> Result<()> {
+    let asset = store.resolve_asset(&a.asset)?;
+    let wo = store.log_breakdown(&NewBreakdown {
+        asset_id: asset.id,
+        fault_code: a.code,
+        symptom: a.symptom,
+        note: a.note,
+        machine_stopped: !a.running,
+        stopped_at: parse_opt(a.stopped_at.as_deref())?,
+        priority: a.priority,
+        author: author(&a.who)?,
+    })?;
+    out.work_order(&wo)
+}
+
+fn close(store: &mut Store, out: &Printer, a: CloseArgs) -> Result<()> {
+    let id = store.resolve_work_order(&a.work_order)?;
+    let wo = store.close_work_order(&CloseWorkOrder {
+        work_order_id: id,
+        failure: FailureCodes {
+            failure_class: a.class,
+            problem_code: a.problem,
+            cause_code: a.cause,
+            remedy_code: a.remedy,
+            iso_failure_mode: a.iso_mode,
+            iso_failure_mechanism: a.iso_mechanism,
+            iso_failure_cause: a.iso_cause,
+        },
+        remedy_text: a.fixed,
+        finished_at: parse_opt(a.finished_at.as_deref())?,
+        author: author(&a.who)?,
+    })?;
+    out.work_order(&wo)
+}
+
+/// One note per stdin line; each is acknowledged only after its transaction committed.
+fn note_stream(store: &mut Store, out: &Printer, id: uuid::Uuid, author: &str) -> Result<()> {
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        let line = line.map_err(|e| CoreError::io("cannot read stdin", e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let wo = store.add_note(id, author, &line)?;
+        if let Some(n) = wo.notes.last() {
+            out.ack(&n.id.to_string());
+        }
+    }
+    Ok(())
+}

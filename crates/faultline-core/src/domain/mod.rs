@@ -1,0 +1,40 @@
+//! Domain types: what the store returns and what the UI, the CLI and the tests see. Serialised as
+//! snake_case JSON; the TypeScript types in `ui/src/lib/bindings` are generated from these.
+
+mod asset;
+mod catalog;
+mod inputs;
+mod work_order;
+
+pub use asset::*;
+pub use catalog::*;
+pub use inputs::*;
+pub use work_order::*;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Where a local record stands with respect to the central CMMS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncState {
+    /// Changed on this laptop and not yet accepted by the hub.
+    Pending,
+    /// Same as the hub's copy (or imported from the CMMS).
+    Synced,
+}
+
+/// What the app shows about itself on its status line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub device_id: String,
+    pub schema_version: i64,
+    pub assets: u32,
+    pub work_orders: u32,
+    /// Local changes not yet accepted by the hub.
+    pub pending_changes: u32,
+}

@@ -1,0 +1,17 @@
+//! Faultline's core: everything the app knows, with no Tauri in it.
+//!
+//! The desktop shell (`src-tauri`), the `faultline` CLI and the tests all call this crate and
+//! nothing else. Time and ids come in through [`clock::Clock`] and [`clock::IdSource`] so that
+//! tests are deterministic.
+
+pub mod blobs;
+pub mod clock;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod import;
+pub mod store;
+
+pub use clock::{Clock, FixedClock, IdSource, SequentialIds, SystemClock, UuidV7Ids};
+pub use error::{CoreError, ErrorBody, ErrorCode};
+pub use store::Store;

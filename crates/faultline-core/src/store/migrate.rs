@@ -1,0 +1,86 @@
+//! Schema migrations: embedded SQL files applied in order and recorded in `schema_migrations`.
+//! Migrations are only ever added; an applied one is never edited.
+
+use crate::error::{CoreError, Result};
+use rusqlite::{params, Connection};
+
+/// (version, name, SQL). Append new migrations at the end.
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (
+        2,
+        "asset_search_triggers",
+        include_str!("../../migrations/0002_asset_search_triggers.sql"),
+    ),
+];
+
+/// The newest schema version this build knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+}
+
+/// Applies every migration not yet applied, each in its own transaction with its record.
+pub fn migrate(conn: &mut Connection, applied_at_ms: i64) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at INTEGER NOT NULL
+        )",
+    )?;
+    let current: i64 = conn.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    if current > latest_version() {
+        return Err(CoreError::SchemaTooNew {
+            found: current,
+            known: latest_version(),
+        });
+    }
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![version, name, applied_at_ms],
+        )?;
+        tx.commit()?;
+        tracing::info!(version, name, "applied migration");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_applies_each_migration_once() -> Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate(&mut conn, 1)?;
+        migrate(&mut conn, 2)?;
+        let n: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))?;
+        assert_eq!(n, latest_version());
+        Ok(())
+    }
+
+    #[test]
+    fn versions_are_strictly_increasing() {
+        assert!(MIGRATIONS.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn a_database_from_a_newer_build_is_refused() -> Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate(&mut conn, 1)?;
+        conn.execute(
+            "INSERT INTO schema_migrations VALUES (999, 'future', 0)",
+            [],
+        )?;
+        let err = migrate(&mut conn, 1).err();
+        assert!(matches!(err, Some(CoreError::SchemaTooNew { found: 999, .. })));
+        Ok(())
+    }
+}

@@ -1,0 +1,393 @@
+//! What a technician does to a work order: log a breakdown, add notes, parts and photos, record
+//! downtime, close with failure codes. Each call is one SQLite transaction that also queues the
+//! change in the outbox; when it returns Ok, the change is on disk.
+
+use super::outbox::append;
+use super::rows::ms;
+use super::Store;
+use crate::domain::{CloseWorkOrder, NewBreakdown, NewPart, WorkOrder, WorkOrderStatus};
+use crate::error::{CoreError, Result};
+use chrono::{DateTime, Utc};
+use faultline_protocol::Mutation;
+use rusqlite::{params, OptionalExtension};
+use uuid::Uuid;
+
+/// Longest text accepted in a note or a title, in characters.
+const MAX_TEXT: usize = 20_000;
+
+fn clean_text(what: &str, text: &str, required: bool) -> Result<Option<String>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return if required {
+            Err(CoreError::InvalidInput(format!("{what} is empty: type a few words")))
+        } else {
+            Ok(None)
+        };
+    }
+    if t.chars().count() > MAX_TEXT {
+        return Err(CoreError::InvalidInput(format!(
+            "{what} is longer than {MAX_TEXT} characters: split it into several notes"
+        )));
+    }
+    Ok(Some(t.to_string()))
+}
+
+fn opt_clean(what: &str, text: Option<&str>) -> Result<Option<String>> {
+    text.map_or(Ok(None), |t| clean_text(what, t, false))
+}
+
+/// What the store needs to know about a work order before changing it.
+struct WoState {
+    rid: i64,
+    status: WorkOrderStatus,
+    downtime_start: Option<i64>,
+    downtime_end: Option<i64>,
+    version: i64,
+    equipment_class: Option<String>,
+}
+
+impl Store {
+    fn wo_state(&self, id: Uuid) -> Result<WoState> {
+        self.conn()
+            .prepare_cached(
+                "SELECT w.rid, w.status, w.downtime_start, w.downtime_end, w.version, a.equipment_class
+                 FROM work_orders w JOIN assets a ON a.rid = w.asset_rid WHERE w.id = ?1",
+            )?
+            .query_row(params![id.to_string()], |r| {
+                Ok(WoState {
+                    rid: r.get(0)?,
+                    status: super::rows::parse_enum(r.get(1)?, WorkOrderStatus::parse)?,
+                    downtime_start: r.get(2)?,
+                    downtime_end: r.get(3)?,
+                    version: r.get(4)?,
+                    equipment_class: r.get(5)?,
+                })
+            })
+            .optional()?
+            .ok_or_else(|| CoreError::NotFound(format!("no work order with id {id}")))
+    }
+
+    fn open_wo_state(&self, id: Uuid, action: &str) -> Result<WoState> {
+        let st = self.wo_state(id)?;
+        if !st.status.is_open() {
+            return Err(CoreError::InvalidState(format!(
+                "cannot {action}: the work order is {}; open a new work order instead",
+                st.status.as_str()
+            )));
+        }
+        Ok(st)
+    }
+
+    /// Logs a breakdown: a new open work order, its downtime start if the machine is stopped,
+    /// and the first note.
+    pub fn log_breakdown(&mut self, input: &NewBreakdown) -> Result<WorkOrder> {
+        let now = self.clock().now();
+        let asset_rid = self.asset_rid(input.asset_id)?;
+        let fault_code = opt_clean("the fault code", input.fault_code.as_deref())?;
+        let symptom = clean_text("the symptom", &input.symptom, fault_code.is_none())?;
+        let title = match (symptom, &fault_code) {
+            (Some(s), _) => s,
+            (None, Some(code)) => format!("Fault {code}"),
+            (None, None) => String::new(),
+        };
+        let author = clean_text("the technician's name", &input.author, true)?.unwrap_or_default();
+        let note = opt_clean("the note", input.note.as_deref())?;
+        let priority = input.priority.unwrap_or(2);
+        if !(1..=5).contains(&priority) {
+            return Err(CoreError::InvalidInput(format!(
+                "priority {priority} is out of range: use 1 (highest) to 5"
+            )));
+        }
+        let downtime_start = match (input.machine_stopped, input.stopped_at) {
+            (false, _) => None,
+            (true, None) => Some(now),
+            (true, Some(at)) if at > now => {
+                return Err(CoreError::InvalidInput(
+                    "the machine cannot have stopped in the future: check the time".into(),
+                ))
+            }
+            (true, Some(at)) => Some(at),
+        };
+        let id = self.ids().new_id();
+        let number = format!("L-{}-{}", now.format("%y%m%d"), &id.simple().to_string()[28..]).to_uppercase();
+        let create = Mutation::CreateWorkOrder {
+            work_order_id: id,
+            number: number.clone(),
+            asset_id: input.asset_id,
+            wo_type: "breakdown".into(),
+            priority,
+            title: title.clone(),
+            fault_code: fault_code.clone(),
+            reported_by: author.clone(),
+            reported_at: now,
+            downtime_start,
+        };
+        let mutation_id = self.ids().new_id();
+        let note_ids = note.as_ref().map(|_| (self.ids().new_id(), self.ids().new_id()));
+        let tx = self.conn_mut().transaction()?;
+        tx.prepare_cached(
+            "INSERT INTO work_orders (id, number, asset_rid, wo_type, status, priority, title,
+                 fault_code, reported_by, reported_at, downtime_start)
+             VALUES (?1, ?2, ?3, 'breakdown', 'open', ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            id.to_string(),
+            number,
+            asset_rid,
+            priority,
+            title,
+            fault_code,
+            author,
+            ms(now),
+            downtime_start.map(ms),
+        ])?;
+        let rid = tx.last_insert_rowid();
+        append(&tx, mutation_id, id, 0, now, &create)?;
+        if let (Some(text), Some((note_id, note_mutation))) = (note, note_ids) {
+            insert_note(&tx, rid, note_id, &author, &text, now)?;
+            let m = Mutation::AddNote {
+                note_id,
+                work_order_id: id,
+                author: author.clone(),
+                text,
+                created_at: now,
+            };
+            append(&tx, note_mutation, note_id, 0, now, &m)?;
+        }
+        tx.commit()?;
+        tracing::info!(%id, %number, "breakdown logged");
+        self.work_order(id)
+    }
+
+    /// Appends a note to a work order (open or not: late notes on closed work are allowed).
+    pub fn add_note(&mut self, work_order_id: Uuid, author: &str, text: &str) -> Result<WorkOrder> {
+        let now = self.clock().now();
+        let st = self.wo_state(work_order_id)?;
+        let text = clean_text("the note", text, true)?.unwrap_or_default();
+        let author = clean_text("the technician's name", author, true)?.unwrap_or_default();
+        let note_id = self.ids().new_id();
+        let mutation_id = self.ids().new_id();
+        let tx = self.conn_mut().transaction()?;
+        insert_note(&tx, st.rid, note_id, &author, &text, now)?;
+        let m = Mutation::AddNote {
+            note_id,
+            work_order_id,
+            author,
+            text,
+            created_at: now,
+        };
+        append(&tx, mutation_id, note_id, 0, now, &m)?;
+        tx.commit()?;
+        self.work_order(work_order_id)
+    }
+
+    /// Records that the machine stopped (if the breakdown was logged while it still ran).
+    pub fn machine_stopped(&mut self, work_order_id: Uuid, at: Option<DateTime<Utc>>) -> Result<WorkOrder> {
+        let now = self.clock().now();
+        let at = at.unwrap_or(now);
+        let st = self.open_wo_state(work_order_id, "record a machine stop")?;
+        if st.downtime_start.is_some() && st.downtime_end.is_none() {
+            return Err(CoreError::InvalidState(
+                "the machine is already recorded as stopped: record \"back in service\" first".into(),
+            ));
+        }
+        if st.downtime_end.is_some() {
+            return Err(CoreError::InvalidState(
+                "this work order already has a downtime period: log a new breakdown for a new stop".into(),
+            ));
+        }
+        if at > now {
+            return Err(CoreError::InvalidInput("the stop time is in the future: check the time".into()));
+        }
+        let mutation_id = self.ids().new_id();
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "UPDATE work_orders SET downtime_start = ?1 WHERE rid = ?2",
+            params![ms(at), st.rid],
+        )?;
+        append(&tx, mutation_id, work_order_id, st.version, now, &Mutation::DowntimeStart { work_order_id, at })?;
+        tx.commit()?;
+        self.work_order(work_order_id)
+    }
+
+    /// Records that the machine is running again: ends the downtime.
+    pub fn back_in_service(&mut self, work_order_id: Uuid, at: Option<DateTime<Utc>>) -> Result<WorkOrder> {
+        let now = self.clock().now();
+        let at = at.unwrap_or(now);
+        let st = self.wo_state(work_order_id)?;
+        let Some(start) = st.downtime_start else {
+            return Err(CoreError::InvalidState(
+                "no machine stop is recorded on this work order: record \"machine stopped\" first".into(),
+            ));
+        };
+        if st.downtime_end.is_some() {
+            return Err(CoreError::InvalidState("the machine is already back in service".into()));
+        }
+        if ms(at) < start {
+            return Err(CoreError::InvalidInput(
+                "back in service before the machine stopped: check the time".into(),
+            ));
+        }
+        if at > now {
+            return Err(CoreError::InvalidInput("that time is in the future: check the time".into()));
+        }
+        let mutation_id = self.ids().new_id();
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "UPDATE work_orders SET downtime_end = ?1 WHERE rid = ?2",
+            params![ms(at), st.rid],
+        )?;
+        append(&tx, mutation_id, work_order_id, st.version, now, &Mutation::DowntimeEnd { work_order_id, at })?;
+        tx.commit()?;
+        self.work_order(work_order_id)
+    }
+
+    /// Closes a work order with failure codes. Ongoing downtime ends at the closing time.
+    pub fn close_work_order(&mut self, input: &CloseWorkOrder) -> Result<WorkOrder> {
+        let now = self.clock().now();
+        let id = input.work_order_id;
+        let st = self.open_wo_state(id, "close the work order")?;
+        let finished = input.finished_at.unwrap_or(now);
+        if finished > now {
+            return Err(CoreError::InvalidInput("the finish time is in the future: check the time".into()));
+        }
+        clean_text("the technician's name", &input.author, true)?;
+        let codes = self.validate_failure_codes(&input.failure, st.equipment_class.as_deref())?;
+        let remedy_text = opt_clean("what fixed it", input.remedy_text.as_deref())?;
+        let end_downtime = st.downtime_start.is_some() && st.downtime_end.is_none();
+        if end_downtime && st.downtime_start.is_some_and(|s| ms(finished) < s) {
+            return Err(CoreError::InvalidInput(
+                "the finish time is before the machine stopped: check the time".into(),
+            ));
+        }
+        let (m1, m2) = (self.ids().new_id(), self.ids().new_id());
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "UPDATE work_orders SET status = 'closed', finished_at = ?1,
+                 failure_class = ?2, problem_code = ?3, cause_code = ?4, remedy_code = ?5,
+                 iso_failure_mode = ?6, iso_failure_mechanism = ?7, iso_failure_cause = ?8,
+                 remedy_text = ?9,
+                 downtime_end = CASE WHEN downtime_start IS NOT NULL AND downtime_end IS NULL
+                                     THEN ?1 ELSE downtime_end END
+             WHERE rid = ?10",
+            params![
+                ms(finished),
+                codes.failure_class,
+                codes.problem_code,
+                codes.cause_code,
+                codes.remedy_code,
+                codes.iso_failure_mode,
+                codes.iso_failure_mechanism,
+                codes.iso_failure_cause,
+                remedy_text,
+                st.rid
+            ],
+        )?;
+        if end_downtime {
+            let m = Mutation::DowntimeEnd { work_order_id: id, at: finished };
+            append(&tx, m1, id, st.version, now, &m)?;
+        }
+        let close = Mutation::CloseWorkOrder {
+            work_order_id: id,
+            finished_at: finished,
+            failure_class: codes.failure_class,
+            problem_code: codes.problem_code,
+            cause_code: codes.cause_code,
+            remedy_code: codes.remedy_code,
+            iso_failure_mode: codes.iso_failure_mode,
+            iso_failure_mechanism: codes.iso_failure_mechanism,
+            iso_failure_cause: codes.iso_failure_cause,
+            remedy_text,
+        };
+        append(&tx, m2, id, st.version, now, &close)?;
+        tx.commit()?;
+        self.work_order(id)
+    }
+
+    /// Records a part used on a work order.
+    pub fn add_part(&mut self, input: &NewPart) -> Result<WorkOrder> {
+        let now = self.clock().now();
+        let st = self.wo_state(input.work_order_id)?;
+        let part_number = clean_text("the part number", &input.part_number, true)?.unwrap_or_default();
+        let description = opt_clean("the part description", input.description.as_deref())?;
+        if !(input.quantity > 0.0 && input.quantity.is_finite()) {
+            return Err(CoreError::InvalidInput("the quantity must be a number above 0".into()));
+        }
+        let (part_id, mutation_id) = (self.ids().new_id(), self.ids().new_id());
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO parts_used (id, work_order_rid, part_number, description, quantity, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![part_id.to_string(), st.rid, part_number, description, input.quantity, ms(now)],
+        )?;
+        let m = Mutation::AddPart {
+            part_id,
+            work_order_id: input.work_order_id,
+            part_number,
+            description,
+            quantity: input.quantity,
+            created_at: now,
+        };
+        append(&tx, mutation_id, part_id, 0, now, &m)?;
+        tx.commit()?;
+        self.work_order(input.work_order_id)
+    }
+
+    /// Attaches a photo: the bytes go to the blob store (content-addressed, written and synced
+    /// before the row that points at them), then row and outbox entry commit together.
+    pub fn add_photo(
+        &mut self,
+        work_order_id: Uuid,
+        bytes: &[u8],
+        mime: &str,
+        caption: Option<&str>,
+    ) -> Result<WorkOrder> {
+        let now = self.clock().now();
+        let st = self.wo_state(work_order_id)?;
+        if !mime.starts_with("image/") {
+            return Err(CoreError::InvalidInput(format!(
+                "{mime} is not a picture: attach a JPEG or PNG photo"
+            )));
+        }
+        let caption = opt_clean("the caption", caption)?;
+        let blobs = self.blobs.as_ref().ok_or_else(|| {
+            CoreError::InvalidState("this replica has no data directory for photos".into())
+        })?;
+        let sha256 = blobs.put(bytes)?;
+        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        let (photo_id, mutation_id) = (self.ids().new_id(), self.ids().new_id());
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO photos (id, work_order_rid, sha256, mime, size_bytes, caption, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![photo_id.to_string(), st.rid, sha256, mime, size, caption, ms(now)],
+        )?;
+        let m = Mutation::AddPhoto {
+            photo_id,
+            work_order_id,
+            sha256,
+            mime: mime.to_string(),
+            size_bytes: size,
+            caption,
+            created_at: now,
+        };
+        append(&tx, mutation_id, photo_id, 0, now, &m)?;
+        tx.commit()?;
+        self.work_order(work_order_id)
+    }
+}
+
+fn insert_note(
+    tx: &rusqlite::Transaction<'_>,
+    work_order_rid: i64,
+    id: Uuid,
+    author: &str,
+    text: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO notes (id, work_order_rid, author, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id.to_string(), work_order_rid, author, text, ms(at)])?;
+    Ok(())
+}
