@@ -14,7 +14,9 @@ pub struct Printer {
 }
 
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()
+    t.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 fn downtime(w: &WorkOrderSummary) -> String {
@@ -33,10 +35,15 @@ fn sync(s: SyncState) -> &'static str {
 }
 
 fn wo_line(w: &WorkOrderSummary) -> String {
-    let codes: Vec<&str> = [&w.failure.failure_class, &w.failure.problem_code, &w.failure.cause_code, &w.failure.remedy_code]
-        .into_iter()
-        .filter_map(|c| c.as_deref())
-        .collect();
+    let codes: Vec<&str> = [
+        &w.failure.failure_class,
+        &w.failure.problem_code,
+        &w.failure.cause_code,
+        &w.failure.remedy_code,
+    ]
+    .into_iter()
+    .filter_map(|c| c.as_deref())
+    .collect();
     let mut s = format!(
         "{}  {:<14} {:<10} {:<11} {:<8} {}",
         when(w.reported_at),
@@ -65,8 +72,9 @@ fn wo_line(w: &WorkOrderSummary) -> String {
 impl Printer {
     fn emit(&self, value: &impl Serialize, text: impl FnOnce() -> String) -> Result<()> {
         let s = if self.json {
-            serde_json::to_string_pretty(value)
-                .map_err(|e| faultline_core::CoreError::InvalidState(format!("cannot encode output: {e}")))?
+            serde_json::to_string_pretty(value).map_err(|e| {
+                faultline_core::CoreError::InvalidState(format!("cannot encode output: {e}"))
+            })?
         } else {
             text()
         };
@@ -99,7 +107,12 @@ impl Printer {
                 .map(|(f, r)| {
                     format!(
                         "{}: {} {} rows — {} new, {} updated, {} unchanged",
-                        f.display(), r.rows, r.kind, r.inserted, r.updated, r.unchanged
+                        f.display(),
+                        r.rows,
+                        r.kind,
+                        r.inserted,
+                        r.updated,
+                        r.unchanged
                     )
                 })
                 .collect::<Vec<_>>()
@@ -121,7 +134,11 @@ impl Printer {
                         a.location.as_deref().unwrap_or("-"),
                         a.model.as_deref().unwrap_or("-"),
                         a.criticality.map(|c| c.as_str()).unwrap_or("-"),
-                        if a.open_work_orders > 0 { format!("{} open", a.open_work_orders) } else { String::new() }
+                        if a.open_work_orders > 0 {
+                            format!("{} open", a.open_work_orders)
+                        } else {
+                            String::new()
+                        }
                     )
                 })
                 .collect::<Vec<_>>()
@@ -146,18 +163,30 @@ impl Printer {
             if let Some(parent) = &a.parent {
                 s.push_str(&format!("part of: {} {}\n", parent.tag, parent.name));
             }
-            s.push_str(&format!("\nOpen work orders ({}):\n", p.open_work_orders.len()));
+            s.push_str(&format!(
+                "\nOpen work orders ({}):\n",
+                p.open_work_orders.len()
+            ));
             for w in &p.open_work_orders {
                 s.push_str(&format!("  {}\n", wo_line(w)));
             }
-            s.push_str(&format!("\nHistory ({} of {}):\n", p.history.len(), p.history_total));
+            s.push_str(&format!(
+                "\nHistory ({} of {}):\n",
+                p.history.len(),
+                p.history_total
+            ));
             for w in &p.history {
                 s.push_str(&format!("  {}\n", wo_line(w)));
             }
             if !p.recent_faults.is_empty() {
                 s.push_str("\nRecent alarms:\n");
                 for f in &p.recent_faults {
-                    s.push_str(&format!("  {}  {:<8} {}\n", when(f.occurred_at), f.code, f.message.as_deref().unwrap_or("")));
+                    s.push_str(&format!(
+                        "  {}  {:<8} {}\n",
+                        when(f.occurred_at),
+                        f.code,
+                        f.message.as_deref().unwrap_or("")
+                    ));
                 }
             }
             s.trim_end().to_string()
@@ -187,17 +216,35 @@ impl Printer {
                 s.push_str(&format!(
                     "machine stopped {}; {}\n",
                     when(d),
-                    m.downtime_end.map(|e| format!("back in service {}", when(e))).unwrap_or_else(|| "still down".into())
+                    m.downtime_end
+                        .map(|e| format!("back in service {}", when(e)))
+                        .unwrap_or_else(|| "still down".into())
                 ));
             }
             for n in &w.notes {
-                s.push_str(&format!("  note {} {}: {}  ({})\n", when(n.created_at), n.author, n.text, sync(n.sync_state)));
+                s.push_str(&format!(
+                    "  note {} {}: {}  ({})\n",
+                    when(n.created_at),
+                    n.author,
+                    n.text,
+                    sync(n.sync_state)
+                ));
             }
             for p in &w.parts {
-                s.push_str(&format!("  part {} x{} {}\n", p.part_number, p.quantity, p.description.as_deref().unwrap_or("")));
+                s.push_str(&format!(
+                    "  part {} x{} {}\n",
+                    p.part_number,
+                    p.quantity,
+                    p.description.as_deref().unwrap_or("")
+                ));
             }
             for p in &w.photos {
-                s.push_str(&format!("  photo {} ({} bytes) {}\n", &p.sha256[..12], p.size_bytes, p.caption.as_deref().unwrap_or("")));
+                s.push_str(&format!(
+                    "  photo {} ({} bytes) {}\n",
+                    &p.sha256[..12],
+                    p.size_bytes,
+                    p.caption.as_deref().unwrap_or("")
+                ));
             }
             if let Some(r) = &m.remedy_text {
                 s.push_str(&format!("fixed: {r}\n"));
@@ -221,7 +268,12 @@ impl Printer {
             for (title, entries) in groups {
                 s.push_str(&format!("{title}:\n"));
                 for e in entries.iter() {
-                    s.push_str(&format!("  {:<24} {:<12} {}\n", e.parent.as_deref().unwrap_or(""), e.code, e.description));
+                    s.push_str(&format!(
+                        "  {:<24} {:<12} {}\n",
+                        e.parent.as_deref().unwrap_or(""),
+                        e.code,
+                        e.description
+                    ));
                 }
             }
             s.trim_end().to_string()
@@ -242,7 +294,12 @@ impl Printer {
             }
             s.push_str(&format!("\nStill open ({}):\n", r.still_open.len()));
             for w in &r.still_open {
-                s.push_str(&format!("  P{} {} {}\n", w.priority, w.asset_tag, wo_line(w)));
+                s.push_str(&format!(
+                    "  P{} {} {}\n",
+                    w.priority,
+                    w.asset_tag,
+                    wo_line(w)
+                ));
             }
             s.trim_end().to_string()
         })
@@ -254,7 +311,15 @@ impl Printer {
                 return "nothing waits for sync".into();
             }
             list.iter()
-                .map(|e| format!("#{:<6} {:<8} {:<18} {}", e.seq, e.state, e.envelope.mutation.kind(), e.envelope.created_at.to_rfc3339()))
+                .map(|e| {
+                    format!(
+                        "#{:<6} {:<8} {:<18} {}",
+                        e.seq,
+                        e.state,
+                        e.envelope.mutation.kind(),
+                        e.envelope.created_at.to_rfc3339()
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         })

@@ -1,6 +1,6 @@
 //! Runs one parsed command against the replica.
 
-use crate::args::{CloseArgs, Cli, Command, LogBreakdownArgs, Who};
+use crate::args::{Cli, CloseArgs, Command, LogBreakdownArgs, Who};
 use crate::print::Printer;
 use crate::time_arg::{parse as parse_time, parse_opt};
 use faultline_core::domain::{CloseWorkOrder, FailureCodes, NewBreakdown, NewPart};
@@ -62,7 +62,12 @@ pub fn run(cli: Cli) -> Result<()> {
             out.work_order(&store.work_order(id)?)
         }
         Command::LogBreakdown(a) => log_breakdown(&mut store, &out, a),
-        Command::Note { work_order, text, stdin, who } => {
+        Command::Note {
+            work_order,
+            text,
+            stdin,
+            who,
+        } => {
             let id = store.resolve_work_order(&work_order)?;
             let author = author(&who)?;
             if stdin {
@@ -81,7 +86,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let id = store.resolve_work_order(&work_order)?;
             out.work_order(&store.back_in_service(id, parse_opt(at.as_deref())?)?)
         }
-        Command::AddPart { work_order, part, description, qty } => {
+        Command::AddPart {
+            work_order,
+            part,
+            description,
+            qty,
+        } => {
             let id = store.resolve_work_order(&work_order)?;
             out.work_order(&store.add_part(&NewPart {
                 work_order_id: id,
@@ -90,11 +100,20 @@ pub fn run(cli: Cli) -> Result<()> {
                 quantity: qty,
             })?)
         }
-        Command::AddPhoto { work_order, file, caption } => {
+        Command::AddPhoto {
+            work_order,
+            file,
+            caption,
+        } => {
             let id = store.resolve_work_order(&work_order)?;
             let bytes = std::fs::read(&file)
                 .map_err(|e| CoreError::io(format!("cannot read {}", file.display()), e))?;
-            let mime = match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            let mime = match file
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
                 Some("jpg" | "jpeg") => "image/jpeg",
                 Some("png") => "image/png",
                 Some("webp") => "image/webp",
@@ -104,7 +123,11 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Close(a) => close(&mut store, &out, a),
         Command::Catalog => out.catalog(&store.failure_catalog()?),
-        Command::ShiftReport { since, until, hours } => {
+        Command::ShiftReport {
+            since,
+            until,
+            hours,
+        } => {
             let to = match until {
                 Some(u) => parse_time(&u)?,
                 None => store.clock().now(),

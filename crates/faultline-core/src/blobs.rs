@@ -42,7 +42,8 @@ impl BlobStore {
             return Ok(sha);
         }
         let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| CoreError::io(format!("cannot create {}", dir.display()), e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CoreError::io(format!("cannot create {}", dir.display()), e))?;
         let tmp = dir.join(format!(".{}.tmp", &sha[2..]));
         let write = || -> std::io::Result<()> {
             let mut f = std::fs::File::create(&tmp)?;

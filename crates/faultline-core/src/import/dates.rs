@@ -7,7 +7,8 @@ pub fn parse_timezone(tz: &str) -> Result<FixedOffset, String> {
     if t.eq_ignore_ascii_case("UTC") || t == "Z" {
         return FixedOffset::east_opt(0).ok_or_else(|| "bad offset".to_string());
     }
-    let bad = || format!("timezone {tz:?} is not supported: use \"UTC\" or an offset like \"+10:00\"");
+    let bad =
+        || format!("timezone {tz:?} is not supported: use \"UTC\" or an offset like \"+10:00\"");
     let (sign, rest) = match t.as_bytes().first() {
         Some(b'+') => (1, &t[1..]),
         Some(b'-') => (-1, &t[1..]),
@@ -32,7 +33,12 @@ impl DateParser {
     pub fn new(formats: &[String], offset: FixedOffset) -> Self {
         let formats = formats
             .iter()
-            .map(|f| (f.clone(), f.contains("%H") || f.contains("%T") || f.contains("%R")))
+            .map(|f| {
+                (
+                    f.clone(),
+                    f.contains("%H") || f.contains("%T") || f.contains("%R"),
+                )
+            })
             .collect();
         DateParser { formats, offset }
     }
@@ -43,7 +49,9 @@ impl DateParser {
             let naive = if *has_time {
                 NaiveDateTime::parse_from_str(s, f).ok()
             } else {
-                NaiveDate::parse_from_str(s, f).ok().and_then(|d| d.and_hms_opt(0, 0, 0))
+                NaiveDate::parse_from_str(s, f)
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
             };
             if let Some(n) = naive {
                 if let Some(t) = self.offset.from_local_datetime(&n).single() {
@@ -72,18 +80,31 @@ mod tests {
             &["%Y-%m-%dT%H:%M:%S%.f".into(), "%Y-%m-%d".into()],
             parse_timezone("UTC").unwrap_or_else(|e| panic!("{e}")),
         );
-        assert_eq!(p.parse(input).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)), Ok(expect.to_string()));
+        assert_eq!(
+            p.parse(input)
+                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            Ok(expect.to_string())
+        );
     }
 
     #[test]
     fn local_times_are_shifted_by_the_offset() {
-        let p = DateParser::new(&["%Y-%m-%d %H:%M".into()], parse_timezone("+10:00").unwrap_or_else(|e| panic!("{e}")));
-        assert_eq!(p.parse("2020-01-01 10:00").map(|d| d.timestamp()), Ok(1_577_836_800));
+        let p = DateParser::new(
+            &["%Y-%m-%d %H:%M".into()],
+            parse_timezone("+10:00").unwrap_or_else(|e| panic!("{e}")),
+        );
+        assert_eq!(
+            p.parse("2020-01-01 10:00").map(|d| d.timestamp()),
+            Ok(1_577_836_800)
+        );
     }
 
     #[test]
     fn a_bad_date_says_which_formats_were_tried() {
-        let p = DateParser::new(&["%Y-%m-%d".into()], parse_timezone("UTC").unwrap_or_else(|e| panic!("{e}")));
+        let p = DateParser::new(
+            &["%Y-%m-%d".into()],
+            parse_timezone("UTC").unwrap_or_else(|e| panic!("{e}")),
+        );
         let e = p.parse("31/12/2020").err().unwrap_or_default();
         assert!(e.contains("%Y-%m-%d"), "{e}");
     }

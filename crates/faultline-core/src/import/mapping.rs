@@ -31,24 +31,61 @@ impl RecordKind {
             RecordKind::Assets => (
                 &["tag", "name"],
                 &[
-                    "key", "tag", "name", "site", "site_name", "location", "location_name", "parent_tag",
-                    "manufacturer", "model", "equipment_class", "criticality", "serial_number",
+                    "key",
+                    "tag",
+                    "name",
+                    "site",
+                    "site_name",
+                    "location",
+                    "location_name",
+                    "parent_tag",
+                    "manufacturer",
+                    "model",
+                    "equipment_class",
+                    "criticality",
+                    "serial_number",
                     "description",
                 ],
             ),
             RecordKind::WorkOrders => (
                 &["key", "asset_tag", "wo_type", "title", "reported_at"],
                 &[
-                    "key", "number", "asset_tag", "wo_type", "status", "priority", "title",
-                    "description", "fault_code", "reported_by", "reported_at", "started_at",
-                    "finished_at", "downtime_start", "downtime_end", "failure_class",
-                    "problem_code", "cause_code", "remedy_code", "iso_failure_mode",
-                    "iso_failure_mechanism", "iso_failure_cause", "remedy_text", "cost",
+                    "key",
+                    "number",
+                    "asset_tag",
+                    "wo_type",
+                    "status",
+                    "priority",
+                    "title",
+                    "description",
+                    "fault_code",
+                    "reported_by",
+                    "reported_at",
+                    "started_at",
+                    "finished_at",
+                    "downtime_start",
+                    "downtime_end",
+                    "failure_class",
+                    "problem_code",
+                    "cause_code",
+                    "remedy_code",
+                    "iso_failure_mode",
+                    "iso_failure_mechanism",
+                    "iso_failure_cause",
+                    "remedy_text",
+                    "cost",
                 ],
             ),
             RecordKind::FaultEvents => (
                 &["key", "asset_tag", "code", "occurred_at"],
-                &["key", "asset_tag", "code", "occurred_at", "message", "source"],
+                &[
+                    "key",
+                    "asset_tag",
+                    "code",
+                    "occurred_at",
+                    "message",
+                    "source",
+                ],
             ),
             RecordKind::FailureCodes => (
                 &["level", "code", "description"],
@@ -80,7 +117,11 @@ fn default_encoding() -> String {
     "utf-8".into()
 }
 fn default_date_formats() -> Vec<String> {
-    vec!["%Y-%m-%dT%H:%M:%S%.f".into(), "%Y-%m-%d %H:%M:%S".into(), "%Y-%m-%d".into()]
+    vec![
+        "%Y-%m-%dT%H:%M:%S%.f".into(),
+        "%Y-%m-%d %H:%M:%S".into(),
+        "%Y-%m-%d".into(),
+    ]
 }
 fn default_timezone() -> String {
     "UTC".into()
@@ -130,8 +171,9 @@ impl Mapping {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, ImportError> {
-        let file: MappingFile = toml::from_str(text)
-            .map_err(|e| ImportError::new(path, format!("the mapping is not valid: {}", e.message())))?;
+        let file: MappingFile = toml::from_str(text).map_err(|e| {
+            ImportError::new(path, format!("the mapping is not valid: {}", e.message()))
+        })?;
         let (required, known) = file.kind.fields();
         for name in file.fields.keys().chain(file.values.keys()) {
             if !known.contains(&name.as_str()) {
@@ -154,12 +196,21 @@ impl Mapping {
             }
         }
         if file.csv.delimiter.len() != 1 {
-            return Err(ImportError::new(path, "csv.delimiter must be one ASCII character"));
-        }
-        if !matches!(file.csv.encoding.to_ascii_lowercase().as_str(), "utf-8" | "utf8" | "windows-1252" | "cp1252") {
             return Err(ImportError::new(
                 path,
-                format!("csv.encoding {:?} is not supported: use \"utf-8\" or \"windows-1252\"", file.csv.encoding),
+                "csv.delimiter must be one ASCII character",
+            ));
+        }
+        if !matches!(
+            file.csv.encoding.to_ascii_lowercase().as_str(),
+            "utf-8" | "utf8" | "windows-1252" | "cp1252"
+        ) {
+            return Err(ImportError::new(
+                path,
+                format!(
+                    "csv.encoding {:?} is not supported: use \"utf-8\" or \"windows-1252\"",
+                    file.csv.encoding
+                ),
             ));
         }
         super::dates::parse_timezone(&file.csv.timezone).map_err(|m| ImportError::new(path, m))?;
@@ -185,10 +236,16 @@ mod tests {
 
     #[test]
     fn a_mapping_without_a_required_field_is_refused_with_its_name() {
-        let err = Mapping::parse("kind = \"assets\"\n[fields]\ntag = \"{T}\"\n", Path::new("m.toml"))
-            .err()
-            .map(|e| e.to_string());
-        assert_eq!(err.as_deref(), Some("m.toml: [fields] must map \"name\" for assets"));
+        let err = Mapping::parse(
+            "kind = \"assets\"\n[fields]\ntag = \"{T}\"\n",
+            Path::new("m.toml"),
+        )
+        .err()
+        .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("m.toml: [fields] must map \"name\" for assets")
+        );
     }
 
     #[test]

@@ -79,7 +79,11 @@ impl Store {
         self.import_with_mapping(&mapping, csv_path)
     }
 
-    pub fn import_with_mapping(&mut self, mapping: &Mapping, csv_path: &Path) -> Result<ImportReport> {
+    pub fn import_with_mapping(
+        &mut self,
+        mapping: &Mapping,
+        csv_path: &Path,
+    ) -> Result<ImportReport> {
         let started = std::time::Instant::now();
         let report = sinks::run(self, mapping, csv_path)?;
         tracing::info!(

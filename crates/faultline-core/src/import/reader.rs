@@ -19,6 +19,7 @@ pub struct CsvRows {
     pub record: csv::StringRecord,
     pub fields: Fields,
     path: std::path::PathBuf,
+    header: Vec<String>,
 }
 
 /// The mapping's fields bound to this file's header.
@@ -37,7 +38,8 @@ pub struct FieldId(usize);
 
 impl CsvRows {
     pub fn open(mapping: &Mapping, path: &Path) -> Result<Self, ImportError> {
-        let file = File::open(path).map_err(|e| ImportError::new(path, format!("cannot open the file: {e}")))?;
+        let file = File::open(path)
+            .map_err(|e| ImportError::new(path, format!("cannot open the file: {e}")))?;
         let encoding = match mapping.csv.encoding.to_ascii_lowercase().as_str() {
             "windows-1252" | "cp1252" => Some(encoding_rs::WINDOWS_1252),
             _ => None,
@@ -47,13 +49,25 @@ impl CsvRows {
             .utf8_passthru(true)
             .bom_sniffing(true)
             .build(BufReader::with_capacity(1 << 16, file));
-        let delimiter = mapping.csv.delimiter.as_bytes().first().copied().unwrap_or(b',');
+        let delimiter = mapping
+            .csv
+            .delimiter
+            .as_bytes()
+            .first()
+            .copied()
+            .unwrap_or(b',');
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(true)
             .flexible(false)
+            // Split on \n only: with CRLF terminators the csv crate reports a record's line one
+            // too low. The \r left at the end of a row's last cell is trimmed like any space.
+            .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(decoded);
-        let header = reader.headers().map_err(|e| csv_error(path, &e))?.clone();
+        let header = reader
+            .headers()
+            .map_err(|e| csv_error(path, &e, &[]))?
+            .clone();
         let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
         let (_, known) = mapping.kind.fields();
         let mut bound = Vec::with_capacity(known.len());
@@ -77,14 +91,21 @@ impl CsvRows {
                     ),
                 )
                 .at(1)
+                .column(missing)
             })?;
             bound.push(Some((b, label)));
         }
-        let offset = parse_timezone(&mapping.csv.timezone).map_err(|m| ImportError::new(path, m))?;
+        let offset =
+            parse_timezone(&mapping.csv.timezone).map_err(|m| ImportError::new(path, m))?;
         let fields = Fields {
             bound,
             values,
-            nulls: mapping.csv.null_values.iter().map(|s| s.trim().to_string()).collect(),
+            nulls: mapping
+                .csv
+                .null_values
+                .iter()
+                .map(|s| s.trim().to_string())
+                .collect(),
             dates: DateParser::new(&mapping.csv.date_formats, offset),
             file: path.display().to_string(),
         };
@@ -93,24 +114,48 @@ impl CsvRows {
             record: csv::StringRecord::new(),
             fields,
             path: path.to_path_buf(),
+            header,
         })
     }
 
-    /// Reads the next row; `Ok(None)` at the end.
+    /// Reads the next row; `Ok(None)` at the end. Rows are read as bytes and checked as UTF-8
+    /// here, so an encoding error names the row's own line and column.
     pub fn next_row(&mut self) -> Result<Option<u64>, ImportError> {
-        match self.reader.read_record(&mut self.record) {
-            Ok(true) => Ok(Some(self.record.position().map_or(0, |p| p.line()))),
-            Ok(false) => Ok(None),
-            Err(e) => Err(csv_error(&self.path, &e)),
+        let mut bytes = std::mem::take(&mut self.record).into_byte_record();
+        match self.reader.read_byte_record(&mut bytes) {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(e) => return Err(csv_error(&self.path, &e, &self.header)),
+        }
+        let line = bytes.position().map_or(0, |p| p.line());
+        match csv::StringRecord::from_byte_record(bytes) {
+            Ok(rec) => {
+                self.record = rec;
+                Ok(Some(line))
+            }
+            Err(e) => {
+                let field = e.utf8_error().field();
+                let mut err = ImportError::new(&self.path, UTF8_HINT).at(line);
+                err.column = self.header.get(field).cloned();
+                Err(err)
+            }
         }
     }
 }
 
-fn csv_error(path: &Path, e: &csv::Error) -> ImportError {
+const UTF8_HINT: &str = "the file is not valid UTF-8 here; if it came from Excel or an older CMMS, set csv.encoding = \"windows-1252\" in the mapping";
+
+fn csv_error(path: &Path, e: &csv::Error, header: &[String]) -> ImportError {
     let line = e.position().map(|p| p.line());
+    let column = match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => header.get(err.field()).cloned(),
+        _ => None,
+    };
     let msg = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8 here; if it came from Excel or an older CMMS, set csv.encoding = \"windows-1252\" in the mapping".to_string(),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::Utf8 { .. } => UTF8_HINT.to_string(),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("this row has {len} columns but the header has {expected_len}; check for an unquoted delimiter in a text cell")
         }
         csv::ErrorKind::Io(io) => format!("cannot read the file: {io}"),
@@ -118,6 +163,7 @@ fn csv_error(path: &Path, e: &csv::Error) -> ImportError {
     };
     let mut err = ImportError::new(path, msg);
     err.line = line;
+    err.column = column;
     err
 }
 
@@ -138,7 +184,10 @@ impl Fields {
     /// The field's value (template rendered, value map applied), or None when null or unmapped.
     pub fn text<'a>(&'a self, rec: &'a csv::StringRecord, id: FieldId) -> Option<Cow<'a, str>> {
         let (b, _) = self.bound.get(id.0)?.as_ref()?;
-        let v = b.render(|i| rec.get(i).unwrap_or(""), |s| self.nulls.iter().any(|n| n == s))?;
+        let v = b.render(
+            |i| rec.get(i).unwrap_or(""),
+            |s| self.nulls.iter().any(|n| n == s),
+        )?;
         if let Some(Some(map)) = self.values.get(id.0) {
             if let Some(mapped) = map.get(v.as_ref()) {
                 return Some(Cow::Borrowed(mapped.as_str()));
@@ -158,14 +207,29 @@ impl Fields {
             .ok_or_else(|| self.err(line, id, format!("{what} is empty; every row needs one")))
     }
 
-    pub fn date(&self, rec: &csv::StringRecord, id: FieldId, line: u64) -> Result<Option<DateTime<Utc>>, ImportError> {
+    pub fn date(
+        &self,
+        rec: &csv::StringRecord,
+        id: FieldId,
+        line: u64,
+    ) -> Result<Option<DateTime<Utc>>, ImportError> {
         match self.text(rec, id) {
             None => Ok(None),
-            Some(v) => self.dates.parse(&v).map(Some).map_err(|m| self.err(line, id, m)),
+            Some(v) => self
+                .dates
+                .parse(&v)
+                .map(Some)
+                .map_err(|m| self.err(line, id, m)),
         }
     }
 
-    pub fn required_date(&self, rec: &csv::StringRecord, id: FieldId, line: u64, what: &str) -> Result<DateTime<Utc>, ImportError> {
+    pub fn required_date(
+        &self,
+        rec: &csv::StringRecord,
+        id: FieldId,
+        line: u64,
+        what: &str,
+    ) -> Result<DateTime<Utc>, ImportError> {
         self.date(rec, id, line)?
             .ok_or_else(|| self.err(line, id, format!("{what} is empty; every row needs one")))
     }
@@ -187,7 +251,12 @@ impl Fields {
         }
     }
 
-    pub fn number(&self, rec: &csv::StringRecord, id: FieldId, line: u64) -> Result<Option<f64>, ImportError> {
+    pub fn number(
+        &self,
+        rec: &csv::StringRecord,
+        id: FieldId,
+        line: u64,
+    ) -> Result<Option<f64>, ImportError> {
         match self.text(rec, id) {
             None => Ok(None),
             Some(v) => v

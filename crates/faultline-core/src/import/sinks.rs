@@ -15,7 +15,11 @@ use std::path::Path;
 
 /// 128 bits of SHA-256 over the kind and the key: the random part of a derived id.
 fn key_hash(kind: RecordKind, key: &str) -> u128 {
-    let d = Sha256::new().chain_update(kind.as_str()).chain_update([0]).chain_update(key).finalize();
+    let d = Sha256::new()
+        .chain_update(kind.as_str())
+        .chain_update([0])
+        .chain_update(key)
+        .finalize();
     let mut b = [0u8; 16];
     b.copy_from_slice(&d[..16]);
     u128::from_be_bytes(b)
@@ -48,8 +52,15 @@ fn count(tx: &Transaction<'_>, table: &str) -> Result<u64> {
 /// `ON CONFLICT(...) DO UPDATE` that only writes when a column really changed.
 fn upsert_clause(conflict: &str, cols: &[&str]) -> String {
     let set: Vec<String> = cols.iter().map(|c| format!("{c} = excluded.{c}")).collect();
-    let differ: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT excluded.{c}")).collect();
-    format!("ON CONFLICT({conflict}) DO UPDATE SET {} WHERE {}", set.join(", "), differ.join(" OR "))
+    let differ: Vec<String> = cols
+        .iter()
+        .map(|c| format!("{c} IS NOT excluded.{c}"))
+        .collect();
+    format!(
+        "ON CONFLICT({conflict}) DO UPDATE SET {} WHERE {}",
+        set.join(", "),
+        differ.join(" OR ")
+    )
 }
 
 fn insert_sql(table: &str, cols: &[&str], conflict: &str, update_cols: &[&str]) -> String {
@@ -65,7 +76,9 @@ fn insert_sql(table: &str, cols: &[&str], conflict: &str, update_cols: &[&str]) 
 fn sql_error(rows: &CsvRows, line: u64, e: rusqlite::Error, what: &str) -> CoreError {
     let _ = rows;
     match e {
-        rusqlite::Error::SqliteFailure(f, ref msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+        rusqlite::Error::SqliteFailure(f, ref msg)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
             CoreError::Import(ImportError {
                 file: String::new(),
                 line: Some(line),
@@ -122,20 +135,51 @@ fn asset_tags(tx: &Transaction<'_>) -> Result<HashMap<String, i64>> {
     Ok(map)
 }
 
-fn asset_rid(tags: &HashMap<String, i64>, rows: &CsvRows, f: FieldId, line: u64) -> Result<i64, ImportError> {
-    let tag = rows.fields.required(&rows.record, f, line, "the asset tag")?;
+fn asset_rid(
+    tags: &HashMap<String, i64>,
+    rows: &CsvRows,
+    f: FieldId,
+    line: u64,
+) -> Result<i64, ImportError> {
+    let tag = rows
+        .fields
+        .required(&rows.record, f, line, "the asset tag")?;
     tags.get(&tag.to_lowercase()).copied().ok_or_else(|| {
-        rows.fields.error(line, f, format!("asset {tag:?} is not in the replica; import the assets file first"))
+        rows.fields.error(
+            line,
+            f,
+            format!("asset {tag:?} is not in the replica; import the assets file first"),
+        )
     })
 }
 
 fn import_work_orders(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)> {
     const COLS: [&str; 25] = [
-        "id", "external_key", "number", "asset_rid", "wo_type", "status", "priority", "title",
-        "description", "fault_code", "reported_by", "reported_at", "started_at", "finished_at",
-        "downtime_start", "downtime_end", "failure_class", "problem_code", "cause_code",
-        "remedy_code", "iso_failure_mode", "iso_failure_mechanism", "iso_failure_cause",
-        "remedy_text", "cost",
+        "id",
+        "external_key",
+        "number",
+        "asset_rid",
+        "wo_type",
+        "status",
+        "priority",
+        "title",
+        "description",
+        "fault_code",
+        "reported_by",
+        "reported_at",
+        "started_at",
+        "finished_at",
+        "downtime_start",
+        "downtime_end",
+        "failure_class",
+        "problem_code",
+        "cause_code",
+        "remedy_code",
+        "iso_failure_mode",
+        "iso_failure_mechanism",
+        "iso_failure_cause",
+        "remedy_text",
+        "cost",
     ];
     let sql = insert_sql("work_orders", &COLS, "external_key", &COLS[2..]);
     let mut stmt = tx.prepare(&sql)?;
@@ -143,12 +187,36 @@ fn import_work_orders(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, 
     let k = RecordKind::WorkOrders;
     let f = |n| rows.fields.id(k, n);
     let [key, number, asset, wo_type, status, priority, title, description, fault_code, reported_by] =
-        ["key", "number", "asset_tag", "wo_type", "status", "priority", "title", "description", "fault_code", "reported_by"].map(f);
-    let [reported_at, started_at, finished_at, dt_start, dt_end] =
-        ["reported_at", "started_at", "finished_at", "downtime_start", "downtime_end"].map(f);
+        [
+            "key",
+            "number",
+            "asset_tag",
+            "wo_type",
+            "status",
+            "priority",
+            "title",
+            "description",
+            "fault_code",
+            "reported_by",
+        ]
+        .map(f);
+    let [reported_at, started_at, finished_at, dt_start, dt_end] = [
+        "reported_at",
+        "started_at",
+        "finished_at",
+        "downtime_start",
+        "downtime_end",
+    ]
+    .map(f);
     let codes = [
-        "failure_class", "problem_code", "cause_code", "remedy_code", "iso_failure_mode",
-        "iso_failure_mechanism", "iso_failure_cause", "remedy_text",
+        "failure_class",
+        "problem_code",
+        "cause_code",
+        "remedy_code",
+        "iso_failure_mode",
+        "iso_failure_mechanism",
+        "iso_failure_cause",
+        "remedy_text",
     ]
     .map(f);
     let cost = f("cost");
@@ -163,19 +231,39 @@ fn import_work_orders(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, 
         let reported = fl.required_date(rec, reported_at, line, "the reported time")?;
         let id = uuid_v7_from(u64::try_from(reported.timestamp_millis()).unwrap_or(0), h);
         let wo_type = fl
-            .parsed(rec, wo_type, line, WorkOrderType::parse, WorkOrderType::choices())?
+            .parsed(
+                rec,
+                wo_type,
+                line,
+                WorkOrderType::parse,
+                WorkOrderType::choices(),
+            )?
             .ok_or_else(|| fl.error(line, wo_type, "the work order type is empty".into()))?;
         let status = fl
-            .parsed(rec, status, line, WorkOrderStatus::parse, WorkOrderStatus::choices())?
+            .parsed(
+                rec,
+                status,
+                line,
+                WorkOrderStatus::parse,
+                WorkOrderStatus::choices(),
+            )?
             .unwrap_or(WorkOrderStatus::Closed);
         let prio = fl
-            .parsed(rec, priority, line, |s| s.parse::<u8>().ok().filter(|p| (1..=5).contains(p)), "1, 2, 3, 4, 5")?
+            .parsed(
+                rec,
+                priority,
+                line,
+                |s| s.parse::<u8>().ok().filter(|p| (1..=5).contains(p)),
+                "1, 2, 3, 4, 5",
+            )?
             .unwrap_or(3);
         let dstart = fl.date(rec, dt_start, line)?;
         let dend = fl.date(rec, dt_end, line)?;
         if let (Some(s), Some(e)) = (dstart, dend) {
             if e < s {
-                return Err(fl.error(line, dt_end, "downtime ends before it starts".into()).into());
+                return Err(fl
+                    .error(line, dt_end, "downtime ends before it starts".into())
+                    .into());
             }
         }
         let asset_rid = asset_rid(&tags, rows, asset, line)?;
@@ -193,8 +281,10 @@ fn import_work_orders(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, 
             fl.text(rec, fault_code),
             fl.text(rec, reported_by),
             reported.timestamp_millis(),
-            fl.date(rec, started_at, line)?.map(|d| d.timestamp_millis()),
-            fl.date(rec, finished_at, line)?.map(|d| d.timestamp_millis()),
+            fl.date(rec, started_at, line)?
+                .map(|d| d.timestamp_millis()),
+            fl.date(rec, finished_at, line)?
+                .map(|d| d.timestamp_millis()),
             dstart.map(|d| d.timestamp_millis()),
             dend.map(|d| d.timestamp_millis()),
             code_vals[0],
@@ -207,18 +297,39 @@ fn import_work_orders(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, 
             code_vals[7],
             fl.number(rec, cost, line)?,
         ]);
-        changes += res.map_err(|e| sql_error(rows, line, e, "cannot store this work order"))? as u64;
+        changes +=
+            res.map_err(|e| sql_error(rows, line, e, "cannot store this work order"))? as u64;
     }
     Ok((n, changes))
 }
 
 fn import_fault_events(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)> {
-    const COLS: [&str; 7] = ["id", "external_key", "asset_rid", "code", "message", "source", "occurred_at"];
-    let mut stmt = tx.prepare(&insert_sql("fault_events", &COLS, "external_key", &COLS[2..]))?;
+    const COLS: [&str; 7] = [
+        "id",
+        "external_key",
+        "asset_rid",
+        "code",
+        "message",
+        "source",
+        "occurred_at",
+    ];
+    let mut stmt = tx.prepare(&insert_sql(
+        "fault_events",
+        &COLS,
+        "external_key",
+        &COLS[2..],
+    ))?;
     let tags = asset_tags(tx)?;
     let k = RecordKind::FaultEvents;
-    let [key, asset, code, occurred, message, source] =
-        ["key", "asset_tag", "code", "occurred_at", "message", "source"].map(|n| rows.fields.id(k, n));
+    let [key, asset, code, occurred, message, source] = [
+        "key",
+        "asset_tag",
+        "code",
+        "occurred_at",
+        "message",
+        "source",
+    ]
+    .map(|n| rows.fields.id(k, n));
     let mut keys = KeyCounter::default();
     let (mut n, mut changes) = (0u64, 0u64);
     while let Some(line) = rows.next_row()? {
@@ -228,7 +339,13 @@ fn import_fault_events(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64,
         let (ext_key, h) = keys.unique(k, &fl.required(rec, key, line, "the key")?);
         let at = fl.required_date(rec, occurred, line, "the time")?;
         let src = fl
-            .parsed(rec, source, line, FaultSource::parse, FaultSource::choices())?
+            .parsed(
+                rec,
+                source,
+                line,
+                FaultSource::parse,
+                FaultSource::choices(),
+            )?
             .unwrap_or(FaultSource::Machine);
         let asset_rid = asset_rid(&tags, rows, asset, line)?;
         let res = stmt.execute(params![
@@ -240,7 +357,8 @@ fn import_fault_events(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64,
             src.as_str(),
             at.timestamp_millis(),
         ]);
-        changes += res.map_err(|e| sql_error(rows, line, e, "cannot store this fault event"))? as u64;
+        changes +=
+            res.map_err(|e| sql_error(rows, line, e, "cannot store this fault event"))? as u64;
     }
     Ok((n, changes))
 }
@@ -252,7 +370,8 @@ fn import_failure_codes(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64
          WHERE description IS NOT excluded.description",
     )?;
     let k = RecordKind::FailureCodes;
-    let [level, parent, code, description] = ["level", "parent", "code", "description"].map(|n| rows.fields.id(k, n));
+    let [level, parent, code, description] =
+        ["level", "parent", "code", "description"].map(|n| rows.fields.id(k, n));
     let choices = CatalogLevel::ALL.map(|l| l.as_str()).join(", ");
     let (mut n, mut changes) = (0u64, 0u64);
     while let Some(line) = rows.next_row()? {
@@ -263,8 +382,17 @@ fn import_failure_codes(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64
             .parsed(rec, level, line, CatalogLevel::parse, &choices)?
             .ok_or_else(|| fl.error(line, level, "the level is empty".into()))?;
         let parent_v = fl.text(rec, parent).unwrap_or_default();
-        if lvl != CatalogLevel::Class && !matches!(lvl, CatalogLevel::IsoMechanism | CatalogLevel::IsoCause) && parent_v.is_empty() {
-            return Err(fl.error(line, parent, format!("a {} entry needs the code it belongs under", lvl.as_str())).into());
+        if lvl != CatalogLevel::Class
+            && !matches!(lvl, CatalogLevel::IsoMechanism | CatalogLevel::IsoCause)
+            && parent_v.is_empty()
+        {
+            return Err(fl
+                .error(
+                    line,
+                    parent,
+                    format!("a {} entry needs the code it belongs under", lvl.as_str()),
+                )
+                .into());
         }
         changes += stmt.execute(params![
             lvl.as_str(),
@@ -287,8 +415,17 @@ struct Lookups<'t> {
 
 fn import_assets(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)> {
     const COLS: [&str; 11] = [
-        "id", "external_key", "tag", "name", "site_code", "location_id", "model_id",
-        "equipment_class", "criticality", "serial_number", "description",
+        "id",
+        "external_key",
+        "tag",
+        "name",
+        "site_code",
+        "location_id",
+        "model_id",
+        "equipment_class",
+        "criticality",
+        "serial_number",
+        "description",
     ];
     let mut stmt = tx.prepare(&insert_sql("assets", &COLS, "external_key", &COLS[2..]))?;
     let mut lk = Lookups {
@@ -310,10 +447,26 @@ fn import_assets(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)>
     };
     let k = RecordKind::Assets;
     let f = |n| rows.fields.id(k, n);
-    let [key, tag, name, site, site_name, location, location_name, parent_tag] =
-        ["key", "tag", "name", "site", "site_name", "location", "location_name", "parent_tag"].map(f);
-    let [manufacturer, model, eq_class, criticality, serial, description] =
-        ["manufacturer", "model", "equipment_class", "criticality", "serial_number", "description"].map(f);
+    let [key, tag, name, site, site_name, location, location_name, parent_tag] = [
+        "key",
+        "tag",
+        "name",
+        "site",
+        "site_name",
+        "location",
+        "location_name",
+        "parent_tag",
+    ]
+    .map(f);
+    let [manufacturer, model, eq_class, criticality, serial, description] = [
+        "manufacturer",
+        "model",
+        "equipment_class",
+        "criticality",
+        "serial_number",
+        "description",
+    ]
+    .map(f);
     let maps_parent = rows.fields.is_mapped(parent_tag);
     let mut keys = KeyCounter::default();
     let mut parents: Vec<(u64, String, Option<String>)> = Vec::new();
@@ -326,10 +479,17 @@ fn import_assets(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)>
         let tag_v = fl.required(rec, tag, line, "the tag")?;
         let raw_key = fl.text(rec, key).unwrap_or_else(|| tag_v.clone());
         let (ext_key, h) = keys.unique(k, &raw_key);
-        let site_v = fl.text(rec, site).map(|s| s.into_owned()).unwrap_or_else(|| "MAIN".into());
+        let site_v = fl
+            .text(rec, site)
+            .map(|s| s.into_owned())
+            .unwrap_or_else(|| "MAIN".into());
         if seen_sites.insert(site_v.clone()) {
             let sname = fl.text(rec, site_name);
-            lk.site.execute(params![site_v, sname.as_deref().unwrap_or(&site_v), sname.is_some()])?;
+            lk.site.execute(params![
+                site_v,
+                sname.as_deref().unwrap_or(&site_v),
+                sname.is_some()
+            ])?;
         }
         let loc_id = match fl.text(rec, location) {
             None => None,
@@ -339,7 +499,9 @@ fn import_assets(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)>
                     Some(id) => Some(*id),
                     None => {
                         let lname = fl.text(rec, location_name).unwrap_or_else(|| code.clone());
-                        let id: i64 = lk.location.query_row(params![site_v, code, lname], |r| r.get(0))?;
+                        let id: i64 = lk
+                            .location
+                            .query_row(params![site_v, code, lname], |r| r.get(0))?;
                         lk.locations.insert(cache_key, id);
                         Some(id)
                     }
@@ -349,18 +511,29 @@ fn import_assets(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)>
         let model_id = match (fl.text(rec, manufacturer), fl.text(rec, model)) {
             (None, None) => None,
             (m, md) => {
-                let cache_key = (m.unwrap_or_default().into_owned(), md.unwrap_or_default().into_owned());
+                let cache_key = (
+                    m.unwrap_or_default().into_owned(),
+                    md.unwrap_or_default().into_owned(),
+                );
                 match lk.models.get(&cache_key) {
                     Some(id) => Some(*id),
                     None => {
-                        let id: i64 = lk.model.query_row(params![cache_key.0, cache_key.1], |r| r.get(0))?;
+                        let id: i64 = lk
+                            .model
+                            .query_row(params![cache_key.0, cache_key.1], |r| r.get(0))?;
                         lk.models.insert(cache_key, id);
                         Some(id)
                     }
                 }
             }
         };
-        let crit = fl.parsed(rec, criticality, line, Criticality::parse, "A (high), B, C (low)")?;
+        let crit = fl.parsed(
+            rec,
+            criticality,
+            line,
+            Criticality::parse,
+            "A (high), B, C (low)",
+        )?;
         let res = stmt.execute(params![
             uuid_v7_from(0, h).to_string(),
             ext_key,
@@ -376,10 +549,23 @@ fn import_assets(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)>
         ]);
         let tag_owned = tag_v.into_owned();
         changes += res.map_err(|e| {
-            sql_error(rows, line, e, &format!("tag {tag_owned:?} is already used by another asset, or the row is invalid"))
+            sql_error(
+                rows,
+                line,
+                e,
+                &format!(
+                    "tag {tag_owned:?} is already used by another asset, or the row is invalid"
+                ),
+            )
         })? as u64;
         if maps_parent {
-            parents.push((line, ext_key, rows.fields.text(&rows.record, parent_tag).map(|p| p.into_owned())));
+            parents.push((
+                line,
+                ext_key,
+                rows.fields
+                    .text(&rows.record, parent_tag)
+                    .map(|p| p.into_owned()),
+            ));
         }
     }
     // Parents may come later in the file than their children: resolve them at the end.
@@ -391,15 +577,26 @@ fn import_assets(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)>
         let parent_rid: Option<i64> = match &parent {
             None => None,
             Some(p) => Some(find.query_row(params![p], |r| r.get(0)).map_err(|_| {
-                rows.fields.error(line, parent_tag, format!("parent asset {p:?} is neither in this file nor in the replica"))
+                rows.fields.error(
+                    line,
+                    parent_tag,
+                    format!("parent asset {p:?} is neither in this file nor in the replica"),
+                )
             })?),
         };
         // Not counted as a change: a new asset's parent is part of its insertion.
         set.execute(params![parent_rid, ext_key])?;
     }
-    let cycles: i64 = tx.query_row("SELECT count(*) FROM assets WHERE parent_rid = rid", [], |r| r.get(0))?;
+    let cycles: i64 = tx.query_row(
+        "SELECT count(*) FROM assets WHERE parent_rid = rid",
+        [],
+        |r| r.get(0),
+    )?;
     if cycles > 0 {
-        return Err(CoreError::Import(ImportError::new(Path::new(""), "an asset names itself as its parent")));
+        return Err(CoreError::Import(ImportError::new(
+            Path::new(""),
+            "an asset names itself as its parent",
+        )));
     }
     Ok((n, changes))
 }

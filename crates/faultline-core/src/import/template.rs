@@ -136,7 +136,8 @@ mod tests {
             .bind(|c| header.iter().position(|h| *h == c))
             .unwrap_or_else(|c| panic!("no column {c}"));
         let cells = cells.to_vec();
-        b.render(move |i| cells[i], |v| v.is_empty() || v == "NA").map(|c| c.into_owned())
+        b.render(move |i| cells[i], |v| v.is_empty() || v == "NA")
+            .map(|c| c.into_owned())
     }
 
     #[test]

@@ -55,9 +55,12 @@ impl Store {
         let limit_i = i64::try_from(limit.clamp(1, 500)).unwrap_or(50);
         let conn = self.conn();
         if query.is_empty() {
-            let mut stmt = conn.prepare_cached(&format!("{SUMMARY_SELECT} ORDER BY a.tag LIMIT ?1"))?;
+            let mut stmt =
+                conn.prepare_cached(&format!("{SUMMARY_SELECT} ORDER BY a.tag LIMIT ?1"))?;
             let rows = stmt.query_map(params![limit_i], summary_row)?;
-            return Ok(rows.map(|r| r.map(|(_, s)| s)).collect::<rusqlite::Result<_>>()?);
+            return Ok(rows
+                .map(|r| r.map(|(_, s)| s))
+                .collect::<rusqlite::Result<_>>()?);
         }
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
@@ -168,8 +171,9 @@ impl Store {
                 description: r.get(15)?,
             })
         })?;
-        let mut children =
-            conn.prepare_cached("SELECT id, tag, name FROM assets WHERE parent_rid = ?1 ORDER BY tag")?;
+        let mut children = conn.prepare_cached(
+            "SELECT id, tag, name FROM assets WHERE parent_rid = ?1 ORDER BY tag",
+        )?;
         asset.children = children
             .query_map(params![rid], |r| {
                 Ok(AssetRef {
@@ -189,10 +193,10 @@ impl Store {
         let asset = self.asset_by_rid(rid)?;
         let open_work_orders = self.open_work_orders_of(rid)?;
         let history = self.history_of(rid, history_limit)?;
-        let history_total: u32 = self.conn().prepare_cached(
-            "SELECT count(*) FROM work_orders WHERE asset_rid = ?1",
-        )?
-        .query_row(params![rid], |r| r.get(0))?;
+        let history_total: u32 = self
+            .conn()
+            .prepare_cached("SELECT count(*) FROM work_orders WHERE asset_rid = ?1")?
+            .query_row(params![rid], |r| r.get(0))?;
         let recent_faults = self.recent_faults_of(rid, 20)?;
         Ok(AssetPage {
             asset,

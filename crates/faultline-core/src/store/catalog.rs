@@ -13,11 +13,18 @@ impl Store {
         )?;
         let mut cat = FailureCatalog::default();
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
         })?;
         for row in rows {
             let (level, parent, code, description) = row?;
-            let Some(level) = CatalogLevel::parse(&level) else { continue };
+            let Some(level) = CatalogLevel::parse(&level) else {
+                continue;
+            };
             let entry = CatalogEntry {
                 level,
                 code,
@@ -47,22 +54,50 @@ impl Store {
         equipment_class: Option<&str>,
     ) -> Result<FailureCodes> {
         let class = self.check_code(CatalogLevel::Class, None, codes.failure_class.as_deref())?;
-        let problem = self.check_code(CatalogLevel::Problem, class.as_deref(), codes.problem_code.as_deref())?;
-        let cause = self.check_code(CatalogLevel::Cause, problem.as_deref(), codes.cause_code.as_deref())?;
-        let remedy = self.check_code(CatalogLevel::Remedy, cause.as_deref(), codes.remedy_code.as_deref())?;
+        let problem = self.check_code(
+            CatalogLevel::Problem,
+            class.as_deref(),
+            codes.problem_code.as_deref(),
+        )?;
+        let cause = self.check_code(
+            CatalogLevel::Cause,
+            problem.as_deref(),
+            codes.cause_code.as_deref(),
+        )?;
+        let remedy = self.check_code(
+            CatalogLevel::Remedy,
+            cause.as_deref(),
+            codes.remedy_code.as_deref(),
+        )?;
         let class_has_modes = match equipment_class {
             Some(ec) => self.level_has_parent(CatalogLevel::IsoMode, ec)?,
             None => false,
         };
-        let mode_parent = if class_has_modes { equipment_class } else { None };
+        let mode_parent = if class_has_modes {
+            equipment_class
+        } else {
+            None
+        };
         Ok(FailureCodes {
             failure_class: class,
             problem_code: problem,
             cause_code: cause,
             remedy_code: remedy,
-            iso_failure_mode: self.check_code(CatalogLevel::IsoMode, mode_parent, codes.iso_failure_mode.as_deref())?,
-            iso_failure_mechanism: self.check_code(CatalogLevel::IsoMechanism, None, codes.iso_failure_mechanism.as_deref())?,
-            iso_failure_cause: self.check_code(CatalogLevel::IsoCause, None, codes.iso_failure_cause.as_deref())?,
+            iso_failure_mode: self.check_code(
+                CatalogLevel::IsoMode,
+                mode_parent,
+                codes.iso_failure_mode.as_deref(),
+            )?,
+            iso_failure_mechanism: self.check_code(
+                CatalogLevel::IsoMechanism,
+                None,
+                codes.iso_failure_mechanism.as_deref(),
+            )?,
+            iso_failure_cause: self.check_code(
+                CatalogLevel::IsoCause,
+                None,
+                codes.iso_failure_cause.as_deref(),
+            )?,
         })
     }
 
@@ -111,7 +146,11 @@ impl Store {
         Err(CoreError::InvalidInput(format!(
             "{code:?} is not a {} code{under} in the failure catalogue; pick one of: {}",
             level.as_str().replace('_', " "),
-            if choices.is_empty() { "(none)".to_string() } else { choices.join(", ") }
+            if choices.is_empty() {
+                "(none)".to_string()
+            } else {
+                choices.join(", ")
+            }
         )))
     }
 }

@@ -80,7 +80,10 @@ mod tests {
             [],
         )?;
         let err = migrate(&mut conn, 1).err();
-        assert!(matches!(err, Some(CoreError::SchemaTooNew { found: 999, .. })));
+        assert!(matches!(
+            err,
+            Some(CoreError::SchemaTooNew { found: 999, .. })
+        ));
         Ok(())
     }
 }

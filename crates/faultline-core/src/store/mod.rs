@@ -113,7 +113,9 @@ impl Store {
     pub fn device_id(&self) -> Result<String> {
         Ok(self
             .conn
-            .query_row("SELECT device_id FROM device WHERE id = 1", [], |r| r.get(0))?)
+            .query_row("SELECT device_id FROM device WHERE id = 1", [], |r| {
+                r.get(0)
+            })?)
     }
 
     pub fn data_dir(&self) -> Option<&Path> {
@@ -154,9 +156,9 @@ impl Store {
     /// Counts of the main tables, for `faultline status` and tests.
     pub fn counts(&self) -> Result<StoreCounts> {
         let count = |table: &str| -> Result<u64> {
-            let n: i64 = self
-                .conn
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            let n: i64 =
+                self.conn
+                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
             Ok(u64::try_from(n).unwrap_or(0))
         };
         Ok(StoreCounts {
@@ -184,6 +186,26 @@ pub struct StoreCounts {
     pub outbox_pending: u64,
 }
 
+impl Store {
+    /// What the status line shows: version, where the data is, how much of it, what is pending.
+    pub fn app_info(&self, version: &str) -> Result<crate::domain::AppInfo> {
+        let c = self.counts()?;
+        let small = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(crate::domain::AppInfo {
+            version: version.to_string(),
+            data_dir: self
+                .data_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+            device_id: self.device_id()?,
+            schema_version: latest_version(),
+            assets: small(c.assets),
+            work_orders: small(c.work_orders),
+            pending_changes: small(c.outbox_pending),
+        })
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
@@ -203,22 +225,5 @@ pub(crate) mod test_support {
             Ok(s) => s,
             Err(e) => panic!("in-memory store: {e}"),
         }
-    }
-}
-
-impl Store {
-    /// What the status line shows: version, where the data is, how much of it, what is pending.
-    pub fn app_info(&self, version: &str) -> Result<crate::domain::AppInfo> {
-        let c = self.counts()?;
-        let small = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
-        Ok(crate::domain::AppInfo {
-            version: version.to_string(),
-            data_dir: self.data_dir().map(|d| d.display().to_string()).unwrap_or_default(),
-            device_id: self.device_id()?,
-            schema_version: latest_version(),
-            assets: small(c.assets),
-            work_orders: small(c.work_orders),
-            pending_changes: small(c.outbox_pending),
-        })
     }
 }

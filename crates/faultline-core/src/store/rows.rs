@@ -8,7 +8,6 @@ pub fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-
 pub fn from_ms(v: i64) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp_millis(v).unwrap_or_default()
 }

@@ -38,7 +38,14 @@ pub(crate) fn seed(store: &mut Store, dir: &Path) -> TestResult {
     Ok(())
 }
 
-fn fixture() -> std::result::Result<(Store, std::sync::Arc<crate::clock::FixedClock>, tempfile::TempDir), Box<dyn std::error::Error>> {
+fn fixture() -> std::result::Result<
+    (
+        Store,
+        std::sync::Arc<crate::clock::FixedClock>,
+        tempfile::TempDir,
+    ),
+    Box<dyn std::error::Error>,
+> {
     let clock = clock();
     let mut store = store_with(clock.clone());
     let dir = tempfile::tempdir()?;
@@ -64,7 +71,10 @@ fn a_technician_logs_a_breakdown_works_it_and_closes_it() -> TestResult {
     let (mut store, clock, _dir) = fixture()?;
     let asset = store.resolve_asset("vfd-201")?;
     assert_eq!(asset.tag, "VFD-201");
-    assert_eq!(asset.parent.as_ref().map(|p| p.tag.as_str()), Some("CNV-201"));
+    assert_eq!(
+        asset.parent.as_ref().map(|p| p.tag.as_str()),
+        Some("CNV-201")
+    );
 
     let wo = store.log_breakdown(&breakdown(asset.id))?;
     assert_eq!(wo.summary.status, WorkOrderStatus::Open);
@@ -94,7 +104,11 @@ fn a_technician_logs_a_breakdown_works_it_and_closes_it() -> TestResult {
         author: "Ana".into(),
     })?;
     assert_eq!(closed.summary.status, WorkOrderStatus::Closed);
-    assert_eq!(closed.summary.failure.failure_class.as_deref(), Some("DRIVE"), "catalogue spelling");
+    assert_eq!(
+        closed.summary.failure.failure_class.as_deref(),
+        Some("DRIVE"),
+        "catalogue spelling"
+    );
 
     let page = store.asset_page(asset.id, 50)?;
     assert!(page.open_work_orders.is_empty());
@@ -104,7 +118,16 @@ fn a_technician_logs_a_breakdown_works_it_and_closes_it() -> TestResult {
     // create, note, note, downtime end, close = 5 queued changes in device order.
     let outbox = store.outbox(true, 100)?;
     let kinds: Vec<_> = outbox.iter().map(|e| e.envelope.mutation.kind()).collect();
-    assert_eq!(kinds, ["create_work_order", "add_note", "add_note", "downtime_end", "close_work_order"]);
+    assert_eq!(
+        kinds,
+        [
+            "create_work_order",
+            "add_note",
+            "add_note",
+            "downtime_end",
+            "close_work_order"
+        ]
+    );
     assert!(outbox.windows(2).all(|w| w[0].seq < w[1].seq));
     Ok(())
 }
@@ -131,7 +154,10 @@ fn closing_with_a_code_outside_the_catalogue_names_the_choices() -> TestResult {
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert!(err.to_string().contains("OVERCUR"), "{err}");
     // Nothing changed: still open, nothing queued for the failed close.
-    assert_eq!(store.work_order(wo.summary.id)?.summary.status, WorkOrderStatus::Open);
+    assert_eq!(
+        store.work_order(wo.summary.id)?.summary.status,
+        WorkOrderStatus::Open
+    );
     assert_eq!(store.outbox(true, 100)?.len(), 2);
     Ok(())
 }
@@ -144,17 +170,32 @@ fn invalid_actions_are_refused_with_what_to_do() -> TestResult {
     input.machine_stopped = false;
     input.symptom = "  ".into();
     input.fault_code = None;
-    assert!(matches!(store.log_breakdown(&input), Err(CoreError::InvalidInput(_))));
+    assert!(matches!(
+        store.log_breakdown(&input),
+        Err(CoreError::InvalidInput(_))
+    ));
     input.symptom = "Belt slipping".into();
     input.stopped_at = Some(clock.now_plus(Duration::hours(1)));
     input.machine_stopped = true;
-    assert!(matches!(store.log_breakdown(&input), Err(CoreError::InvalidInput(_))));
+    assert!(matches!(
+        store.log_breakdown(&input),
+        Err(CoreError::InvalidInput(_))
+    ));
     input.machine_stopped = false;
     let wo = store.log_breakdown(&input)?;
-    assert!(matches!(store.back_in_service(wo.summary.id, None), Err(CoreError::InvalidState(_))));
+    assert!(matches!(
+        store.back_in_service(wo.summary.id, None),
+        Err(CoreError::InvalidState(_))
+    ));
     store.machine_stopped(wo.summary.id, None)?;
-    assert!(matches!(store.machine_stopped(wo.summary.id, None), Err(CoreError::InvalidState(_))));
-    assert!(matches!(store.resolve_asset("NOPE-1"), Err(CoreError::NotFound(_))));
+    assert!(matches!(
+        store.machine_stopped(wo.summary.id, None),
+        Err(CoreError::InvalidState(_))
+    ));
+    assert!(matches!(
+        store.resolve_asset("NOPE-1"),
+        Err(CoreError::NotFound(_))
+    ));
     Ok(())
 }
 
@@ -164,9 +205,15 @@ fn the_finder_puts_the_exact_tag_first_and_matches_words() -> TestResult {
     let hits = store.find_assets("cnv-201", 10)?;
     assert_eq!(hits.first().map(|h| h.tag.as_str()), Some("CNV-201"));
     let hits = store.find_assets("infeed conv", 10)?;
-    assert_eq!(hits.iter().map(|h| h.tag.as_str()).collect::<Vec<_>>(), ["CNV-201"]);
+    assert_eq!(
+        hits.iter().map(|h| h.tag.as_str()).collect::<Vec<_>>(),
+        ["CNV-201"]
+    );
     let hits = store.find_assets("VX-3", 10)?;
-    assert_eq!(hits.iter().map(|h| h.tag.as_str()).collect::<Vec<_>>(), ["VFD-201"]);
+    assert_eq!(
+        hits.iter().map(|h| h.tag.as_str()).collect::<Vec<_>>(),
+        ["VFD-201"]
+    );
     assert!(store.find_assets("\"(*", 10)?.is_empty());
     assert_eq!(store.find_assets("", 10)?.len(), 2);
     Ok(())
@@ -179,11 +226,15 @@ fn the_shift_report_lists_this_shifts_breakdowns_and_open_work() -> TestResult {
     let start = clock.now_plus(Duration::zero());
     store.log_breakdown(&breakdown(asset.id))?;
     clock.advance(Duration::hours(2));
-    let report = store.shift_report(start - Duration::hours(1), clock.now_plus(Duration::zero()))?;
+    let report =
+        store.shift_report(start - Duration::hours(1), clock.now_plus(Duration::zero()))?;
     assert_eq!(report.breakdowns.len(), 1);
     assert_eq!(report.still_open.len(), 1);
     assert_eq!(report.downtime_minutes, 120);
-    let later = store.shift_report(clock.now_plus(Duration::hours(1)), clock.now_plus(Duration::hours(9)))?;
+    let later = store.shift_report(
+        clock.now_plus(Duration::hours(1)),
+        clock.now_plus(Duration::hours(9)),
+    )?;
     assert!(later.breakdowns.is_empty());
     assert_eq!(later.still_open.len(), 1);
     Ok(())
@@ -197,7 +248,12 @@ fn everything_written_is_there_after_reopening_the_database() -> TestResult {
         seed(&mut store, dir.path())?;
         let asset = store.resolve_asset("VFD-201")?;
         let wo = store.log_breakdown(&breakdown(asset.id))?;
-        store.add_photo(wo.summary.id, b"\x89PNG fake", "image/png", Some("burnt terminal"))?;
+        store.add_photo(
+            wo.summary.id,
+            b"\x89PNG fake",
+            "image/png",
+            Some("burnt terminal"),
+        )?;
         store.add_part(&NewPart {
             work_order_id: wo.summary.id,
             part_number: "BRG-6205".into(),

@@ -84,7 +84,9 @@ impl Store {
         }
         let found: Option<DbUuid> = self
             .conn()
-            .prepare_cached("SELECT id FROM work_orders WHERE number = ?1 ORDER BY rid DESC LIMIT 1")?
+            .prepare_cached(
+                "SELECT id FROM work_orders WHERE number = ?1 ORDER BY rid DESC LIMIT 1",
+            )?
             .query_row(params![s], |r| r.get(0))
             .optional()?;
         found.map(|d| d.0).ok_or_else(|| {
@@ -150,9 +152,16 @@ impl Store {
                  FROM work_orders WHERE rid = ?1",
             )?
             .query_row(params![rid], |r| {
-                Ok((r.get(0)?, r.get(1)?, opt_from_ms(r.get(2)?), r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    opt_from_ms(r.get(2)?),
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
             })?;
-        let pending = "EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'pending')";
+        let pending =
+            "EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'pending')";
         let notes = conn
             .prepare_cached(&format!(
                 "SELECT x.id, x.author, x.text, x.created_at, {pending}

@@ -19,7 +19,9 @@ fn clean_text(what: &str, text: &str, required: bool) -> Result<Option<String>> 
     let t = text.trim();
     if t.is_empty() {
         return if required {
-            Err(CoreError::InvalidInput(format!("{what} is empty: type a few words")))
+            Err(CoreError::InvalidInput(format!(
+                "{what} is empty: type a few words"
+            )))
         } else {
             Ok(None)
         };
@@ -109,7 +111,12 @@ impl Store {
             (true, Some(at)) => Some(at),
         };
         let id = self.ids().new_id();
-        let number = format!("L-{}-{}", now.format("%y%m%d"), &id.simple().to_string()[28..]).to_uppercase();
+        let number = format!(
+            "L-{}-{}",
+            now.format("%y%m%d"),
+            &id.simple().to_string()[28..]
+        )
+        .to_uppercase();
         let create = Mutation::CreateWorkOrder {
             work_order_id: id,
             number: number.clone(),
@@ -123,7 +130,9 @@ impl Store {
             downtime_start,
         };
         let mutation_id = self.ids().new_id();
-        let note_ids = note.as_ref().map(|_| (self.ids().new_id(), self.ids().new_id()));
+        let note_ids = note
+            .as_ref()
+            .map(|_| (self.ids().new_id(), self.ids().new_id()));
         let tx = self.conn_mut().transaction()?;
         tx.prepare_cached(
             "INSERT INTO work_orders (id, number, asset_rid, wo_type, status, priority, title,
@@ -182,22 +191,30 @@ impl Store {
     }
 
     /// Records that the machine stopped (if the breakdown was logged while it still ran).
-    pub fn machine_stopped(&mut self, work_order_id: Uuid, at: Option<DateTime<Utc>>) -> Result<WorkOrder> {
+    pub fn machine_stopped(
+        &mut self,
+        work_order_id: Uuid,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<WorkOrder> {
         let now = self.clock().now();
         let at = at.unwrap_or(now);
         let st = self.open_wo_state(work_order_id, "record a machine stop")?;
         if st.downtime_start.is_some() && st.downtime_end.is_none() {
             return Err(CoreError::InvalidState(
-                "the machine is already recorded as stopped: record \"back in service\" first".into(),
+                "the machine is already recorded as stopped: record \"back in service\" first"
+                    .into(),
             ));
         }
         if st.downtime_end.is_some() {
             return Err(CoreError::InvalidState(
-                "this work order already has a downtime period: log a new breakdown for a new stop".into(),
+                "this work order already has a downtime period: log a new breakdown for a new stop"
+                    .into(),
             ));
         }
         if at > now {
-            return Err(CoreError::InvalidInput("the stop time is in the future: check the time".into()));
+            return Err(CoreError::InvalidInput(
+                "the stop time is in the future: check the time".into(),
+            ));
         }
         let mutation_id = self.ids().new_id();
         let tx = self.conn_mut().transaction()?;
@@ -205,23 +222,37 @@ impl Store {
             "UPDATE work_orders SET downtime_start = ?1 WHERE rid = ?2",
             params![ms(at), st.rid],
         )?;
-        append(&tx, mutation_id, work_order_id, st.version, now, &Mutation::DowntimeStart { work_order_id, at })?;
+        append(
+            &tx,
+            mutation_id,
+            work_order_id,
+            st.version,
+            now,
+            &Mutation::DowntimeStart { work_order_id, at },
+        )?;
         tx.commit()?;
         self.work_order(work_order_id)
     }
 
     /// Records that the machine is running again: ends the downtime.
-    pub fn back_in_service(&mut self, work_order_id: Uuid, at: Option<DateTime<Utc>>) -> Result<WorkOrder> {
+    pub fn back_in_service(
+        &mut self,
+        work_order_id: Uuid,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<WorkOrder> {
         let now = self.clock().now();
         let at = at.unwrap_or(now);
         let st = self.wo_state(work_order_id)?;
         let Some(start) = st.downtime_start else {
             return Err(CoreError::InvalidState(
-                "no machine stop is recorded on this work order: record \"machine stopped\" first".into(),
+                "no machine stop is recorded on this work order: record \"machine stopped\" first"
+                    .into(),
             ));
         };
         if st.downtime_end.is_some() {
-            return Err(CoreError::InvalidState("the machine is already back in service".into()));
+            return Err(CoreError::InvalidState(
+                "the machine is already back in service".into(),
+            ));
         }
         if ms(at) < start {
             return Err(CoreError::InvalidInput(
@@ -229,7 +260,9 @@ impl Store {
             ));
         }
         if at > now {
-            return Err(CoreError::InvalidInput("that time is in the future: check the time".into()));
+            return Err(CoreError::InvalidInput(
+                "that time is in the future: check the time".into(),
+            ));
         }
         let mutation_id = self.ids().new_id();
         let tx = self.conn_mut().transaction()?;
@@ -237,7 +270,14 @@ impl Store {
             "UPDATE work_orders SET downtime_end = ?1 WHERE rid = ?2",
             params![ms(at), st.rid],
         )?;
-        append(&tx, mutation_id, work_order_id, st.version, now, &Mutation::DowntimeEnd { work_order_id, at })?;
+        append(
+            &tx,
+            mutation_id,
+            work_order_id,
+            st.version,
+            now,
+            &Mutation::DowntimeEnd { work_order_id, at },
+        )?;
         tx.commit()?;
         self.work_order(work_order_id)
     }
@@ -249,7 +289,9 @@ impl Store {
         let st = self.open_wo_state(id, "close the work order")?;
         let finished = input.finished_at.unwrap_or(now);
         if finished > now {
-            return Err(CoreError::InvalidInput("the finish time is in the future: check the time".into()));
+            return Err(CoreError::InvalidInput(
+                "the finish time is in the future: check the time".into(),
+            ));
         }
         clean_text("the technician's name", &input.author, true)?;
         let codes = self.validate_failure_codes(&input.failure, st.equipment_class.as_deref())?;
@@ -284,7 +326,10 @@ impl Store {
             ],
         )?;
         if end_downtime {
-            let m = Mutation::DowntimeEnd { work_order_id: id, at: finished };
+            let m = Mutation::DowntimeEnd {
+                work_order_id: id,
+                at: finished,
+            };
             append(&tx, m1, id, st.version, now, &m)?;
         }
         let close = Mutation::CloseWorkOrder {
@@ -308,10 +353,13 @@ impl Store {
     pub fn add_part(&mut self, input: &NewPart) -> Result<WorkOrder> {
         let now = self.clock().now();
         let st = self.wo_state(input.work_order_id)?;
-        let part_number = clean_text("the part number", &input.part_number, true)?.unwrap_or_default();
+        let part_number =
+            clean_text("the part number", &input.part_number, true)?.unwrap_or_default();
         let description = opt_clean("the part description", input.description.as_deref())?;
         if !(input.quantity > 0.0 && input.quantity.is_finite()) {
-            return Err(CoreError::InvalidInput("the quantity must be a number above 0".into()));
+            return Err(CoreError::InvalidInput(
+                "the quantity must be a number above 0".into(),
+            ));
         }
         let (part_id, mutation_id) = (self.ids().new_id(), self.ids().new_id());
         let tx = self.conn_mut().transaction()?;
@@ -360,7 +408,15 @@ impl Store {
         tx.execute(
             "INSERT INTO photos (id, work_order_rid, sha256, mime, size_bytes, caption, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![photo_id.to_string(), st.rid, sha256, mime, size, caption, ms(now)],
+            params![
+                photo_id.to_string(),
+                st.rid,
+                sha256,
+                mime,
+                size,
+                caption,
+                ms(now)
+            ],
         )?;
         let m = Mutation::AddPhoto {
             photo_id,
