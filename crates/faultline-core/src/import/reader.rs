@@ -184,10 +184,14 @@ impl Fields {
     /// The field's value (template rendered, value map applied), or None when null or unmapped.
     pub fn text<'a>(&'a self, rec: &'a csv::StringRecord, id: FieldId) -> Option<Cow<'a, str>> {
         let (b, _) = self.bound.get(id.0)?.as_ref()?;
+        // An empty cell is always "no value"; `null_values` adds more spellings of it.
         let v = b.render(
             |i| rec.get(i).unwrap_or(""),
-            |s| self.nulls.iter().any(|n| n == s),
+            |s| s.is_empty() || self.nulls.iter().any(|n| n == s),
         )?;
+        if v.is_empty() {
+            return None;
+        }
         if let Some(Some(map)) = self.values.get(id.0) {
             if let Some(mapped) = map.get(v.as_ref()) {
                 return Some(Cow::Borrowed(mapped.as_str()));

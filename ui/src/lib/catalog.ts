@@ -1,0 +1,110 @@
+// Failure-code catalogue narrowing for the close form: class → problem → cause → remedy (Maximo) and
+// ISO 14224 failure modes narrowed to the asset's equipment class; keeps choices consistent.
+import type { CatalogEntry } from "./bindings/CatalogEntry";
+import type { FailureCatalog } from "./bindings/FailureCatalog";
+import type { FailureCodes } from "./bindings/FailureCodes";
+
+/** What the close form shows for an entry: "CODE — description". */
+export function optionLabel(entry: CatalogEntry): string {
+  const description = entry.description.trim();
+  return description ? `${entry.code} — ${description}` : entry.code;
+}
+
+function sameCode(a: string | null | undefined, b: string | null | undefined): boolean {
+  return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** First entry per code, in catalogue order. */
+function uniqueByCode(entries: CatalogEntry[]): CatalogEntry[] {
+  const seen = new Set<string>();
+  const out: CatalogEntry[] = [];
+  for (const e of entries) {
+    if (seen.has(e.code)) continue;
+    seen.add(e.code);
+    out.push(e);
+  }
+  return out;
+}
+
+/**
+ * Entries under `parent`, plus the entries that belong under any parent (parent null). With no
+ * parent chosen only those general entries remain.
+ */
+export function childrenOf(entries: CatalogEntry[], parent: string | null): CatalogEntry[] {
+  return uniqueByCode(entries.filter((e) => e.parent === null || (parent !== null && e.parent === parent)));
+}
+
+/** ISO failure modes for an equipment class when the catalogue has any, else all of them. */
+export function isoModesFor(catalog: FailureCatalog, equipmentClass: string | null): CatalogEntry[] {
+  if (equipmentClass) {
+    const forClass = catalog.iso_modes.filter((e) => sameCode(e.parent, equipmentClass));
+    if (forClass.length > 0) return uniqueByCode(forClass);
+  }
+  return uniqueByCode(catalog.iso_modes);
+}
+
+export interface CloseChoices {
+  classes: CatalogEntry[];
+  problems: CatalogEntry[];
+  causes: CatalogEntry[];
+  remedies: CatalogEntry[];
+  isoModes: CatalogEntry[];
+  isoMechanisms: CatalogEntry[];
+  isoCauses: CatalogEntry[];
+}
+
+/** The options each select of the close form offers, given what is chosen above it. */
+export function choicesFor(catalog: FailureCatalog, codes: FailureCodes, equipmentClass: string | null): CloseChoices {
+  return {
+    classes: uniqueByCode(catalog.classes),
+    problems: codes.failure_class === null ? [] : childrenOf(catalog.problems, codes.failure_class),
+    causes: codes.problem_code === null ? [] : childrenOf(catalog.causes, codes.problem_code),
+    remedies: codes.cause_code === null ? [] : childrenOf(catalog.remedies, codes.cause_code),
+    isoModes: isoModesFor(catalog, equipmentClass),
+    isoMechanisms: uniqueByCode(catalog.iso_mechanisms),
+    isoCauses: uniqueByCode(catalog.iso_causes),
+  };
+}
+
+function keepIf(code: string | null, options: CatalogEntry[]): string | null {
+  return code !== null && options.some((o) => o.code === code) ? code : null;
+}
+
+/**
+ * Drops every choice that is no longer offered after a choice above it changed (a new class clears
+ * a problem of another class, and so on down the chain).
+ */
+export function reconcile(catalog: FailureCatalog, codes: FailureCodes, equipmentClass: string | null): FailureCodes {
+  const failure_class = keepIf(codes.failure_class, uniqueByCode(catalog.classes));
+  const problem_code = failure_class === null ? null : keepIf(codes.problem_code, childrenOf(catalog.problems, failure_class));
+  const cause_code = problem_code === null ? null : keepIf(codes.cause_code, childrenOf(catalog.causes, problem_code));
+  const remedy_code = cause_code === null ? null : keepIf(codes.remedy_code, childrenOf(catalog.remedies, cause_code));
+  return {
+    failure_class,
+    problem_code,
+    cause_code,
+    remedy_code,
+    iso_failure_mode: keepIf(codes.iso_failure_mode, isoModesFor(catalog, equipmentClass)),
+    iso_failure_mechanism: keepIf(codes.iso_failure_mechanism, catalog.iso_mechanisms),
+    iso_failure_cause: keepIf(codes.iso_failure_cause, catalog.iso_causes),
+  };
+}
+
+export function emptyCodes(): FailureCodes {
+  return {
+    failure_class: null,
+    problem_code: null,
+    cause_code: null,
+    remedy_code: null,
+    iso_failure_mode: null,
+    iso_failure_mechanism: null,
+    iso_failure_cause: null,
+  };
+}
+
+/** Description of a code at a level, for showing recorded codes ("OC — Overcurrent"). */
+export function describe(entries: CatalogEntry[], code: string | null): string | null {
+  if (code === null) return null;
+  const entry = entries.find((e) => e.code === code);
+  return entry ? optionLabel(entry) : code;
+}

@@ -1,0 +1,56 @@
+// The app's screens as data, and their URL hash form ("#/asset/<id>"), so the window's back/forward
+// and a reload keep the technician where they were.
+
+export type Route =
+  | { name: "finder" }
+  | { name: "asset"; assetId: string }
+  | { name: "breakdown"; assetId: string }
+  | { name: "workorder"; workOrderId: string }
+  | { name: "shift" };
+
+export function formatHash(route: Route): string {
+  switch (route.name) {
+    case "finder":
+      return "#/";
+    case "asset":
+      return `#/asset/${encodeURIComponent(route.assetId)}`;
+    case "breakdown":
+      return `#/asset/${encodeURIComponent(route.assetId)}/breakdown`;
+    case "workorder":
+      return `#/wo/${encodeURIComponent(route.workOrderId)}`;
+    case "shift":
+      return "#/shift";
+  }
+}
+
+function decode(part: string): string | null {
+  try {
+    const s = decodeURIComponent(part);
+    return s.length > 0 ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Any unknown or malformed hash is the finder (the start screen). */
+export function parseHash(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, "").split("/").filter((p) => p.length > 0);
+  const [first, second, third] = parts;
+  if (first === "shift" && parts.length === 1) return { name: "shift" };
+  if (first === "asset" && second !== undefined) {
+    const assetId = decode(second);
+    if (assetId !== null) {
+      if (parts.length === 2) return { name: "asset", assetId };
+      if (parts.length === 3 && third === "breakdown") return { name: "breakdown", assetId };
+    }
+  }
+  if (first === "wo" && second !== undefined && parts.length === 2) {
+    const workOrderId = decode(second);
+    if (workOrderId !== null) return { name: "workorder", workOrderId };
+  }
+  return { name: "finder" };
+}
+
+export function sameRoute(a: Route, b: Route): boolean {
+  return formatHash(a) === formatHash(b);
+}
