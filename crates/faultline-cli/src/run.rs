@@ -14,8 +14,10 @@ fn data_dir(cli: &Cli) -> Result<PathBuf> {
     if let Some(d) = &cli.data_dir {
         return Ok(d.clone());
     }
-    directories::ProjectDirs::from("org", "faultline", "app")
-        .map(|p| p.data_dir().to_path_buf())
+    // The same directory the desktop app uses by default (Tauri's app data dir: the platform
+    // data directory + the app identifier).
+    directories::BaseDirs::new()
+        .map(|b| b.data_dir().join("org.faultline.app"))
         .ok_or_else(|| CoreError::InvalidInput("no home directory: pass --data-dir DIR".into()))
 }
 

@@ -64,29 +64,36 @@ impl Store {
         }
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
-        let upper = format!("{query}\u{10FFFF}");
-        let mut by_tag = conn.prepare_cached(&format!(
-            "{SUMMARY_SELECT} WHERE a.tag >= ?1 AND a.tag < ?2
-             ORDER BY a.tag = ?1 DESC, a.tag LIMIT ?3"
-        ))?;
-        for row in by_tag.query_map(params![query, upper, limit_i], summary_row)? {
-            let (rid, s) = row?;
-            if seen.insert(rid) {
+        let mut push = |(rid, s): (i64, AssetSummary), out: &mut Vec<AssetSummary>| {
+            if out.len() < limit && seen.insert(rid) {
                 out.push(s);
             }
+        };
+        // 1. The exact tag (a scan, or a tag typed in full).
+        let mut exact = conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE a.tag = ?1"))?;
+        for row in exact.query_map(params![query], summary_row)? {
+            push(row?, &mut out);
         }
+        // 2. Tags that start with the text, in tag order: a range scan of the NOCASE tag index
+        //    that stops at the limit (no sort).
+        let upper = format!("{query}\u{10FFFF}");
+        let mut by_tag = conn.prepare_cached(&format!(
+            "{SUMMARY_SELECT} WHERE a.tag >= ?1 AND a.tag < ?2 ORDER BY a.tag LIMIT ?3"
+        ))?;
+        for row in by_tag.query_map(params![query, upper, limit_i], summary_row)? {
+            push(row?, &mut out);
+        }
+        // 3. Assets whose tag, name, model or location words start with the typed words. FTS
+        //    hits come in rowid order and stop at the limit: ranking every match of a two-letter
+        //    prefix would cost milliseconds, and type-ahead narrows as the person types.
         if out.len() < limit {
             if let Some(fts) = fts_prefix_query(query) {
                 let mut by_text = conn.prepare_cached(&format!(
-                    "{SUMMARY_SELECT} JOIN (SELECT rowid AS hit, rank FROM assets_fts
-                         WHERE assets_fts MATCH ?1 ORDER BY rank LIMIT ?2) f ON f.hit = a.rid
-                     ORDER BY f.rank"
+                    "{SUMMARY_SELECT} JOIN (SELECT rowid AS hit FROM assets_fts
+                         WHERE assets_fts MATCH ?1 LIMIT ?2) f ON f.hit = a.rid"
                 ))?;
-                for row in by_text.query_map(params![fts, limit_i], summary_row)? {
-                    let (rid, s) = row?;
-                    if out.len() < limit && seen.insert(rid) {
-                        out.push(s);
-                    }
+                for row in by_text.query_map(params![fts, limit_i * 2], summary_row)? {
+                    push(row?, &mut out);
                 }
             }
         }

@@ -1,0 +1,143 @@
+//! `faultline-bench`: plant-scale benchmarks of the replica (import, lookups, asset pages, size)
+//! and of the app's cold start, run by `make bench`. Results go to stdout as markdown and, with
+//! `--write-doc`, into their marked section of docs/benchmarks.md.
+
+mod anchor;
+mod cold_start;
+mod doc;
+mod gen_assets;
+mod gen_work_orders;
+mod generate;
+mod import_bench;
+mod lookups;
+mod percentiles;
+mod prng;
+mod replica;
+mod report;
+mod vocab;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "faultline-bench",
+    about = "Faultline benchmarks (run by `make bench`)"
+)]
+struct Cli {
+    /// Without a subcommand: `replica` with its defaults.
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Import rate vs a plain rusqlite anchor, lookups, asset pages and size at plant scale.
+    Replica {
+        /// Assets in the generated plant.
+        #[arg(long, default_value_t = 20_000)]
+        assets: usize,
+        /// Work orders in the generated plant (ten years of them).
+        #[arg(long, default_value_t = 1_000_000)]
+        work_orders: usize,
+        /// Where the generated plant and the replicas go.
+        #[arg(long, default_value = "target/bench")]
+        out: PathBuf,
+        /// Import runs of each importer; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        import_runs: usize,
+        /// Timed queries per lookup kind.
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+        /// Timed asset pages of random assets (the 20 busiest are added).
+        #[arg(long, default_value_t = 1_000)]
+        pages: usize,
+        /// Rewrite the replica section of this markdown file (e.g. docs/benchmarks.md).
+        #[arg(long)]
+        write_doc: Option<PathBuf>,
+        /// Skip the imports and time the reads on the replica an earlier run imported.
+        #[arg(long)]
+        reads_only: bool,
+    },
+    /// App start to first rendered screen (needs a display: run under `xvfb-run -a`).
+    ColdStart {
+        /// The app binary (cargo build --release -p faultline-app).
+        #[arg(long, default_value = "target/release/faultline-app")]
+        app: PathBuf,
+        /// Timed runs, after one untimed warm-up run.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Data directory for the app; default: the replica imported by `replica`, if any.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Where `replica` put its replica (the default data directory).
+        #[arg(long, default_value = "target/bench")]
+        out: PathBuf,
+        /// Seconds to wait for the ready line before giving up.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+        /// Rewrite the cold-start section of this markdown file.
+        #[arg(long)]
+        write_doc: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = match cli.command {
+        Some(c) => c,
+        None => Cli::try_parse_from(["faultline-bench", "replica"])?
+            .command
+            .context("no default command")?,
+    };
+    match command {
+        Cmd::Replica {
+            assets,
+            work_orders,
+            out,
+            import_runs,
+            queries,
+            pages,
+            write_doc,
+            reads_only,
+        } => replica::run(replica::ReplicaArgs {
+            spec: generate::PlantSpec {
+                assets,
+                work_orders,
+            },
+            out,
+            import_runs,
+            queries,
+            pages,
+            write_doc,
+            reads_only,
+        }),
+        Cmd::ColdStart {
+            app,
+            runs,
+            data_dir,
+            out,
+            timeout,
+            write_doc,
+        } => cold_start::run(cold_start::ColdStartArgs {
+            app,
+            runs,
+            data_dir,
+            out,
+            timeout: Duration::from_secs(timeout),
+            write_doc,
+        }),
+    }
+}

@@ -1,0 +1,185 @@
+//! IPC commands the UI calls with `invoke(...)`: each converts its arguments, calls the core and
+//! returns the core's value or an `ErrorBody {code, message}`. No logic lives here.
+
+use crate::state::AppState;
+use faultline_core::domain::*;
+use faultline_core::{CoreError, ErrorBody, Store};
+use tauri::State;
+use uuid::Uuid;
+
+type IpcResult<T> = Result<T, ErrorBody>;
+
+fn err(e: CoreError) -> ErrorBody {
+    tracing::warn!(code = ?e.code(), "command failed: {e}");
+    ErrorBody::from(&e)
+}
+
+fn invalid(message: String) -> ErrorBody {
+    err(CoreError::InvalidInput(message))
+}
+
+fn id(s: &str, what: &str) -> IpcResult<Uuid> {
+    Uuid::parse_str(s.trim()).map_err(|_| invalid(format!("{s:?} is not a valid {what} id")))
+}
+
+fn time(s: Option<String>) -> IpcResult<Option<chrono::DateTime<chrono::Utc>>> {
+    s.filter(|t| !t.trim().is_empty())
+        .map(|t| {
+            chrono::DateTime::parse_from_rfc3339(t.trim())
+                .map(|d| d.with_timezone(&chrono::Utc))
+                .map_err(|_| invalid(format!("{t:?} is not a time (RFC 3339 expected)")))
+        })
+        .transpose()
+}
+
+/// Runs `f` with the store locked.
+fn with_store<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut Store) -> Result<T, CoreError>,
+) -> IpcResult<T> {
+    let mut guard = state.store()?;
+    f(&mut guard).map_err(err)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
+    with_store(&state, |s| s.app_info(env!("CARGO_PKG_VERSION")))
+}
+
+/// The UI calls this once its first screen is on the display (cold-start measurement).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn ui_ready(app: tauri::AppHandle, state: State<'_, AppState>) -> IpcResult<()> {
+    let ms = state.started.elapsed().as_millis();
+    tracing::info!(ms, "first screen rendered");
+    if std::env::var_os("FAULTLINE_EXIT_ON_READY").is_some() {
+        println!("ready_ms={ms}");
+        app.exit(0);
+    }
+    Ok(())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn find_assets(
+    state: State<'_, AppState>,
+    query: String,
+    limit: Option<u32>,
+) -> IpcResult<Vec<AssetSummary>> {
+    with_store(&state, |s| {
+        s.find_assets(&query, limit.unwrap_or(30) as usize)
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn asset_by_tag(state: State<'_, AppState>, tag: String) -> IpcResult<Option<Asset>> {
+    with_store(&state, |s| s.asset_by_tag(&tag))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn asset_page(
+    state: State<'_, AppState>,
+    asset_id: String,
+    history_limit: Option<u32>,
+) -> IpcResult<AssetPage> {
+    let asset_id = id(&asset_id, "asset")?;
+    with_store(&state, |s| {
+        s.asset_page(asset_id, history_limit.unwrap_or(100) as usize)
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn work_order(state: State<'_, AppState>, work_order_id: String) -> IpcResult<WorkOrder> {
+    let wo = id(&work_order_id, "work order")?;
+    with_store(&state, |s| s.work_order(wo))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn log_breakdown(
+    state: State<'_, AppState>,
+    input: NewBreakdown,
+) -> IpcResult<WorkOrder> {
+    with_store(&state, |s| s.log_breakdown(&input))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_note(
+    state: State<'_, AppState>,
+    work_order_id: String,
+    author: String,
+    text: String,
+) -> IpcResult<WorkOrder> {
+    let wo = id(&work_order_id, "work order")?;
+    with_store(&state, |s| s.add_note(wo, &author, &text))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn machine_stopped(
+    state: State<'_, AppState>,
+    work_order_id: String,
+    at: Option<String>,
+) -> IpcResult<WorkOrder> {
+    let wo = id(&work_order_id, "work order")?;
+    let at = time(at)?;
+    with_store(&state, |s| s.machine_stopped(wo, at))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn back_in_service(
+    state: State<'_, AppState>,
+    work_order_id: String,
+    at: Option<String>,
+) -> IpcResult<WorkOrder> {
+    let wo = id(&work_order_id, "work order")?;
+    let at = time(at)?;
+    with_store(&state, |s| s.back_in_service(wo, at))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn close_work_order(
+    state: State<'_, AppState>,
+    input: CloseWorkOrder,
+) -> IpcResult<WorkOrder> {
+    with_store(&state, |s| s.close_work_order(&input))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_part(state: State<'_, AppState>, input: NewPart) -> IpcResult<WorkOrder> {
+    with_store(&state, |s| s.add_part(&input))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_photo(
+    state: State<'_, AppState>,
+    work_order_id: String,
+    data_base64: String,
+    mime: String,
+    caption: Option<String>,
+) -> IpcResult<WorkOrder> {
+    use base64::Engine;
+    let wo = id(&work_order_id, "work order")?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data_base64.as_bytes())
+        .map_err(|_| invalid("the photo could not be read: try taking it again".into()))?;
+    with_store(&state, |s| {
+        s.add_photo(wo, &bytes, &mime, caption.as_deref())
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn failure_catalog(state: State<'_, AppState>) -> IpcResult<FailureCatalog> {
+    with_store(&state, |s| s.failure_catalog())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn shift_report(
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+) -> IpcResult<ShiftReport> {
+    let to_t = time(to)?;
+    let from_t = time(from)?;
+    with_store(&state, |s| {
+        let to = to_t.unwrap_or_else(|| s.clock().now());
+        let from = from_t.unwrap_or(to - chrono::Duration::hours(12));
+        s.shift_report(from, to)
+    })
+}

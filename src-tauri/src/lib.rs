@@ -1,0 +1,88 @@
+//! Faultline desktop app: resolves the data directory, manages state and registers IPC commands.
+
+pub mod commands;
+pub mod state;
+
+use tauri::Manager;
+use tracing_subscriber::EnvFilter;
+
+pub use state::{AppDataDir, AppState, DataDirError};
+
+/// Errors that stop the app before or while it runs.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    DataDir(#[from] DataDirError),
+    #[error(transparent)]
+    Tauri(#[from] tauri::Error),
+}
+
+/// Sends `tracing` output to stderr; `RUST_LOG` overrides the default `info` level.
+pub fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second call (e.g. from tests) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Opens the main window (configured in tauri.conf.json, `create: false`) with its web storage
+/// (name, theme, unsaved drafts) inside the data directory, so each replica keeps its own.
+fn open_main_window(app: &tauri::App, data_dir: &std::path::Path) -> Result<(), tauri::Error> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .unwrap_or_default();
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .data_directory(data_dir.join("webview"))
+        .build()?;
+    Ok(())
+}
+
+/// Starts the app and blocks until its last window closes.
+pub fn run() -> Result<(), AppError> {
+    let started = std::time::Instant::now();
+    let requested = state::requested_data_dir(
+        std::env::var_os(state::DATA_DIR_ENV),
+        std::env::args_os().skip(1),
+    )?;
+    tauri::Builder::default()
+        .setup(move |app| {
+            let dir = match requested {
+                Some(dir) => dir,
+                None => app.path().app_data_dir()?,
+            };
+            std::fs::create_dir_all(&dir).map_err(|error| {
+                format!("cannot create data directory {}: {error}", dir.display())
+            })?;
+            tracing::info!(data_dir = %dir.display(), "Faultline starting");
+            app.manage(AppState::open(&dir, started));
+            open_main_window(app, &dir)?;
+            app.manage(AppDataDir(dir));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::ui_ready,
+            commands::find_assets,
+            commands::asset_by_tag,
+            commands::asset_page,
+            commands::work_order,
+            commands::log_breakdown,
+            commands::add_note,
+            commands::machine_stopped,
+            commands::back_in_service,
+            commands::close_work_order,
+            commands::add_part,
+            commands::add_photo,
+            commands::failure_catalog,
+            commands::shift_report,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"))?;
+    Ok(())
+}
