@@ -85,5 +85,6 @@ bindings-check: bindings
 	  echo "New TypeScript bindings are not committed:"; echo "$$untracked"; exit 1; fi
 	@echo "TypeScript bindings are up to date"
 
-screenshot:
-	bash scripts/screenshot.sh $(DEMO_DATA) docs/screenshot.png
+# The README's picture: the demo plant's VFD-202 asset page in the real window (tests/src/bin).
+screenshot: build
+	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot.png
