@@ -56,11 +56,13 @@ pub fn today() -> String {
     chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// How this run was invoked, as a command to paste.
+/// How this run was invoked, as a command to paste (with `xvfb-run -a` when run under it).
 pub fn invocation() -> String {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let xvfb = std::env::var("XAUTHORITY").is_ok_and(|x| x.contains("xvfb-run"));
     format!(
-        "cargo run --release -p faultline-bench -- {}",
+        "{}cargo run --release -p faultline-bench -- {}",
+        if xvfb { "xvfb-run -a " } else { "" },
         args.join(" ")
     )
 }

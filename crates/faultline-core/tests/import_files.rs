@@ -200,3 +200,27 @@ fn the_real_excavator_and_azure_exports_import_with_their_mappings() -> TestResu
     assert!(!page.recent_faults.is_empty());
     Ok(())
 }
+
+#[test]
+fn a_corrected_export_updates_only_the_rows_it_changed() -> TestResult {
+    let mut s = with_assets()?;
+    let (m, c) = bad("good");
+    s.import_csv(&m, &c)?;
+    let dir = tempfile::tempdir()?;
+    let corrected = dir.path().join("good.csv");
+    let text = std::fs::read_to_string(&c)?;
+    let first_title = text
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split(',').nth(5))
+        .ok_or("no title")?
+        .to_string();
+    std::fs::write(
+        &corrected,
+        text.replacen(&first_title, "Pump seal leaking at DE side", 1),
+    )?;
+    let r = s.import_csv(&m, &corrected)?;
+    assert_eq!((r.inserted, r.updated, r.unchanged), (0, 1, 3), "{r:?}");
+    assert_eq!(s.counts()?.work_orders, 4);
+    Ok(())
+}
