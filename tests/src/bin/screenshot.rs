@@ -12,15 +12,26 @@ async fn main() -> Result<()> {
         .unwrap_or_else(|| workspace_root().join("docs/screenshot.png"));
     let data = temp_data_dir()?;
     let demo = workspace_root().join("assets/demo");
-    run_cli(data.path(), &["demo-load", "--dir", &demo.display().to_string()])?;
+    run_cli(
+        data.path(),
+        &["demo-load", "--dir", &demo.display().to_string()],
+    )?;
     let app = App::launch(data.path()).await?;
     app.type_into("#tech-name", "Ana Ruiz").await?;
-    app.type_into("#asset-search", &format!("VFD-202{}", char::from(Key::Enter)))
+    app.type_into(
+        "#asset-search",
+        &format!("VFD-202{}", char::from(Key::Enter)),
+    )
+    .await?;
+    app.wait_for("[data-testid=history] [data-testid=wo-row]")
         .await?;
-    app.wait_for("[data-testid=history] [data-testid=wo-row]").await?;
     // Let the page settle (fonts, layout) before the picture.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let png = app.client()?.screenshot().await.context("cannot take the screenshot")?;
+    let png = app
+        .client()?
+        .screenshot()
+        .await
+        .context("cannot take the screenshot")?;
     std::fs::write(&out, png).with_context(|| format!("cannot write {}", out.display()))?;
     println!("wrote {}", out.display());
     app.close().await
