@@ -48,8 +48,10 @@ demo: setup build
 
 test: setup ui bindings-check lint
 	$(CARGO) build --release -p faultline-app -p faultline-cli
-	cd ui && $(NPM) test
-	$(XVFB) $(CARGO) test --workspace
+	mkdir -p target
+	cd ui && $(NPM) test 2>&1 | tee ../target/test-ui.log
+	$(XVFB) $(CARGO) test --workspace 2>&1 | tee target/test-rust.log
+	bash scripts/test-summary.sh target/test-ui.log target/test-rust.log
 
 # Quick iteration: unit and integration tests without the app window (never used by CI).
 test-unit: ui/dist/index.html

@@ -7,8 +7,11 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Largest blob accepted (a phone photo is a few MB).
+/// Largest photo accepted (a phone photo is a few MB).
 pub const MAX_BLOB_BYTES: usize = 25 * 1024 * 1024;
+
+/// Largest manual PDF accepted (OEM manuals run to a few hundred pages of scans).
+pub const MAX_MANUAL_BYTES: usize = 300 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct BlobStore {
@@ -25,7 +28,7 @@ impl BlobStore {
         valid.then(|| self.root.join(&sha256[..2]).join(&sha256[2..]))
     }
 
-    /// Stores `bytes` and returns their SHA-256 (hex). Storing the same bytes twice is a no-op.
+    /// Stores a photo and returns its SHA-256 (hex). Storing the same bytes twice is a no-op.
     pub fn put(&self, bytes: &[u8]) -> Result<String> {
         if bytes.len() > MAX_BLOB_BYTES {
             return Err(CoreError::InvalidInput(format!(
@@ -34,6 +37,22 @@ impl BlobStore {
                 MAX_BLOB_BYTES / 1_000_000
             )));
         }
+        self.put_unchecked(bytes)
+    }
+
+    /// Stores a manual PDF (a larger limit than photos).
+    pub fn put_manual(&self, bytes: &[u8]) -> Result<String> {
+        if bytes.len() > MAX_MANUAL_BYTES {
+            return Err(CoreError::InvalidInput(format!(
+                "the manual is {} MB; the limit is {} MB: split it or compress its images",
+                bytes.len() / 1_000_000,
+                MAX_MANUAL_BYTES / 1_000_000
+            )));
+        }
+        self.put_unchecked(bytes)
+    }
+
+    fn put_unchecked(&self, bytes: &[u8]) -> Result<String> {
         let sha = hex::encode(Sha256::digest(bytes));
         let Some(path) = self.path_of(&sha) else {
             return Err(CoreError::InvalidState("hash is not hex".into()));

@@ -4,11 +4,13 @@
 mod asset;
 mod catalog;
 mod inputs;
+mod manual;
 mod work_order;
 
 pub use asset::*;
 pub use catalog::*;
 pub use inputs::*;
+pub use manual::*;
 pub use work_order::*;
 
 use serde::{Deserialize, Serialize};

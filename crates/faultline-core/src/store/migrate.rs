@@ -12,6 +12,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "asset_search_triggers",
         include_str!("../../migrations/0002_asset_search_triggers.sql"),
     ),
+    (
+        3,
+        "manuals",
+        include_str!("../../migrations/0003_manuals.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

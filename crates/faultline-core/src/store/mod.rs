@@ -3,6 +3,7 @@
 
 mod assets;
 mod catalog;
+mod manuals;
 mod migrate;
 mod outbox;
 mod rows;
@@ -13,6 +14,7 @@ mod work_order_writes;
 #[cfg(test)]
 mod tests;
 
+pub use manuals::IndexPage;
 pub use migrate::latest_version;
 pub use outbox::OutboxEntry;
 

@@ -282,3 +282,65 @@ impl NowPlus for crate::clock::FixedClock {
         crate::clock::Clock::now(self) + d
     }
 }
+
+#[test]
+fn a_manual_is_stored_once_extracted_pages_commit_with_their_state_and_a_kill_requeues(
+) -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let mut store = Store::open(dir.path())?;
+    let pdf = b"%PDF-1.4 fake manual bytes".to_vec();
+    let (m, new) = store.add_manual("vx300.pdf", &pdf)?;
+    assert!(new);
+    assert_eq!(m.state, ManualState::Queued);
+    let (again, new_again) = store.add_manual("copy of vx300.pdf", &pdf)?;
+    assert!(!new_again);
+    assert_eq!(again.id, m.id);
+    assert!(matches!(
+        store.add_manual("notes.txt", b"hello"),
+        Err(CoreError::InvalidInput(_))
+    ));
+
+    let linked = store.link_manual_to_model(m.id, "Vantor Drives", "VX-300")?;
+    assert_eq!(linked.models, ["Vantor Drives VX-300"]);
+
+    let claimed = store.claim_queued_manual()?.ok_or("nothing queued")?;
+    assert_eq!(claimed.state, ManualState::Extracting);
+    assert!(store.claim_queued_manual()?.is_none());
+    // The process dies here; at the next start the manual goes back to the queue.
+    assert_eq!(store.requeue_interrupted_manuals()?, 1);
+    let claimed = store.claim_queued_manual()?.ok_or("not re-queued")?;
+
+    store.store_manual_pages(
+        claimed.id,
+        &["OC1 overcurrent".into(), "OU overvoltage".into()],
+        Some("VX-300 manual"),
+        Some("en"),
+    )?;
+    let m2 = store.manual(m.id)?;
+    assert_eq!((m2.state, m2.page_count), (ManualState::Extracted, Some(2)));
+    assert_eq!(store.manual_page_text(m.id, 2)?, "OU overvoltage");
+    let mut pages = Vec::new();
+    store.manual_pages_for_index(|p| {
+        pages.push((p.page, p.models.clone()));
+        Ok(())
+    })?;
+    assert_eq!(
+        pages,
+        [
+            (1, vec!["Vantor Drives VX-300".to_string()]),
+            (2, vec!["Vantor Drives VX-300".to_string()])
+        ]
+    );
+    store.mark_manual_indexed(m.id)?;
+    assert_eq!(store.manual(m.id)?.state, ManualState::Indexed);
+
+    let (bad, _) = store.add_manual("locked.pdf", b"%PDF-1.6 encrypted")?;
+    store.mark_manual_failed(bad.id, "encrypted", "encrypted: enter the password")?;
+    assert_eq!(
+        store.requeue_interrupted_manuals()?,
+        0,
+        "a failed file is not retried at every start"
+    );
+    assert_eq!(store.retry_manual(bad.id)?.state, ManualState::Queued);
+    Ok(())
+}
