@@ -17,5 +17,16 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: false,
+    rollupOptions: {
+      output: {
+        // pdf.js asks for its data files by name below one base URL (src/lib/pdfAssets.ts), so
+        // they keep their names in dist/pdfjs/<dir>/; everything else gets the usual hashed name.
+        assetFileNames(asset) {
+          const from = [...(asset.originalFileNames ?? [])].join("\n").replaceAll("\\", "/");
+          const dir = /node_modules\/pdfjs-dist\/(cmaps|standard_fonts|wasm|iccs)\//.exec(from)?.[1];
+          return dir ? `pdfjs/${dir}/[name][extname]` : "assets/[name]-[hash][extname]";
+        },
+      },
+    },
   },
 });

@@ -1,6 +1,7 @@
 //! Faultline desktop app: resolves the data directory, manages state and registers IPC commands.
 
 pub mod commands;
+pub mod manual_commands;
 pub mod state;
 
 use tauri::Manager;
@@ -63,6 +64,7 @@ pub fn run() -> Result<(), AppError> {
             tracing::info!(data_dir = %dir.display(), "Faultline starting");
             app.manage(AppState::open(&dir, started));
             open_main_window(app, &dir)?;
+            manual_commands::recover_library(app.handle());
             app.manage(AppDataDir(dir));
             Ok(())
         })
@@ -82,6 +84,14 @@ pub fn run() -> Result<(), AppError> {
             commands::add_photo,
             commands::failure_catalog,
             commands::shift_report,
+            manual_commands::manuals_list,
+            manual_commands::manuals_add_files,
+            manual_commands::manuals_add_bytes,
+            manual_commands::manuals_cancel,
+            manual_commands::manual_link_model,
+            manual_commands::manual_retry,
+            manual_commands::manual_pdf,
+            manual_commands::search_manuals,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))?;
     Ok(())

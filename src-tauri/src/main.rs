@@ -4,6 +4,11 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // The same binary is the guarded PDF extraction worker (see faultline-manuals::extract).
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if args.first().is_some_and(|a| a == "extract-worker") {
+        return faultline_manuals::extract::run_worker(&args[1..]);
+    }
     faultline_app::init_logging();
     match faultline_app::run() {
         Ok(()) => ExitCode::SUCCESS,

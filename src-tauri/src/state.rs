@@ -1,8 +1,11 @@
 //! State managed by Tauri for the whole app: where Faultline keeps its data, and the open store.
 
 use faultline_core::{ErrorBody, Store};
+use faultline_manuals::extract::WorkerCommand;
+use faultline_manuals::library::Library;
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -11,6 +14,12 @@ pub struct AppState {
     store: Result<Mutex<Store>, ErrorBody>,
     /// When the app process began starting: the zero of the cold-start measurement.
     pub started: Instant,
+    /// The manual library (its search index); `None` when it could not be opened.
+    pub library: Option<faultline_manuals::library::Library>,
+    /// A manual import runs on a background thread.
+    pub importing: AtomicBool,
+    /// Set by "Cancel": the import takes no new manual.
+    pub cancel_import: AtomicBool,
 }
 
 impl AppState {
@@ -19,7 +28,23 @@ impl AppState {
             tracing::error!(data_dir = %dir.display(), "cannot open the replica: {e}");
             ErrorBody::from(&e)
         });
-        AppState { store, started }
+        let library = WorkerCommand::current_exe()
+            .map_err(|e| e.to_string())
+            .and_then(|w| Library::open(dir, w).map_err(|e| e.to_string()))
+            .map_err(|e| tracing::error!("cannot open the manual library: {e}"))
+            .ok();
+        AppState {
+            store,
+            started,
+            library,
+            importing: AtomicBool::new(false),
+            cancel_import: AtomicBool::new(false),
+        }
+    }
+
+    /// The store's mutex itself, for the manual library (which locks it only briefly).
+    pub fn store_mutex(&self) -> Result<&Mutex<Store>, ErrorBody> {
+        self.store.as_ref().map_err(Clone::clone)
     }
 
     /// The store, locked for one command. A panic in an earlier command does not poison it for

@@ -4,7 +4,10 @@
 
 mod anchor;
 mod cold_start;
+mod corpus_pages;
 mod doc;
+mod extract_bench;
+mod fts5_baseline;
 mod gen_assets;
 mod gen_work_orders;
 mod generate;
@@ -12,8 +15,12 @@ mod import_bench;
 mod lookups;
 mod percentiles;
 mod prng;
+mod relevance;
 mod replica;
 mod report;
+mod search_bench;
+mod search_queries;
+mod search_report;
 mod vocab;
 
 use anyhow::Context;
@@ -83,6 +90,12 @@ enum Cmd {
         #[arg(long)]
         write_doc: Option<PathBuf>,
     },
+    /// Manual search (tantivy index) vs SQLite FTS5 on the corpus manuals: latency, size,
+    /// memory, recall@5 and MRR@10.
+    Search(search_bench::SearchArgs),
+    /// PDF text extraction vs pdftotext on the corpus manuals: pages/s on every core, and
+    /// word-level agreement per manual.
+    Extract(extract_bench::ExtractArgs),
 }
 
 fn main() -> ExitCode {
@@ -139,5 +152,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             timeout: Duration::from_secs(timeout),
             write_doc,
         }),
+        Cmd::Search(args) => search_bench::run(args),
+        Cmd::Extract(args) => extract_bench::run(args),
     }
 }

@@ -113,6 +113,26 @@ pub enum Command {
         #[arg(long, default_value_t = 12)]
         hours: i64,
     },
+    /// The OEM manual library: add PDFs, list them.
+    #[command(subcommand)]
+    Manuals(ManualsCommand),
+    /// Search the manuals' pages the way technicians type (codes, symptoms, typos).
+    Search {
+        /// What to look for, e.g. "OC1", "E.oC.1", "motor stalls under load".
+        text: String,
+        /// Rank this asset's model's manuals first (tag or id).
+        #[arg(long)]
+        asset: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Internal: extract one PDF's text in this process (run by the app and the CLI as a
+    /// guarded worker; prints JSON).
+    #[command(hide = true)]
+    ExtractWorker {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Local changes queued for sync.
     Outbox {
         /// Include changes already synced.
@@ -121,6 +141,27 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ManualsCommand {
+    /// Add PDF manuals (files or folders), extract their text and index them.
+    Add {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Link them to this asset model (with --manufacturer).
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long, default_value = "")]
+        manufacturer: String,
+    },
+    /// Every manual with its state (indexed, or failed with the reason).
+    List,
+    /// Try a failed manual again; for an encrypted one, give its password in the environment
+    /// variable FAULTLINE_PDF_PASSWORD.
+    Retry { manual: String },
+    /// Rebuild the search index from the stored page text.
+    Reindex,
 }
 
 #[derive(Debug, Args)]

@@ -84,6 +84,58 @@ impl Printer {
         Ok(())
     }
 
+    /// Progress for people, on stderr (never mixed into --json output).
+    pub fn note(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    pub fn manuals(&self, list: &[Manual]) -> Result<()> {
+        self.emit(&list, || {
+            if list.is_empty() {
+                return "no manuals".into();
+            }
+            list.iter()
+                .map(|m| {
+                    let state = match (&m.failure_message, m.state) {
+                        (Some(msg), ManualState::Failed) => format!("failed: {msg}"),
+                        (_, s) => s.as_str().to_string(),
+                    };
+                    format!(
+                        "{}  {:<50} {:>4} pages  {}  {}",
+                        m.id,
+                        m.title.as_deref().unwrap_or(&m.file_name),
+                        m.page_count.unwrap_or(0),
+                        state,
+                        m.models.join(", ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn search(&self, r: &faultline_manuals::index::SearchResults) -> Result<()> {
+        self.emit(r, || {
+            let mut s = String::new();
+            if r.rebuilding {
+                s.push_str("(the search index is being rebuilt: results may be incomplete)\n");
+            }
+            if r.hits.is_empty() {
+                s.push_str("no page matches");
+            }
+            for h in &r.hits {
+                s.push_str(&format!(
+                    "{:>6.2}  {} p.{}  {}\n",
+                    h.score,
+                    h.title.as_deref().unwrap_or(&h.file_name),
+                    h.page,
+                    h.snippet.replace('\n', " ")
+                ));
+            }
+            s.trim_end().to_string()
+        })
+    }
+
     pub fn ack(&self, id: &str) {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "saved {id}");

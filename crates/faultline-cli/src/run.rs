@@ -31,10 +31,24 @@ fn author(who: &Who) -> Result<String> {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    if let Command::ExtractWorker { args } = &cli.command {
+        // A guarded worker: no store, no data directory; exits with the worker's own code.
+        let code = faultline_manuals::extract::run_worker(args);
+        std::process::exit(if code == std::process::ExitCode::SUCCESS {
+            0
+        } else {
+            1
+        });
+    }
     let dir = data_dir(&cli)?;
     let mut store = Store::open(&dir)?;
     let out = Printer { json: cli.json };
     match cli.command {
+        Command::ExtractWorker { .. } => Ok(()),
+        Command::Manuals(cmd) => crate::manuals::manuals(&dir, store, &out, cmd),
+        Command::Search { text, asset, limit } => {
+            crate::manuals::search(&dir, store, &out, &text, asset.as_deref(), limit)
+        }
         Command::Init => out.info(&store.app_info(env!("CARGO_PKG_VERSION"))?),
         Command::Status => out.info(&store.app_info(env!("CARGO_PKG_VERSION"))?),
         Command::Import { mapping, files } => {

@@ -1,6 +1,7 @@
 // Typed wrappers around the app's Tauri commands (docs/ipc.md): one function per command, snake_case
 // argument names, and every rejection turned into an `ApiError` the UI can branch on and show.
-import { invoke } from "@tauri-apps/api/core";
+import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Asset } from "./bindings/Asset";
 import type { AssetPage } from "./bindings/AssetPage";
@@ -77,7 +78,7 @@ function describeInternal(message: string, command: string | null): string {
 }
 
 type Args = Record<string, unknown>;
-type Invoker = <T>(command: string, args?: Args) => Promise<T>;
+type Invoker = <T>(command: string, args?: InvokeArgs, options?: InvokeOptions) => Promise<T>;
 
 function underTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
@@ -98,11 +99,14 @@ function invoker(): Invoker | Promise<Invoker> {
   return invoke;
 }
 
-/** Calls one command; resolves with its value or rejects with an `ApiError`. */
-export async function call<T>(command: string, args?: Args): Promise<T> {
+/**
+ * Calls one command; resolves with its value or rejects with an `ApiError`. `args` is usually the
+ * named arguments; a command that takes a raw body (manuals_add_bytes) gets the bytes instead.
+ */
+export async function call<T>(command: string, args?: Args | Uint8Array, options?: InvokeOptions): Promise<T> {
   try {
     const run = await invoker();
-    return await run<T>(command, args);
+    return await (options === undefined ? run<T>(command, args) : run<T>(command, args, options));
   } catch (reason) {
     throw toApiError(reason, command);
   }
@@ -184,4 +188,194 @@ export function shiftReport(from?: string, to?: string): Promise<ShiftReport> {
 /** Tells the app the first screen is on the display (cold-start measurement). */
 export function uiReady(): Promise<void> {
   return call<void>("ui_ready");
+}
+
+// ---- manual library (docs/ipc.md, "Manual library (issue 3)") -------------------------------
+
+// These types mirror the Rust types of the manual library until ts-rs bindings for them exist in
+// ./bindings (then import them from there and delete these). `Manual` mirrors
+// faultline-core's `domain::manual::Manual` field for field.
+
+export type ManualState = "queued" | "extracting" | "extracted" | "indexed" | "failed";
+
+/** One PDF manual in the library. */
+export type Manual = {
+  id: string;
+  sha256: string;
+  file_name: string;
+  title: string | null;
+  manufacturer: string | null;
+  /** Asset models the manual is linked to ("Manufacturer Model"). */
+  models: Array<string>;
+  language: string | null;
+  size_bytes: bigint;
+  page_count: number | null;
+  state: ManualState;
+  /** e.g. "encrypted", "no_text_layer", "damaged", "timeout". */
+  failure_kind: string | null;
+  failure_message: string | null;
+  added_at: string;
+};
+
+/** What manuals_add_files started: files queued, and files already in the library (by content). */
+export interface ImportStarted {
+  queued: number;
+  duplicates: number;
+}
+
+/** One page that matches: `highlights` are [start, end) UTF-16 offsets into `snippet` (JS string indices). */
+export interface SearchHit {
+  manual_id: string;
+  file_name: string;
+  title: string | null;
+  page: number;
+  score: number;
+  snippet: string;
+  highlights: Array<[number, number]>;
+}
+
+/** `rebuilding`: the search index is being rebuilt, so results may be incomplete. */
+export interface SearchResults {
+  hits: SearchHit[];
+  rebuilding: boolean;
+}
+
+/** `manuals://progress`, while an import runs. */
+export interface ImportProgress {
+  total: number;
+  done: number;
+  current: string | null;
+  cancelled: boolean;
+}
+
+/** `manuals://changed`: a manual's state changed. */
+export interface ManualChanged {
+  manual_id: string;
+}
+
+/** `index://rebuild`, while the search index is rebuilt from the database. */
+export interface IndexRebuild {
+  done: number;
+  total: number;
+  finished: boolean;
+}
+
+export const EVENT_IMPORT_PROGRESS = "manuals://progress";
+export const EVENT_MANUAL_CHANGED = "manuals://changed";
+export const EVENT_INDEX_REBUILD = "index://rebuild";
+
+/** The library, newest first. */
+export function manualsList(): Promise<Manual[]> {
+  return call<Manual[]>("manuals_list");
+}
+
+/**
+ * Imports files or folders by path (drag and drop); folders are searched for PDFs. `model` is
+ * "Manufacturer Model" to link the new manuals to. Progress arrives as `manuals://progress`.
+ */
+export function manualsAddFiles(paths: string[], model?: string): Promise<ImportStarted> {
+  return call<ImportStarted>("manuals_add_files", { paths, model });
+}
+
+/** Imports one PDF from its bytes (the file picker); the name travels URL-encoded in a header. */
+export function manualsAddBytes(fileName: string, bytes: Uint8Array): Promise<Manual> {
+  return call<Manual>("manuals_add_bytes", bytes, { headers: { "x-file-name": encodeURIComponent(fileName) } });
+}
+
+/** Stops starting new extractions (running ones finish or time out). */
+export function manualsCancel(): Promise<void> {
+  return call<void>("manuals_cancel");
+}
+
+export function manualLinkModel(manualId: string, manufacturer: string, model: string): Promise<Manual> {
+  return call<Manual>("manual_link_model", { manual_id: manualId, manufacturer, model });
+}
+
+/** Queues a failed manual again; the password (for an encrypted PDF) is used once, never stored. */
+export function manualRetry(manualId: string, password?: string): Promise<Manual> {
+  return call<Manual>("manual_retry", { manual_id: manualId, password });
+}
+
+/** The original PDF's bytes, for pdf.js. */
+export async function manualPdf(manualId: string): Promise<Uint8Array> {
+  const body = await call<ArrayBuffer | ArrayBufferView | number[]>("manual_pdf", { manual_id: manualId });
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (Array.isArray(body)) return Uint8Array.from(body);
+  throw new ApiError("internal", "The app sent the manual in a form this page cannot read.", "manual_pdf");
+}
+
+/** Searches the manuals' pages; the text is never parsed as query syntax. */
+export function searchManuals(text: string, assetId?: string, limit?: number): Promise<SearchResults> {
+  return call<SearchResults>("search_manuals", { text, asset_id: assetId, limit });
+}
+
+// ---- events ----------------------------------------------------------------------------------
+
+export type Unlisten = () => void;
+
+/** Listens to one app event; resolves with the function that stops listening. */
+export async function listenEvent<T>(name: string, handler: (payload: T) => void): Promise<Unlisten> {
+  if (import.meta.env.DEV && !underTauri()) {
+    const mock = await import("./dev/mock");
+    return mock.mockListen(name, (payload) => handler(payload as T));
+  }
+  if (!underTauri()) return () => {};
+  return listen<T>(name, (event) => handler(event.payload));
+}
+
+export function onImportProgress(handler: (p: ImportProgress) => void): Promise<Unlisten> {
+  return listenEvent<ImportProgress>(EVENT_IMPORT_PROGRESS, handler);
+}
+
+export function onManualChanged(handler: (p: ManualChanged) => void): Promise<Unlisten> {
+  return listenEvent<ManualChanged>(EVENT_MANUAL_CHANGED, handler);
+}
+
+export function onIndexRebuild(handler: (p: IndexRebuild) => void): Promise<Unlisten> {
+  return listenEvent<IndexRebuild>(EVENT_INDEX_REBUILD, handler);
+}
+
+/** Files dragged over or dropped on the window, with their paths on disk (Tauri only). */
+export type FileDrop =
+  | { type: "enter"; paths: string[] }
+  | { type: "over" }
+  | { type: "drop"; paths: string[] }
+  | { type: "leave" };
+
+/**
+ * Listens to files and folders dragged onto the app's window (Tauri's webview drag-drop event,
+ * which has the paths). Resolves with null outside Tauri: a plain browser gets no paths, only the
+ * HTML drop event's File objects.
+ */
+export async function onFileDrop(handler: (drop: FileDrop) => void): Promise<Unlisten | null> {
+  if (!underTauri()) return null;
+  // Loaded on demand: only the Manuals screen listens, so it stays out of the first screen's code.
+  const { getCurrentWebview } = await import("@tauri-apps/api/webview");
+  return getCurrentWebview().onDragDropEvent((event) => {
+    const p = event.payload;
+    handler(p.type === "enter" || p.type === "drop" ? { type: p.type, paths: p.paths } : { type: p.type });
+  });
+}
+
+/**
+ * For an `$effect`: starts listening, and returns the cleanup that stops it, also when the
+ * listener is only registered after the component is gone.
+ */
+export function listening(start: Promise<Unlisten | null>): () => void {
+  let stop: Unlisten | null = null;
+  let gone = false;
+  start.then(
+    (un) => {
+      if (gone) un?.();
+      else stop = un;
+    },
+    () => {
+      // The event system is unavailable: the screen still works, it only misses live updates.
+    },
+  );
+  return () => {
+    gone = true;
+    stop?.();
+  };
 }

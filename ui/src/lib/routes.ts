@@ -6,7 +6,10 @@ export type Route =
   | { name: "asset"; assetId: string }
   | { name: "breakdown"; assetId: string }
   | { name: "workorder"; workOrderId: string }
-  | { name: "shift" };
+  | { name: "shift" }
+  | { name: "manuals" }
+  /** A manual's original page in the viewer; `terms` are the words to highlight. */
+  | { name: "manual"; manualId: string; page: number; terms: string[] };
 
 export function formatHash(route: Route): string {
   switch (route.name) {
@@ -20,6 +23,12 @@ export function formatHash(route: Route): string {
       return `#/wo/${encodeURIComponent(route.workOrderId)}`;
     case "shift":
       return "#/shift";
+    case "manuals":
+      return "#/manuals";
+    case "manual": {
+      const query = new URLSearchParams(route.terms.map((t) => ["t", t])).toString();
+      return `#/manual/${encodeURIComponent(route.manualId)}/${route.page}${query ? `?${query}` : ""}`;
+    }
   }
 }
 
@@ -34,9 +43,19 @@ function decode(part: string): string | null {
 
 /** Any unknown or malformed hash is the finder (the start screen). */
 export function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, "").split("/").filter((p) => p.length > 0);
+  const [path = "", query = ""] = hash.replace(/^#\/?/, "").split("?", 2);
+  const parts = path.split("/").filter((p) => p.length > 0);
   const [first, second, third] = parts;
   if (first === "shift" && parts.length === 1) return { name: "shift" };
+  if (first === "manuals" && parts.length === 1) return { name: "manuals" };
+  if (first === "manual" && second !== undefined && third !== undefined && parts.length === 3) {
+    const manualId = decode(second);
+    const page = /^[1-9][0-9]{0,5}$/.test(third) ? Number(third) : null;
+    if (manualId !== null && page !== null) {
+      const terms = new URLSearchParams(query).getAll("t").filter((t) => t.length > 0);
+      return { name: "manual", manualId, page, terms };
+    }
+  }
   if (first === "asset" && second !== undefined) {
     const assetId = decode(second);
     if (assetId !== null) {

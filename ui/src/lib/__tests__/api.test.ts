@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+const listen = vi.fn();
+vi.mock("@tauri-apps/api/event", () => ({ listen: (...args: unknown[]) => listen(...args) }));
 
 // Pretend to run inside Tauri so api.ts uses `invoke` (not the dev-only mock).
 (globalThis as unknown as { window: object }).window = { __TAURI_INTERNALS__: {} };
@@ -83,6 +85,85 @@ describe("api", () => {
     expect(api.isErrorCode("nope")).toBe(false);
     expect(api.toApiError({ code: "storage", message: "disk full" }).toErrorBody()).toEqual({ code: "storage", message: "disk full" });
     expect(api.toApiError("x").toErrorBody()).toBeNull();
+  });
+
+  it("calls the manual library's commands as docs/ipc.md says", async () => {
+    invoke.mockResolvedValue(null);
+    await api.manualsList();
+    await api.manualsAddFiles(["/home/tech/manuals", "/tmp/a.pdf"], "Mitsubishi Electric FR-E820");
+    await api.manualsAddFiles(["/tmp/b.pdf"]);
+    await api.manualsCancel();
+    await api.manualLinkModel("m1", "Grundfos", "CRN 10-6");
+    await api.manualRetry("m1", "s3cret");
+    await api.manualRetry("m2");
+    await api.searchManuals("E.OC1 (accel)", "a1", 30);
+    await api.searchManuals("oc1");
+    expect(invoke.mock.calls).toEqual([
+      ["manuals_list", undefined],
+      ["manuals_add_files", { paths: ["/home/tech/manuals", "/tmp/a.pdf"], model: "Mitsubishi Electric FR-E820" }],
+      ["manuals_add_files", { paths: ["/tmp/b.pdf"], model: undefined }],
+      ["manuals_cancel", undefined],
+      ["manual_link_model", { manual_id: "m1", manufacturer: "Grundfos", model: "CRN 10-6" }],
+      ["manual_retry", { manual_id: "m1", password: "s3cret" }],
+      ["manual_retry", { manual_id: "m2", password: undefined }],
+      ["search_manuals", { text: "E.OC1 (accel)", asset_id: "a1", limit: 30 }],
+      ["search_manuals", { text: "oc1", asset_id: undefined, limit: undefined }],
+    ]);
+  });
+
+  it("sends a picked PDF as the raw body with its URL-encoded name in x-file-name", async () => {
+    invoke.mockResolvedValue({ id: "m1" });
+    const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46]);
+    await api.manualsAddBytes("Überblick FR-E800 #2.pdf", bytes);
+    expect(invoke).toHaveBeenCalledWith("manuals_add_bytes", bytes, {
+      headers: { "x-file-name": "%C3%9Cberblick%20FR-E800%20%232.pdf" },
+    });
+  });
+
+  it("reads manual_pdf as bytes whatever form the IPC layer gives them", async () => {
+    invoke.mockResolvedValueOnce(new Uint8Array([1, 2, 3]).buffer);
+    expect([...(await api.manualPdf("m1"))]).toEqual([1, 2, 3]);
+    invoke.mockResolvedValueOnce(new Uint8Array([9, 1, 2, 3, 9]).subarray(1, 4));
+    expect([...(await api.manualPdf("m1"))]).toEqual([1, 2, 3]);
+    invoke.mockResolvedValueOnce([1, 2, 3]);
+    expect([...(await api.manualPdf("m1"))]).toEqual([1, 2, 3]);
+    invoke.mockResolvedValueOnce("nope");
+    await expect(api.manualPdf("m1")).rejects.toMatchObject({ code: "internal", command: "manual_pdf" });
+    expect(invoke).toHaveBeenCalledWith("manual_pdf", { manual_id: "m1" });
+  });
+
+  it("listens to the library's events and passes on their payloads", async () => {
+    const unlisten = vi.fn();
+    let handler: ((e: { payload: unknown }) => void) | null = null;
+    listen.mockImplementation((_name: string, h: (e: { payload: unknown }) => void) => {
+      handler = h;
+      return Promise.resolve(unlisten);
+    });
+    const seen: unknown[] = [];
+    const stop = await api.onImportProgress((p) => seen.push(p));
+    expect(listen.mock.calls[0]![0]).toBe("manuals://progress");
+    handler!({ payload: { total: 3, done: 1, current: "a.pdf", cancelled: false } });
+    expect(seen).toEqual([{ total: 3, done: 1, current: "a.pdf", cancelled: false }]);
+    stop();
+    expect(unlisten).toHaveBeenCalledOnce();
+    await api.onManualChanged(() => {});
+    await api.onIndexRebuild(() => {});
+    expect(listen.mock.calls.map((c) => c[0])).toEqual(["manuals://progress", "manuals://changed", "index://rebuild"]);
+  });
+
+  it("stops a listener that registers after its component is gone", async () => {
+    const unlisten = vi.fn();
+    let resolve: (u: () => void) => void = () => {};
+    const cleanup = api.listening(new Promise((r) => (resolve = r)));
+    cleanup();
+    resolve(unlisten);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(unlisten).toHaveBeenCalledOnce();
+    // A listener that failed to register is no error for the screen.
+    const cleanup2 = api.listening(Promise.reject(new Error("no event plugin")));
+    await Promise.resolve();
+    cleanup2();
   });
 
   it("says so when the page is not inside the app (production build in a plain browser)", async () => {

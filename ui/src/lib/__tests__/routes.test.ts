@@ -8,6 +8,9 @@ describe("routes", () => {
     { name: "breakdown", assetId: "6f1c-uuid" },
     { name: "workorder", workOrderId: "a b/c" },
     { name: "shift" },
+    { name: "manuals" },
+    { name: "manual", manualId: "9b1e-uuid", page: 1, terms: [] },
+    { name: "manual", manualId: "a/b?c", page: 214, terms: ["E.OC1", "stalls under load", "50% & up?", "#/x"] },
   ];
 
   it("round-trips every route through the hash", () => {
@@ -20,6 +23,16 @@ describe("routes", () => {
     expect(parseHash("#/asset")).toEqual({ name: "finder" });
     expect(parseHash("#/asset/x/y/z")).toEqual({ name: "finder" });
     expect(parseHash("#/wo/%E0%A4%A")).toEqual({ name: "finder" });
+    expect(parseHash("#/manual/m1")).toEqual({ name: "finder" });
+    expect(parseHash("#/manual/m1/0")).toEqual({ name: "finder" });
+    expect(parseHash("#/manual/m1/x")).toEqual({ name: "finder" });
+    expect(parseHash("#/manual/m1/-3")).toEqual({ name: "finder" });
+    expect(parseHash("#/manuals/x")).toEqual({ name: "finder" });
+  });
+
+  it("reads a viewer link with its page and marked words", () => {
+    expect(parseHash("#/manual/m1/7?t=OC1&t=motor+stall&t=")).toEqual({ name: "manual", manualId: "m1", page: 7, terms: ["OC1", "motor stall"] });
+    expect(formatHash({ name: "manual", manualId: "m1", page: 7, terms: [] })).toBe("#/manual/m1/7");
   });
 
   it("compares routes", () => {

@@ -17,6 +17,9 @@ import type { NewPart } from "../bindings/NewPart";
 import type { ShiftReport } from "../bindings/ShiftReport";
 import type { WorkOrder } from "../bindings/WorkOrder";
 import type { WorkOrderSummary } from "../bindings/WorkOrderSummary";
+import { manualHandlers } from "./mockManuals";
+
+export { mockListen } from "./mockEvents";
 
 /** JSON has no bigint: the real app sends these as numbers too. */
 const big = (n: number): bigint => n as unknown as bigint;
@@ -459,9 +462,25 @@ const handlers: Record<string, (args: Args | undefined) => unknown> = {
   },
 };
 
-export async function mockInvoke<T>(command: string, args?: Args): Promise<T> {
+const manuals = manualHandlers((assetId) => {
+  const a = assets.find((x) => x.id === assetId);
+  return a?.model ? [a.manufacturer, a.model].filter(Boolean).join(" ") : null;
+});
+
+/** Same shape as `invoke`: named arguments, or raw bytes plus headers (manuals_add_bytes). */
+export async function mockInvoke<T>(
+  command: string,
+  args?: Args | Uint8Array,
+  options?: { headers?: HeadersInit },
+): Promise<T> {
   await new Promise((r) => setTimeout(r, 15 + Math.random() * 40));
+  const manual = manuals[command];
+  if (manual) {
+    const headers: Record<string, string> = {};
+    new Headers(options?.headers).forEach((v, k) => (headers[k] = v));
+    return (await manual(args, headers)) as T;
+  }
   const handler = handlers[command];
   if (!handler) throw `command ${command} not found`;
-  return handler(args) as T;
+  return handler(args instanceof Uint8Array ? undefined : args) as T;
 }

@@ -1,0 +1,112 @@
+//! `faultline manuals …` and `faultline search`: the manual library from the command line.
+//! Extraction runs in worker processes of this same binary (`faultline extract-worker`).
+
+use crate::args::ManualsCommand;
+use crate::print::Printer;
+use faultline_core::{CoreError, Store};
+use faultline_manuals::extract::WorkerCommand;
+use faultline_manuals::library::{ImportProgress, Library};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+
+type Result<T> = std::result::Result<T, CoreError>;
+
+/// The environment variable that carries a PDF password for `manuals retry`.
+pub const PASSWORD_VAR: &str = "FAULTLINE_PDF_PASSWORD";
+
+fn open_library(dir: &Path, store: &Mutex<Store>, out: &Printer) -> Result<Library> {
+    let worker = WorkerCommand::current_exe()
+        .map_err(|e| CoreError::io("cannot find the faultline binary", e))?;
+    let library = Library::open(dir, worker)?;
+    library.recover(store)?;
+    if library.needs_rebuild() {
+        out.note("building the manual search index from the stored pages…");
+        library.rebuild(store, |_| {}, &AtomicBool::new(false))?;
+    }
+    Ok(library)
+}
+
+fn progress(out: &Printer) -> impl Fn(ImportProgress) + Sync + '_ {
+    move |p: ImportProgress| {
+        if let Some(file) = &p.current {
+            out.note(&format!("[{}/{}] reading {file}", p.done + 1, p.total));
+        }
+    }
+}
+
+pub fn manuals(dir: &Path, store: Store, out: &Printer, cmd: ManualsCommand) -> Result<()> {
+    let store = Mutex::new(store);
+    let lock = || {
+        store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    match cmd {
+        ManualsCommand::List => out.manuals(&lock().manuals()?),
+        ManualsCommand::Add {
+            paths,
+            model,
+            manufacturer,
+        } => {
+            let library = open_library(dir, &store, out)?;
+            let link = model.as_deref().map(|m| (manufacturer.as_str(), m));
+            let report = Library::add_paths(&store, &paths, link)?;
+            out.note(&format!(
+                "{} new, {} already in the library",
+                report.queued, report.duplicates
+            ));
+            library.process_queue(
+                &store,
+                &HashMap::new(),
+                &progress(out),
+                &AtomicBool::new(false),
+            )?;
+            let ids: Vec<_> = report.manuals.iter().map(|m| m.id).collect();
+            let all = lock().manuals()?;
+            out.manuals(
+                &all.into_iter()
+                    .filter(|m| ids.contains(&m.id))
+                    .collect::<Vec<_>>(),
+            )
+        }
+        ManualsCommand::Retry { manual } => {
+            let library = open_library(dir, &store, out)?;
+            let id = uuid::Uuid::parse_str(manual.trim()).map_err(|_| {
+                CoreError::InvalidInput(format!(
+                    "{manual:?} is not a manual id: see `faultline manuals list`"
+                ))
+            })?;
+            lock().retry_manual(id)?;
+            let mut passwords = HashMap::new();
+            if let Ok(p) = std::env::var(PASSWORD_VAR) {
+                passwords.insert(id, p);
+            }
+            library.process_queue(&store, &passwords, &progress(out), &AtomicBool::new(false))?;
+            out.manuals(&[lock().manual(id)?])
+        }
+        ManualsCommand::Reindex => {
+            let library = open_library(dir, &store, out)?;
+            library.rebuild(&store, |_| {}, &AtomicBool::new(false))?;
+            out.manuals(&lock().manuals()?)
+        }
+    }
+}
+
+pub fn search(
+    dir: &Path,
+    store: Store,
+    out: &Printer,
+    text: &str,
+    asset: Option<&str>,
+    limit: usize,
+) -> Result<()> {
+    let asset_id = match asset {
+        Some(a) => Some(store.resolve_asset(a)?.id),
+        None => None,
+    };
+    let store = Mutex::new(store);
+    let library = open_library(dir, &store, out)?;
+    out.search(&library.search(&store, text, asset_id, limit)?)
+}

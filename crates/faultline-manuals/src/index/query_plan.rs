@@ -1,0 +1,362 @@
+//! Turns what the technician typed into a tantivy query, without ever parsing it as query
+//! syntax: the text only goes through the same analyzers as the pages. The query is one flat
+//! union of term queries (so tantivy can prune with block-max WAND):
+//! - fault codes found by the code tokenizer, strongly boosted (exact code matches rank first),
+//!   plus a bonus for the spelling as typed and the hexadecimal reading of display codes
+//!   ("E02F" → "0x2f", the manual's "2Fh");
+//! - every word in every body language's analyzer: its stem, scored by BM25, and the word as
+//!   typed, weakly (pages with the exact form rank a little higher);
+//! - for a word no page contains (or only a handful do), its typo neighbours: edit distance 1
+//!   for words of 5+ characters, 2 for 9+;
+//! - for the last word, unless followed by a space, the most frequent words it starts;
+//! - every word against the manual's title, manufacturer and models, weakly.
+//!
+//! It also keeps, per field, the terms it searched for, which the snippet highlights.
+
+use super::analyzers::QueryAnalyzers;
+use super::code_normalize::display_hex_alternate;
+use super::code_tokenizer::scan_codes;
+use super::error::Result;
+use super::expand;
+use super::language::BodyLang;
+use super::schema::Fields;
+use std::collections::HashMap;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
+
+/// Only this much of the typed text is used (a paste of a whole paragraph stays fast).
+const MAX_QUERY_BYTES: usize = 256;
+/// Boost of a fault-code match, against about 1–15 per matched word.
+const CODE_BOOST: f32 = 12.0;
+/// Extra boost for a page that spells the code exactly as typed ("PD013", not "PD13").
+const LITERAL_BOOST: f32 = 4.0;
+/// Boost of the hexadecimal reading of a display code.
+const HEX_ALTERNATE_BOOST: f32 = 8.0;
+const META_BOOST: f32 = 0.3;
+/// Bonus for a page that has the word exactly as typed, not only its stem.
+const EXACT_WORD_BOOST: f32 = 0.3;
+const FUZZY_BOOST: [f32; 3] = [1.0, 0.6, 0.35];
+const PREFIX_BOOST: f32 = 0.5;
+const FUZZY_MAX_EXPANSIONS: usize = 6;
+const PREFIX_MAX_EXPANSIONS: usize = 8;
+/// Words of at least this many characters get typo tolerance (distance 1)…
+const FUZZY_MIN_CHARS_1: usize = 5;
+/// …and of at least this many, distance 2.
+const FUZZY_MIN_CHARS_2: usize = 9;
+/// A prefix completion needs at least this many characters typed.
+const PREFIX_MIN_CHARS: usize = 3;
+/// A word found on more than `num_docs / RARE_DIVISOR` pages (at least one) is taken as spelt
+/// right and not expanded.
+const RARE_DIVISOR: u64 = 5_000;
+
+/// A term the snippet should highlight, with its share of a passage's score.
+#[derive(Debug, Clone)]
+pub(crate) struct Mark {
+    pub term: String,
+    /// The typed word or code it comes from: a passage scores each key once.
+    pub key: u32,
+    pub weight: f32,
+}
+
+/// The terms searched for, per field, for highlighting.
+#[derive(Debug, Default)]
+pub(crate) struct HighlightTerms {
+    /// Indexed by `BodyLang::index()`.
+    pub body: [Vec<Mark>; 6],
+    pub code: Vec<Mark>,
+}
+
+pub(crate) struct QueryPlan {
+    /// `None` when the text holds nothing searchable (only punctuation, or only unknown words).
+    pub query: Option<Box<dyn Query>>,
+    pub highlight: HighlightTerms,
+}
+
+/// One typed word (keyed by its offset in the text): length in characters, and whether the
+/// text ends right after it (the technician may still be typing it).
+struct Word {
+    chars: usize,
+    at_end: bool,
+}
+
+/// A word of the query in one body language: its stem and its form as typed.
+struct BodyWord {
+    offset: usize,
+    stem: String,
+    typed: String,
+}
+
+/// The query's words per body language, and each word's total document frequency (by key).
+struct BodyWords {
+    per_lang: Vec<(BodyLang, Vec<BodyWord>)>,
+    doc_freq: HashMap<u32, u64>,
+}
+
+struct Builder<'a> {
+    searcher: &'a Searcher,
+    fields: &'a Fields,
+    clauses: Vec<(Occur, Box<dyn Query>)>,
+    highlight: HighlightTerms,
+    num_docs: u64,
+}
+
+/// Cuts `text` to at most `MAX_QUERY_BYTES` on a char boundary.
+fn clip(text: &str) -> &str {
+    if text.len() <= MAX_QUERY_BYTES {
+        return text;
+    }
+    let mut end = MAX_QUERY_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// `(offset_from, term)` of every token `analyzer` makes of `text`.
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(t) = stream.next() {
+        out.push((t.offset_from, t.text.clone()));
+    }
+    out
+}
+
+impl Builder<'_> {
+    /// Adds a term query (when some page has the term) and returns its document frequency.
+    fn add(&mut self, field: Field, text: &str, boost: f32) -> Result<u64> {
+        let term = Term::from_field_text(field, text);
+        let df = self.searcher.doc_freq(&term)?;
+        if df > 0 {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+            let q = if (boost - 1.0).abs() > f32::EPSILON {
+                Box::new(BoostQuery::new(q, boost))
+            } else {
+                q
+            };
+            self.clauses.push((Occur::Should, q));
+        }
+        Ok(df)
+    }
+
+    fn idf(&self, df: u64) -> f32 {
+        (1.0 + self.num_docs as f32 / df.max(1) as f32).ln()
+    }
+
+    /// Adds a body term to the query and to the snippet's highlights.
+    fn add_body(&mut self, lang: BodyLang, term: &str, key: u32, boost: f32) -> Result<u64> {
+        let df = self.add(self.fields.body[lang.index()], term, boost)?;
+        if df > 0 {
+            let weight = boost * self.idf(df);
+            self.highlight.body[lang.index()].push(Mark {
+                term: term.to_string(),
+                key,
+                weight,
+            });
+        }
+        Ok(df)
+    }
+
+    /// Fault codes. The forms of one code share its offset, hence its key: the canonical forms
+    /// strongly, the spelling as typed a little more (pages that write the code the same way
+    /// first), and for a display code ("E02F") its hexadecimal reading ("2Fh").
+    fn add_codes(&mut self, text: &str) -> Result<()> {
+        let mut codes: Vec<(usize, String, f32)> = Vec::new();
+        scan_codes(text, |start, _, forms| {
+            let alternate = display_hex_alternate(&forms.full);
+            codes.push((start, forms.full, CODE_BOOST));
+            codes.extend(forms.core.map(|c| (start, c, CODE_BOOST)));
+            codes.extend(forms.literal.map(|l| (start, l, LITERAL_BOOST)));
+            codes.extend(alternate.map(|h| (start, h, HEX_ALTERNATE_BOOST)));
+        });
+        let mut seen: Vec<&str> = Vec::new();
+        for (offset, term, boost) in &codes {
+            if seen.contains(&term.as_str()) {
+                continue;
+            }
+            seen.push(term);
+            let df = self.add(self.fields.code, term, *boost)?;
+            let weight = 3.0 * boost / CODE_BOOST * self.idf(df);
+            self.highlight.code.push(Mark {
+                term: term.clone(),
+                key: *offset as u32,
+                weight,
+            });
+        }
+        Ok(())
+    }
+
+    /// The typed words (unstemmed), also searched in the title, manufacturer and models.
+    fn add_meta_words(
+        &mut self,
+        text: &str,
+        analyzer: &mut TextAnalyzer,
+    ) -> Result<HashMap<u32, Word>> {
+        let ends_open = text.trim_end().len() == text.len();
+        let mut words = HashMap::new();
+        for (offset, word) in tokens(analyzer, text) {
+            let chars = word.chars().count();
+            let len: usize = text[offset..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric())
+                .map(char::len_utf8)
+                .sum();
+            let at_end = ends_open && offset + len == text.len();
+            words.insert(offset as u32, Word { chars, at_end });
+            if chars >= 2 {
+                self.add(self.fields.meta, &word, META_BOOST)?;
+            }
+        }
+        Ok(words)
+    }
+
+    /// Body words in every language: the stem, and the word as typed (an exact-form bonus).
+    fn add_body_words(&mut self, text: &str, analyzers: &mut QueryAnalyzers) -> Result<BodyWords> {
+        let content = content_words(text, analyzers);
+        let mut per_lang = Vec::new();
+        let mut word_df: HashMap<u32, u64> = HashMap::new();
+        for lang in BodyLang::ALL {
+            let stems = tokens(analyzers.stems_mut(lang), text);
+            let typed = tokens(analyzers.words_mut(lang), text);
+            let mut words: Vec<BodyWord> = Vec::new();
+            for ((offset, stem), (typed_offset, typed)) in stems.into_iter().zip(typed) {
+                if offset != typed_offset
+                    || !content.contains(&offset)
+                    || typed.chars().count() < 2
+                    || words.iter().any(|w| w.stem == stem && w.typed == typed)
+                {
+                    continue;
+                }
+                let key = offset as u32;
+                let df = self.add_body(lang, &stem, key, 1.0)?;
+                *word_df.entry(key).or_default() += df;
+                if typed != stem {
+                    self.add_body(lang, &typed, key, EXACT_WORD_BOOST)?;
+                }
+                words.push(BodyWord {
+                    offset,
+                    stem,
+                    typed,
+                });
+            }
+            per_lang.push((lang, words));
+        }
+        Ok(BodyWords {
+            per_lang,
+            doc_freq: word_df,
+        })
+    }
+
+    /// Typos and the word being typed, expanded from the word as typed (the index keeps words
+    /// beside their stems, so "sensorles" finds "sensorless" and "homin" completes "homing").
+    fn add_neighbours(
+        &mut self,
+        lang: BodyLang,
+        w: &BodyWord,
+        word: &Word,
+        word_df: u64,
+        analyzers: &mut QueryAnalyzers,
+    ) -> Result<()> {
+        let field = self.fields.body[lang.index()];
+        let mut found = Vec::new();
+        if word.chars >= FUZZY_MIN_CHARS_1 && word_df <= self.num_docs / RARE_DIVISOR {
+            let distance = if word.chars >= FUZZY_MIN_CHARS_2 {
+                2
+            } else {
+                1
+            };
+            found.extend(expand::fuzzy(
+                self.searcher,
+                field,
+                &w.typed,
+                distance,
+                FUZZY_MAX_EXPANSIONS,
+            )?);
+        }
+        if word.at_end && w.typed.chars().count() >= PREFIX_MIN_CHARS {
+            found.extend(expand::prefix(
+                self.searcher,
+                field,
+                &w.typed,
+                PREFIX_MAX_EXPANSIONS,
+            )?);
+        }
+        let key = w.offset as u32;
+        let mut added: Vec<String> = vec![w.stem.clone(), w.typed.clone()];
+        for e in found {
+            let boost = if e.distance == 0 {
+                PREFIX_BOOST
+            } else {
+                FUZZY_BOOST[usize::from(e.distance.min(2))]
+            };
+            // The neighbour's stem too ("acceleration" → "acceler"), so that the other forms
+            // of the word the technician meant match as well.
+            let stem_of = tokens(analyzers.stems_mut(lang), &e.term)
+                .into_iter()
+                .next()
+                .map(|(_, s)| s);
+            for term in std::iter::once(e.term).chain(stem_of) {
+                if !added.contains(&term) {
+                    self.add_body(lang, &term, key, boost)?;
+                    added.push(term);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Offsets of the words that are no stopword in any stemmed language: "am", "die" or "con"
+/// would otherwise match the function words of the other languages' pages.
+fn content_words(text: &str, analyzers: &mut QueryAnalyzers) -> Vec<usize> {
+    let mut kept: Option<Vec<usize>> = None;
+    for lang in BodyLang::ALL.into_iter().filter(|l| l.stemmer().is_some()) {
+        let offsets: Vec<usize> = tokens(analyzers.words_mut(lang), text)
+            .into_iter()
+            .map(|(o, _)| o)
+            .collect();
+        kept = Some(match kept {
+            None => offsets,
+            Some(k) => k.into_iter().filter(|o| offsets.contains(o)).collect(),
+        });
+    }
+    kept.unwrap_or_default()
+}
+
+impl QueryPlan {
+    pub fn build(
+        searcher: &Searcher,
+        fields: &Fields,
+        text: &str,
+        analyzers: &mut QueryAnalyzers,
+    ) -> Result<QueryPlan> {
+        let text = clip(text);
+        let mut b = Builder {
+            searcher,
+            fields,
+            clauses: Vec::new(),
+            highlight: HighlightTerms::default(),
+            num_docs: searcher.num_docs(),
+        };
+        b.add_codes(text)?;
+        let words = b.add_meta_words(text, &mut analyzers.meta)?;
+        let body = b.add_body_words(text, analyzers)?;
+        for (lang, body_words) in &body.per_lang {
+            for w in body_words {
+                let key = w.offset as u32;
+                if let Some(word) = words.get(&key) {
+                    let df = body.doc_freq.get(&key).copied().unwrap_or(0);
+                    b.add_neighbours(*lang, w, word, df, analyzers)?;
+                }
+            }
+        }
+        let query: Option<Box<dyn Query>> = (!b.clauses.is_empty())
+            .then(|| Box::new(BooleanQuery::new(b.clauses)) as Box<dyn Query>);
+        Ok(QueryPlan {
+            query,
+            highlight: b.highlight,
+        })
+    }
+}
