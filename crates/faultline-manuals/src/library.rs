@@ -60,7 +60,13 @@ pub struct Library {
 impl Library {
     /// Opens the library's index under `DATA_DIR/index`. Extraction runs `worker`.
     pub fn open(data_dir: &Path, worker: WorkerCommand) -> Result<Library> {
-        let index = ManualIndex::open(data_dir.join("index")).map_err(index_err)?;
+        let root = data_dir.join("index");
+        // Another process (the app) holds the writer: search read-only; adding must wait.
+        let index = match ManualIndex::open(&root) {
+            Err(crate::index::IndexError::Locked) => ManualIndex::open_read_only(&root),
+            other => other,
+        }
+        .map_err(index_err)?;
         let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Library {
             index,
