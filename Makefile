@@ -62,10 +62,17 @@ e2e: ui/dist/index.html
 	$(CARGO) build --release -p faultline-app -p faultline-cli
 	$(XVFB) $(CARGO) test -p faultline-tests
 
-# Benchmarks run through the faultline-bench binary (see docs/benchmarks.md); BENCH_ARGS passes flags.
-bench:
-	@[[ -d crates/faultline-bench ]] || { echo "crates/faultline-bench does not exist yet"; exit 1; }
-	$(CARGO) run --release -p faultline-bench -- $(BENCH_ARGS)
+# Benchmarks (docs/benchmarks.md): every figure with the machine and the command, rewritten by the
+# run that measured it. BENCH_ARGS runs one bench instead, e.g. `make bench BENCH_ARGS=search`.
+bench: build
+	@if [[ -n "$(BENCH_ARGS)" ]]; then \
+	  $(CARGO) run --release -p faultline-bench -- $(BENCH_ARGS); \
+	else \
+	  $(CARGO) run --release -p faultline-bench -- replica --write-doc docs/benchmarks.md; \
+	  $(CARGO) run --release -p faultline-bench -- search --write-doc docs/benchmarks.md; \
+	  $(CARGO) run --release -p faultline-bench -- extract --write-doc docs/benchmarks.md; \
+	  $(XVFB) $(CARGO) run --release -p faultline-bench -- cold-start --write-doc docs/benchmarks.md; \
+	fi
 
 lint: ui/dist/index.html
 	$(CARGO) fmt --all -- --check
