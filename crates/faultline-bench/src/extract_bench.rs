@@ -324,7 +324,7 @@ fn report(
     let _ = writeln!(s, "- faultline: `extract_many` with {jobs} worker processes at once, each running `run_worker` (the code behind `faultline extract-worker PDF` and `faultline-app extract-worker PDF`; here the bench binary is the worker), limits 60 s and 1 GiB per file, outcome as JSON on the worker's stdout.");
     let _ = writeln!(
         s,
-        "- pdftotext: `{}`, `pdftotext FILE -`, {jobs} processes at once.\n",
+        "- pdftotext: `{}`, `pdftotext -cropbox FILE -` (the page a viewer shows, as faultline reads it), {jobs} processes at once.\n",
         pdftotext_version()
     );
     s.push_str("### Throughput (both cores, same run)\n\n| extractor | pages | wall time (median of runs) | pages/s |\n|---|---:|---:|---:|\n");
@@ -347,22 +347,26 @@ fn report(
     for r in rows {
         let _ = writeln!(
             s,
-            "| {} | {} / {} | {} | {} |",
+            "| {} | {} / {} | {} | {} | {} |",
             r.name,
             r.pages,
             r.reference_pages,
             pair(r.before.as_ref()),
-            pair(Some(&r.after))
+            pair(Some(&r.after)),
+            pair(Some(&r.pairs))
         );
     }
     let (b, a) = (total(rows, |r| r.before), total(rows, |r| Some(r.after)));
+    let p = total(rows, |r| Some(r.pairs));
     let _ = writeln!(
         s,
-        "| **all** | {pages} / {} | {} | {} |\n",
+        "| **all** | {pages} / {} | {} | {} | {} |\n",
         rows.iter().map(|r| r.reference_pages).sum::<usize>(),
         pair(Some(&b)),
-        pair(Some(&a))
+        pair(Some(&a)),
+        pair(Some(&p))
     );
+    s.push_str(PAIRS_NOTE);
     s.push_str("### The manuals that differ most, and why\n\n");
     let mut worst: Vec<&Row> = rows.iter().collect();
     worst.sort_by(|x, y| x.after.f1().total_cmp(&y.after.f1()));
@@ -390,15 +394,21 @@ fn report(
     s
 }
 
+/// What the word-pair column shows.
+const PAIRS_NOTE: &str = "Word pairs (two consecutive words) compare the reading order too. Where they differ most it is mostly pdftotext's order: in the tables of the SKR V1.3 guide (pages 18 to 20) pdftotext gives each column top to bottom, faultline each row left to right, as the table reads.\n\n";
+
 /// What made pdf-extract's text poor, and where each was fixed (crates/faultline-manuals/src/extract).
 const FINDINGS: &str = "
 ### Why pdf-extract's text was poor, and the fixes
 
-- **Lost text, lines on the wrong baseline** (Bearing brochure, recall 0.84 as it comes): pdf-extract 0.12 does not implement the `'` and `\"` text operators (next line and show text), which Ghostscript writes for whole pages; the text they show is dropped and the lines after them are misplaced. Fixed before pdf-extract sees the page: `textops` spells them out as `T*` + `Tj` (and `Tw`/`Tc`).
-- **Whole pages lost to a panic**: pdf-extract parses every operator, inline images included, and panics on what it does not expect (an inline image it cannot parse, colour spaces, a curve with no current point, font dictionaries it does not expect); one panic used to cost the page, or the file. Pages now get only their text operators (`textops`), fonts are repaired into the shapes pdf-extract reads (`simple_fonts`, `cid_fonts`, `cmap`, `type1`), and each batch of pages runs behind `catch_unwind` with a page-by-page retry.
-- **Spurious and missing spaces** (Teknic guide, precision 0.92 as it comes: bold headings split into letters): pdf-extract decides a space from the previous glyph alone. faultline collects positioned glyphs (`glyphs`) and rebuilds lines and words with the whole line in view (`layout`): drawing-order runs, a gap of 0.15 em, drawn spaces, overprinted (fake bold) glyphs dropped, a label set between two smaller lines kept apart, right-to-left lines read from the right.
-- **Wrong glyphs from a font cache**: pdf-extract caches fonts by resource name (`/F1`), so a form's `/F1` could be decoded with the page's `/F1` (`Pleas be sure to put the conta adres` on the last page of SLZ-M35FA2). Fonts are renamed after their objects (`resources`), which fixes it and lets pages be read in batches with each font built once per batch.
+Each fix is made before or around pdf-extract, in crates/faultline-manuals/src/extract (module in brackets); pdf-extract itself is used as published.
+
+- **Lost text, lines on the wrong baseline** (Bearing brochure: recall 0.84 as it comes): pdf-extract 0.12 does not implement the `'` and `\"` text operators (next line, show text), which Ghostscript writes for whole pages; their text is dropped and the lines after them are misplaced. They are spelled out as `T*` + `Tj` (and `Tw`, `Tc`) before pdf-extract reads the page (`textops`).
+- **Whole pages lost to a panic**: pdf-extract parses every operator, inline images included, and panics on what it does not expect (an inline image it cannot parse, colour spaces, a curve with no current point, unexpected font dictionaries, CMaps it misreads); one panic cost the page or the file. Pages now reach it with their text operators only (`textops`), fonts are repaired into the shapes it reads (`simple_fonts`, `cid_fonts`, `cmap`, `type1`), and every batch of pages runs behind `catch_unwind` with a page-by-page retry after a panic.
+- **Spurious and missing spaces** (Teknic guide: precision 0.92 as it comes, bold headings split into letters): pdf-extract decides a space from the previous glyph alone. faultline collects positioned glyphs (`glyphs`) and rebuilds lines and words with the line in view (`layout`): runs in drawing order, a gap of 0.15 em along the baseline, drawn spaces, overprinted (fake bold) glyphs dropped, a label set between two lines of smaller text kept apart from both, right-to-left lines read from the right. A font without widths, which pdf-extract sets at width 0 (every glyph of a string on the same spot), gets its average width (`simple_fonts`).
+- **Text in forms in the wrong place, text off the page**: pdf-extract draws a form XObject with a fresh graphics state, dropping the transformation in force and the form's /Matrix (the CECC manual's running header, a form, landed above the page), and follows forms drawing each other until the stack overflows. Forms are drawn into the page content with their matrix, to a bounded depth and never into themselves (`forms`); text outside the page's crop box (a second copy of the MDT manual's page numbers below the page, printer's slug lines) is left out (`pagebox`); annotations' appearances (comments, stamps, form fields), which pdf-extract never reads, are drawn after the page (`annots`).
 - **Hyphenation and German soft hyphens** (MXZ, SLZ: precision 0.96 and 0.97 as it comes): words hyphenated at a line end are joined, soft hyphens dropped, ligatures (ﬁ ﬂ ﬀ ﬃ) spelled out (`clean`); the hyphen of a suspended compound (`Ein- und Ausgang`) is kept.
-- **Speed**: images, vector drawings and font programs were decoded on every page; now each stream is decompressed once, images and drawings never reach pdf-extract, and each font is built once per batch of 64 pages.
-- **Not fixed here** (upstream pdf-extract or lopdf): CID fonts without a ToUnicode map that rely on a predefined CMap (Adobe-Japan1, 90ms-RKSJ…) or on the font program's own cmap come out as no text (classified `no_text_layer`); encryption dictionaries written inline in the trailer (lopdf cannot decrypt them: classified `encrypted` with that reason); bidirectional text is only reversed per line.
+- **Speed**: pdf-extract decoded images as if they were page content, parsed every path of the manuals' drawings, and built every font again on every page (decompressing its program and parsing its ToUnicode map each time). Now each stream is decompressed once (`content`), images and drawings never reach it, font programs it never reads are unlinked (`fonts`), fonts get document-wide names (`resources`) so that pages are read in batches of 64 sharing one resource dictionary, each font built once per batch (`plan`).
+- **Encryption**: lopdf 0.47 opens the file and decrypts it (with the user's password) and the decrypted objects are handed to pdf-extract's lopdf 0.42 without a second parse (`load`, `convert`); a file whose encryption covers only embedded files (`AuthEvent EFOpen`) opens without a password.
+- **Not fixed here** (they need pdf-extract or lopdf themselves): CID fonts without a ToUnicode map that rely on a predefined CMap (Adobe-Japan1, 90ms-RKSJ…) or on the font program's own cmap give no text (classified `no_text_layer`, with a message saying so); an encryption dictionary written inline in the trailer (lopdf does not decrypt it: classified `encrypted`, cannot be opened); bidirectional text is reversed per line only.
 ";

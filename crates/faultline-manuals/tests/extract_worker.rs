@@ -172,6 +172,28 @@ fn the_worker_limits_its_own_memory() -> TestResult {
 }
 
 #[test]
+fn a_file_bigger_than_the_memory_allows_is_too_large() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let pdf = dir.path().join("big.pdf");
+    std::fs::write(&pdf, vec![b' '; 3 << 20])?;
+    let small = Limits {
+        memory_bytes: 4 << 20,
+        ..limits()
+    };
+    match extract_in_worker(&worker(), &pdf, None, small)? {
+        Outcome::Failed { kind, message } => {
+            assert_eq!(kind, FailureKind::TooLarge);
+            assert_eq!(
+                message,
+                "the file is 3 MB, more than the 2 MB a manual may have"
+            );
+        }
+        other => panic!("expected too large, got {other:?}"),
+    }
+    Ok(())
+}
+
+#[test]
 fn the_password_is_passed_in_the_environment_not_the_arguments() -> TestResult {
     let dir = tempfile::tempdir()?;
     let pdf = dir.path().join("a.pdf");

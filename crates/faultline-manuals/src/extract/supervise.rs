@@ -56,7 +56,8 @@ pub enum WorkerError {
 
 /// Extracts `pdf` in a worker process under `limits`. `Ok` is the verdict on the file (text, or
 /// a classified failure to show and keep); `Err` means the run could not be made or finished
-/// (the file may be tried again).
+/// (the file may be tried again). Blocks the calling thread until the worker has ended; the
+/// worker asks the kernel to kill it if that thread ends first (the app was killed).
 pub fn extract_in_worker(
     worker: &WorkerCommand,
     pdf: &Path,
