@@ -29,6 +29,7 @@ mod outcome;
 mod pagebox;
 mod pages;
 mod plan;
+mod prune;
 pub mod quality;
 mod resources;
 mod simple_fonts;

@@ -29,6 +29,19 @@ struct Read {
 /// it is encrypted. Runs in the calling process: use [`super::extract_in_worker`] for files
 /// from users, since a hang, an abort or a stack overflow in the PDF reader cannot be caught.
 pub fn extract_pages(bytes: &[u8], password: Option<&str>) -> Outcome {
+    try_extract(bytes, password).unwrap_or_else(|message| {
+        tracing::debug!("the PDF reader panicked: {message}");
+        Outcome::crashed()
+    })
+}
+
+/// [`extract_pages`], with the message of a panic that escaped the per-batch guards (while
+/// opening or preparing the document) as the error.
+pub(crate) fn try_extract(bytes: &[u8], password: Option<&str>) -> Result<Outcome, String> {
+    catch_unwind(|| extract(bytes, password)).map_err(|panic| panic_message(&panic))
+}
+
+fn extract(bytes: &[u8], password: Option<&str>) -> Outcome {
     let mut loaded = match load::open(bytes, password) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,

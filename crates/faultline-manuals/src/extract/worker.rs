@@ -1,11 +1,11 @@
 //! The worker process's side: what the hidden `extract-worker PDF` subcommand runs. It limits
 //! itself (address space, CPU time, no core dumps, killed when its parent dies), reads the
-//! PDF, extracts it on a thread with a large stack behind `catch_unwind`, and writes the
-//! [`Outcome`] as one JSON document on stdout. A panic message goes to stderr on one line.
+//! PDF, extracts it behind `catch_unwind`, and writes the [`Outcome`] as one JSON document on
+//! stdout. A panic message goes to stderr on one line.
 
 use super::limits::{Limits, PASSWORD_ENV};
 use super::outcome::Outcome;
-use super::pages::{extract_pages, panic_message};
+use super::pages::try_extract;
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::Path;
@@ -18,8 +18,6 @@ pub const EXIT_USAGE: u8 = 2;
 /// The worker could not write its outcome.
 pub const EXIT_OUTPUT: u8 = 3;
 
-/// Stack of the extraction thread: nested forms make pdf-extract recurse deeply.
-const STACK_BYTES: usize = 64 * 1024 * 1024;
 /// Seconds of CPU time allowed beyond the wall-clock limit before the kernel stops the worker.
 const CPU_GRACE_SECS: u64 = 10;
 
@@ -60,32 +58,18 @@ fn extract_file(pdf: &Path, password: Option<String>, limits: &Limits) -> Outcom
         Ok(bytes) => bytes,
         Err(e) => return Outcome::damaged(&format!("it could not be read ({e})")),
     };
-    let memory_bytes = limits.memory_bytes;
-    let run = move || {
-        std::panic::catch_unwind(|| extract_pages(&bytes, password.as_deref())).unwrap_or_else(
-            |panic| {
-                let message = panic_message(&panic);
-                eprintln!("extract-worker: the PDF reader panicked: {message}");
-                if is_out_of_resources(&message) {
-                    Outcome::out_of_memory(memory_bytes)
-                } else {
-                    Outcome::crashed()
-                }
-            },
-        )
-    };
-    let thread = std::thread::Builder::new()
-        .name("extract".into())
-        .stack_size(STACK_BYTES)
-        .spawn(run);
-    match thread {
-        Ok(handle) => handle.join().unwrap_or_else(|_| Outcome::crashed()),
-        Err(e) => {
-            // The thread's stack is the first large allocation: no room for it is the limit.
-            eprintln!("extract-worker: cannot start the extraction thread: {e}");
+    // On the main thread: its memory comes from the main heap, where a helper thread's comes
+    // from an arena grown a page at a time (a thousand mprotect calls for a small manual).
+    // pdf-extract no longer recurses into forms (they are drawn into the page beforehand), so
+    // the main thread's stack is enough; an overflow would still end as a crash, classified.
+    try_extract(&bytes, password.as_deref()).unwrap_or_else(|message| {
+        eprintln!("extract-worker: the PDF reader panicked: {message}");
+        if is_out_of_resources(&message) {
             Outcome::out_of_memory(limits.memory_bytes)
+        } else {
+            Outcome::crashed()
         }
-    }
+    })
 }
 
 /// Whether a panic came from the memory limit rather than from the file: a thread that could
