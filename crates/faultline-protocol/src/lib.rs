@@ -2,11 +2,24 @@
 //!
 //! A [`Mutation`] is one local change, recorded in the app's outbox in the same SQLite
 //! transaction as the change itself and pushed to the hub later. Its id is a client-made UUIDv7,
-//! so a replayed push is recognised and answered as the first time.
+//! so a replayed push is recognised and answered as the first time. The hub answers every
+//! mutation on its own ([`push::Outcome`]); devices pull what changed on their site from an
+//! opaque cursor ([`pull`]). `docs/sync-protocol.md` describes the endpoints.
 
+pub mod api;
 pub mod mutation;
+pub mod pull;
+pub mod push;
+pub mod records;
 
+pub use api::{ApiError, Capabilities, WhoAmI};
 pub use mutation::{Mutation, MutationEnvelope};
+pub use pull::{Change, PullResponse};
+pub use push::{MutationResult, Outcome, PushRequest, PushResponse};
+pub use records::*;
 
 /// Version of the sync protocol this crate describes.
 pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Request header every `/v1` call carries with [`PROTOCOL_VERSION`].
+pub const VERSION_HEADER: &str = "faultline-protocol";

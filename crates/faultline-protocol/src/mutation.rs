@@ -83,6 +83,13 @@ pub enum Mutation {
         iso_failure_cause: Option<String>,
         remedy_text: Option<String>,
     },
+    /// A person chose the value of a conflicting field (one of the two shown, or a new one).
+    ResolveConflict {
+        conflict_id: Uuid,
+        work_order_id: Uuid,
+        field: String,
+        value: serde_json::Value,
+    },
 }
 
 impl Mutation {
@@ -96,7 +103,8 @@ impl Mutation {
             | Mutation::DowntimeEnd { work_order_id, .. }
             | Mutation::AddPart { work_order_id, .. }
             | Mutation::AddPhoto { work_order_id, .. }
-            | Mutation::CloseWorkOrder { work_order_id, .. } => *work_order_id,
+            | Mutation::CloseWorkOrder { work_order_id, .. }
+            | Mutation::ResolveConflict { work_order_id, .. } => *work_order_id,
         }
     }
 
@@ -111,6 +119,7 @@ impl Mutation {
             Mutation::AddPart { .. } => "add_part",
             Mutation::AddPhoto { .. } => "add_photo",
             Mutation::CloseWorkOrder { .. } => "close_work_order",
+            Mutation::ResolveConflict { .. } => "resolve_conflict",
         }
     }
 }

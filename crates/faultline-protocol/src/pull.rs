@@ -1,0 +1,52 @@
+//! Pull: a device asks for what changed on its site after an opaque cursor, page by page.
+//!
+//! `GET /v1/changes?cursor=C&limit=N` → [`PullResponse`]. No cursor = from the beginning (initial
+//! replication). Each change is the record's full current state, so applying a page twice is
+//! harmless. A cursor older than the hub's retained tombstones is answered `410 cursor_expired`:
+//! the device drops its cursor and replicates the site again.
+
+use crate::push::ConflictInfo;
+use crate::records::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// Where the next pull starts; store it in the same transaction as the applied page.
+    pub next_cursor: String,
+    /// True when more changes are waiting right now.
+    pub has_more: bool,
+}
+
+/// One changed record of the device's site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "record", rename_all = "snake_case")]
+pub enum Change {
+    Asset(AssetRecord),
+    WorkOrder(WorkOrderRecord),
+    Note(NoteRecord),
+    Part(PartRecord),
+    Photo(PhotoRecord),
+    FailureCode(FailureCodeRecord),
+    Manual(ManualRecord),
+    Conflict(ConflictInfo),
+    /// A record deleted on the hub (`entity` = asset | work_order | note | part | photo |
+    /// failure_code | manual; `key` its id, or `level|parent|code` for a failure code).
+    Tombstone { entity: String, key: String },
+}
+
+impl Change {
+    /// The id of the record, for logs and tests (failure codes and manuals have none).
+    pub fn record_id(&self) -> Option<Uuid> {
+        match self {
+            Change::Asset(r) => Some(r.id),
+            Change::WorkOrder(r) => Some(r.id),
+            Change::Note(r) => Some(r.id),
+            Change::Part(r) => Some(r.id),
+            Change::Photo(r) => Some(r.id),
+            Change::Conflict(c) => Some(c.conflict_id),
+            Change::FailureCode(_) | Change::Manual(_) | Change::Tombstone { .. } => None,
+        }
+    }
+}
