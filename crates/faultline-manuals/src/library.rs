@@ -6,8 +6,13 @@
 //! `extracted` state commit in one SQLite transaction → the index commits the manual → `indexed`.
 //! A kill at any point is repaired at the next start: `extracting` goes back to the queue, and
 //! `extracted` manuals are indexed again (an index rebuild reads every page from SQLite).
+//!
+//! Two kinds of "it did not work": a verdict on the file (encrypted, no text layer, damaged,
+//! timeout, …) is kept as `failed` and not retried at every start; a worker *run* that could not
+//! be made or finished (no worker could be started, our own cancel killed it, the pipe to it
+//! broke) says nothing about the file, so the manual goes back to the queue when the run ends.
 
-use crate::extract::{extract_in_worker, Limits, Outcome, WorkerCommand};
+use crate::extract::{supervise, Limits, Outcome, WorkerCommand, WorkerError};
 use crate::index::{guess_language, ManualIndex, PageDoc, SearchQuery, SearchResults};
 use faultline_core::domain::{Manual, ManualState};
 use faultline_core::store::IndexPage;
@@ -40,6 +45,8 @@ pub struct ImportProgress {
     /// The manual whose state just changed.
     pub manual_id: Option<Uuid>,
     pub cancelled: bool,
+    /// Manuals whose extraction could not be run this time (back in the queue for the next run).
+    pub retry_later: usize,
 }
 
 /// What adding files did.
@@ -119,8 +126,14 @@ impl Library {
 
     /// At start: re-queues manuals a killed process left half-extracted and indexes manuals whose
     /// pages were stored but not yet indexed. Returns how many were re-queued.
+    /// A read-only library (another process holds the index writer, and so runs any import)
+    /// leaves the states alone: that process's `extracting` manuals are not interrupted.
     pub fn recover(&self, store: &Mutex<Store>) -> Result<usize> {
-        let requeued = lock(store).requeue_interrupted_manuals()?;
+        if self.index.is_read_only() {
+            return Ok(0);
+        }
+        let mut requeued = lock(store).requeue_interrupted_manuals()?;
+        requeued += requeue_run_failures(store)?;
         if !self.needs_rebuild() {
             let pending: Vec<Uuid> = lock(store)
                 .manuals()?
@@ -189,6 +202,9 @@ impl Library {
             .filter(|m| m.state == ManualState::Queued)
             .count();
         let done = AtomicUsize::new(0);
+        // Claimed manuals whose worker run failed: they stay `extracting` (so this run does not
+        // claim them again) and go back to the queue when the run ends.
+        let retry_later: Mutex<Vec<Uuid>> = Mutex::new(Vec::new());
         let first_error: Mutex<Option<CoreError>> = Mutex::new(None);
         std::thread::scope(|scope| {
             for _ in 0..self.jobs.max(1) {
@@ -213,17 +229,29 @@ impl Library {
                         current: Some(claimed.file_name.clone()),
                         manual_id: Some(claimed.id),
                         cancelled: false,
+                        retry_later: 0,
                     });
-                    if let Err(e) = self.process_one(
+                    match self.process_one(
                         store,
                         &claimed,
                         passwords.get(&claimed.id).map(String::as_str),
+                        cancel,
                     ) {
-                        tracing::warn!(manual = %claimed.id, "manual import failed: {e}");
-                        first_error
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner)
-                            .get_or_insert(e);
+                        Ok(Processed::Done) => {}
+                        Ok(Processed::RetryLater(e)) => {
+                            tracing::warn!(manual = %claimed.id, "extraction not run, queued again: {e}");
+                            retry_later
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                                .push(claimed.id);
+                        }
+                        Err(e) => {
+                            tracing::warn!(manual = %claimed.id, "manual import failed: {e}");
+                            first_error
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                                .get_or_insert(e);
+                        }
                     }
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                     progress(ImportProgress {
@@ -232,10 +260,17 @@ impl Library {
                         current: None,
                         manual_id: Some(claimed.id),
                         cancelled: false,
+                        retry_later: 0,
                     });
                 });
             }
         });
+        let retry_later = retry_later
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for id in &retry_later {
+            requeue(&mut lock(store), *id)?;
+        }
         if let Some(e) = first_error
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -253,6 +288,7 @@ impl Library {
             current: None,
             manual_id: None,
             cancelled,
+            retry_later: retry_later.len(),
         })
     }
 
@@ -261,19 +297,16 @@ impl Library {
         store: &Mutex<Store>,
         manual: &Manual,
         password: Option<&str>,
-    ) -> Result<()> {
+        cancel: &AtomicBool,
+    ) -> Result<Processed> {
         let path = {
             let s = lock(store);
             s.blobs()?
                 .path_of(&manual.sha256)
                 .ok_or_else(|| CoreError::InvalidState("the manual's file is missing".into()))?
         };
-        match extract_in_worker(&self.worker, &path, password, self.limits) {
-            Err(e) => lock(store).mark_manual_failed(
-                manual.id,
-                "worker_failed",
-                &format!("the PDF reader could not be run ({e}); try again"),
-            ),
+        match supervise(&self.worker, &path, password, self.limits, Some(cancel)) {
+            Err(e) => Ok(Processed::RetryLater(e)),
             Ok(Outcome::Text(ex)) => {
                 let sample: String = ex
                     .pages
@@ -289,10 +322,12 @@ impl Library {
                     ex.title.as_deref(),
                     language,
                 )?;
-                self.index_manual(store, manual.id)
+                self.index_manual(store, manual.id)?;
+                Ok(Processed::Done)
             }
             Ok(Outcome::Failed { kind, message }) => {
-                lock(store).mark_manual_failed(manual.id, kind.as_str(), &message)
+                lock(store).mark_manual_failed(manual.id, kind.as_str(), &message)?;
+                Ok(Processed::Done)
             }
         }
     }
@@ -342,6 +377,48 @@ impl Library {
         };
         self.index.search(&query).map_err(index_err)
     }
+}
+
+/// What became of one claimed manual.
+enum Processed {
+    /// Indexed, or failed with a verdict on the file.
+    Done,
+    /// The worker run could not be made or finished: extract it again in a later run.
+    RetryLater(WorkerError),
+}
+
+/// The failure kind older builds recorded for a worker run that failed; such a failure said
+/// nothing about the file, so [`Library::recover`] puts those manuals back in the queue.
+const RUN_FAILED_KIND: &str = "worker_failed";
+
+/// Puts one claimed (`extracting`) manual back in the queue. The store moves a manual to
+/// `queued` only from `failed`, so this goes through a `worker_failed` failure, under one lock;
+/// a kill in between leaves that failure, which the next [`Library::recover`] re-queues.
+fn requeue(store: &mut Store, id: Uuid) -> Result<()> {
+    store.mark_manual_failed(
+        id,
+        RUN_FAILED_KIND,
+        "the PDF reader could not be run; it is tried again at the next import",
+    )?;
+    store.retry_manual(id)?;
+    Ok(())
+}
+
+/// Re-queues the manuals left `failed` by a worker run that failed. Returns how many.
+fn requeue_run_failures(store: &Mutex<Store>) -> Result<usize> {
+    let mut s = lock(store);
+    let ids: Vec<Uuid> = s
+        .manuals()?
+        .into_iter()
+        .filter(|m| {
+            m.state == ManualState::Failed && m.failure_kind.as_deref() == Some(RUN_FAILED_KIND)
+        })
+        .map(|m| m.id)
+        .collect();
+    for id in &ids {
+        s.retry_manual(*id)?;
+    }
+    Ok(ids.len())
 }
 
 fn page_doc(p: IndexPage) -> PageDoc {

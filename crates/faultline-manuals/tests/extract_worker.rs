@@ -4,62 +4,14 @@
 
 mod common;
 
+use common::pdf::{shell, write_pdf};
 use common::{corpus, limits, worker, TestResult};
 use faultline_manuals::extract::{
     extract_in_worker, extract_many, ExtractJob, FailureKind, Limits, Outcome, WorkerCommand,
     WorkerError, EXIT_USAGE,
 };
-use lopdf::content::{Content, Operation};
-use lopdf::{dictionary, Document, Object, Stream};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-/// A one-page PDF showing `lines` in Helvetica.
-fn write_pdf(path: &Path, lines: &[&str]) -> TestResult {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let mut operations = vec![
-        Operation::new("BT", vec![]),
-        Operation::new("Tf", vec!["F1".into(), 12.into()]),
-        Operation::new("TL", vec![14.into()]),
-        Operation::new("Td", vec![72.into(), 720.into()]),
-    ];
-    for line in lines {
-        operations.push(Operation::new("Tj", vec![Object::string_literal(*line)]));
-        operations.push(Operation::new("T*", vec![]));
-    }
-    operations.push(Operation::new("ET", vec![]));
-    let content = Content { operations }.encode()?;
-    let contents = doc.add_object(Stream::new(dictionary! {}, content));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => contents,
-        "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-        ),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    doc.save(path)?;
-    Ok(())
-}
-
-/// A stand-in worker: `sh -c SCRIPT`.
-fn shell(script: &str) -> WorkerCommand {
-    WorkerCommand {
-        exe: "sh".into(),
-        args_before: vec!["-c".into(), script.into(), "worker".into()],
-    }
-}
 
 #[test]
 fn a_pdf_goes_through_the_real_worker() -> TestResult {

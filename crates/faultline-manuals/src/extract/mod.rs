@@ -43,5 +43,6 @@ pub use limits::{Limits, MEMORY_ENV, PASSWORD_ENV, TIME_ENV};
 pub use many::{default_parallelism, extract_many, ExtractJob, Progress};
 pub use outcome::{Extracted, FailureKind, Outcome};
 pub use pages::extract_pages;
+pub(crate) use supervise::supervise;
 pub use supervise::{extract_in_worker, WorkerCommand, WorkerError};
 pub use worker::{run_worker, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE};

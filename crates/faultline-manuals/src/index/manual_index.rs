@@ -109,6 +109,11 @@ impl ManualIndex {
         })
     }
 
+    /// Opened with [`ManualIndex::open_read_only`]: another process writes (and imports).
+    pub fn is_read_only(&self) -> bool {
+        self.inner.read_only
+    }
+
     pub fn root(&self) -> &Path {
         &self.inner.root
     }

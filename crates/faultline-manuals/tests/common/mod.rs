@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod library;
+pub mod pdf;
+
 use faultline_manuals::extract::{Limits, WorkerCommand};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
