@@ -5,12 +5,14 @@ mod asset;
 mod catalog;
 mod inputs;
 mod manual;
+mod sync;
 mod work_order;
 
 pub use asset::*;
 pub use catalog::*;
 pub use inputs::*;
 pub use manual::*;
+pub use sync::*;
 pub use work_order::*;
 
 use serde::{Deserialize, Serialize};
@@ -25,6 +27,23 @@ pub enum SyncState {
     Pending,
     /// Same as the hub's copy (or imported from the CMMS).
     Synced,
+    /// The hub refused a change to it; the reason is shown with the record.
+    Rejected,
+    /// The hub kept another person's value of a field this laptop also changed: a person
+    /// chooses between the two.
+    Conflict,
+}
+
+impl SyncState {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => SyncState::Pending,
+            "synced" => SyncState::Synced,
+            "rejected" => SyncState::Rejected,
+            "conflict" => SyncState::Conflict,
+            _ => return None,
+        })
+    }
 }
 
 /// What the app shows about itself on its status line.

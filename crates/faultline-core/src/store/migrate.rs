@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "manuals",
         include_str!("../../migrations/0003_manuals.sql"),
     ),
+    (4, "sync", include_str!("../../migrations/0004_sync.sql")),
 ];
 
 /// The newest schema version this build knows.

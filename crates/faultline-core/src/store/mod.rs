@@ -3,20 +3,29 @@
 
 mod assets;
 mod catalog;
+mod conflicts;
 mod manuals;
 mod migrate;
 mod outbox;
 mod rows;
 mod shift;
+mod sync_pull;
+mod sync_push;
+mod sync_state;
 mod work_order_reads;
 mod work_order_writes;
 
+#[cfg(test)]
+mod sync_tests;
 #[cfg(test)]
 mod tests;
 
 pub use manuals::IndexPage;
 pub use migrate::latest_version;
 pub use outbox::OutboxEntry;
+pub use sync_pull::PullTally;
+pub use sync_push::PushTally;
+pub use sync_state::HubEnrollment;
 
 use crate::blobs::BlobStore;
 use crate::clock::{Clock, IdSource, SystemClock, UuidV7Ids};

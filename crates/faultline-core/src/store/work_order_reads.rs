@@ -17,15 +17,26 @@ pub(super) const SUMMARY_SELECT: &str = "SELECT w.id, w.number, a.id, a.tag, a.n
         w.remedy_code, w.iso_failure_mode, w.iso_failure_mechanism, w.iso_failure_cause,
         w.remedy_text,
         (SELECT count(*) FROM notes n WHERE n.work_order_rid = w.rid),
-        EXISTS (SELECT 1 FROM outbox o WHERE o.work_order_id = w.id AND o.state = 'pending')
+        CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.work_order_id = w.id AND o.state = 'pending')
+             THEN 'pending'
+             WHEN EXISTS (SELECT 1 FROM sync_conflicts c
+                          WHERE c.work_order_id = w.id AND c.resolution IS NULL)
+             THEN 'conflict'
+             WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.work_order_id = w.id AND o.state = 'rejected')
+             THEN 'rejected'
+             ELSE 'synced' END
     FROM work_orders w JOIN assets a ON a.rid = w.asset_rid";
 
-fn sync_state(pending: bool) -> SyncState {
-    if pending {
-        SyncState::Pending
-    } else {
-        SyncState::Synced
-    }
+/// Where an appended record (note, part, photo) stands: pending, rejected, or synced.
+const ENTITY_SYNC_STATE: &str = "CASE
+        WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'pending')
+        THEN 'pending'
+        WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'rejected')
+        THEN 'rejected'
+        ELSE 'synced' END";
+
+fn sync_state(state: String) -> rusqlite::Result<SyncState> {
+    parse_enum(state, SyncState::parse)
 }
 
 pub(super) fn summary_row(r: &Row<'_>) -> rusqlite::Result<WorkOrderSummary> {
@@ -62,7 +73,7 @@ pub(super) fn summary_row(r: &Row<'_>) -> rusqlite::Result<WorkOrderSummary> {
         },
         remedy_text: r.get(21)?,
         note_count: r.get(22)?,
-        sync_state: sync_state(r.get(23)?),
+        sync_state: sync_state(r.get(23)?)?,
     })
 }
 
@@ -160,8 +171,7 @@ impl Store {
                     r.get(4)?,
                 ))
             })?;
-        let pending =
-            "EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'pending')";
+        let pending = ENTITY_SYNC_STATE;
         let notes = conn
             .prepare_cached(&format!(
                 "SELECT x.id, x.author, x.text, x.created_at, {pending}
@@ -174,7 +184,7 @@ impl Store {
                     author: r.get(1)?,
                     text: r.get(2)?,
                     created_at: from_ms(r.get(3)?),
-                    sync_state: sync_state(r.get(4)?),
+                    sync_state: sync_state(r.get(4)?)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -191,7 +201,7 @@ impl Store {
                     description: r.get(2)?,
                     quantity: r.get(3)?,
                     created_at: from_ms(r.get(4)?),
-                    sync_state: sync_state(r.get(5)?),
+                    sync_state: sync_state(r.get(5)?)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -209,7 +219,7 @@ impl Store {
                     size_bytes: r.get(3)?,
                     caption: r.get(4)?,
                     created_at: from_ms(r.get(5)?),
-                    sync_state: sync_state(r.get(6)?),
+                    sync_state: sync_state(r.get(6)?)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

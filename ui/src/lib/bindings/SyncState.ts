@@ -3,4 +3,4 @@
 /**
  * Where a local record stands with respect to the central CMMS.
  */
-export type SyncState = "pending" | "synced";
+export type SyncState = "pending" | "synced" | "rejected" | "conflict";

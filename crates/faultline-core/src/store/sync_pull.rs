@@ -1,0 +1,433 @@
+//! Pull: applies one page of the hub's changes and advances the cursor in the same transaction,
+//! so a crash or a dropped connection either keeps the whole page and its cursor or neither.
+//!
+//! Records may arrive before their parent (the hub sends them in commit order, and a work order
+//! edited later moves behind its notes): such a record waits in `sync_orphans` and is applied
+//! when its parent arrives. A work order with local changes still pending is not overwritten: the
+//! hub's copy waits in `sync_shadows` until those changes are answered.
+
+use super::Store;
+use crate::error::{CoreError, Result};
+use faultline_protocol::records::*;
+use faultline_protocol::Change;
+use rusqlite::{params, OptionalExtension, Transaction};
+
+/// What one applied page did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PullTally {
+    pub applied: u32,
+    /// Records parked until their parent arrives.
+    pub waiting: u32,
+    /// Work orders kept as they are because local changes to them are still pending.
+    pub deferred: u32,
+    pub deleted: u32,
+}
+
+enum Applied {
+    Done,
+    /// The parent (`parent_id`) is not here yet.
+    Orphan(String),
+    Deferred,
+}
+
+fn ms(t: chrono::DateTime<chrono::Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn encode<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| CoreError::InvalidState(format!("cannot encode: {e}")))
+}
+
+impl Store {
+    /// Applies a pulled page and stores `next_cursor`, in one transaction.
+    pub fn apply_pulled(&mut self, changes: &[Change], next_cursor: &str) -> Result<PullTally> {
+        let mut tally = PullTally::default();
+        let tx = self.conn_mut().transaction()?;
+        for change in changes {
+            apply_one(&tx, change, &mut tally)?;
+        }
+        tx.execute(
+            "UPDATE sync_state SET cursor = ?1 WHERE id = 1",
+            params![next_cursor],
+        )?;
+        tx.commit()?;
+        Ok(tally)
+    }
+
+    /// Pulled records still waiting for their parent (0 after a complete pull).
+    pub fn sync_orphan_count(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM sync_orphans", [], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+fn apply_one(tx: &Transaction<'_>, change: &Change, tally: &mut PullTally) -> Result<()> {
+    let (outcome, parked_key) = match change {
+        Change::Asset(a) => (apply_asset(tx, a)?, format!("asset:{}", a.id)),
+        Change::WorkOrder(w) => (apply_work_order(tx, w, false)?, format!("wo:{}", w.id)),
+        Change::Note(n) => (apply_note(tx, n)?, format!("note:{}", n.id)),
+        Change::Part(p) => (apply_part(tx, p)?, format!("part:{}", p.id)),
+        Change::Photo(p) => (apply_photo(tx, p)?, format!("photo:{}", p.id)),
+        Change::FailureCode(f) => {
+            tx.prepare_cached(
+                "INSERT INTO failure_codes (level, parent, code, description) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(level, parent, code) DO UPDATE SET description = excluded.description",
+            )?
+            .execute(params![f.level, f.parent, f.code, f.description])?;
+            (Applied::Done, String::new())
+        }
+        Change::Manual(_) => {
+            // Manuals are fetched by the sync engine (it owns the library); nothing to store here.
+            (Applied::Done, String::new())
+        }
+        Change::Conflict(c) => {
+            super::sync_push::insert_conflict(tx, c, chrono::Utc::now().timestamp_millis())?;
+            (Applied::Done, String::new())
+        }
+        Change::Tombstone { entity, key } => {
+            tally.deleted += u32::from(delete_record(tx, entity, key)?);
+            (Applied::Done, String::new())
+        }
+    };
+    match outcome {
+        Applied::Done => {
+            tally.applied += 1;
+            if let Some(id) = change.record_id() {
+                tx.prepare_cached("DELETE FROM sync_orphans WHERE key = ?1")?
+                    .execute(params![parked_key])?;
+                adopt_orphans(tx, &id.to_string(), tally)?;
+            }
+        }
+        Applied::Orphan(parent) => {
+            tx.prepare_cached(
+                "INSERT INTO sync_orphans (key, parent_id, payload) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(key) DO UPDATE SET parent_id = excluded.parent_id,
+                     payload = excluded.payload",
+            )?
+            .execute(params![parked_key, parent, encode(change)?])?;
+            tally.waiting += 1;
+        }
+        Applied::Deferred => tally.deferred += 1,
+    }
+    Ok(())
+}
+
+/// Applies the records that were waiting for `parent_id`.
+fn adopt_orphans(tx: &Transaction<'_>, parent_id: &str, tally: &mut PullTally) -> Result<()> {
+    let waiting: Vec<(String, String)> = tx
+        .prepare_cached("SELECT key, payload FROM sync_orphans WHERE parent_id = ?1")?
+        .query_map(params![parent_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (key, payload) in waiting {
+        tx.prepare_cached("DELETE FROM sync_orphans WHERE key = ?1")?
+            .execute(params![key])?;
+        let change: Change = serde_json::from_str(&payload)
+            .map_err(|e| CoreError::InvalidState(format!("a parked record is unreadable: {e}")))?;
+        tally.waiting = tally.waiting.saturating_sub(1);
+        apply_one(tx, &change, tally)?;
+    }
+    Ok(())
+}
+
+fn rid_of(tx: &Transaction<'_>, table: &str, id: &str) -> Result<Option<i64>> {
+    Ok(tx
+        .prepare_cached(&format!("SELECT rid FROM {table} WHERE id = ?1"))?
+        .query_row(params![id], |r| r.get(0))
+        .optional()?)
+}
+
+fn apply_asset(tx: &Transaction<'_>, a: &AssetRecord) -> Result<Applied> {
+    tx.prepare_cached("INSERT INTO sites (code, name) VALUES (?1, ?1) ON CONFLICT DO NOTHING")?
+        .execute(params![a.site_code])?;
+    let location_id: Option<i64> = match &a.location_code {
+        None => None,
+        Some(code) => Some(
+            tx.prepare_cached(
+                "INSERT INTO locations (site_code, code, name) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(site_code, code) DO UPDATE SET name = excluded.name RETURNING id",
+            )?
+            .query_row(
+                params![
+                    a.site_code,
+                    code,
+                    a.location_name.as_deref().unwrap_or(code)
+                ],
+                |r| r.get(0),
+            )?,
+        ),
+    };
+    let model_id: Option<i64> = match (&a.manufacturer, &a.model) {
+        (None, None) => None,
+        (m, md) => Some(
+            tx.prepare_cached(
+                "INSERT INTO asset_models (manufacturer, model) VALUES (?1, ?2)
+                 ON CONFLICT(manufacturer, model) DO UPDATE SET model = excluded.model RETURNING id",
+            )?
+            .query_row(
+                params![m.as_deref().unwrap_or(""), md.as_deref().unwrap_or("")],
+                |r| r.get(0),
+            )?,
+        ),
+    };
+    let parent_rid = match a.parent_id {
+        None => None,
+        Some(p) => match rid_of(tx, "assets", &p.to_string())? {
+            Some(rid) => Some(rid),
+            None => return Ok(Applied::Orphan(p.to_string())),
+        },
+    };
+    tx.prepare_cached(
+        "INSERT INTO assets (id, external_key, tag, name, site_code, location_id, parent_rid,
+             model_id, equipment_class, criticality, serial_number, description, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT(id) DO UPDATE SET external_key = excluded.external_key, tag = excluded.tag,
+             name = excluded.name, site_code = excluded.site_code,
+             location_id = excluded.location_id, parent_rid = excluded.parent_rid,
+             model_id = excluded.model_id, equipment_class = excluded.equipment_class,
+             criticality = excluded.criticality, serial_number = excluded.serial_number,
+             description = excluded.description, version = excluded.version
+         WHERE excluded.version >= assets.version",
+    )?
+    .execute(params![
+        a.id.to_string(),
+        a.external_key,
+        a.tag,
+        a.name,
+        a.site_code,
+        location_id,
+        parent_rid,
+        model_id,
+        a.equipment_class,
+        a.criticality,
+        a.serial_number,
+        a.description,
+        a.version
+    ])?;
+    Ok(Applied::Done)
+}
+
+/// Applies a pulled work order; with local changes pending it waits in `sync_shadows` instead
+/// (unless `settled`, used when those changes have just been answered).
+fn apply_work_order(tx: &Transaction<'_>, w: &WorkOrderRecord, settled: bool) -> Result<Applied> {
+    let id = w.id.to_string();
+    if !settled {
+        let pending: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE work_order_id = ?1 AND state = 'pending')",
+            )?
+            .query_row(params![id], |r| r.get(0))?;
+        if pending {
+            tx.prepare_cached(
+                "INSERT INTO sync_shadows (work_order_id, version, payload) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(work_order_id) DO UPDATE SET version = excluded.version,
+                     payload = excluded.payload WHERE excluded.version >= sync_shadows.version",
+            )?
+            .execute(params![id, w.version, encode(w)?])?;
+            return Ok(Applied::Deferred);
+        }
+    }
+    let Some(asset_rid) = rid_of(tx, "assets", &w.asset_id.to_string())? else {
+        return Ok(Applied::Orphan(w.asset_id.to_string()));
+    };
+    tx.prepare_cached(
+        "INSERT INTO work_orders (id, external_key, number, asset_rid, wo_type, status, priority,
+             title, description, fault_code, reported_by, reported_at, started_at, finished_at,
+             downtime_start, downtime_end, failure_class, problem_code, cause_code, remedy_code,
+             iso_failure_mode, iso_failure_mechanism, iso_failure_cause, remedy_text, cost, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
+         ON CONFLICT(id) DO UPDATE SET external_key = excluded.external_key,
+             number = excluded.number, asset_rid = excluded.asset_rid,
+             wo_type = excluded.wo_type, status = excluded.status, priority = excluded.priority,
+             title = excluded.title, description = excluded.description,
+             fault_code = excluded.fault_code, reported_by = excluded.reported_by,
+             reported_at = excluded.reported_at, started_at = excluded.started_at,
+             finished_at = excluded.finished_at, downtime_start = excluded.downtime_start,
+             downtime_end = excluded.downtime_end, failure_class = excluded.failure_class,
+             problem_code = excluded.problem_code, cause_code = excluded.cause_code,
+             remedy_code = excluded.remedy_code, iso_failure_mode = excluded.iso_failure_mode,
+             iso_failure_mechanism = excluded.iso_failure_mechanism,
+             iso_failure_cause = excluded.iso_failure_cause, remedy_text = excluded.remedy_text,
+             cost = excluded.cost, version = excluded.version
+         WHERE excluded.version >= work_orders.version",
+    )?
+    .execute(params![
+        id,
+        w.external_key,
+        w.number,
+        asset_rid,
+        w.wo_type,
+        w.status,
+        w.priority,
+        w.title,
+        w.description,
+        w.fault_code,
+        w.reported_by,
+        ms(w.reported_at),
+        w.started_at.map(ms),
+        w.finished_at.map(ms),
+        w.downtime_start.map(ms),
+        w.downtime_end.map(ms),
+        w.failure_class,
+        w.problem_code,
+        w.cause_code,
+        w.remedy_code,
+        w.iso_failure_mode,
+        w.iso_failure_mechanism,
+        w.iso_failure_cause,
+        w.remedy_text,
+        w.cost,
+        w.version
+    ])?;
+    tx.prepare_cached("DELETE FROM sync_shadows WHERE work_order_id = ?1 AND version <= ?2")?
+        .execute(params![id, w.version])?;
+    Ok(Applied::Done)
+}
+
+/// After a work order's pending changes were answered: applies the hub copy pulled meanwhile.
+pub(super) fn apply_shadow_if_settled(tx: &Transaction<'_>, work_order_id: &str) -> Result<()> {
+    let still_pending: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE work_order_id = ?1 AND state = 'pending')",
+        )?
+        .query_row(params![work_order_id], |r| r.get(0))?;
+    if still_pending {
+        return Ok(());
+    }
+    let shadow: Option<String> = tx
+        .prepare_cached("SELECT payload FROM sync_shadows WHERE work_order_id = ?1")?
+        .query_row(params![work_order_id], |r| r.get(0))
+        .optional()?;
+    if let Some(payload) = shadow {
+        tx.prepare_cached("DELETE FROM sync_shadows WHERE work_order_id = ?1")?
+            .execute(params![work_order_id])?;
+        let w: WorkOrderRecord = serde_json::from_str(&payload).map_err(|e| {
+            CoreError::InvalidState(format!("a held work order is unreadable: {e}"))
+        })?;
+        apply_work_order(tx, &w, true)?;
+    }
+    Ok(())
+}
+
+fn wo_rid(tx: &Transaction<'_>, id: uuid::Uuid) -> Result<std::result::Result<i64, Applied>> {
+    Ok(match rid_of(tx, "work_orders", &id.to_string())? {
+        Some(rid) => Ok(rid),
+        None => Err(Applied::Orphan(id.to_string())),
+    })
+}
+
+fn apply_note(tx: &Transaction<'_>, n: &NoteRecord) -> Result<Applied> {
+    let rid = match wo_rid(tx, n.work_order_id)? {
+        Ok(rid) => rid,
+        Err(wait) => return Ok(wait),
+    };
+    tx.prepare_cached(
+        "INSERT INTO notes (id, work_order_rid, author, text, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO NOTHING",
+    )?
+    .execute(params![
+        n.id.to_string(),
+        rid,
+        n.author,
+        n.text,
+        ms(n.created_at)
+    ])?;
+    Ok(Applied::Done)
+}
+
+fn apply_part(tx: &Transaction<'_>, p: &PartRecord) -> Result<Applied> {
+    let rid = match wo_rid(tx, p.work_order_id)? {
+        Ok(rid) => rid,
+        Err(wait) => return Ok(wait),
+    };
+    tx.prepare_cached(
+        "INSERT INTO parts_used (id, work_order_rid, part_number, description, quantity, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING",
+    )?
+    .execute(params![
+        p.id.to_string(),
+        rid,
+        p.part_number,
+        p.description,
+        p.quantity,
+        ms(p.created_at)
+    ])?;
+    Ok(Applied::Done)
+}
+
+fn apply_photo(tx: &Transaction<'_>, p: &PhotoRecord) -> Result<Applied> {
+    let rid = match wo_rid(tx, p.work_order_id)? {
+        Ok(rid) => rid,
+        Err(wait) => return Ok(wait),
+    };
+    tx.prepare_cached(
+        "INSERT INTO photos (id, work_order_rid, sha256, mime, size_bytes, caption, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
+    )?
+    .execute(params![
+        p.id.to_string(),
+        rid,
+        p.sha256,
+        p.mime,
+        p.size_bytes,
+        p.caption,
+        ms(p.created_at)
+    ])?;
+    Ok(Applied::Done)
+}
+
+/// Deletes a record the hub deleted (with what hangs off it). Returns whether anything went.
+fn delete_record(tx: &Transaction<'_>, entity: &str, key: &str) -> Result<bool> {
+    let n = match entity {
+        "note" => tx.execute("DELETE FROM notes WHERE id = ?1", params![key])?,
+        "part" => tx.execute("DELETE FROM parts_used WHERE id = ?1", params![key])?,
+        "photo" => tx.execute("DELETE FROM photos WHERE id = ?1", params![key])?,
+        "work_order" => {
+            for child in ["notes", "parts_used", "photos"] {
+                tx.execute(
+                    &format!(
+                        "DELETE FROM {child} WHERE work_order_rid IN
+                         (SELECT rid FROM work_orders WHERE id = ?1)"
+                    ),
+                    params![key],
+                )?;
+            }
+            tx.execute("DELETE FROM work_orders WHERE id = ?1", params![key])?
+        }
+        "asset" => {
+            let has_history: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
+                                WHERE a.id = ?1)",
+                params![key],
+                |r| r.get(0),
+            )?;
+            if has_history {
+                // The hub sends the work orders' tombstones first; any left are local history
+                // this laptop still needs, so the asset stays.
+                0
+            } else {
+                tx.execute(
+                    "UPDATE assets SET parent_rid = NULL WHERE parent_rid IN
+                     (SELECT rid FROM assets WHERE id = ?1)",
+                    params![key],
+                )?;
+                tx.execute("DELETE FROM assets WHERE id = ?1", params![key])?
+            }
+        }
+        "failure_code" => {
+            let mut parts = key.splitn(3, '|');
+            let (l, p, c) = (parts.next(), parts.next(), parts.next());
+            match (l, p, c) {
+                (Some(l), Some(p), Some(c)) => tx.execute(
+                    "DELETE FROM failure_codes WHERE level = ?1 AND parent = ?2 AND code = ?3",
+                    params![l, p, c],
+                )?,
+                _ => 0,
+            }
+        }
+        _ => 0,
+    };
+    Ok(n > 0)
+}
