@@ -69,3 +69,17 @@ pub enum ConflictChoice {
     /// Keep this laptop's value (it replaces the hub's).
     Client,
 }
+
+/// Progress of a running sync, for the progress bar: what is left, sent and received so far.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncProgress {
+    /// "connecting", "uploading photos", "sending", "receiving" or "done".
+    pub phase: String,
+    /// Local changes not yet answered.
+    pub pending: u32,
+    /// Local changes answered by the hub in this sync.
+    pub sent: u32,
+    /// Hub records received in this sync.
+    pub received: u32,
+}
