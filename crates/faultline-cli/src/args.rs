@@ -8,7 +8,7 @@ use std::path::PathBuf;
     name = "faultline",
     version,
     about = "Faultline: the maintenance technician's offline replica, from the command line",
-    after_help = "Exit codes: 0 ok, 2 usage, 3 invalid input, 4 not found, 5 invalid state, 6 import failed, 10 storage error."
+    after_help = "Exit codes: 0 ok, 2 usage, 3 invalid input, 4 not found, 5 invalid state, 6 import failed, 7 hub unreachable, 8 hub refused, 10 storage error."
 )]
 pub struct Cli {
     /// Where the replica lives (default: the platform data directory).
@@ -133,6 +133,56 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<std::ffi::OsString>,
     },
+    /// Enroll this laptop with the plant's hub, with a device token from plant IT
+    /// (`faultline-hub device enroll`).
+    Enroll {
+        /// The hub's address, e.g. https://hub.plant.local:8443
+        #[arg(long, env = "FAULTLINE_HUB")]
+        hub: String,
+        #[arg(long, env = "FAULTLINE_HUB_TOKEN", hide_env_values = true)]
+        token: String,
+        /// PEM file of the plant's own certificate authority, if the hub's certificate is
+        /// issued by it.
+        #[arg(long)]
+        ca_bundle: Option<PathBuf>,
+        /// Proxy for reaching the hub, e.g. http://proxy.plant.local:3128
+        #[arg(long)]
+        proxy: Option<String>,
+    },
+    /// Sync with the hub now: send local changes, then receive the site's.
+    Sync {
+        /// Use this hub address (enrolls first when --token is given too).
+        #[arg(long, env = "FAULTLINE_HUB")]
+        hub: Option<String>,
+        #[arg(long, hide_env_values = true)]
+        token: Option<String>,
+        /// Only show where sync stands (pending, rejected, conflicts, last sync).
+        #[arg(long)]
+        status: bool,
+        /// Changes per push request.
+        #[arg(long, default_value_t = 200)]
+        batch: usize,
+        /// Records per pull page.
+        #[arg(long, default_value_t = 2000)]
+        page: u32,
+    },
+    /// Conflicts waiting for a person, with both values.
+    Conflicts {
+        /// Settled ones too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Settle a conflict: keep the hub's value or this laptop's.
+    Resolve {
+        conflict: String,
+        #[arg(long, value_enum)]
+        keep: Keep,
+    },
+    /// Changes the hub refused, with the reason.
+    Rejected {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
     /// Local changes queued for sync.
     Outbox {
         /// Include changes already synced.
@@ -162,6 +212,15 @@ pub enum ManualsCommand {
     Retry { manual: String },
     /// Rebuild the search index from the stored page text.
     Reindex,
+}
+
+/// Which value of a conflict to keep.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Keep {
+    /// The hub's value.
+    Server,
+    /// This laptop's value.
+    Client,
 }
 
 #[derive(Debug, Args)]

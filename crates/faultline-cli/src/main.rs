@@ -3,7 +3,9 @@
 mod args;
 mod manuals;
 mod print;
+mod print_sync;
 mod run;
+mod sync;
 mod time_arg;
 
 use clap::Parser;
@@ -16,6 +18,8 @@ fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::NotFound => 4,
         ErrorCode::InvalidState => 5,
         ErrorCode::ImportFailed => 6,
+        ErrorCode::HubUnreachable => 7,
+        ErrorCode::HubRefused => 8,
         ErrorCode::Storage => 10,
     }
 }

@@ -31,6 +31,8 @@ fn sync(s: SyncState) -> &'static str {
     match s {
         SyncState::Pending => "not yet synced",
         SyncState::Synced => "synced",
+        SyncState::Rejected => "refused by the hub",
+        SyncState::Conflict => "conflict",
     }
 }
 
@@ -63,14 +65,17 @@ fn wo_line(w: &WorkOrderSummary) -> String {
     if !d.is_empty() {
         s.push_str(&format!("  ({d})"));
     }
-    if w.sync_state == SyncState::Pending {
-        s.push_str("  *not yet synced*");
+    match w.sync_state {
+        SyncState::Pending => s.push_str("  *not yet synced*"),
+        SyncState::Rejected => s.push_str("  *refused by the hub: see `faultline rejected`*"),
+        SyncState::Conflict => s.push_str("  *conflict: see `faultline conflicts`*"),
+        SyncState::Synced => {}
     }
     s
 }
 
 impl Printer {
-    fn emit(&self, value: &impl Serialize, text: impl FnOnce() -> String) -> Result<()> {
+    pub(crate) fn emit(&self, value: &impl Serialize, text: impl FnOnce() -> String) -> Result<()> {
         let s = if self.json {
             serde_json::to_string_pretty(value).map_err(|e| {
                 faultline_core::CoreError::InvalidState(format!("cannot encode output: {e}"))

@@ -154,6 +154,24 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             out.shift(&store.shift_report(from, to)?)
         }
+        Command::Enroll {
+            hub,
+            token,
+            ca_bundle,
+            proxy,
+        } => crate::sync::enroll(store, &out, hub, token, ca_bundle, proxy),
+        Command::Sync {
+            hub,
+            token,
+            status,
+            batch,
+            page,
+        } => crate::sync::sync(store, &out, hub, token, status, batch, page),
+        Command::Conflicts { all } => out.conflicts(&store.conflicts(!all)?),
+        Command::Resolve { conflict, keep } => {
+            crate::sync::resolve(&mut store, &out, &conflict, keep)
+        }
+        Command::Rejected { limit } => out.rejected(&store.rejected_changes(limit)?),
         Command::Outbox { all, limit } => out.outbox(&store.outbox(!all, limit)?),
     }
 }

@@ -19,6 +19,10 @@ pub enum ErrorCode {
     ImportFailed,
     /// The local database or files could not be read or written.
     Storage,
+    /// The hub could not be reached; local changes wait and go up at the next sync.
+    HubUnreachable,
+    /// The hub refused the request (revoked token, wrong site, …); the message says what to do.
+    HubRefused,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +43,9 @@ pub enum CoreError {
         #[source]
         source: std::io::Error,
     },
+    /// A sync step failed (the sync engine's error, as the app and the CLI report it).
+    #[error("{message}")]
+    Sync { retryable: bool, message: String },
     #[error("the database was written by a newer Faultline (schema {found}, this build knows {known}): update Faultline")]
     SchemaTooNew { found: i64, known: i64 },
 }
@@ -53,6 +60,10 @@ impl CoreError {
             CoreError::Sqlite(_) | CoreError::Io { .. } | CoreError::SchemaTooNew { .. } => {
                 ErrorCode::Storage
             }
+            CoreError::Sync {
+                retryable: true, ..
+            } => ErrorCode::HubUnreachable,
+            CoreError::Sync { .. } => ErrorCode::HubRefused,
         }
     }
 

@@ -17,7 +17,10 @@ pub enum AutoSyncEvent {
     Progress(SyncProgress),
     Finished(SyncReport),
     /// The attempt failed; `retry_in` is when the next one starts by itself.
-    Failed { error: String, retry_in: Duration },
+    Failed {
+        error: String,
+        retry_in: Duration,
+    },
 }
 
 enum Command {
@@ -61,7 +64,8 @@ impl AutoSync {
                             .and_then(|s| s.enrollment().ok().flatten())
                             .is_some();
                         if enrolled {
-                            let progress = |p: &SyncProgress| on_event(AutoSyncEvent::Progress(p.clone()));
+                            let progress =
+                                |p: &SyncProgress| on_event(AutoSyncEvent::Progress(p.clone()));
                             outcome = Some(sync_once(store, &opts, &progress));
                         }
                     });

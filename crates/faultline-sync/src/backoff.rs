@@ -56,12 +56,18 @@ mod tests {
         for _ in 0..10 {
             let wait = b.fail();
             let ceiling = b.ceiling();
-            assert!(wait <= ceiling && wait >= ceiling / 2, "{wait:?} vs {ceiling:?}");
+            assert!(
+                wait <= ceiling && wait >= ceiling / 2,
+                "{wait:?} vs {ceiling:?}"
+            );
             ceilings.push(ceiling.as_secs());
         }
         assert_eq!(ceilings, [1, 2, 4, 8, 16, 32, 60, 60, 60, 60]);
         b.succeed();
         assert_eq!(b.failures(), 0);
-        assert!(b.fail() <= Duration::from_secs(1), "starts over after a success");
+        assert!(
+            b.fail() <= Duration::from_secs(1),
+            "starts over after a success"
+        );
     }
 }

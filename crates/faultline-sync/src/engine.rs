@@ -102,9 +102,10 @@ fn run(
     };
     progress(&p);
     let caps = client.capabilities()?;
-    let batch = opts
-        .push_batch
-        .clamp(1, usize::try_from(caps.max_push_mutations.max(1)).unwrap_or(1));
+    let batch = opts.push_batch.clamp(
+        1,
+        usize::try_from(caps.max_push_mutations.max(1)).unwrap_or(1),
+    );
     let page = opts.pull_page.clamp(1, caps.max_pull_changes.max(1));
     let mut report = SyncReport::default();
 

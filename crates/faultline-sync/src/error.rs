@@ -6,7 +6,9 @@ use faultline_core::CoreError;
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// The hub could not be reached or the connection broke: retry later.
-    #[error("the hub is not reachable ({0}); changes stay on this laptop and go up at the next sync")]
+    #[error(
+        "the hub is not reachable ({0}); changes stay on this laptop and go up at the next sync"
+    )]
     Unreachable(String),
     /// The hub answered with an error body.
     #[error("the hub refused the request ({code}, HTTP {status}): {message}")]
@@ -61,6 +63,19 @@ impl From<reqwest::Error> for SyncError {
                 src = s.source();
             }
             SyncError::Unreachable(msg)
+        }
+    }
+}
+
+impl From<SyncError> for CoreError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::Store(inner) => inner,
+            SyncError::Config(message) => CoreError::InvalidInput(message),
+            other => CoreError::Sync {
+                retryable: other.is_retryable(),
+                message: other.to_string(),
+            },
         }
     }
 }

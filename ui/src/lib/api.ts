@@ -21,6 +21,8 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "invalid_state",
   "import_failed",
   "storage",
+  "hub_unreachable",
+  "hub_refused",
 ];
 
 /**

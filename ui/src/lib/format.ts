@@ -107,6 +107,10 @@ export function errorTitle(code: string): string {
       return "Import failed";
     case "storage":
       return "Could not save on this laptop";
+    case "hub_unreachable":
+      return "The hub is not reachable";
+    case "hub_refused":
+      return "The hub refused the sync";
     default:
       return "The app did not answer as expected";
   }

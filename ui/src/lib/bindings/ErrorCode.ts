@@ -3,4 +3,4 @@
 /**
  * Machine-readable error category; stable across releases (the UI and the CLI exit codes use it).
  */
-export type ErrorCode = "invalid_input" | "not_found" | "invalid_state" | "import_failed" | "storage";
+export type ErrorCode = "invalid_input" | "not_found" | "invalid_state" | "import_failed" | "storage" | "hub_unreachable" | "hub_refused";
