@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod manual_commands;
 pub mod state;
+pub mod sync_commands;
 
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
@@ -65,6 +66,7 @@ pub fn run() -> Result<(), AppError> {
             app.manage(AppState::open(&dir, started));
             open_main_window(app, &dir)?;
             manual_commands::recover_library(app.handle());
+            sync_commands::start(app.handle());
             app.manage(AppDataDir(dir));
             Ok(())
         })
@@ -92,6 +94,12 @@ pub fn run() -> Result<(), AppError> {
             manual_commands::manual_retry,
             manual_commands::manual_pdf,
             manual_commands::search_manuals,
+            sync_commands::sync_status,
+            sync_commands::sync_now,
+            sync_commands::sync_enroll,
+            sync_commands::sync_conflicts,
+            sync_commands::resolve_conflict,
+            sync_commands::rejected_changes,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))?;
     Ok(())

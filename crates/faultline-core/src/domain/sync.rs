@@ -83,3 +83,18 @@ pub struct SyncProgress {
     /// Hub records received in this sync.
     pub received: u32,
 }
+
+/// The end of one sync attempt, as the app's UI hears it (`sync://finished`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncFinished {
+    pub ok: bool,
+    /// Why it failed, for a person.
+    pub error: Option<String>,
+    /// Seconds until the next attempt starts by itself.
+    pub retry_in_secs: Option<u32>,
+    pub sent: u32,
+    pub received: u32,
+    pub rejected: u32,
+    pub conflicts: u32,
+}
