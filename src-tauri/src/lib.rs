@@ -51,7 +51,11 @@ pub fn run() -> Result<(), AppError> {
     let started = std::time::Instant::now();
     let requested = state::requested_data_dir(
         std::env::var_os(state::DATA_DIR_ENV),
-        std::env::args_os().skip(1),
+        std::env::args_os()
+            .collect::<Vec<_>>()
+            .get(1..)
+            .unwrap_or_default()
+            .to_vec(),
     )?;
     tauri::Builder::default()
         .setup(move |app| {

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // The same binary is the guarded PDF extraction worker (see faultline-manuals::extract).
-    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Drop the program name: only the arguments after it matter here.
+    args.drain(..args.len().min(1));
     if args.first().is_some_and(|a| a == "extract-worker") {
         return faultline_manuals::extract::run_worker(&args[1..]);
     }

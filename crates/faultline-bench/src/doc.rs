@@ -58,7 +58,8 @@ pub fn today() -> String {
 
 /// How this run was invoked, as a command to paste (with `xvfb-run -a` when run under it).
 pub fn invocation() -> String {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let all: Vec<String> = std::env::args().collect();
+    let args = all.get(1..).unwrap_or_default();
     let xvfb = std::env::var("XAUTHORITY").is_ok_and(|x| x.contains("xvfb-run"));
     format!(
         "{}cargo run --release -p faultline-bench -- {}",

@@ -21,6 +21,7 @@ mod report;
 mod search_bench;
 mod search_queries;
 mod search_report;
+mod sync_bench;
 mod vocab;
 
 use anyhow::Context;
@@ -42,6 +43,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Sync against a real hub + PostgreSQL: a fleet of laptops at once, initial replication
+    /// of a big site (vs COPY), shift-end incremental sync.
+    Sync(sync_bench::SyncBenchArgs),
     /// Import rate vs a plain rusqlite anchor, lookups, asset pages and size at plant scale.
     Replica {
         /// Assets in the generated plant.
@@ -154,5 +158,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }),
         Cmd::Search(args) => search_bench::run(args),
         Cmd::Extract(args) => extract_bench::run(args),
+        Cmd::Sync(args) => sync_bench::run(args),
     }
 }

@@ -1,0 +1,65 @@
+//! Sync benchmarks against a real hub process and PostgreSQL on loopback: a fleet of laptops
+//! pushing a shift's work at once, initial replication of a big site (against `COPY … TO
+//! STDOUT`), and a shift-end incremental sync. Needs `FAULTLINE_TEST_DATABASE_URL` (a server
+//! `scripts/pg.sh start` runs) and the release binaries of the hub and the CLI.
+
+mod fleet;
+mod hub_proc;
+mod replication;
+mod shift_end;
+
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct SyncBenchArgs {
+    /// Which part: fleet, replication, shift-end, or all.
+    #[arg(long, default_value = "all")]
+    pub part: String,
+    /// Simulated laptops pushing at once.
+    #[arg(long, default_value_t = 200)]
+    pub devices: usize,
+    /// Mutations each laptop pushes (a shift's work).
+    #[arg(long, default_value_t = 50)]
+    pub mutations: usize,
+    /// Photos each laptop uploads (of `photo_kib` KiB each).
+    #[arg(long, default_value_t = 2)]
+    pub photos: usize,
+    #[arg(long, default_value_t = 256)]
+    pub photo_kib: usize,
+    /// Work orders of the site replicated to a fresh laptop.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub work_orders: usize,
+    #[arg(long, default_value_t = 20_000)]
+    pub assets: usize,
+    /// Changes each way in the shift-end sync.
+    #[arg(long, default_value_t = 500)]
+    pub shift_changes: usize,
+    /// Where generated files and laptops' data go.
+    #[arg(long, default_value = "target/bench")]
+    pub out: PathBuf,
+    /// Rewrite the sync sections of this markdown file (e.g. docs/benchmarks.md).
+    #[arg(long)]
+    pub write_doc: Option<PathBuf>,
+}
+
+pub fn run(args: SyncBenchArgs) -> Result<()> {
+    let all = args.part == "all";
+    if !all && !["fleet", "replication", "shift-end"].contains(&args.part.as_str()) {
+        anyhow::bail!(
+            "--part must be fleet, replication, shift-end or all (not {:?})",
+            args.part
+        );
+    }
+    if all || args.part == "fleet" {
+        fleet::run(&args)?;
+    }
+    if all || args.part == "shift-end" {
+        shift_end::run(&args)?;
+    }
+    if all || args.part == "replication" {
+        replication::run(&args)?;
+    }
+    Ok(())
+}
