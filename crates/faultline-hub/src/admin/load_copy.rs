@@ -1,0 +1,422 @@
+//! The PostgreSQL side of a load: rows arrive in batches, go into a temporary staging table by
+//! binary COPY, and one `INSERT … ON CONFLICT DO UPDATE … WHERE changed` per kind merges them,
+//! all in one transaction that commits only when the importer said it finished.
+//!
+//! A work order changed by a load gets its version bumped and, for each device-editable field
+//! that changed, a `field_versions` entry without a device: a laptop's later edit made on the
+//! older version then conflicts instead of silently overwriting the CMMS's value.
+
+use super::load::LoadReport;
+use crate::error::{HubError, Result};
+use crate::fields::Field;
+use crate::pg::PgStore;
+use chrono::{DateTime, Utc};
+use futures_util::pin_mut;
+use tokio::sync::mpsc;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::{ToSql, Type};
+use uuid::Uuid;
+
+/// What the importer thread sends.
+pub enum Msg<R> {
+    Rows(Vec<R>),
+    /// The importer finished; `rows` is the number of data rows in the file.
+    Done {
+        rows: u64,
+    },
+    Failed(HubError),
+}
+
+/// A row that can be written into its staging table.
+pub trait Staged: Send + 'static {
+    const TYPES: &'static [Type];
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)>;
+}
+
+#[derive(Debug, Clone)]
+pub struct AssetRow {
+    pub id: Uuid,
+    pub external_key: String,
+    pub tag: String,
+    pub name: String,
+    pub location_code: Option<String>,
+    pub location_name: Option<String>,
+    pub parent_id: Option<Uuid>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub equipment_class: Option<String>,
+    pub criticality: Option<String>,
+    pub serial_number: Option<String>,
+    pub description: Option<String>,
+}
+
+const ASSET_COLS: &str = "id, external_key, tag, name, location_code, location_name, parent_id, \
+     manufacturer, model, equipment_class, criticality, serial_number, description";
+
+impl Staged for AssetRow {
+    const TYPES: &'static [Type] = &[
+        Type::UUID,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::UUID,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+    ];
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.external_key,
+            &self.tag,
+            &self.name,
+            &self.location_code,
+            &self.location_name,
+            &self.parent_id,
+            &self.manufacturer,
+            &self.model,
+            &self.equipment_class,
+            &self.criticality,
+            &self.serial_number,
+            &self.description,
+        ]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct WoRow {
+    pub id: Uuid,
+    pub external_key: Option<String>,
+    pub number: String,
+    pub asset_id: Uuid,
+    pub wo_type: String,
+    pub status: String,
+    pub priority: i16,
+    pub title: String,
+    pub description: Option<String>,
+    pub fault_code: Option<String>,
+    pub reported_by: Option<String>,
+    pub reported_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub downtime_start: Option<DateTime<Utc>>,
+    pub downtime_end: Option<DateTime<Utc>>,
+    /// failure_class, problem_code, cause_code, remedy_code, iso_failure_mode,
+    /// iso_failure_mechanism, iso_failure_cause, remedy_text.
+    pub codes: [Option<String>; 8],
+    pub cost: Option<f64>,
+}
+
+const WO_COLS: &str = "id, external_key, number, asset_id, wo_type, status, priority, title, \
+     description, fault_code, reported_by, reported_at, started_at, finished_at, downtime_start, \
+     downtime_end, failure_class, problem_code, cause_code, remedy_code, iso_failure_mode, \
+     iso_failure_mechanism, iso_failure_cause, remedy_text, cost";
+
+impl Staged for WoRow {
+    const TYPES: &'static [Type] = &[
+        Type::UUID,
+        Type::TEXT,
+        Type::TEXT,
+        Type::UUID,
+        Type::TEXT,
+        Type::TEXT,
+        Type::INT2,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TIMESTAMPTZ,
+        Type::TIMESTAMPTZ,
+        Type::TIMESTAMPTZ,
+        Type::TIMESTAMPTZ,
+        Type::TIMESTAMPTZ,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::FLOAT8,
+    ];
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        let mut v: Vec<&(dyn ToSql + Sync)> = vec![
+            &self.id,
+            &self.external_key,
+            &self.number,
+            &self.asset_id,
+            &self.wo_type,
+            &self.status,
+            &self.priority,
+            &self.title,
+            &self.description,
+            &self.fault_code,
+            &self.reported_by,
+            &self.reported_at,
+            &self.started_at,
+            &self.finished_at,
+            &self.downtime_start,
+            &self.downtime_end,
+        ];
+        for c in &self.codes {
+            v.push(c);
+        }
+        v.push(&self.cost);
+        v
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeRow {
+    pub level: String,
+    pub parent: String,
+    pub code: String,
+    pub description: String,
+}
+
+impl Staged for CodeRow {
+    const TYPES: &'static [Type] = &[Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT];
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.level, &self.parent, &self.code, &self.description]
+    }
+}
+
+/// Every asset of `site`, for seeding the importer's replica.
+pub async fn site_assets(store: &PgStore, site: &str) -> Result<Vec<AssetRow>> {
+    let client = store.client().await?;
+    let rows = client
+        .query(
+            &format!("SELECT {ASSET_COLS} FROM assets WHERE site = $1"),
+            &[&site],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AssetRow {
+                id: r.try_get(0)?,
+                external_key: r.try_get(1)?,
+                tag: r.try_get(2)?,
+                name: r.try_get(3)?,
+                location_code: r.try_get(4)?,
+                location_name: r.try_get(5)?,
+                parent_id: r.try_get(6)?,
+                manufacturer: r.try_get(7)?,
+                model: r.try_get(8)?,
+                equipment_class: r.try_get(9)?,
+                criticality: r.try_get(10)?,
+                serial_number: r.try_get(11)?,
+                description: r.try_get(12)?,
+            })
+        })
+        .collect()
+}
+
+/// Creates `stage` (dropped at commit), fills it from `rx` by binary COPY, and returns the
+/// file's row count once the importer reports `Done`.
+async fn stage<R: Staged>(
+    tx: &deadpool_postgres::Transaction<'_>,
+    stage: &str,
+    like: &str,
+    columns: &str,
+    rx: &mut mpsc::Receiver<Msg<R>>,
+) -> Result<u64> {
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {columns} FROM {like} WITH NO DATA"
+    ))
+    .await?;
+    let sink = tx
+        .copy_in(&format!("COPY {stage} ({columns}) FROM STDIN BINARY"))
+        .await?;
+    let writer = BinaryCopyInWriter::new(sink, R::TYPES);
+    pin_mut!(writer);
+    let rows = loop {
+        match rx.recv().await {
+            Some(Msg::Rows(batch)) => {
+                for row in &batch {
+                    writer.as_mut().write(&row.values()).await?;
+                }
+            }
+            Some(Msg::Done { rows }) => break rows,
+            Some(Msg::Failed(e)) => return Err(e),
+            None => {
+                return Err(HubError::Import(
+                    "the import stopped before it finished; nothing was loaded".into(),
+                ))
+            }
+        }
+    };
+    writer.finish().await?;
+    Ok(rows)
+}
+
+/// Runs an upsert that returns one boolean per written row (true = inserted) and makes the report.
+async fn merge(
+    tx: &deadpool_postgres::Transaction<'_>,
+    kind: &str,
+    upsert: &str,
+    site: &str,
+    rows: u64,
+) -> Result<LoadReport> {
+    let row = tx
+        .query_one(
+            &format!(
+                "WITH up AS ({upsert} RETURNING (xmax = 0) AS inserted)
+                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up"
+            ),
+            &[&site],
+        )
+        .await?;
+    let inserted = u64::try_from(row.get::<_, i64>(0)).unwrap_or(0);
+    let updated = u64::try_from(row.get::<_, i64>(1)).unwrap_or(0);
+    Ok(LoadReport {
+        kind: kind.to_string(),
+        rows,
+        inserted,
+        updated,
+        unchanged: rows.saturating_sub(inserted + updated),
+    })
+}
+
+fn excluded_list(cols: &str) -> String {
+    cols.split(',')
+        .map(|c| format!("excluded.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn target_list(cols: &str, alias: &str) -> String {
+    cols.split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn set_list(cols: &str) -> String {
+    cols.split(',')
+        .map(|c| format!("{0} = excluded.{0}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn vacuum(store: &PgStore, table: &str) {
+    // Keeps the pull's key scans index-only; failure only costs speed.
+    if let Ok(client) = store.client().await {
+        if let Err(e) = client
+            .batch_execute(&format!("VACUUM (ANALYZE) {table}"))
+            .await
+        {
+            tracing::warn!("VACUUM {table}: {e}");
+        }
+    }
+}
+
+/// Stages the rows from `rx` for `table` and upserts them on `conflict` (the external key),
+/// updating every column but id and key where any differs, plus `extra_set`.
+#[allow(clippy::too_many_arguments)]
+async fn merge_by_key<R: Staged>(
+    store: &PgStore,
+    site: &str,
+    rx: &mut mpsc::Receiver<Msg<R>>,
+    table: &str,
+    cols: &str,
+    conflict: &str,
+    extra_set: &str,
+) -> Result<LoadReport> {
+    let mut client = store.client().await?;
+    let tx = client.transaction().await?;
+    let stage_table = format!("{table}_stage");
+    let rows = stage(&tx, &stage_table, table, cols, rx).await?;
+    // Updated columns: all but id and external_key.
+    let updated = cols
+        .split(',')
+        .skip(2)
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let upsert = format!(
+        "INSERT INTO {table} AS w (site, {cols}) SELECT $1, {cols} FROM {stage_table}
+         ON CONFLICT {conflict} DO UPDATE SET {}, version = w.version + 1 {extra_set}
+         WHERE ({}) IS DISTINCT FROM ({})",
+        set_list(&updated),
+        target_list(&updated, "w"),
+        excluded_list(&updated),
+    );
+    let report = merge(&tx, table, &upsert, site, rows).await?;
+    tx.commit().await?;
+    drop(client);
+    vacuum(store, table).await;
+    Ok(report)
+}
+
+pub async fn merge_assets(
+    store: &PgStore,
+    site: &str,
+    mut rx: mpsc::Receiver<Msg<AssetRow>>,
+) -> Result<LoadReport> {
+    merge_by_key(
+        store,
+        site,
+        &mut rx,
+        "assets",
+        ASSET_COLS,
+        "(site, external_key)",
+        "",
+    )
+    .await
+}
+
+pub async fn merge_work_orders(
+    store: &PgStore,
+    site: &str,
+    mut rx: mpsc::Receiver<Msg<WoRow>>,
+) -> Result<LoadReport> {
+    let field_entries = Field::ALL
+        .iter()
+        .map(|f| {
+            format!(
+                "'{0}', CASE WHEN w.{0} IS DISTINCT FROM excluded.{0}
+                        THEN jsonb_build_object('version', w.version + 1) END",
+                f.name()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let extra = format!(
+        ", field_versions = w.field_versions || jsonb_strip_nulls(jsonb_build_object({field_entries}))"
+    );
+    merge_by_key(
+        store,
+        site,
+        &mut rx,
+        "work_orders",
+        WO_COLS,
+        "(site, external_key) WHERE external_key IS NOT NULL",
+        &extra,
+    )
+    .await
+}
+
+pub async fn merge_codes(
+    store: &PgStore,
+    site: &str,
+    mut rx: mpsc::Receiver<Msg<CodeRow>>,
+) -> Result<LoadReport> {
+    let mut client = store.client().await?;
+    let tx = client.transaction().await?;
+    let cols = "level, parent, code, description";
+    let rows = stage(&tx, "failure_codes_stage", "failure_codes", cols, &mut rx).await?;
+    let upsert = format!(
+        "INSERT INTO failure_codes AS w (site, {cols}) SELECT $1, {cols} FROM failure_codes_stage
+         ON CONFLICT (site, level, parent, code) DO UPDATE SET description = excluded.description
+         WHERE w.description IS DISTINCT FROM excluded.description"
+    );
+    let report = merge(&tx, "failure_codes", &upsert, site, rows).await?;
+    tx.commit().await?;
+    Ok(report)
+}

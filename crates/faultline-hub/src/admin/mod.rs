@@ -1,0 +1,15 @@
+//! Admin commands behind `faultline-hub site|device|load|load-manual|purge|compact`: they work
+//! on the PostgreSQL store directly (not through the HTTP API).
+
+mod devices;
+mod load;
+mod load_copy;
+mod manuals;
+mod retention;
+mod sites;
+
+pub use devices::{enroll_device, list_devices, revoke_device, DeviceInfo, Enrollment};
+pub use load::{load_csv, LoadReport};
+pub use manuals::load_manual;
+pub use retention::{compact, purge_work_order, CompactReport};
+pub use sites::{add_site, site_name, valid_site_code};

@@ -1,0 +1,77 @@
+//! The hub's HTTP API (docs/sync-protocol.md): routes, shared state, body limits, and the JSON
+//! error body of every failure, including unknown routes and methods.
+
+mod auth;
+mod blobs;
+mod error;
+mod extract;
+mod meta;
+mod rate_limit;
+mod sync;
+
+pub use error::ApiFailure;
+pub use rate_limit::RateLimiter;
+
+use crate::limits::Limits;
+use crate::store::HubStore;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, StatusCode, Uri};
+use axum::routing::{get, head, post};
+use axum::Router;
+use faultline_protocol::api::codes;
+use std::sync::Arc;
+
+/// What every request handler shares.
+pub struct AppState<S> {
+    pub store: S,
+    pub limits: Limits,
+    pub rate: RateLimiter,
+}
+
+impl<S: HubStore> AppState<S> {
+    pub fn new(store: S, limits: Limits) -> Arc<Self> {
+        let rate = RateLimiter::new(limits.rate_per_sec, limits.rate_burst);
+        Arc::new(AppState {
+            store,
+            limits,
+            rate,
+        })
+    }
+}
+
+fn limit(bytes: u64) -> DefaultBodyLimit {
+    DefaultBodyLimit::max(usize::try_from(bytes).unwrap_or(usize::MAX))
+}
+
+pub fn router<S: HubStore>(state: Arc<AppState<S>>) -> Router {
+    let json_limit = limit(state.limits.max_body_bytes);
+    let chunk_limit = limit(state.limits.max_chunk_bytes);
+    Router::new()
+        .route("/v1/capabilities", get(meta::capabilities::<S>))
+        .route("/v1/whoami", get(meta::whoami))
+        .route("/v1/sites/{site}/push", post(sync::push::<S>))
+        .route("/v1/sites/{site}/changes", get(sync::changes::<S>))
+        .route(
+            "/v1/sites/{site}/blobs/{sha256}",
+            head(blobs::head::<S>)
+                .get(blobs::get::<S>)
+                .patch(blobs::patch::<S>)
+                .layer(chunk_limit),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(json_limit)
+        .with_state(state)
+}
+
+async fn not_found(uri: Uri) -> ApiFailure {
+    ApiFailure::not_found(format!("{} is not a hub endpoint", uri.path()))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        codes::MALFORMED,
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+}

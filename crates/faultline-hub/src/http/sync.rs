@@ -1,0 +1,74 @@
+//! `POST /v1/sites/{site}/push` and `GET /v1/sites/{site}/changes`.
+
+use super::auth::{same_site, Authed};
+use super::error::ApiFailure;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::AppState;
+use crate::cursor::Cursor;
+use crate::store::HubStore;
+use axum::extract::State;
+use axum::Json;
+use faultline_protocol::{Outcome, PullResponse, PushRequest, PushResponse};
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub async fn push<S: HubStore>(
+    State(state): State<Arc<AppState<S>>>,
+    Authed(device): Authed,
+    ApiPath(site): ApiPath<String>,
+    ApiJson(request): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiFailure> {
+    same_site(&device, &site)?;
+    let max = state.limits.max_push_mutations as usize;
+    if request.mutations.len() > max {
+        return Err(ApiFailure::too_large(format!(
+            "{} mutations in one push; the hub takes at most {max}: send them in smaller batches",
+            request.mutations.len()
+        )));
+    }
+    let started = std::time::Instant::now();
+    let response = state.store.push(&device, &request).await?;
+    let count = |f: fn(&Outcome) -> bool| response.results.iter().filter(|r| f(&r.outcome)).count();
+    tracing::info!(
+        device = %device.id,
+        site = %site,
+        mutations = request.mutations.len(),
+        replayed = response.results.iter().filter(|r| r.replayed).count(),
+        rejected = count(|o| matches!(o, Outcome::Rejected { .. })),
+        conflicts = count(|o| matches!(o, Outcome::Conflict { .. })),
+        ms = started.elapsed().as_millis() as u64,
+        "push"
+    );
+    Ok(Json(response))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PullParams {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+pub async fn changes<S: HubStore>(
+    State(state): State<Arc<AppState<S>>>,
+    Authed(device): Authed,
+    ApiPath(site): ApiPath<String>,
+    ApiQuery(params): ApiQuery<PullParams>,
+) -> Result<Json<PullResponse>, ApiFailure> {
+    same_site(&device, &site)?;
+    let cursor = match params.cursor.as_deref().map(str::trim) {
+        None | Some("") => Cursor::START,
+        Some(c) => Cursor::decode(c).map_err(|m| {
+            ApiFailure::malformed(format!(
+                "{m}: send the next_cursor of the last pull, or no cursor to start over"
+            ))
+        })?,
+    };
+    let max = state.limits.max_pull_changes;
+    let limit = params.limit.unwrap_or(max).clamp(1, max);
+    let page = state.store.changes(&site, cursor, limit).await?;
+    Ok(Json(PullResponse {
+        changes: page.changes,
+        next_cursor: page.next.encode(),
+        has_more: page.has_more,
+    }))
+}

@@ -1,0 +1,297 @@
+//! The `faultline-hub` command: `serve` the sync API, and the admin commands (sites, devices,
+//! master-data and manual loads, purge, compact). Every command migrates the database first.
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use faultline_hub::admin;
+use faultline_hub::server::{serve, ServeOptions, TlsFiles};
+use faultline_hub::{Limits, PgStore};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(
+    name = "faultline-hub",
+    version,
+    about = "Faultline's central hub: laptops sync with it"
+)]
+struct Cli {
+    /// PostgreSQL URL, e.g. postgres://faultline@127.0.0.1:5432/faultline
+    #[arg(
+        long,
+        global = true,
+        env = "FAULTLINE_HUB_DATABASE_URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the sync API (prints `listening on ADDR` once bound).
+    Serve(ServeArgs),
+    /// Sites: each device reads and writes exactly one.
+    #[command(subcommand)]
+    Site(SiteCommand),
+    /// Enrolled laptops and their tokens.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// Load master data (assets, work orders, failure codes) from a CSV with an app mapping file.
+    Load {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        mapping: PathBuf,
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store a manual PDF and publish it to a site for some asset models.
+    LoadManual {
+        #[arg(long)]
+        site: String,
+        /// MANUFACTURER|MODEL the manual covers (repeat for several).
+        #[arg(long = "model")]
+        models: Vec<String>,
+        #[arg(long)]
+        title: Option<String>,
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a work order (and its notes, parts, photos); devices receive tombstones.
+    Purge {
+        #[arg(long)]
+        site: String,
+        #[arg(long = "work-order")]
+        work_order: Uuid,
+    },
+    /// Drop tombstones older than DAYS; devices with older cursors must resync the site.
+    Compact {
+        #[arg(long)]
+        site: String,
+        #[arg(long = "older-than")]
+        older_than: u32,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// HOST:PORT to listen on (port 0: any free port).
+    #[arg(long, env = "FAULTLINE_HUB_LISTEN", default_value = "127.0.0.1:8443")]
+    listen: String,
+    /// PEM certificate chain; with --tls-key, serve HTTPS.
+    #[arg(long, env = "FAULTLINE_HUB_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "FAULTLINE_HUB_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Most PostgreSQL connections this process opens.
+    #[arg(long, env = "FAULTLINE_HUB_MAX_CONNECTIONS", default_value_t = 32)]
+    max_connections: usize,
+    /// Sustained requests per second allowed per device.
+    #[arg(long, env = "FAULTLINE_HUB_RATE", default_value_t = Limits::default().rate_per_sec)]
+    rate_per_sec: f64,
+    /// Requests a device may burst above the sustained rate.
+    #[arg(long, env = "FAULTLINE_HUB_BURST", default_value_t = Limits::default().rate_burst)]
+    rate_burst: f64,
+    /// Largest blob accepted, in bytes.
+    #[arg(long, env = "FAULTLINE_HUB_MAX_BLOB_BYTES", default_value_t = Limits::default().max_blob_bytes)]
+    max_blob_bytes: u64,
+}
+
+#[derive(Subcommand)]
+enum SiteCommand {
+    /// Create a site (or rename it).
+    Add { code: String, name: String },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Enroll a laptop for a site: prints its token once.
+    Enroll {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a device's token (at once, on every hub process).
+    Revoke { device_id: Uuid },
+    /// List enrolled devices.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Logs go to stderr; stdout carries `listening on ADDR` and the admin commands' answers.
+    let default_filter = match cli.command {
+        Command::Serve(_) => "info,tokio_postgres=warn",
+        _ => "warn",
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let url = cli.database_url.context(
+        "no database: pass --database-url postgres://USER@HOST:PORT/DB or set FAULTLINE_HUB_DATABASE_URL",
+    )?;
+    match cli.command {
+        Command::Serve(args) => {
+            let store = PgStore::open(&url, args.max_connections).await?;
+            let limits = Limits {
+                rate_per_sec: args.rate_per_sec,
+                rate_burst: args.rate_burst,
+                max_blob_bytes: args.max_blob_bytes,
+                ..Limits::default()
+            };
+            let tls = match (args.tls_cert, args.tls_key) {
+                (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+                _ => None,
+            };
+            serve(
+                store,
+                ServeOptions {
+                    listen: args.listen,
+                    tls,
+                    limits,
+                },
+            )
+            .await?;
+        }
+        Command::Site(SiteCommand::Add { code, name }) => {
+            let store = PgStore::open(&url, 2).await?;
+            admin::add_site(&store, &code, &name).await?;
+            println!("site {code} ({name}) ready");
+        }
+        Command::Device(cmd) => {
+            let store = PgStore::open(&url, 2).await?;
+            device(&store, cmd).await?;
+        }
+        Command::Load {
+            site,
+            mapping,
+            file,
+            json,
+        } => {
+            let store = PgStore::open(&url, 4).await?;
+            let r = admin::load_csv(&store, &site, &mapping, &file).await?;
+            if json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                println!(
+                    "{}: {} rows: {} new, {} updated, {} unchanged",
+                    r.kind, r.rows, r.inserted, r.updated, r.unchanged
+                );
+            }
+        }
+        Command::LoadManual {
+            site,
+            models,
+            title,
+            file,
+            json,
+        } => {
+            let store = PgStore::open(&url, 2).await?;
+            let m = admin::load_manual(&store, &site, &models, title.as_deref(), &file).await?;
+            if json {
+                println!("{}", serde_json::to_string(&m)?);
+            } else {
+                println!(
+                    "manual {} ({} bytes, sha256 {}) published to {site} for {}",
+                    m.file_name,
+                    m.size_bytes,
+                    m.sha256,
+                    if m.models.is_empty() {
+                        "no model yet".to_string()
+                    } else {
+                        m.models.join(", ")
+                    }
+                );
+            }
+        }
+        Command::Purge { site, work_order } => {
+            let store = PgStore::open(&url, 2).await?;
+            let n = admin::purge_work_order(&store, &site, work_order).await?;
+            println!("work order {work_order} deleted from {site} ({n} tombstones)");
+        }
+        Command::Compact { site, older_than } => {
+            let store = PgStore::open(&url, 2).await?;
+            let r = admin::compact(&store, &site, older_than).await?;
+            println!(
+                "{} tombstones deleted from {site}; cursors older than {} must resync",
+                r.tombstones_deleted, r.purged_through
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn device(store: &PgStore, cmd: DeviceCommand) -> Result<()> {
+    match cmd {
+        DeviceCommand::Enroll { site, name, json } => {
+            let e = admin::enroll_device(store, &site, &name).await?;
+            if json {
+                println!("{}", serde_json::to_string(&e)?);
+            } else {
+                println!("device {} enrolled for site {}", e.device_id, e.site_code);
+                println!("token: {}", e.token);
+                println!("(shown once: give it to the laptop now, e.g. `faultline enroll`)");
+            }
+        }
+        DeviceCommand::Revoke { device_id } => {
+            admin::revoke_device(store, device_id).await?;
+            println!("device {device_id} revoked");
+        }
+        DeviceCommand::List { json } => {
+            let list = admin::list_devices(store).await?;
+            if json {
+                println!("{}", serde_json::to_string(&list)?);
+            } else {
+                for d in list {
+                    println!(
+                        "{}  {:<12} {:<24} enrolled {}{}",
+                        d.device_id,
+                        d.site_code,
+                        d.name,
+                        d.enrolled_at.format("%Y-%m-%d"),
+                        d.revoked_at
+                            .map(|t| format!("  REVOKED {}", t.format("%Y-%m-%d")))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,271 @@
+//! Admin loads with the app's own mapping files: the demo plant comes down in a pull with the
+//! same ids the app derives; re-loading changes nothing; a corrected export makes stale device
+//! edits conflict; manuals are published with their blob.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use faultline_hub::admin;
+use faultline_protocol::{Change, Outcome};
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+async fn load_demo(hub: &Hub) -> Vec<admin::LoadReport> {
+    let mut reports = Vec::new();
+    for kind in ["failure_codes", "assets", "work_orders"] {
+        reports.push(
+            admin::load_csv(
+                &hub.store,
+                "PLANT1",
+                &repo(&format!("assets/demo/{kind}.toml")),
+                &repo(&format!("assets/demo/{kind}.csv")),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("load {kind}: {e}")),
+        );
+    }
+    reports
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_plant_loads_and_pulls_with_the_ids_the_app_derives() {
+    let hub = Hub::start().await;
+    hub.site("PLANT1").await;
+    let dev = hub.enroll("PLANT1", "lap-1").await;
+    let reports = load_demo(&hub).await;
+    let counts: Vec<(u64, u64)> = reports.iter().map(|r| (r.rows, r.inserted)).collect();
+    assert_eq!(counts, vec![(360, 360), (41, 41), (853, 853)]);
+
+    let (changes, _) = hub.pull_all(&dev.token, "PLANT1", None, 500).await;
+    let mut n = (0, 0, 0);
+    for c in &changes {
+        match c {
+            Change::FailureCode(_) => n.0 += 1,
+            Change::Asset(a) => {
+                n.1 += 1;
+                assert_eq!(a.site_code, "PLANT1");
+            }
+            Change::WorkOrder(_) => n.2 += 1,
+            other => panic!("unexpected change {other:?}"),
+        }
+    }
+    assert_eq!(n, (360, 41, 853));
+
+    // The app importing the same files derives the same ids.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = faultline_core::Store::open(dir.path()).unwrap();
+    for kind in ["failure_codes", "assets", "work_orders"] {
+        app.import_csv(
+            &repo(&format!("assets/demo/{kind}.toml")),
+            &repo(&format!("assets/demo/{kind}.csv")),
+        )
+        .unwrap();
+    }
+    for c in &changes {
+        match c {
+            Change::Asset(a) => {
+                let local = app.asset_by_tag(&a.tag).unwrap().expect("asset in the app");
+                assert_eq!(local.id, a.id, "asset {}", a.tag);
+            }
+            Change::WorkOrder(w) => {
+                let local = app.work_order(w.id).unwrap();
+                assert_eq!(local.summary.number, w.number);
+            }
+            _ => {}
+        }
+    }
+    let parents = changes
+        .iter()
+        .filter(|c| matches!(c, Change::Asset(a) if a.parent_id.is_some()))
+        .count();
+    assert!(parents > 0, "parents are carried");
+
+    // Loading the same files again changes nothing, not even the change feed.
+    let (_, cursor) = hub.pull_all(&dev.token, "PLANT1", None, 5_000).await;
+    let again = load_demo(&hub).await;
+    assert!(
+        again.iter().all(|r| r.inserted == 0 && r.updated == 0),
+        "{again:?}"
+    );
+    let p = hub.pull(&dev.token, "PLANT1", Some(&cursor), 10).await;
+    assert!(p.changes.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrected_export_bumps_versions_and_a_stale_device_edit_then_conflicts() {
+    let hub = Hub::start().await;
+    hub.site("PLANT1").await;
+    let dev = hub.enroll("PLANT1", "lap-1").await;
+    load_demo(&hub).await;
+    // Work order 41835 is WAPPR (open) in the export; the planner cancels it in the CMMS.
+    let original = std::fs::read_to_string(repo("assets/demo/work_orders.csv")).unwrap();
+    let corrected = original.replace("41835,PMP-302,CM,WAPPR,", "41835,PMP-302,CM,CAN,");
+    assert_ne!(original, corrected);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("work_orders.csv");
+    std::fs::write(&csv, corrected).unwrap();
+    let r = admin::load_csv(
+        &hub.store,
+        "PLANT1",
+        &repo("assets/demo/work_orders.toml"),
+        &csv,
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.inserted, r.updated, r.unchanged), (0, 1, 852));
+    let row = hub
+        .db
+        .client()
+        .await
+        .query_one(
+            "SELECT id, version, status FROM work_orders WHERE external_key = '41835'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let (id, version, status): (Uuid, i64, String) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!((version, status.as_str()), (1, "cancelled"));
+    // The technician started it on the version they had (0).
+    let res = hub
+        .push(
+            &dev.token,
+            "PLANT1",
+            vec![env(0, set_status(id, "in_progress"))],
+        )
+        .await;
+    match &res.results[0].outcome {
+        Outcome::Conflict { conflict } => {
+            assert_eq!(conflict.server_value, serde_json::json!("cancelled"));
+            assert_eq!(conflict.server_changed_by, None);
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_of_another_site_is_refused_and_fault_events_are_not_served() {
+    let hub = Hub::start().await;
+    hub.site("PLANT1").await;
+    hub.site("MINE").await;
+    let err = admin::load_csv(
+        &hub.store,
+        "PLANT1",
+        &repo("tests/fixtures/mappings/excavator-assets.toml"),
+        &repo("tests/fixtures/mappings/excavator-assets.csv"),
+    )
+    .await
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(err.contains("site(s) MINE"), "{err}");
+    assert_eq!(hub.count("SELECT count(*) FROM assets").await, 0);
+    let r = admin::load_csv(
+        &hub.store,
+        "MINE",
+        &repo("tests/fixtures/mappings/excavator-assets.toml"),
+        &repo("tests/fixtures/mappings/excavator-assets.csv"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.inserted, 5);
+    let err = admin::load_csv(
+        &hub.store,
+        "PLANT1",
+        &repo("assets/demo/fault_events.toml"),
+        &repo("assets/demo/fault_events.csv"),
+    )
+    .await
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(err.contains("fault events"), "{err}");
+    // A bad row stops the load with the importer's own FILE:LINE message; nothing is kept.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("wo.csv");
+    std::fs::write(
+        &csv,
+        "WONUM,ASSETNUM,WORKTYPE,STATUS,WOPRIORITY,DESCRIPTION,REPORTDATE\n1,EX-A,EM,CLOSE,2,ok,2024-01-01T00:00:00\n2,NOPE,EM,CLOSE,2,bad,2024-01-01T00:00:00\n",
+    )
+    .unwrap();
+    let mapping = dir.path().join("wo.toml");
+    std::fs::write(
+        &mapping,
+        "kind = \"work_orders\"\n[csv]\ndate_formats = [\"%Y-%m-%dT%H:%M:%S\"]\n[fields]\nkey = \"{WONUM}\"\nasset_tag = \"{ASSETNUM}\"\nwo_type = \"{WORKTYPE}\"\nstatus = \"{STATUS}\"\npriority = \"{WOPRIORITY}\"\ntitle = \"{DESCRIPTION}\"\nreported_at = \"{REPORTDATE}\"\n[values.wo_type]\nEM = \"breakdown\"\n[values.status]\nCLOSE = \"closed\"\n",
+    )
+    .unwrap();
+    let err = admin::load_csv(&hub.store, "MINE", &mapping, &csv)
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("wo.csv:3") && err.contains("NOPE"), "{err}");
+    assert_eq!(hub.count("SELECT count(*) FROM work_orders").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manual_is_published_to_its_site_with_its_blob() {
+    use sha2::{Digest, Sha256};
+    let hub = Hub::start().await;
+    hub.site("PLANT1").await;
+    hub.site("OTHER").await;
+    let dev = hub.enroll("PLANT1", "lap-1").await;
+    let other = hub.enroll("OTHER", "lap-2").await;
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("KM-600 service.pdf");
+    let bytes: Vec<u8> = b"%PDF-1.4\n"
+        .iter()
+        .copied()
+        .chain((0..3_000_000u32).map(|i| (i % 253) as u8))
+        .collect();
+    std::fs::write(&pdf, &bytes).unwrap();
+    let m = admin::load_manual(
+        &hub.store,
+        "PLANT1",
+        &["Kessler Mechatronik|KM-600".into()],
+        Some("KM-600 service manual"),
+        &pdf,
+    )
+    .await
+    .unwrap();
+    assert_eq!(m.sha256, hex::encode(Sha256::digest(&bytes)));
+    // Again with another model: the models add up, the blob is stored once.
+    let m = admin::load_manual(&hub.store, "PLANT1", &["|KM-800".into()], None, &pdf)
+        .await
+        .unwrap();
+    assert_eq!(m.models, vec!["Kessler Mechatronik|KM-600", "|KM-800"]);
+    assert_eq!(m.title.as_deref(), Some("KM-600 service manual"));
+    assert_eq!(hub.count("SELECT count(*) FROM blobs").await, 1);
+
+    let (changes, _) = hub.pull_all(&dev.token, "PLANT1", None, 100).await;
+    let manuals: Vec<_> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Manual(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(manuals, vec![m.clone()]);
+    let g = hub
+        .get(&dev.token, &format!("/v1/sites/PLANT1/blobs/{}", m.sha256))
+        .await;
+    assert_eq!(g.status, 200);
+    assert_eq!(g.body.as_ref(), bytes.as_slice());
+    // Not published to the other site.
+    let g = hub
+        .get(&other.token, &format!("/v1/sites/OTHER/blobs/{}", m.sha256))
+        .await;
+    assert_eq!(g.status, 404);
+    let err = admin::load_manual(&hub.store, "PLANT1", &["KM-600".into()], None, &pdf)
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("MANUFACTURER|MODEL"), "{err}");
+}
