@@ -1,10 +1,11 @@
 //! The text analyzers of the index: per body language one that indexes each word's stem and the
-//! word itself, an unstemmed one for other languages and the manual's metadata, and the
-//! fault-code tokenizer. They are registered on every opened index (tantivy does not persist
+//! word itself (and hyphenated pairs joined, see `compound`), an unstemmed one for other
+//! languages and the manual's metadata, and the fault-code tokenizer. They are registered on every opened index (tantivy does not persist
 //! them). At query time the same chain is split in two — stems only, words only — so the query
 //! can weigh a stem match and an exact-word match differently and expand the typed word.
 
 use super::code_tokenizer::{CodeTokenizer, CODE_TOKENIZER};
+use super::compound::JoinHyphenated;
 use super::language::BodyLang;
 use super::stem_and_keep::StemAndKeep;
 use tantivy::tokenizer::{
@@ -24,17 +25,24 @@ fn stopwords(lang: BodyLang) -> StopWordFilter {
         .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new()))
 }
 
-/// The index analyzer of one body language: stems and the words themselves.
+/// The index analyzer of one body language: stems and the words themselves, and the joined
+/// form of hyphenated pairs ("over-current" also gives "overcurrent" and its stem).
 pub fn body_analyzer(lang: BodyLang) -> TextAnalyzer {
     match lang.algorithm() {
         Some(algorithm) => TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
             .filter(LowerCaser)
+            .filter(JoinHyphenated)
             .filter(stopwords(lang))
             .filter(StemAndKeep::new(algorithm))
             .filter(AsciiFoldingFilter)
             .build(),
-        None => plain_analyzer(),
+        None => TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+            .filter(LowerCaser)
+            .filter(JoinHyphenated)
+            .filter(AsciiFoldingFilter)
+            .build(),
     }
 }
 

@@ -65,6 +65,10 @@ pub(crate) fn fuzzy(
 
 /// The most frequent indexed terms of `field` that start with `prefix` (other than `prefix`
 /// itself); at most `max`.
+///
+/// When `prefix` is itself an indexed word, a completion that is that word followed by the start
+/// of another indexed word ("hot" → "hotblade", the index's joined form of "hot-blade") is a
+/// compound, not the word being typed: its pages already have the typed word, so it is skipped.
 pub(crate) fn prefix(
     searcher: &Searcher,
     field: Field,
@@ -103,8 +107,46 @@ pub(crate) fn prefix(
             .cmp(&a.doc_freq)
             .then_with(|| a.term.cmp(&b.term))
     });
-    out.truncate(max);
-    Ok(out)
+    let typed_is_word = searcher.doc_freq(&Term::from_field_text(field, prefix))? > 0;
+    let mut kept = Vec::with_capacity(max.min(out.len()));
+    for e in out {
+        if kept.len() == max {
+            break;
+        }
+        let rest = e.term.get(prefix.len()..).unwrap_or("");
+        if typed_is_word
+            && rest.chars().count() >= COMPOUND_REST_CHARS
+            && starts_a_term(searcher, field, rest)?
+        {
+            continue;
+        }
+        kept.push(e);
+    }
+    Ok(kept)
+}
+
+/// A completion's remainder of at least this many characters may be a second word.
+const COMPOUND_REST_CHARS: usize = 3;
+
+/// Whether some indexed term of `field` starts with `start`.
+fn starts_a_term(searcher: &Searcher, field: Field, start: &str) -> Result<bool> {
+    let lower = start.as_bytes();
+    let mut upper = lower.to_vec();
+    upper.push(0xff);
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(lower)
+            .lt(&upper)
+            .into_stream()
+            .map_err(tantivy::TantivyError::from)?;
+        if stream.advance() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Optimal-string-alignment distance (Levenshtein with adjacent transpositions), by chars.

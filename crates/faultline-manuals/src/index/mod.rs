@@ -16,12 +16,14 @@
 mod analyzers;
 mod code_normalize;
 mod code_tokenizer;
+mod compound;
 mod directory;
 mod error;
 mod expand;
 mod language;
 mod live;
 mod manual_index;
+mod query_compounds;
 mod query_plan;
 mod rebuild;
 mod schema;

@@ -9,6 +9,9 @@
 //! - for a word no page contains (or only a handful do), its typo neighbours: edit distance 1
 //!   for words of 5+ characters, 2 for 9+;
 //! - for the last word, unless followed by a space, the most frequent words it starts;
+//! - compounds (`query_compounds`): two typed words joined ("over current", "over-current" →
+//!   "overcurrent"), and a typed word split into two indexed words matched as a phrase
+//!   ("overcurrent" → "over current");
 //! - every word against the manual's title, manufacturer and models, weakly.
 //!
 //! It also keeps, per field, the terms it searched for, which the snippet highlights.
@@ -81,11 +84,13 @@ struct Word {
     at_end: bool,
 }
 
-/// A word of the query in one body language: its stem and its form as typed.
-struct BodyWord {
-    offset: usize,
-    stem: String,
-    typed: String,
+/// A word of the query in one body language: where it is in the text (bytes), its stem and its
+/// form as typed.
+pub(super) struct BodyWord {
+    pub offset: usize,
+    pub end: usize,
+    pub stem: String,
+    pub typed: String,
 }
 
 /// The query's words per body language, and each word's total document frequency (by key).
@@ -94,12 +99,12 @@ struct BodyWords {
     doc_freq: HashMap<u32, u64>,
 }
 
-struct Builder<'a> {
-    searcher: &'a Searcher,
-    fields: &'a Fields,
-    clauses: Vec<(Occur, Box<dyn Query>)>,
-    highlight: HighlightTerms,
-    num_docs: u64,
+pub(super) struct Builder<'a> {
+    pub searcher: &'a Searcher,
+    pub fields: &'a Fields,
+    pub clauses: Vec<(Occur, Box<dyn Query>)>,
+    pub highlight: HighlightTerms,
+    pub num_docs: u64,
 }
 
 /// Cuts `text` to at most `MAX_QUERY_BYTES` on a char boundary.
@@ -115,11 +120,19 @@ fn clip(text: &str) -> &str {
 }
 
 /// `(offset_from, term)` of every token `analyzer` makes of `text`.
-fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+pub(super) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    spans(analyzer, text)
+        .into_iter()
+        .map(|(from, _, term)| (from, term))
+        .collect()
+}
+
+/// `(offset_from, offset_to, term)` of every token `analyzer` makes of `text`.
+fn spans(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while let Some(t) = stream.next() {
-        out.push((t.offset_from, t.text.clone()));
+        out.push((t.offset_from, t.offset_to, t.text.clone()));
     }
     out
 }
@@ -141,12 +154,18 @@ impl Builder<'_> {
         Ok(df)
     }
 
-    fn idf(&self, df: u64) -> f32 {
+    pub(super) fn idf(&self, df: u64) -> f32 {
         (1.0 + self.num_docs as f32 / df.max(1) as f32).ln()
     }
 
     /// Adds a body term to the query and to the snippet's highlights.
-    fn add_body(&mut self, lang: BodyLang, term: &str, key: u32, boost: f32) -> Result<u64> {
+    pub(super) fn add_body(
+        &mut self,
+        lang: BodyLang,
+        term: &str,
+        key: u32,
+        boost: f32,
+    ) -> Result<u64> {
         let df = self.add(self.fields.body[lang.index()], term, boost)?;
         if df > 0 {
             let weight = boost * self.idf(df);
@@ -219,9 +238,9 @@ impl Builder<'_> {
         let mut word_df: HashMap<u32, u64> = HashMap::new();
         for lang in BodyLang::ALL {
             let stems = tokens(analyzers.stems_mut(lang), text);
-            let typed = tokens(analyzers.words_mut(lang), text);
+            let typed = spans(analyzers.words_mut(lang), text);
             let mut words: Vec<BodyWord> = Vec::new();
-            for ((offset, stem), (typed_offset, typed)) in stems.into_iter().zip(typed) {
+            for ((offset, stem), (typed_offset, end, typed)) in stems.into_iter().zip(typed) {
                 if offset != typed_offset
                     || !content.contains(&offset)
                     || typed.chars().count() < 2
@@ -237,6 +256,7 @@ impl Builder<'_> {
                 }
                 words.push(BodyWord {
                     offset,
+                    end,
                     stem,
                     typed,
                 });
@@ -344,6 +364,7 @@ impl QueryPlan {
         let words = b.add_meta_words(text, &mut analyzers.meta)?;
         let body = b.add_body_words(text, analyzers)?;
         for (lang, body_words) in &body.per_lang {
+            b.add_compounds(text, *lang, body_words, analyzers)?;
             for w in body_words {
                 let key = w.offset as u32;
                 if let Some(word) = words.get(&key) {

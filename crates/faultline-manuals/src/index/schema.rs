@@ -11,7 +11,8 @@ use tantivy::schema::{
 use tantivy::TantivyDocument;
 
 /// Version of the schema and analyzers; the index lives in `index/v{SCHEMA_VERSION}`.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: hyphenated pairs also indexed joined; body positions (phrases for split compounds).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles of every field, in the order of [`build_schema`].
 #[derive(Debug, Clone)]
@@ -58,8 +59,10 @@ pub fn build_schema() -> (Schema, Fields) {
     let language = b.add_text_field("language", STRING | STORED);
     let text = b.add_text_field("text", STORED);
     let words = IndexRecordOption::WithFreqs;
+    // Positions: a typed compound ("overcurrent") also matches its parts as a phrase.
+    let positions = IndexRecordOption::WithFreqsAndPositions;
     let body = BodyLang::ALL
-        .map(|l| b.add_text_field(l.field_name(), indexed(l.tokenizer_name(), words, true)));
+        .map(|l| b.add_text_field(l.field_name(), indexed(l.tokenizer_name(), positions, true)));
     // A code counts once per page: a table that repeats it (or text extraction splitting
     // "PD135" into "PD13 5") must not outrank the page that explains it. Length norms stay: a
     // page of Modbus frames full of hex bytes should not tie with the fault's own entry.

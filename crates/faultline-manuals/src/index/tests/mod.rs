@@ -2,6 +2,7 @@
 //! tempdir indexes, and the index life cycle (corrupt, outdated, rebuild).
 
 mod code_tests;
+mod compound_tests;
 mod fixtures;
 mod language_tests;
 mod lifecycle_tests;
