@@ -12,8 +12,23 @@ export function pendingText(pending: number): string {
   return pending === 1 ? "1 change not yet synced" : `${pending} changes not yet synced`;
 }
 
+/** What a record's sync state means: on the hub, waiting, refused, or waiting for a choice. */
 export function syncText(state: SyncState): string {
-  return state === "synced" ? "Synced" : "Not yet synced";
+  switch (state) {
+    case "pending":
+      return "Not yet synced";
+    case "synced":
+      return "Synced";
+    case "rejected":
+      return "Refused by the hub";
+    case "conflict":
+      return "Conflict — choose a value";
+  }
+}
+
+/** Whether a record's sync state needs a person (a refused change or a conflict). */
+export function syncNeedsAttention(state: SyncState): boolean {
+  return state === "rejected" || state === "conflict";
 }
 
 export function typeText(type: WorkOrderType): string {

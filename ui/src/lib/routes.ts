@@ -8,6 +8,8 @@ export type Route =
   | { name: "workorder"; workOrderId: string }
   | { name: "shift" }
   | { name: "manuals" }
+  /** Sync with the hub: enrollment, where sync stands, conflicts, refused changes. */
+  | { name: "sync" }
   /** A manual's original page in the viewer; `terms` are the words to highlight. */
   | { name: "manual"; manualId: string; page: number; terms: string[] };
 
@@ -25,6 +27,8 @@ export function formatHash(route: Route): string {
       return "#/shift";
     case "manuals":
       return "#/manuals";
+    case "sync":
+      return "#/sync";
     case "manual": {
       const query = new URLSearchParams(route.terms.map((t) => ["t", t])).toString();
       return `#/manual/${encodeURIComponent(route.manualId)}/${route.page}${query ? `?${query}` : ""}`;
@@ -48,6 +52,7 @@ export function parseHash(hash: string): Route {
   const [first, second, third] = parts;
   if (first === "shift" && parts.length === 1) return { name: "shift" };
   if (first === "manuals" && parts.length === 1) return { name: "manuals" };
+  if (first === "sync" && parts.length === 1) return { name: "sync" };
   if (first === "manual" && second !== undefined && third !== undefined && parts.length === 3) {
     const manualId = decode(second);
     const page = /^[1-9][0-9]{0,5}$/.test(third) ? Number(third) : null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FailureCodes } from "../bindings/FailureCodes";
-import { criticalityText, downtimeText, errorTitle, failureParts, formatBytes, isDown, isFinished, pendingText, plural, syncText } from "../format";
+import { criticalityText, downtimeText, errorTitle, failureParts, formatBytes, isDown, isFinished, pendingText, plural, syncNeedsAttention, syncText } from "../format";
 
 const noCodes: FailureCodes = {
   failure_class: null,
@@ -16,6 +16,12 @@ describe("format", () => {
   it("words the sync state", () => {
     expect(syncText("pending")).toBe("Not yet synced");
     expect(syncText("synced")).toBe("Synced");
+    expect(syncText("rejected")).toBe("Refused by the hub");
+    expect(syncText("conflict")).toBe("Conflict — choose a value");
+    expect(syncNeedsAttention("rejected")).toBe(true);
+    expect(syncNeedsAttention("conflict")).toBe(true);
+    expect(syncNeedsAttention("pending")).toBe(false);
+    expect(syncNeedsAttention("synced")).toBe(false);
     expect(pendingText(0)).toBe("All changes synced");
     expect(pendingText(1)).toBe("1 change not yet synced");
     expect(pendingText(4)).toBe("4 changes not yet synced");

@@ -9,6 +9,7 @@ describe("routes", () => {
     { name: "workorder", workOrderId: "a b/c" },
     { name: "shift" },
     { name: "manuals" },
+    { name: "sync" },
     { name: "manual", manualId: "9b1e-uuid", page: 1, terms: [] },
     { name: "manual", manualId: "a/b?c", page: 214, terms: ["E.OC1", "stalls under load", "50% & up?", "#/x"] },
   ];
@@ -28,11 +29,18 @@ describe("routes", () => {
     expect(parseHash("#/manual/m1/x")).toEqual({ name: "finder" });
     expect(parseHash("#/manual/m1/-3")).toEqual({ name: "finder" });
     expect(parseHash("#/manuals/x")).toEqual({ name: "finder" });
+    expect(parseHash("#/sync/x")).toEqual({ name: "finder" });
   });
 
   it("reads a viewer link with its page and marked words", () => {
     expect(parseHash("#/manual/m1/7?t=OC1&t=motor+stall&t=")).toEqual({ name: "manual", manualId: "m1", page: 7, terms: ["OC1", "motor stall"] });
     expect(formatHash({ name: "manual", manualId: "m1", page: 7, terms: [] })).toBe("#/manual/m1/7");
+  });
+
+  it("has a plain link for the Sync screen", () => {
+    expect(formatHash({ name: "sync" })).toBe("#/sync");
+    expect(parseHash("#/sync")).toEqual({ name: "sync" });
+    expect(parseHash("#sync")).toEqual({ name: "sync" });
   });
 
   it("compares routes", () => {

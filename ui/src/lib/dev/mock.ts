@@ -18,6 +18,7 @@ import type { ShiftReport } from "../bindings/ShiftReport";
 import type { WorkOrder } from "../bindings/WorkOrder";
 import type { WorkOrderSummary } from "../bindings/WorkOrderSummary";
 import { manualHandlers } from "./mockManuals";
+import { syncHandlers } from "./syncMock";
 
 export { mockListen } from "./mockEvents";
 
@@ -467,6 +468,8 @@ const manuals = manualHandlers((assetId) => {
   return a?.model ? [a.manufacturer, a.model].filter(Boolean).join(" ") : null;
 });
 
+const sync = syncHandlers(orders);
+
 /** Same shape as `invoke`: named arguments, or raw bytes plus headers (manuals_add_bytes). */
 export async function mockInvoke<T>(
   command: string,
@@ -480,7 +483,7 @@ export async function mockInvoke<T>(
     new Headers(options?.headers).forEach((v, k) => (headers[k] = v));
     return (await manual(args, headers)) as T;
   }
-  const handler = handlers[command];
+  const handler = handlers[command] ?? sync[command];
   if (!handler) throw `command ${command} not found`;
   return handler(args instanceof Uint8Array ? undefined : args) as T;
 }

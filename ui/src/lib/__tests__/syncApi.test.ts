@@ -1,0 +1,61 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const invoke = vi.fn();
+vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+const listen = vi.fn();
+vi.mock("@tauri-apps/api/event", () => ({ listen: (...args: unknown[]) => listen(...args) }));
+
+// Pretend to run inside Tauri so api.ts uses `invoke` (not the dev-only mock).
+(globalThis as unknown as { window: object }).window = { __TAURI_INTERNALS__: {} };
+
+const sync = await import("../syncApi");
+const { ApiError } = await import("../api");
+
+describe("syncApi", () => {
+  beforeEach(() => {
+    invoke.mockReset();
+    listen.mockReset();
+  });
+
+  it("calls each sync command with snake_case arguments", async () => {
+    invoke.mockResolvedValue(null);
+    await sync.syncStatus();
+    await sync.syncNow();
+    await sync.syncEnroll("https://hub.example", "tok", "/etc/ssl/plant.pem");
+    await sync.syncEnroll("https://hub.example", "tok");
+    await sync.syncConflicts();
+    await sync.resolveConflict("c1", "client");
+    await sync.rejectedChanges();
+    expect(invoke.mock.calls).toEqual([
+      ["sync_status", undefined],
+      ["sync_now", undefined],
+      ["sync_enroll", { hub_url: "https://hub.example", token: "tok", ca_bundle: "/etc/ssl/plant.pem" }],
+      ["sync_enroll", { hub_url: "https://hub.example", token: "tok", ca_bundle: undefined }],
+      ["sync_conflicts", undefined],
+      ["resolve_conflict", { conflict_id: "c1", choice: "client" }],
+      ["rejected_changes", undefined],
+    ]);
+  });
+
+  it("turns hub errors into ApiErrors with their code", async () => {
+    invoke.mockRejectedValue({ code: "hub_unreachable", message: "the hub is not reachable (refused)" });
+    const error = await sync.syncNow().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as InstanceType<typeof ApiError>).code).toBe("hub_unreachable");
+  });
+
+  it("listens to the sync events by name and hands over their payload", async () => {
+    const un = vi.fn();
+    listen.mockImplementation((_name: string, cb: (e: { payload: unknown }) => void) => {
+      cb({ payload: { phase: "sending", pending: 1, sent: 2, received: 0 } });
+      return Promise.resolve(un);
+    });
+    const seen: unknown[] = [];
+    const stop = await sync.onSyncProgress((p) => seen.push(p));
+    await sync.onSyncFinished((f) => seen.push(f));
+    expect(listen.mock.calls.map((c) => c[0])).toEqual(["sync://progress", "sync://finished"]);
+    expect(seen[0]).toEqual({ phase: "sending", pending: 1, sent: 2, received: 0 });
+    stop();
+    expect(un).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,51 @@
+// Typed wrappers around the app's sync commands and events (src-tauri/src/sync_commands.rs):
+// status, "Sync now", enrollment, conflicts and refused changes; `sync://progress` while a sync
+// runs and `sync://finished` at the end of every attempt (by hand or by itself).
+import { call, listenEvent, type Unlisten } from "./api";
+import type { ConflictChoice } from "./bindings/ConflictChoice";
+import type { RejectedChange } from "./bindings/RejectedChange";
+import type { SyncConflict } from "./bindings/SyncConflict";
+import type { SyncFinished } from "./bindings/SyncFinished";
+import type { SyncProgress } from "./bindings/SyncProgress";
+import type { SyncStatus } from "./bindings/SyncStatus";
+
+export const EVENT_SYNC_PROGRESS = "sync://progress";
+export const EVENT_SYNC_FINISHED = "sync://finished";
+
+/** Where this laptop stands with its hub (enrolled, pending, last sync, last error). */
+export function syncStatus(): Promise<SyncStatus> {
+  return call<SyncStatus>("sync_status");
+}
+
+/** Starts a sync now; progress and the result arrive as events. Rejects when not enrolled. */
+export function syncNow(): Promise<void> {
+  return call<void>("sync_now");
+}
+
+/** Enrolls this laptop (the hub checks the token first); starts the first sync. */
+export function syncEnroll(hubUrl: string, token: string, caBundle?: string): Promise<SyncStatus> {
+  return call<SyncStatus>("sync_enroll", { hub_url: hubUrl, token, ca_bundle: caBundle });
+}
+
+/** Conflicts still waiting for a person to choose. */
+export function syncConflicts(): Promise<SyncConflict[]> {
+  return call<SyncConflict[]>("sync_conflicts");
+}
+
+/** Settles one conflict; resolves with the conflicts still open. */
+export function resolveConflict(conflictId: string, choice: ConflictChoice): Promise<SyncConflict[]> {
+  return call<SyncConflict[]>("resolve_conflict", { conflict_id: conflictId, choice });
+}
+
+/** Local changes the hub refused, newest first, each with its reason. */
+export function rejectedChanges(): Promise<RejectedChange[]> {
+  return call<RejectedChange[]>("rejected_changes");
+}
+
+export function onSyncProgress(handler: (p: SyncProgress) => void): Promise<Unlisten> {
+  return listenEvent<SyncProgress>(EVENT_SYNC_PROGRESS, handler);
+}
+
+export function onSyncFinished(handler: (f: SyncFinished) => void): Promise<Unlisten> {
+  return listenEvent<SyncFinished>(EVENT_SYNC_FINISHED, handler);
+}
