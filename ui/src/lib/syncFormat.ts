@@ -42,7 +42,7 @@ function sentence(text: string, empty: string): string {
 export function syncErrorText(raw: string): SyncErrorWords {
   const r = raw.toLowerCase();
   if (r.startsWith("the hub is not reachable")) {
-    if (/certificate|unknownissuer|invalid peer|tls|handshake/.test(r)) {
+    if (/certificate|unknownissuer|invalid peer|\btls\b|handshake/.test(r)) {
       return {
         short: "Hub's certificate not trusted",
         long: `This laptop does not trust the hub's certificate: check the plant CA bundle on the Sync screen, or ask plant IT. ${SAFE}`,
