@@ -150,22 +150,25 @@ async fn a_corrected_export_bumps_versions_and_a_stale_device_edit_then_conflict
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_file_of_another_site_is_refused_and_fault_events_are_not_served() {
+async fn rows_go_to_the_named_site_and_fault_events_are_not_served() {
     let hub = Hub::start().await;
     hub.site("PLANT1").await;
     hub.site("MINE").await;
-    let err = admin::load_csv(
+    let dev = hub.enroll("PLANT1", "lap-1").await;
+    // The export names its own site (MINE); the hub site is the one the admin names.
+    let r = admin::load_csv(
         &hub.store,
         "PLANT1",
         &repo("tests/fixtures/mappings/excavator-assets.toml"),
         &repo("tests/fixtures/mappings/excavator-assets.csv"),
     )
     .await
-    .err()
-    .map(|e| e.to_string())
-    .unwrap_or_default();
-    assert!(err.contains("site(s) MINE"), "{err}");
-    assert_eq!(hub.count("SELECT count(*) FROM assets").await, 0);
+    .unwrap();
+    assert_eq!(r.inserted, 5);
+    let (changes, _) = hub.pull_all(&dev.token, "PLANT1", None, 100).await;
+    assert_eq!(changes.len(), 5);
+    assert!(changes.iter().all(|c| matches!(c, Change::Asset(a) if a.site_code == "PLANT1")));
+    // The same file for another hub site: its own rows, the same deterministic ids.
     let r = admin::load_csv(
         &hub.store,
         "MINE",
@@ -175,6 +178,11 @@ async fn a_file_of_another_site_is_refused_and_fault_events_are_not_served() {
     .await
     .unwrap();
     assert_eq!(r.inserted, 5);
+    assert_eq!(
+        hub.count("SELECT count(DISTINCT id) FROM assets").await,
+        5,
+        "ids are derived from the key, per site"
+    );
     let err = admin::load_csv(
         &hub.store,
         "PLANT1",

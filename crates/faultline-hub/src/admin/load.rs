@@ -279,12 +279,14 @@ fn read_assets(conn: &Connection, job: &Job, tx: &mpsc::Sender<Msg<AssetRow>>) -
             .map_err(import_error)?
             .flatten();
         if let Some(other) = other {
-            return Err(HubError::Import(format!(
-                "{}: the file has assets of site(s) {other}, but this load is for site {}: \
-                 load each site's rows with its own --site",
+            // The hub site is the one the admin named; the export's own site codes (Maximo's
+            // SITEID, say) need not match it. Said loudly, as a file of several sites is
+            // usually a mistake.
+            tracing::warn!(
+                "{}: rows of site(s) {other} in the file are loaded into site {}",
                 job.csv.display(),
                 job.site
-            )));
+            );
         }
     }
     let mut stmt = conn
