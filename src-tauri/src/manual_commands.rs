@@ -231,8 +231,19 @@ fn percent_decode(s: &str) -> String {
 
 /// At start, off the UI thread: re-queue what a killed import left half-done, rebuild the search
 /// index from SQLite when it is missing/outdated/corrupt (with `index://rebuild` events), then
-/// resume queued imports.
+/// resume queued imports. Also arranges that a search which finds the index damaged later
+/// starts the same rebuild in the background.
 pub fn recover_library(app: &AppHandle) {
+    if let Some(library) = app.state::<AppState>().library.as_ref() {
+        let handle = app.clone();
+        library.on_rebuild_needed(move || {
+            let app = handle.clone();
+            std::thread::spawn(move || {
+                rebuild_index(&app);
+                start_import(&app, HashMap::new());
+            });
+        });
+    }
     let app = app.clone();
     std::thread::spawn(move || {
         let state = app.state::<AppState>();
@@ -243,21 +254,31 @@ pub fn recover_library(app: &AppHandle) {
             tracing::warn!("manual library recovery: {e}");
         }
         if library.needs_rebuild() {
-            let cancel = std::sync::atomic::AtomicBool::new(false);
-            let progress = |p: faultline_manuals::index::RebuildProgress| {
-                let _ = app.emit(
-                    "index://rebuild",
-                    serde_json::json!({ "done": p.pages, "total": 0, "finished": false }),
-                );
-            };
-            if let Err(e) = library.rebuild(store, progress, &cancel) {
-                tracing::warn!("search index rebuild failed: {e}");
-            }
-            let _ = app.emit(
-                "index://rebuild",
-                serde_json::json!({ "done": 0, "total": 0, "finished": true }),
-            );
+            rebuild_index(&app);
         }
         start_import(&app, HashMap::new());
     });
+}
+
+/// Rebuilds the search index from the stored pages on the calling thread, reporting progress
+/// as `index://rebuild` events.
+fn rebuild_index(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let (Ok(store), Some(library)) = (state.store_mutex(), state.library.as_ref()) else {
+        return;
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let progress = |p: faultline_manuals::index::RebuildProgress| {
+        let _ = app.emit(
+            "index://rebuild",
+            serde_json::json!({ "done": p.pages, "total": 0, "finished": false }),
+        );
+    };
+    if let Err(e) = library.rebuild(store, progress, &cancel) {
+        tracing::warn!("search index rebuild failed: {e}");
+    }
+    let _ = app.emit(
+        "index://rebuild",
+        serde_json::json!({ "done": 0, "total": 0, "finished": true }),
+    );
 }

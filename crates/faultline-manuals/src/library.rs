@@ -20,7 +20,7 @@ use faultline_core::{CoreError, Store};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use uuid::Uuid;
 
 type Result<T, E = CoreError> = std::result::Result<T, E>;
@@ -57,11 +57,18 @@ pub struct AddReport {
     pub manuals: Vec<Manual>,
 }
 
+/// What the owner runs when a search finds the index damaged: start [`Library::rebuild`] on a
+/// background thread (the library holds no store of its own to do it).
+pub type RebuildHook = Box<dyn Fn() + Send + Sync>;
+
 pub struct Library {
     index: ManualIndex,
     worker: WorkerCommand,
     limits: Limits,
     jobs: usize,
+    rebuild_hook: OnceLock<RebuildHook>,
+    /// A rebuild was asked for or runs: searches do not ask again.
+    rebuild_pending: AtomicBool,
 }
 
 impl Library {
@@ -80,6 +87,8 @@ impl Library {
             worker,
             limits: Limits::default(),
             jobs,
+            rebuild_hook: OnceLock::new(),
+            rebuild_pending: AtomicBool::new(false),
         })
     }
 
@@ -100,8 +109,27 @@ impl Library {
         )
     }
 
+    /// Sets what to run when a search finds the index damaged (once; later calls are ignored):
+    /// it should start [`Library::rebuild`] on a background thread. Without one, the search
+    /// still answers "rebuilding" and the next start rebuilds (the damage fails the checksums).
+    pub fn on_rebuild_needed(&self, hook: impl Fn() + Send + Sync + 'static) {
+        let _ = self.rebuild_hook.set(Box::new(hook));
+    }
+
     /// Rebuilds the index from every stored page (run off the UI thread).
     pub fn rebuild(
+        &self,
+        store: &Mutex<Store>,
+        progress: impl FnMut(crate::index::RebuildProgress),
+        cancel: &AtomicBool,
+    ) -> Result<()> {
+        self.rebuild_pending.store(true, Ordering::SeqCst);
+        let rebuilt = self.rebuild_from_store(store, progress, cancel);
+        self.rebuild_pending.store(false, Ordering::SeqCst);
+        rebuilt
+    }
+
+    fn rebuild_from_store(
         &self,
         store: &Mutex<Store>,
         progress: impl FnMut(crate::index::RebuildProgress),
@@ -375,7 +403,17 @@ impl Library {
             boost_models,
             limit: limit.clamp(1, 100),
         };
-        self.index.search(&query).map_err(index_err)
+        let results = self.index.search(&query).map_err(index_err)?;
+        // The index found damaged (now, or at open before anything rebuilt it): ask the owner
+        // to rebuild it, once.
+        if results.rebuilding && self.needs_rebuild() && !self.index.is_read_only() {
+            if let Some(hook) = self.rebuild_hook.get() {
+                if !self.rebuild_pending.swap(true, Ordering::SeqCst) {
+                    hook();
+                }
+            }
+        }
+        Ok(results)
     }
 }
 

@@ -6,8 +6,11 @@ use super::directory;
 use super::error::{IndexError, Result};
 use super::live::{Live, OpenFailure, WriterMode};
 use super::search;
-use super::types::{IndexStatus, PageDoc, RebuildReason, SearchQuery, SearchResults, WriteOutcome};
+use super::types::{
+    IndexStatus, PageDoc, RebuildReason, SearchHit, SearchQuery, SearchResults, WriteOutcome,
+};
 use super::writer::Job;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use uuid::Uuid;
@@ -47,6 +50,22 @@ impl std::fmt::Debug for ManualIndex {
             .field("root", &self.inner.root)
             .field("status", &self.status())
             .finish()
+    }
+}
+
+/// Runs a search, turning an error or a panic (tantivy may panic on damaged files) into why.
+fn search_guarded(live: &Live, query: &SearchQuery) -> std::result::Result<Vec<SearchHit>, String> {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| search::run(live, query))) {
+        Ok(Ok(hits)) => Ok(hits),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(panic) => Err(format!(
+            "reading the index panicked: {}",
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default()
+        )),
     }
 }
 
@@ -169,20 +188,54 @@ impl ManualIndex {
 
     /// Searches the pages. Never fails because of what was typed. While the index is missing
     /// or being rebuilt the answer says `rebuilding: true` and holds what can be found so far.
+    ///
+    /// An index that opened fine can still be found damaged by a search (a file changed on disk
+    /// since): any failure (or panic) reading a ready index is taken as that; the index then
+    /// needs a rebuild ([`IndexStatus::NeedsRebuild`] with `Corrupt`), and this and the next
+    /// searches answer `rebuilding: true`, as for a corrupt index found at open.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
         let (live, rebuilding) = self.serving();
         let hits = match live {
             None => Vec::new(),
-            Some(live) => match search::run(&live, query) {
+            Some(live) => match search_guarded(&live, query) {
                 Ok(hits) => hits,
-                Err(e) if rebuilding => {
-                    tracing::warn!("search during a rebuild: {e}");
+                Err(why) if rebuilding => {
+                    tracing::warn!("search during a rebuild: {why}");
                     Vec::new()
                 }
-                Err(e) => return Err(e),
+                Err(why) => {
+                    self.found_damaged(&live, why);
+                    return Ok(SearchResults {
+                        hits: Vec::new(),
+                        rebuilding: true,
+                    });
+                }
             },
         };
         Ok(SearchResults { hits, rebuilding })
+    }
+
+    /// The ready index `live` failed while reading its files: it needs a rebuild. Its writer is
+    /// stopped (writes are deferred to the rebuild, which reads every page from the store).
+    fn found_damaged(&self, live: &Arc<Live>, why: String) {
+        let mut state = self.write_state();
+        let State::Ready(current) = &*state else {
+            return;
+        };
+        if !Arc::ptr_eq(current, live) {
+            return;
+        }
+        tracing::warn!("the search index is damaged and needs a rebuild: {why}");
+        let previous = std::mem::replace(
+            &mut *state,
+            State::NeedsRebuild(RebuildReason::Corrupt(format!(
+                "found while searching: {why}"
+            ))),
+        );
+        drop(state);
+        if let State::Ready(old) = previous {
+            old.stop_writer();
+        }
     }
 
     /// Indexes the pages of one or more manuals, replacing what the index had for them, in one

@@ -282,3 +282,45 @@ fn handles_are_shareable_between_threads() {
     fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
     assert_send_sync::<ManualIndex>();
 }
+
+/// Overwrites the first half of `file` in place (the same inode, as a disk fault or another
+/// program would), so that an index that has it open reads the damage.
+fn damage_in_place(file: &Path) -> TestResult {
+    use std::io::{Seek, SeekFrom, Write};
+    let len = std::fs::metadata(file)?.len();
+    let mut f = std::fs::OpenOptions::new().write(true).open(file)?;
+    f.seek(SeekFrom::Start(0))?;
+    f.write_all(&vec![0xA5; usize::try_from(len / 2)?])?;
+    f.sync_all()?;
+    Ok(())
+}
+
+#[test]
+fn a_segment_file_damaged_after_opening_is_found_by_search_and_rebuilt() -> TestResult {
+    let (_dir, index) = built()?;
+    let root = index.root().to_path_buf();
+    drop(index);
+    let index = ManualIndex::open(&root)?;
+    assert_eq!(index.status(), IndexStatus::Ready, "it opened fine");
+    let store = std::fs::read_dir(current(&root))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "store"))
+        .ok_or("no .store file")?;
+    damage_in_place(&store)?;
+
+    // No error: the search says "rebuilding", and the index asks for a rebuild.
+    let r = index.search(&SearchQuery::new("spindle bearings"))?;
+    assert!(r.rebuilding && r.hits.is_empty(), "{r:?}");
+    assert!(
+        matches!(needs_rebuild(&index), Some(RebuildReason::Corrupt(_))),
+        "{:?}",
+        index.status()
+    );
+    assert!(index.search(&SearchQuery::new("E.oC.1"))?.rebuilding);
+    assert_eq!(index.add_manual(library())?, WriteOutcome::Deferred);
+
+    index.rebuild(library(), |_| {}, &AtomicBool::new(false))?;
+    assert_eq!(index.status(), IndexStatus::Ready);
+    assert_eq!(top(&index, "AL 1021")?, Some((SPINDLE, 5)));
+    Ok(())
+}
