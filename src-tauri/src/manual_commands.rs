@@ -6,7 +6,7 @@ use crate::state::AppState;
 use faultline_core::domain::Manual;
 use faultline_core::{CoreError, ErrorBody};
 use faultline_manuals::index::SearchResults;
-use faultline_manuals::library::Library;
+use faultline_manuals::library::{ImportStarted, Library};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -26,12 +26,6 @@ fn id(s: &str) -> IpcResult<Uuid> {
             "{s:?} is not a valid manual id"
         )))
     })
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ImportStarted {
-    pub queued: usize,
-    pub duplicates: usize,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -100,10 +94,7 @@ pub async fn manuals_add_files(
     });
     let report = Library::add_paths(state.store_mutex()?, &paths, split).map_err(err)?;
     start_import(&app, HashMap::new());
-    Ok(ImportStarted {
-        queued: report.queued,
-        duplicates: report.duplicates,
-    })
+    Ok(report.started())
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -35,8 +35,9 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Progress of an import, for a progress bar.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+/// Progress of an import, for a progress bar (the app's `manuals://progress` event).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ImportProgress {
     pub total: usize,
     pub done: usize,
@@ -49,12 +50,30 @@ pub struct ImportProgress {
     pub retry_later: usize,
 }
 
+/// What adding files started (the app's `manuals_add_files`): files queued, and files already in
+/// the library (by content).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ImportStarted {
+    pub queued: usize,
+    pub duplicates: usize,
+}
+
 /// What adding files did.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct AddReport {
     pub queued: usize,
     pub duplicates: usize,
     pub manuals: Vec<Manual>,
+}
+
+impl AddReport {
+    pub fn started(&self) -> ImportStarted {
+        ImportStarted {
+            queued: self.queued,
+            duplicates: self.duplicates,
+        }
+    }
 }
 
 /// What the owner runs when a search finds the index damaged: start [`Library::rebuild`] on a

@@ -10,8 +10,14 @@ import type { CloseWorkOrder } from "./bindings/CloseWorkOrder";
 import type { ErrorBody } from "./bindings/ErrorBody";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { FailureCatalog } from "./bindings/FailureCatalog";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportStarted } from "./bindings/ImportStarted";
+import type { Manual } from "./bindings/Manual";
+import type { ManualState } from "./bindings/ManualState";
 import type { NewBreakdown } from "./bindings/NewBreakdown";
 import type { NewPart } from "./bindings/NewPart";
+import type { SearchHit } from "./bindings/SearchHit";
+import type { SearchResults } from "./bindings/SearchResults";
 import type { ShiftReport } from "./bindings/ShiftReport";
 import type { WorkOrder } from "./bindings/WorkOrder";
 
@@ -194,65 +200,15 @@ export function uiReady(): Promise<void> {
 
 // ---- manual library (docs/ipc.md, "Manual library (issue 3)") -------------------------------
 
-// These types mirror the Rust types of the manual library until ts-rs bindings for them exist in
-// ./bindings (then import them from there and delete these). `Manual` mirrors
-// faultline-core's `domain::manual::Manual` field for field.
+// The library's types are generated from the Rust types by ts-rs (./bindings, `make bindings`):
+// `Manual`/`ManualState` from faultline-core, `SearchResults`/`SearchHit` from the manual index,
+// `ImportStarted` (what manuals_add_files started) and `ImportProgress` (`manuals://progress`,
+// while an import runs) from the manual library. Re-exported here for the screens.
+export type { ImportProgress, ImportStarted, Manual, ManualState, SearchHit, SearchResults };
 
-export type ManualState = "queued" | "extracting" | "extracted" | "indexed" | "failed";
-
-/** One PDF manual in the library. */
-export type Manual = {
-  id: string;
-  sha256: string;
-  file_name: string;
-  title: string | null;
-  manufacturer: string | null;
-  /** Asset models the manual is linked to ("Manufacturer Model"). */
-  models: Array<string>;
-  language: string | null;
-  size_bytes: bigint;
-  page_count: number | null;
-  state: ManualState;
-  /** e.g. "encrypted", "no_text_layer", "damaged", "timeout". */
-  failure_kind: string | null;
-  failure_message: string | null;
-  added_at: string;
-};
-
-/** What manuals_add_files started: files queued, and files already in the library (by content). */
-export interface ImportStarted {
-  queued: number;
-  duplicates: number;
-}
-
-/** One page that matches: `highlights` are [start, end) UTF-16 offsets into `snippet` (JS string indices). */
-export interface SearchHit {
-  manual_id: string;
-  file_name: string;
-  title: string | null;
-  page: number;
-  score: number;
-  snippet: string;
-  highlights: Array<[number, number]>;
-}
-
-/** `rebuilding`: the search index is being rebuilt, so results may be incomplete. */
-export interface SearchResults {
-  hits: SearchHit[];
-  rebuilding: boolean;
-}
-
-/** `manuals://progress`, while an import runs. */
-export interface ImportProgress {
-  total: number;
-  done: number;
-  current: string | null;
-  cancelled: boolean;
-}
-
-/** `manuals://changed`: a manual's state changed. */
+/** `manuals://changed`: a manual's state changed (`null`: the import ended, reload the list). */
 export interface ManualChanged {
-  manual_id: string;
+  manual_id: string | null;
 }
 
 /** `index://rebuild`, while the search index is rebuilt from the database. */
@@ -284,7 +240,7 @@ export function manualsAddBytes(fileName: string, bytes: Uint8Array): Promise<Ma
   return call<Manual>("manuals_add_bytes", bytes, { headers: { "x-file-name": encodeURIComponent(fileName) } });
 }
 
-/** Stops starting new extractions (running ones finish or time out). */
+/** Stops the import: running extractions are stopped and their manuals wait in the queue for the next import. */
 export function manualsCancel(): Promise<void> {
   return call<void>("manuals_cancel");
 }

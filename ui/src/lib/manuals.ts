@@ -117,8 +117,10 @@ export function progressFraction(p: Pick<ImportProgress, "done" | "total">): num
 /** "3 of 12 files", "Cancelled after 3 of 12 files", "12 of 12 files added". */
 export function progressText(p: ImportProgress): string {
   const files = p.total === 1 ? "file" : "files";
-  if (p.cancelled) return `Cancelled after ${p.done} of ${p.total} ${files}`;
-  if (p.done >= p.total) return `${p.done} of ${p.total} ${files} added`;
+  // Manuals whose reader could not be run (or were stopped by Cancel) wait in the queue.
+  const later = p.retry_later > 0 ? `; ${p.retry_later} left for the next import` : "";
+  if (p.cancelled) return `Cancelled after ${p.done} of ${p.total} ${files}${later}`;
+  if (p.done >= p.total) return `${p.done} of ${p.total} ${files} added${later}`;
   return `${p.done} of ${p.total} ${files}`;
 }
 

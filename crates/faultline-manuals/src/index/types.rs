@@ -2,6 +2,7 @@
 //! states the index reports (needs rebuild, rebuild progress and outcome).
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use uuid::Uuid;
 
 /// One page of one manual, as stored in SQLite (the source of truth) and indexed.
@@ -53,8 +54,9 @@ impl SearchQuery {
 }
 
 /// One matching page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub struct SearchHit {
     pub manual_id: Uuid,
     pub file_name: String,
@@ -69,8 +71,10 @@ pub struct SearchHit {
     pub highlights: Vec<[u32; 2]>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What a search returns (`search_manuals`, `faultline search --json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
     /// True while the index is missing, being rebuilt, or waiting for a rebuild: the hits are

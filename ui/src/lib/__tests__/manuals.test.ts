@@ -109,15 +109,21 @@ describe("import", () => {
   });
 
   it("describes progress", () => {
-    expect(progressText({ total: 12, done: 3, current: "x.pdf", cancelled: false })).toBe("3 of 12 files");
-    expect(progressText({ total: 1, done: 1, current: null, cancelled: false })).toBe("1 of 1 file added");
-    expect(progressText({ total: 12, done: 3, current: null, cancelled: true })).toBe("Cancelled after 3 of 12 files");
+    expect(progressText({ total: 12, done: 3, current: "x.pdf", manual_id: null, cancelled: false, retry_later: 0 })).toBe("3 of 12 files");
+    expect(progressText({ total: 1, done: 1, current: null, manual_id: null, cancelled: false, retry_later: 0 })).toBe("1 of 1 file added");
+    expect(progressText({ total: 12, done: 3, current: null, manual_id: null, cancelled: true, retry_later: 0 })).toBe("Cancelled after 3 of 12 files");
+    expect(progressText({ total: 5, done: 5, current: null, manual_id: null, cancelled: false, retry_later: 2 })).toBe(
+      "5 of 5 files added; 2 left for the next import",
+    );
+    expect(progressText({ total: 5, done: 2, current: null, manual_id: null, cancelled: true, retry_later: 1 })).toBe(
+      "Cancelled after 2 of 5 files; 1 left for the next import",
+    );
     expect(progressFraction({ total: 4, done: 1 })).toBe(0.25);
     expect(progressFraction({ total: 0, done: 0 })).toBe(0);
     expect(progressFraction({ total: 2, done: 5 })).toBe(1);
-    expect(importRunning({ total: 4, done: 1, current: null, cancelled: false })).toBe(true);
-    expect(importRunning({ total: 4, done: 4, current: null, cancelled: false })).toBe(false);
-    expect(importRunning({ total: 4, done: 1, current: null, cancelled: true })).toBe(false);
+    expect(importRunning({ total: 4, done: 1, current: null, manual_id: null, cancelled: false, retry_later: 0 })).toBe(true);
+    expect(importRunning({ total: 4, done: 4, current: null, manual_id: null, cancelled: false, retry_later: 0 })).toBe(false);
+    expect(importRunning({ total: 4, done: 1, current: null, manual_id: null, cancelled: true, retry_later: 0 })).toBe(false);
     expect(importRunning(null)).toBe(false);
   });
 });

@@ -405,7 +405,7 @@ export function manualHandlers(
       const duplicates = files.filter((f) => library.some((e) => e.manual.sha256 === `dev-path-${f}`)).length;
       const todo = files.filter((f) => !library.some((e) => e.manual.sha256 === `dev-path-${f}`));
       cancelled = false;
-      const progress: ImportProgress = { total: todo.length, done: 0, current: todo[0] ?? null, cancelled: false };
+      const progress: ImportProgress = { total: todo.length, done: 0, current: todo[0] ?? null, manual_id: null, cancelled: false, retry_later: 0 };
       emit("manuals://progress", progress);
       let i = 0;
       const step = () => {
