@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// Everything the storage layer and the admin commands can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
-    #[error("database error: {0}")]
+    #[error("database error: {}", describe_db(.0))]
     Db(#[from] tokio_postgres::Error),
     #[error("cannot get a database connection: {0}")]
     Pool(String),
@@ -22,6 +22,9 @@ pub enum HubError {
     Schema(String),
     #[error("{0}")]
     Import(String),
+    /// Something in the hub's own database it cannot read back (a bug or a damaged row).
+    #[error("{0}")]
+    Internal(String),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -56,6 +59,14 @@ impl From<deadpool_postgres::PoolError> for HubError {
             deadpool_postgres::PoolError::Backend(db) => HubError::Db(db),
             other => HubError::Pool(other.to_string()),
         }
+    }
+}
+
+/// PostgreSQL's own message and SQLSTATE when there is one (tokio-postgres says only "db error").
+fn describe_db(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
     }
 }
 

@@ -167,7 +167,9 @@ async fn rows_go_to_the_named_site_and_fault_events_are_not_served() {
     assert_eq!(r.inserted, 5);
     let (changes, _) = hub.pull_all(&dev.token, "PLANT1", None, 100).await;
     assert_eq!(changes.len(), 5);
-    assert!(changes.iter().all(|c| matches!(c, Change::Asset(a) if a.site_code == "PLANT1")));
+    assert!(changes
+        .iter()
+        .all(|c| matches!(c, Change::Asset(a) if a.site_code == "PLANT1")));
     // The same file for another hub site: its own rows, the same deterministic ids.
     let r = admin::load_csv(
         &hub.store,

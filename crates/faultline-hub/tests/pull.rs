@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use faultline_hub::admin;
+use faultline_hub::Limits;
 use faultline_protocol::Change;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -14,7 +15,15 @@ use uuid::Uuid;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paging_while_devices_push_returns_every_row_once_and_ends_on_the_final_state() {
-    let hub = Arc::new(Hub::start().await);
+    // The reader polls in a tight loop: no rate limit here (it has its own test).
+    let hub = Arc::new(
+        Hub::start_with(Limits {
+            rate_per_sec: 1e6,
+            rate_burst: 1e6,
+            ..Limits::default()
+        })
+        .await,
+    );
     hub.site("P1").await;
     let reader = hub.enroll("P1", "reader").await;
     let asset = hub.asset("P1", "PMP-1").await;

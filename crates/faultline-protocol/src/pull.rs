@@ -1,6 +1,6 @@
 //! Pull: a device asks for what changed on its site after an opaque cursor, page by page.
 //!
-//! `GET /v1/changes?cursor=C&limit=N` → [`PullResponse`]. No cursor = from the beginning (initial
+//! `GET /v1/sites/{site}/changes?cursor=C&limit=N` → [`PullResponse`]. No cursor = from the beginning (initial
 //! replication). Each change is the record's full current state, so applying a page twice is
 //! harmless. A cursor older than the hub's retained tombstones is answered `410 cursor_expired`:
 //! the device drops its cursor and replicates the site again.

@@ -1,6 +1,6 @@
 //! Push: a device sends a batch of its queued mutations; the hub answers each one on its own.
 //!
-//! `POST /v1/push` with a [`PushRequest`] → [`PushResponse`], one [`MutationResult`] per mutation
+//! `POST /v1/sites/{site}/push` with a [`PushRequest`] → [`PushResponse`], one [`MutationResult`] per mutation
 //! in the request's order. A rejected or conflicting mutation never blocks the ones after it.
 //! A mutation id the hub has seen before is answered with the stored outcome of the first time
 //! (`replayed: true`) and changes nothing.

@@ -76,7 +76,7 @@ pub struct PartRecord {
 pub struct PhotoRecord {
     pub id: Uuid,
     pub work_order_id: Uuid,
-    /// The photo's bytes: `GET /v1/blobs/{sha256}`.
+    /// The photo's bytes: `GET /v1/sites/{site}/blobs/{sha256}`.
     pub sha256: String,
     pub mime: String,
     pub size_bytes: i64,

@@ -74,7 +74,7 @@ static ROWS_SQL: LazyLock<Vec<String>> =
 
 fn xid(text: &str) -> Result<u64> {
     text.parse()
-        .map_err(|_| HubError::Invalid(format!("unexpected transaction id {text:?}")))
+        .map_err(|_| HubError::Internal(format!("unexpected transaction id {text:?}")))
 }
 
 pub async fn changes(

@@ -8,7 +8,7 @@
 //! the photo and pushes the same mutation again.
 
 use super::Tx as Transaction;
-use super::{field_edits, push_appends, PgStore};
+use super::{field_edits, push_appends, wo_state, PgStore};
 use crate::error::{HubError, Result};
 use crate::store::Device;
 use faultline_protocol::push::reject_codes;
@@ -69,6 +69,13 @@ async fn push_once(
         .into_iter()
         .map(|r| (r.get(0), (r.get(1), r.get(2))))
         .collect();
+    let edited: Vec<Uuid> = request
+        .mutations
+        .iter()
+        .filter(|m| !known.contains_key(&m.mutation_id) && edits_work_order(&m.mutation))
+        .map(|m| m.mutation.work_order_id())
+        .collect();
+    wo_state::lock_in_order(&tx, &device.site_code, edited).await?;
     let mut results = Vec::with_capacity(request.mutations.len());
     for env in &request.mutations {
         if let Some((site, outcome)) = known.get(&env.mutation_id) {
@@ -123,6 +130,18 @@ async fn push_once(
     }
     tx.commit().await?;
     Ok(PushResponse { results })
+}
+
+/// True for mutations that update their work order's row (and so lock it).
+fn edits_work_order(m: &Mutation) -> bool {
+    matches!(
+        m,
+        Mutation::SetStatus { .. }
+            | Mutation::CloseWorkOrder { .. }
+            | Mutation::ResolveConflict { .. }
+            | Mutation::DowntimeStart { .. }
+            | Mutation::DowntimeEnd { .. }
+    )
 }
 
 /// Claims the mutation id; false when it is already taken (applied before, or just now by a
@@ -184,7 +203,7 @@ fn stored_answer(
     let outcome = outcome
         .and_then(|v| serde_json::from_value::<Outcome>(v.clone()).ok())
         .ok_or_else(|| {
-            HubError::Invalid(format!(
+            HubError::Internal(format!(
                 "the stored outcome of mutation {mutation_id} is unreadable"
             ))
         })?;

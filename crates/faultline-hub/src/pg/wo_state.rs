@@ -19,14 +19,16 @@ pub struct WoState {
 }
 
 /// Locks the work order `id` of `site` for this transaction and reads it; `None` when the site
-/// has no such work order.
+/// has no such work order. `FOR NO KEY UPDATE`, the lock the UPDATE itself takes, does not wait
+/// for the key-share locks that inserting a note or part takes on its work order, so a push
+/// that adds a note and then edits the same work order never upgrades a lock (no deadlock).
 pub async fn lock(tx: &Transaction<'_>, site: &str, id: Uuid) -> Result<Option<WoState>> {
     let stmt = tx
         .prepare_cached(
             "SELECT status, version, field_versions, failure_class, problem_code, cause_code,
                     remedy_code, iso_failure_mode, iso_failure_mechanism, iso_failure_cause,
                     remedy_text, finished_at, downtime_start, downtime_end
-             FROM work_orders WHERE site = $1 AND id = $2 FOR UPDATE",
+             FROM work_orders WHERE site = $1 AND id = $2 FOR NO KEY UPDATE",
         )
         .await?;
     let Some(r) = tx.query_opt(&stmt, &[&site, &id]).await? else {
@@ -55,6 +57,22 @@ pub async fn lock(tx: &Transaction<'_>, site: &str, id: Uuid) -> Result<Option<W
         downtime_start: r.get(12),
         downtime_end: r.get(13),
     }))
+}
+
+/// Locks, in id order, the work orders of `site` that this push will edit, so that two pushes
+/// editing the same work orders in different orders queue instead of deadlocking.
+pub async fn lock_in_order(tx: &Transaction<'_>, site: &str, mut ids: Vec<Uuid>) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    tx.query(
+        "SELECT 1 FROM work_orders WHERE site = $1 AND id = ANY($2) ORDER BY id FOR NO KEY UPDATE",
+        &[&site, &ids],
+    )
+    .await?;
+    Ok(())
 }
 
 /// The version of work order `id` of `site`, without a lock; `None` when there is none.

@@ -160,6 +160,11 @@ impl Hub {
     }
 
     pub async fn start_with(limits: Limits) -> Hub {
+        // RUST_LOG=faultline_hub=debug shows the hub's log in a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .try_init();
         let db = TestDb::new().await;
         let store = PgStore::open(&db.url, 16)
             .await
