@@ -14,7 +14,7 @@ BINDINGS_DIR := ui/src/lib/bindings
 # A virtual display big enough for the 1280x800 window, in 24-bit colour.
 XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
 
-.PHONY: help setup ui build demo test test-unit e2e bench lint bindings bindings-check screenshot
+.PHONY: help setup ui build demo test test-unit e2e bench lint deny bindings bindings-check screenshot
 
 help:
 	@echo "make demo   - install what is missing, build, load the demo plant, open the app (or the CLI)"
@@ -31,8 +31,14 @@ ui:
 ui/dist/index.html:
 	cd ui && $(NPM) run build
 
+# The app, the CLI and the hub are always built together, so shared crates compile once with one
+# feature set.
+RELEASE_PKGS := -p faultline-app -p faultline-cli -p faultline-hub
+# Runs the rest of the line with a throwaway PostgreSQL (scripts/pg.sh), stopped afterwards.
+WITH_PG := pg_env="$$(bash scripts/pg.sh start)" && eval "$$pg_env" && trap 'bash scripts/pg.sh stop' EXIT &&
+
 build: ui
-	$(CARGO) build --release -p faultline-app -p faultline-cli
+	$(CARGO) build --release $(RELEASE_PKGS)
 
 demo: setup build
 	rm -rf $(DEMO_DATA)
@@ -46,33 +52,40 @@ demo: setup build
 	  bash scripts/demo-cli.sh $(DEMO_DATA); \
 	fi
 
-test: setup ui bindings-check lint
-	$(CARGO) build --release -p faultline-app -p faultline-cli
+test: setup ui bindings-check lint deny
+	$(CARGO) build --release $(RELEASE_PKGS)
 	mkdir -p target
 	cd ui && $(NPM) test 2>&1 | tee ../target/test-ui.log
-	$(XVFB) $(CARGO) test --workspace 2>&1 | tee target/test-rust.log
+	$(WITH_PG) $(XVFB) $(CARGO) test --workspace 2>&1 | tee target/test-rust.log
 	bash scripts/test-summary.sh target/test-ui.log target/test-rust.log
 
 # Quick iteration: unit and integration tests without the app window (never used by CI).
 test-unit: ui/dist/index.html
-	FAULTLINE_SKIP_E2E=1 $(CARGO) test --workspace
+	$(CARGO) build --release -p faultline-cli -p faultline-hub
+	$(WITH_PG) FAULTLINE_SKIP_E2E=1 $(CARGO) test --workspace
 
 # Only the end-to-end tests, against the current release binaries.
 e2e: ui/dist/index.html
-	$(CARGO) build --release -p faultline-app -p faultline-cli
-	$(XVFB) $(CARGO) test -p faultline-tests
+	$(CARGO) build --release $(RELEASE_PKGS)
+	$(WITH_PG) $(XVFB) $(CARGO) test -p faultline-tests
 
 # Benchmarks (docs/benchmarks.md): every figure with the machine and the command, rewritten by the
 # run that measured it. BENCH_ARGS runs one bench instead, e.g. `make bench BENCH_ARGS=search`.
 bench: build
 	@if [[ -n "$(BENCH_ARGS)" ]]; then \
-	  $(CARGO) run --release -p faultline-bench -- $(BENCH_ARGS); \
+	  $(WITH_PG) $(CARGO) run --release -p faultline-bench -- $(BENCH_ARGS); \
 	else \
 	  $(CARGO) run --release -p faultline-bench -- replica --write-doc docs/benchmarks.md; \
 	  $(CARGO) run --release -p faultline-bench -- search --write-doc docs/benchmarks.md; \
 	  $(CARGO) run --release -p faultline-bench -- extract --write-doc docs/benchmarks.md; \
 	  $(XVFB) $(CARGO) run --release -p faultline-bench -- cold-start --write-doc docs/benchmarks.md; \
+	  ( $(WITH_PG) $(CARGO) run --release -p faultline-bench -- sync --write-doc docs/benchmarks.md ); \
 	fi
+
+# Supply chain: licences, banned and duplicate-source crates, registries (deny.toml). The advisory
+# database lives on GitHub, which this network cannot reach: see docs/sync-protocol.md#security.
+deny:
+	$(CARGO) deny --all-features check bans licenses sources
 
 lint: ui/dist/index.html
 	$(CARGO) fmt --all -- --check

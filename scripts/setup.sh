@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev
-  pkg-config build-essential xvfb xauth webkit2gtk-driver poppler-utils postgresql curl
+  pkg-config build-essential xvfb xauth webkit2gtk-driver poppler-utils postgresql openssl curl
   ca-certificates
 )
 # Oldest Node.js the UI toolchain (Vite 6, Vitest 3, svelte-check 4) is tested with: the stock
@@ -125,6 +125,15 @@ if command -v tauri-driver >/dev/null 2>&1 || [[ -x "${CARGO_HOME:-$HOME/.cargo}
 else
   say "installing tauri-driver (cargo install tauri-driver --locked)"
   cargo install tauri-driver --locked
+fi
+
+# --- cargo-deny (supply-chain check in `make test`: licences, bans, sources) ------------------
+CARGO_DENY_VERSION=0.20.2
+if cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
+  say "cargo-deny: present"
+else
+  say "installing cargo-deny $CARGO_DENY_VERSION (cargo install cargo-deny --locked, a few minutes)"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
 fi
 
 say "done"

@@ -3,7 +3,11 @@
 
 mod app;
 mod driver;
+pub mod hub;
+pub mod pg;
 mod procs;
+pub mod proxy;
+pub mod sync_env;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -49,7 +53,7 @@ pub fn workspace_root() -> PathBuf {
         .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
 }
 
-fn release_binary(env_var: &str, name: &str, build_hint: &str) -> Result<PathBuf> {
+pub(crate) fn release_binary(env_var: &str, name: &str, build_hint: &str) -> Result<PathBuf> {
     let path = match std::env::var_os(env_var) {
         Some(path) => PathBuf::from(path),
         None => workspace_root().join("target").join("release").join(name),

@@ -94,6 +94,18 @@ pub fn manuals(dir: &Path, store: Store, out: &Printer, cmd: ManualsCommand) -> 
     }
 }
 
+/// Extracts and indexes whatever the library has queued (e.g. manuals a sync brought).
+pub fn process_queue(dir: &Path, store: &Mutex<Store>, out: &Printer) -> Result<()> {
+    let library = open_library(dir, store, out)?;
+    library.process_queue(
+        store,
+        &HashMap::new(),
+        &progress(out),
+        &AtomicBool::new(false),
+    )?;
+    Ok(())
+}
+
 pub fn search(
     dir: &Path,
     store: Store,

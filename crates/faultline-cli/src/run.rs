@@ -166,7 +166,7 @@ pub fn run(cli: Cli) -> Result<()> {
             status,
             batch,
             page,
-        } => crate::sync::sync(store, &out, hub, token, status, batch, page),
+        } => crate::sync::sync(&dir, store, &out, hub, token, status, batch, page),
         Command::Conflicts { all } => out.conflicts(&store.conflicts(!all)?),
         Command::Resolve { conflict, keep } => {
             crate::sync::resolve(&mut store, &out, &conflict, keep)

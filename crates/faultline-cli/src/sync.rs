@@ -40,7 +40,9 @@ pub fn enroll(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn sync(
+    dir: &std::path::Path,
     mut store: Store,
     out: &Printer,
     hub: Option<String>,
@@ -94,6 +96,10 @@ pub fn sync(
         }
     };
     let report = faultline_sync::sync_once(&store, &opts, &progress)?;
+    if report.manuals_added > 0 {
+        // Manuals the hub published: extract and index them now, like `manuals add`.
+        crate::manuals::process_queue(dir, &store, out)?;
+    }
     out.emit(&report, || {
         let mut s = format!(
             "sent: {} applied, {} rejected, {} in conflict; received {} records",

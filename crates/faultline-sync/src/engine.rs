@@ -9,7 +9,8 @@ use faultline_core::domain::SyncProgress;
 use faultline_core::store::{HubEnrollment, PullTally, PushTally};
 use faultline_core::Store;
 use faultline_protocol::api::codes;
-use faultline_protocol::{Change, Mutation, PushRequest};
+use faultline_protocol::{Change, ManualRecord, Mutation, PushRequest};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -45,6 +46,9 @@ pub struct SyncReport {
     pub photos_downloaded: u32,
     /// Photos that could not be fetched now (tried again at the next sync).
     pub photos_missing: u32,
+    /// Manuals the hub published that were fetched and queued for the library (the caller runs
+    /// the library's queue to extract and index them).
+    pub manuals_added: u32,
     /// True when the pull was skipped because local changes were still pending.
     pub pull_skipped: bool,
     /// True when the hub said our cursor was too old and the site was replicated again.
@@ -177,6 +181,7 @@ fn run(
         progress(&p);
         let mut cursor = lock(store)?.sync_cursor()?;
         let mut photos = Vec::new();
+        let mut manuals = Vec::new();
         loop {
             let resp = match client.changes(site, cursor.as_deref(), page) {
                 Err(e) if e.hub_code() == Some(codes::CURSOR_EXPIRED) && !report.resynced => {
@@ -189,8 +194,10 @@ fn run(
                 other => other?,
             };
             for c in &resp.changes {
-                if let Change::Photo(ph) = c {
-                    photos.push(ph.sha256.clone());
+                match c {
+                    Change::Photo(ph) => photos.push(ph.sha256.clone()),
+                    Change::Manual(m) => manuals.push(m.clone()),
+                    _ => {}
                 }
             }
             let tally = lock(store)?.apply_pulled(&resp.changes, &resp.next_cursor)?;
@@ -202,7 +209,10 @@ fn run(
                 break;
             }
         }
+        let removed = lock(store)?.finish_resync()?;
+        report.pulled.deleted += u32::try_from(removed).unwrap_or(u32::MAX);
         fetch_photos(store, &client, site, &photos, &mut report)?;
+        fetch_manuals(store, &client, site, &manuals, &mut report)?;
     }
     report.pending_left = lock(store)?.sync_status()?.pending;
     p.phase = "done".into();
@@ -238,6 +248,52 @@ fn fetch_photos(
                 report.photos_missing += 1;
             }
         }
+    }
+    Ok(())
+}
+
+/// Fetches the manuals the hub published that this laptop lacks and queues them in the store
+/// (linked to their models); extraction and indexing are the library's job.
+fn fetch_manuals(
+    store: &Mutex<Store>,
+    client: &HubClient,
+    site: &str,
+    manuals: &[ManualRecord],
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    if manuals.is_empty() {
+        return Ok(());
+    }
+    let have: HashSet<String> = lock(store)?
+        .manuals()?
+        .into_iter()
+        .map(|m| m.sha256)
+        .collect();
+    let Some(dir) = lock(store)?.data_dir().map(|d| d.join("sync-downloads")) else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| SyncError::Config(format!("{}: {e}", dir.display())))?;
+    for m in manuals.iter().filter(|m| !have.contains(&m.sha256)) {
+        let path = dir.join(format!("{}.pdf", m.sha256));
+        if let Err(e) = client.download_blob(site, &m.sha256, &path) {
+            if e.is_retryable() {
+                return Err(e);
+            }
+            tracing::warn!("manual {} not fetched: {e}", m.file_name);
+            continue;
+        }
+        let bytes = std::fs::read(&path)
+            .map_err(|e| SyncError::Config(format!("{}: {e}", path.display())))?;
+        let mut s = lock(store)?;
+        let (manual, _) = s.add_manual(&m.file_name, &bytes)?;
+        for model in &m.models {
+            let (manufacturer, name) = model.split_once('|').unwrap_or(("", model.as_str()));
+            s.link_manual_to_model(manual.id, manufacturer, name)?;
+        }
+        drop(s);
+        let _ = std::fs::remove_file(&path);
+        report.manuals_added += 1;
     }
     Ok(())
 }

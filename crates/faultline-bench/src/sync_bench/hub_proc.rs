@@ -59,7 +59,8 @@ impl BenchHub {
             admin_url,
             db_name,
         };
-        hub.admin(&["migrate"])?;
+        // Creates the schema before the server starts.
+        hub.admin(&["device", "list"])?;
         hub.child = Command::new(binary("faultline-hub")?)
             .args([
                 "serve",

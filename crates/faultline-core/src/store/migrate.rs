@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0003_manuals.sql"),
     ),
     (4, "sync", include_str!("../../migrations/0004_sync.sql")),
+    (
+        5,
+        "resync",
+        include_str!("../../migrations/0005_resync.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

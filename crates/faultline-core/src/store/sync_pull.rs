@@ -43,8 +43,20 @@ impl Store {
     pub fn apply_pulled(&mut self, changes: &[Change], next_cursor: &str) -> Result<PullTally> {
         let mut tally = PullTally::default();
         let tx = self.conn_mut().transaction()?;
+        let resyncing: bool = tx
+            .query_row("SELECT resyncing FROM sync_state WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(false);
         for change in changes {
             apply_one(&tx, change, &mut tally)?;
+            if resyncing {
+                if let Some(id) = change.record_id() {
+                    tx.prepare_cached("INSERT OR IGNORE INTO sync_seen (id) VALUES (?1)")?
+                        .execute(params![id.to_string()])?;
+                }
+            }
         }
         tx.execute(
             "UPDATE sync_state SET cursor = ?1 WHERE id = 1",
@@ -52,6 +64,55 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(tally)
+    }
+
+    /// Ends a resync once the whole site has been pulled again: removes the records the hub no
+    /// longer has, except those with local changes still pending. Returns how many went.
+    pub fn finish_resync(&mut self) -> Result<u64> {
+        let tx = self.conn_mut().transaction()?;
+        let resyncing: bool = tx
+            .query_row("SELECT resyncing FROM sync_state WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(false);
+        if !resyncing {
+            return Ok(0);
+        }
+        let keep = "NOT EXISTS (SELECT 1 FROM sync_seen s WHERE s.id = x.id)
+                    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state = 'pending'
+                                    AND (o.entity_id = x.id OR o.work_order_id = x.id))";
+        tx.execute_batch(&format!(
+            "CREATE TEMP TABLE gone AS SELECT x.rid FROM work_orders x WHERE {keep};"
+        ))?;
+        let mut removed = 0u64;
+        for child in ["notes", "parts_used", "photos"] {
+            removed += tx.execute(
+                &format!(
+                    "DELETE FROM {child} WHERE work_order_rid IN (SELECT rid FROM gone)
+                        OR rid IN (SELECT x.rid FROM {child} x WHERE {keep})"
+                ),
+                [],
+            )? as u64;
+        }
+        removed += tx.execute(
+            "DELETE FROM work_orders WHERE rid IN (SELECT rid FROM gone)",
+            [],
+        )? as u64;
+        tx.execute_batch("DROP TABLE gone;")?;
+        removed += tx.execute(
+            &format!(
+                "DELETE FROM assets WHERE rid IN (SELECT x.rid FROM assets x WHERE {keep}
+                     AND NOT EXISTS (SELECT 1 FROM work_orders w WHERE w.asset_rid = x.rid)
+                     AND NOT EXISTS (SELECT 1 FROM fault_events f WHERE f.asset_rid = x.rid)
+                     AND NOT EXISTS (SELECT 1 FROM assets c WHERE c.parent_rid = x.rid))"
+            ),
+            [],
+        )? as u64;
+        tx.execute("DELETE FROM sync_seen", [])?;
+        tx.execute("UPDATE sync_state SET resyncing = 0 WHERE id = 1", [])?;
+        tx.commit()?;
+        Ok(removed)
     }
 
     /// Pulled records still waiting for their parent (0 after a complete pull).

@@ -111,10 +111,17 @@ impl Store {
             .flatten())
     }
 
-    /// Forgets the cursor, after the hub said it is too old: the next pull replicates the site.
+    /// Forgets the cursor, after the hub said it is too old: the next pull replicates the site,
+    /// noting what it receives so that [`Store::finish_resync`] can drop what the hub no longer
+    /// has (its deletions were compacted away).
     pub fn reset_sync_cursor(&mut self) -> Result<()> {
-        self.conn_mut()
-            .execute("UPDATE sync_state SET cursor = NULL WHERE id = 1", [])?;
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "UPDATE sync_state SET cursor = NULL, resyncing = 1 WHERE id = 1",
+            [],
+        )?;
+        tx.execute("DELETE FROM sync_seen", [])?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -1,0 +1,209 @@
+//! Two laptops work offline, sync through a real hub on a real PostgreSQL, and converge; a
+//! replayed batch changes nothing; a field both changed becomes a conflict a person settles.
+
+use anyhow::{Context, Result};
+use faultline_tests::sync_env::{SyncEnv, SITE};
+
+fn first_open_work_order(d: &faultline_tests::sync_env::Device, tag: &str) -> Result<String> {
+    let page = d.ok(&["history", tag])?;
+    page["open_work_orders"]
+        .as_array()
+        .and_then(|a| a.first())
+        .or_else(|| page["history"].as_array().and_then(|a| a.first()))
+        .and_then(|w| w["id"].as_str())
+        .map(str::to_string)
+        .with_context(|| format!("no work order on {tag}: {page}"))
+}
+
+#[test]
+fn two_laptops_work_offline_then_converge_with_the_hub() -> Result<()> {
+    let env = SyncEnv::start()?;
+    let a = env.device("laptop-a")?;
+    let b = env.device("laptop-b")?;
+    let hub_wos = env.db.count("SELECT count(*) FROM work_orders")?;
+    assert!(hub_wos > 800, "demo plant loaded on the hub: {hub_wos}");
+    for d in [&a, &b] {
+        let r = d.sync_via(&env.hub.url())?;
+        assert_eq!(r["pending_left"], 0, "{r}");
+        assert_eq!(
+            d.count("SELECT count(*) FROM work_orders")?,
+            hub_wos,
+            "initial replication"
+        );
+        assert_eq!(d.count("SELECT count(*) FROM sync_orphans")?, 0);
+    }
+
+    // Offline work on both laptops.
+    let wo_a = a.log_breakdown("VFD-202", "drive trips on start")?;
+    a.add_notes(&wo_a, 3, "checked")?;
+    let shared = first_open_work_order(&b, "PMP-302")?;
+    b.add_notes(&shared, 2, "seal weeping")?;
+    a.add_notes(&shared, 1, "pump noisy")?;
+    assert!(a.pending()? >= 5 && b.pending()? >= 2);
+
+    // Shift end: both sync (twice, in either order) and hold the same records as the hub.
+    a.sync_via(&env.hub.url())?;
+    b.sync_via(&env.hub.url())?;
+    a.sync_via(&env.hub.url())?;
+    for d in [&a, &b] {
+        assert_eq!(d.pending()?, 0);
+        let shown = d.ok(&["show", &shared])?;
+        assert_eq!(
+            shown["notes"].as_array().map(Vec::len),
+            Some(3),
+            "{}",
+            d.name
+        );
+        let shown = d.ok(&["show", &wo_a])?;
+        assert_eq!(
+            shown["notes"].as_array().map(Vec::len),
+            Some(3),
+            "{}",
+            d.name
+        );
+        assert!(shown["notes"]
+            .as_array()
+            .is_some_and(|n| n.iter().all(|x| x["sync_state"] == "synced")));
+    }
+    let hub_notes = env.db.count(&format!(
+        "SELECT count(*) FROM notes WHERE work_order_id = '{shared}'"
+    ))?;
+    assert_eq!(hub_notes, 3);
+    assert_eq!(
+        a.count("SELECT count(*) FROM notes")?,
+        b.count("SELECT count(*) FROM notes")?
+    );
+    assert_eq!(
+        a.count("SELECT count(*) FROM work_orders")?,
+        env.db.count("SELECT count(*) FROM work_orders")?
+    );
+    Ok(())
+}
+
+#[test]
+fn the_same_batch_pushed_twice_changes_nothing() -> Result<()> {
+    let env = SyncEnv::start()?;
+    let a = env.device("laptop-a")?;
+    a.sync_via(&env.hub.url())?;
+    let wo = a.log_breakdown("CNV-202", "belt slipping")?;
+    a.add_notes(&wo, 5, "tensioned")?;
+    let batch = a.ok(&["outbox", "--limit", "100"])?;
+    let envelopes: Vec<serde_json::Value> = batch
+        .as_array()
+        .context("outbox is a list")?
+        .iter()
+        .map(|e| e["envelope"].clone())
+        .collect();
+    assert_eq!(envelopes.len(), 6, "{batch}");
+    let push = |body: &serde_json::Value| -> Result<serde_json::Value> {
+        let resp = reqwest::blocking::Client::new()
+            .post(format!("{}/v1/sites/{SITE}/push", env.hub.url()))
+            .header("faultline-protocol", "1")
+            .bearer_auth(&a.token)
+            .json(body)
+            .send()?;
+        assert!(resp.status().is_success(), "{}", resp.status());
+        Ok(resp.json()?)
+    };
+    let body = serde_json::json!({"user": "laptop-a", "mutations": envelopes});
+    let first = push(&body)?;
+    let notes_after_first = env.db.count("SELECT count(*) FROM notes")?;
+    let audit_after_first = env.db.count("SELECT count(*) FROM applied_mutations")?;
+    let second = push(&body)?;
+    assert_eq!(
+        env.db.count("SELECT count(*) FROM notes")?,
+        notes_after_first
+    );
+    assert_eq!(
+        env.db.count("SELECT count(*) FROM applied_mutations")?,
+        audit_after_first
+    );
+    let (r1, r2) = (
+        first["results"].as_array().context("results")?,
+        second["results"].as_array().context("results")?,
+    );
+    for (x, y) in r1.iter().zip(r2) {
+        assert_eq!(x["outcome"], y["outcome"], "same answer as the first time");
+        assert_eq!(y["replayed"], true);
+    }
+    // The laptop's own sync then meets the replays and ends synced, nothing doubled.
+    a.sync_via(&env.hub.url())?;
+    assert_eq!(a.pending()?, 0);
+    assert_eq!(
+        env.db.count("SELECT count(*) FROM notes")?,
+        notes_after_first
+    );
+    Ok(())
+}
+
+#[test]
+fn a_field_both_laptops_changed_is_a_conflict_a_person_settles() -> Result<()> {
+    let env = SyncEnv::start()?;
+    let a = env.device("laptop-a")?;
+    let b = env.device("laptop-b")?;
+    a.sync_via(&env.hub.url())?;
+    let wo = a.log_breakdown("PMP-302", "pump cavitates")?;
+    a.sync_via(&env.hub.url())?;
+    b.sync_via(&env.hub.url())?;
+    a.ok(&[
+        "close",
+        &wo,
+        "--fixed",
+        "replaced the impeller",
+        "--author",
+        "Ana",
+    ])?;
+    b.ok(&[
+        "close",
+        &wo,
+        "--fixed",
+        "cleaned the suction strainer",
+        "--author",
+        "Bo",
+    ])?;
+    let ra = a.sync_via(&env.hub.url())?;
+    assert_eq!(ra["pushed"]["conflicts"], 0, "{ra}");
+    let rb = b.sync_via(&env.hub.url())?;
+    assert!(rb["pushed"]["conflicts"].as_u64().unwrap_or(0) >= 1, "{rb}");
+    let conflicts = b.ok(&["conflicts"])?;
+    let c = conflicts
+        .as_array()
+        .and_then(|l| l.iter().find(|c| c["field"] == "remedy_text"))
+        .with_context(|| format!("no remedy_text conflict: {conflicts}"))?;
+    assert_eq!(c["server_value"], "replaced the impeller");
+    assert_eq!(c["client_value"], "cleaned the suction strainer");
+    assert_eq!(
+        b.ok(&["show", &wo])?["summary"]["sync_state"],
+        "conflict",
+        "shown on the work order"
+    );
+    // Nothing was silently overwritten on the hub.
+    assert_eq!(
+        env.db.query(&format!(
+            "SELECT remedy_text FROM work_orders WHERE id = '{wo}'"
+        ))?,
+        "replaced the impeller"
+    );
+    // Bo keeps his value; after both sync, everyone has it.
+    let id = c["id"].as_str().context("conflict id")?;
+    b.ok(&["resolve", id, "--keep", "client"])?;
+    for other in b.ok(&["conflicts"])?.as_array().into_iter().flatten() {
+        if let Some(id) = other["id"].as_str() {
+            b.ok(&["resolve", id, "--keep", "server"])?;
+        }
+    }
+    b.sync_via(&env.hub.url())?;
+    a.sync_via(&env.hub.url())?;
+    assert_eq!(
+        env.db.query(&format!(
+            "SELECT remedy_text FROM work_orders WHERE id = '{wo}'"
+        ))?,
+        "cleaned the suction strainer"
+    );
+    assert_eq!(
+        a.ok(&["show", &wo])?["summary"]["remedy_text"],
+        "cleaned the suction strainer"
+    );
+    assert_eq!(b.ok(&["conflicts"])?.as_array().map(Vec::len), Some(0));
+    Ok(())
+}
