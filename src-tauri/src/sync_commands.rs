@@ -33,6 +33,8 @@ pub fn start(app: &AppHandle) {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(DEFAULT_INTERVAL_SECS);
+    // FAULTLINE_SYNC_AUTO=0: sync only on "Sync now" (tests that must see the button work).
+    let automatic = std::env::var("FAULTLINE_SYNC_AUTO").map_or(true, |v| v != "0");
     let store_app = app.clone();
     let events = app.clone();
     let runner = AutoSync::spawn(
@@ -46,7 +48,7 @@ pub fn start(app: &AppHandle) {
             user: std::env::var("USER").unwrap_or_else(|_| "technician".into()),
             ..SyncOptions::default()
         },
-        Duration::from_secs(interval.max(5)),
+        automatic.then(|| Duration::from_secs(interval.max(5))),
         Duration::from_secs(3),
         move |ev| {
             let _ = match ev {
@@ -68,7 +70,8 @@ pub fn start(app: &AppHandle) {
                     &SyncFinished {
                         ok: false,
                         error: Some(error),
-                        retry_in_secs: Some(u32::try_from(retry_in.as_secs()).unwrap_or(u32::MAX)),
+                        retry_in_secs: retry_in
+                            .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX)),
                         sent: 0,
                         received: 0,
                         rejected: 0,

@@ -207,3 +207,43 @@ fn a_field_both_laptops_changed_is_a_conflict_a_person_settles() -> Result<()> {
     assert_eq!(b.ok(&["conflicts"])?.as_array().map(Vec::len), Some(0));
     Ok(())
 }
+
+#[test]
+fn a_manual_published_on_the_hub_reaches_the_laptop_indexed_and_searchable() -> Result<()> {
+    let corpus = std::env::var_os("FAULTLINE_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| faultline_tests::workspace_root().join("../shared/corpus"));
+    let pdf = corpus
+        .join("manuals")
+        .join("RobertOlechowski_Huanyang_VFD__HY_Series_Inverter_20100627.pdf");
+    anyhow::ensure!(pdf.is_file(), "corpus manual missing: {}", pdf.display());
+    let env = SyncEnv::start()?;
+    faultline_tests::hub::hub_admin(
+        &env.db,
+        &[
+            "load-manual",
+            "--site",
+            SITE,
+            "--model",
+            "Vantor Drives|VX-300",
+            &pdf.to_string_lossy(),
+        ],
+    )?;
+    let a = env.device("laptop-a")?;
+    let r = a.sync_via(&env.hub.url())?;
+    assert_eq!(r["manuals_added"], 1, "{r}");
+    let list = a.ok(&["manuals", "list"])?;
+    let m = list
+        .as_array()
+        .and_then(|l| l.first())
+        .with_context(|| format!("no manual on the laptop: {list}"))?;
+    assert_eq!(m["state"], "indexed", "{m}");
+    let hits = a.ok(&["search", "overcurrent", "--asset", "VFD-202"])?;
+    assert!(
+        hits["hits"].as_array().is_some_and(|h| !h.is_empty()),
+        "{hits}"
+    );
+    // A second sync fetches nothing again.
+    assert_eq!(a.sync_via(&env.hub.url())?["manuals_added"], 0);
+    Ok(())
+}

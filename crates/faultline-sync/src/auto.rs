@@ -17,9 +17,10 @@ pub enum AutoSyncEvent {
     Progress(SyncProgress),
     Finished(SyncReport),
     /// The attempt failed; `retry_in` is when the next one starts by itself.
+    /// `None`: the next attempt starts only on "Sync now".
     Failed {
         error: String,
-        retry_in: Duration,
+        retry_in: Option<Duration>,
     },
 }
 
@@ -37,11 +38,12 @@ pub struct AutoSync {
 }
 
 impl AutoSync {
-    /// Starts the thread; the first attempt runs after `first_delay`.
+    /// Starts the thread; the first attempt runs after `first_delay`. With `interval` `None`,
+    /// it syncs only on [`AutoSync::sync_now`] (no timer, no retries by itself).
     pub fn spawn(
         with_store: WithStore,
         opts: SyncOptions,
-        interval: Duration,
+        interval: Option<Duration>,
         first_delay: Duration,
         on_event: impl Fn(AutoSyncEvent) + Send + 'static,
     ) -> std::io::Result<Self> {
@@ -50,9 +52,13 @@ impl AutoSync {
             .name("faultline-sync".into())
             .spawn(move || {
                 let mut backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(300));
-                let mut wait = first_delay;
+                let mut wait = interval.map(|_| first_delay);
                 loop {
-                    match rx.recv_timeout(wait) {
+                    let next = match wait {
+                        Some(w) => rx.recv_timeout(w),
+                        None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                    };
+                    match next {
                         Ok(Command::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                         Ok(Command::SyncNow) | Err(RecvTimeoutError::Timeout) => {}
                     }
@@ -77,10 +83,9 @@ impl AutoSync {
                             interval
                         }
                         Some(Err(e)) => {
-                            let retry_in = if e.is_retryable() {
-                                backoff.fail()
-                            } else {
-                                interval
+                            let retry_in = match interval {
+                                Some(_) if e.is_retryable() => Some(backoff.fail()),
+                                other => other,
                             };
                             tracing::info!("sync failed, next try in {retry_in:?}: {e}");
                             on_event(AutoSyncEvent::Failed {
