@@ -9,7 +9,7 @@ use faultline_core::domain::SyncProgress;
 use faultline_core::store::{HubEnrollment, PullTally, PushTally};
 use faultline_core::Store;
 use faultline_protocol::api::codes;
-use faultline_protocol::{Change, ManualRecord, Mutation, PushRequest};
+use faultline_protocol::{Change, ManualRecord, Mutation, PullResponse, PushRequest};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
@@ -179,36 +179,68 @@ fn run(
     } else {
         p.phase = "receiving".into();
         progress(&p);
-        let mut cursor = lock(store)?.sync_cursor()?;
         let mut photos = Vec::new();
         let mut manuals = Vec::new();
-        loop {
-            let resp = match client.changes(site, cursor.as_deref(), page) {
-                Err(e) if e.hub_code() == Some(codes::CURSOR_EXPIRED) && !report.resynced => {
-                    tracing::info!("the hub's history no longer reaches our cursor: resyncing");
-                    lock(store)?.reset_sync_cursor()?;
-                    report.resynced = true;
-                    cursor = None;
-                    continue;
-                }
-                other => other?,
-            };
-            for c in &resp.changes {
-                match c {
-                    Change::Photo(ph) => photos.push(ph.sha256.clone()),
-                    Change::Manual(m) => manuals.push(m.clone()),
-                    _ => {}
-                }
+        let cursor = lock(store)?.sync_cursor()?;
+        let first = match client.changes(site, cursor.as_deref(), page) {
+            Err(e) if e.hub_code() == Some(codes::CURSOR_EXPIRED) => {
+                tracing::info!("the hub's history no longer reaches our cursor: resyncing");
+                lock(store)?.reset_sync_cursor()?;
+                report.resynced = true;
+                client.changes(site, None, page)?
             }
-            let tally = lock(store)?.apply_pulled(&resp.changes, &resp.next_cursor)?;
-            add_pull(&mut report.pulled, tally);
-            p.received += u32::try_from(resp.changes.len()).unwrap_or(u32::MAX);
-            progress(&p);
-            cursor = Some(resp.next_cursor);
-            if !resp.has_more {
-                break;
+            other => other?,
+        };
+        // The next page is fetched while this one is written to SQLite (one page ahead).
+        std::thread::scope(|scope| -> Result<(), SyncError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<PullResponse, SyncError>>(1);
+            let more = first.has_more;
+            let next = first.next_cursor.clone();
+            let client = &client;
+            if more {
+                scope.spawn(move || {
+                    let mut cursor = next;
+                    loop {
+                        let r = client.changes(site, Some(&cursor), page);
+                        let stop = match &r {
+                            Ok(resp) => {
+                                cursor = resp.next_cursor.clone();
+                                !resp.has_more
+                            }
+                            Err(_) => true,
+                        };
+                        if tx.send(r).is_err() || stop {
+                            break;
+                        }
+                    }
+                });
+            } else {
+                drop(tx);
             }
-        }
+            let mut resp = first;
+            loop {
+                for c in &resp.changes {
+                    match c {
+                        Change::Photo(ph) => photos.push(ph.sha256.clone()),
+                        Change::Manual(m) => manuals.push(m.clone()),
+                        _ => {}
+                    }
+                }
+                let tally = lock(store)?.apply_pulled(&resp.changes, &resp.next_cursor)?;
+                add_pull(&mut report.pulled, tally);
+                p.received += u32::try_from(resp.changes.len()).unwrap_or(u32::MAX);
+                progress(&p);
+                if !resp.has_more {
+                    return Ok(());
+                }
+                resp = match rx.recv() {
+                    Ok(r) => r?,
+                    Err(_) => {
+                        return Err(SyncError::Protocol("the page fetcher stopped early".into()))
+                    }
+                };
+            }
+        })?;
         let removed = lock(store)?.finish_resync()?;
         report.pulled.deleted += u32::try_from(removed).unwrap_or(u32::MAX);
         fetch_photos(store, &client, site, &photos, &mut report)?;

@@ -23,6 +23,32 @@ pub struct PullTally {
     pub deleted: u32,
 }
 
+/// What one page's writes can skip: checks that are the same for every record of the page.
+struct PageCtx {
+    /// Any local change pending at all? (If not, no pulled work order needs holding back.)
+    pending_any: bool,
+    /// Any work order held in `sync_shadows`? (If not, there is none to clear.)
+    shadows_any: bool,
+    /// Asset id → rid, for the work orders of the page.
+    asset_rids: std::collections::HashMap<uuid::Uuid, i64>,
+}
+
+impl PageCtx {
+    fn read(tx: &Transaction<'_>) -> Result<Self> {
+        Ok(PageCtx {
+            pending_any: tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending')",
+                [],
+                |r| r.get(0),
+            )?,
+            shadows_any: tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_shadows)", [], |r| {
+                r.get(0)
+            })?,
+            asset_rids: std::collections::HashMap::new(),
+        })
+    }
+}
+
 enum Applied {
     Done,
     /// The parent (`parent_id`) is not here yet.
@@ -49,8 +75,9 @@ impl Store {
             })
             .optional()?
             .unwrap_or(false);
+        let mut ctx = PageCtx::read(&tx)?;
         for change in changes {
-            apply_one(&tx, change, &mut tally)?;
+            apply_one(&tx, change, &mut tally, &mut ctx)?;
             if resyncing {
                 if let Some(id) = change.record_id() {
                     tx.prepare_cached("INSERT OR IGNORE INTO sync_seen (id) VALUES (?1)")?
@@ -124,10 +151,15 @@ impl Store {
     }
 }
 
-fn apply_one(tx: &Transaction<'_>, change: &Change, tally: &mut PullTally) -> Result<()> {
+fn apply_one(
+    tx: &Transaction<'_>,
+    change: &Change,
+    tally: &mut PullTally,
+    ctx: &mut PageCtx,
+) -> Result<()> {
     let (outcome, parked_key) = match change {
         Change::Asset(a) => (apply_asset(tx, a)?, format!("asset:{}", a.id)),
-        Change::WorkOrder(w) => (apply_work_order(tx, w, false)?, format!("wo:{}", w.id)),
+        Change::WorkOrder(w) => (apply_work_order(tx, w, false, ctx)?, format!("wo:{}", w.id)),
         Change::Note(n) => (apply_note(tx, n)?, format!("note:{}", n.id)),
         Change::Part(p) => (apply_part(tx, p)?, format!("part:{}", p.id)),
         Change::Photo(p) => (apply_photo(tx, p)?, format!("photo:{}", p.id)),
@@ -148,6 +180,7 @@ fn apply_one(tx: &Transaction<'_>, change: &Change, tally: &mut PullTally) -> Re
             (Applied::Done, String::new())
         }
         Change::Tombstone { entity, key } => {
+            ctx.asset_rids.clear();
             tally.deleted += u32::from(delete_record(tx, entity, key)?);
             (Applied::Done, String::new())
         }
@@ -158,7 +191,7 @@ fn apply_one(tx: &Transaction<'_>, change: &Change, tally: &mut PullTally) -> Re
             if let Some(id) = change.record_id() {
                 tx.prepare_cached("DELETE FROM sync_orphans WHERE key = ?1")?
                     .execute(params![parked_key])?;
-                adopt_orphans(tx, &id.to_string(), tally)?;
+                adopt_orphans(tx, &id.to_string(), tally, ctx)?;
             }
         }
         Applied::Orphan(parent) => {
@@ -176,7 +209,12 @@ fn apply_one(tx: &Transaction<'_>, change: &Change, tally: &mut PullTally) -> Re
 }
 
 /// Applies the records that were waiting for `parent_id`.
-fn adopt_orphans(tx: &Transaction<'_>, parent_id: &str, tally: &mut PullTally) -> Result<()> {
+fn adopt_orphans(
+    tx: &Transaction<'_>,
+    parent_id: &str,
+    tally: &mut PullTally,
+    ctx: &mut PageCtx,
+) -> Result<()> {
     let waiting: Vec<(String, String)> = tx
         .prepare_cached("SELECT key, payload FROM sync_orphans WHERE parent_id = ?1")?
         .query_map(params![parent_id], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -187,7 +225,7 @@ fn adopt_orphans(tx: &Transaction<'_>, parent_id: &str, tally: &mut PullTally) -
         let change: Change = serde_json::from_str(&payload)
             .map_err(|e| CoreError::InvalidState(format!("a parked record is unreadable: {e}")))?;
         tally.waiting = tally.waiting.saturating_sub(1);
-        apply_one(tx, &change, tally)?;
+        apply_one(tx, &change, tally, ctx)?;
     }
     Ok(())
 }
@@ -271,9 +309,14 @@ fn apply_asset(tx: &Transaction<'_>, a: &AssetRecord) -> Result<Applied> {
 
 /// Applies a pulled work order; with local changes pending it waits in `sync_shadows` instead
 /// (unless `settled`, used when those changes have just been answered).
-fn apply_work_order(tx: &Transaction<'_>, w: &WorkOrderRecord, settled: bool) -> Result<Applied> {
+fn apply_work_order(
+    tx: &Transaction<'_>,
+    w: &WorkOrderRecord,
+    settled: bool,
+    ctx: &mut PageCtx,
+) -> Result<Applied> {
     let id = w.id.to_string();
-    if !settled {
+    if !settled && ctx.pending_any {
         let pending: bool = tx
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM outbox WHERE work_order_id = ?1 AND state = 'pending')",
@@ -289,8 +332,15 @@ fn apply_work_order(tx: &Transaction<'_>, w: &WorkOrderRecord, settled: bool) ->
             return Ok(Applied::Deferred);
         }
     }
-    let Some(asset_rid) = rid_of(tx, "assets", &w.asset_id.to_string())? else {
-        return Ok(Applied::Orphan(w.asset_id.to_string()));
+    let asset_rid = match ctx.asset_rids.get(&w.asset_id) {
+        Some(rid) => *rid,
+        None => match rid_of(tx, "assets", &w.asset_id.to_string())? {
+            Some(rid) => {
+                ctx.asset_rids.insert(w.asset_id, rid);
+                rid
+            }
+            None => return Ok(Applied::Orphan(w.asset_id.to_string())),
+        },
     };
     tx.prepare_cached(
         "INSERT INTO work_orders (id, external_key, number, asset_rid, wo_type, status, priority,
@@ -342,8 +392,10 @@ fn apply_work_order(tx: &Transaction<'_>, w: &WorkOrderRecord, settled: bool) ->
         w.cost,
         w.version
     ])?;
-    tx.prepare_cached("DELETE FROM sync_shadows WHERE work_order_id = ?1 AND version <= ?2")?
-        .execute(params![id, w.version])?;
+    if ctx.shadows_any {
+        tx.prepare_cached("DELETE FROM sync_shadows WHERE work_order_id = ?1 AND version <= ?2")?
+            .execute(params![id, w.version])?;
+    }
     Ok(Applied::Done)
 }
 
@@ -367,7 +419,12 @@ pub(super) fn apply_shadow_if_settled(tx: &Transaction<'_>, work_order_id: &str)
         let w: WorkOrderRecord = serde_json::from_str(&payload).map_err(|e| {
             CoreError::InvalidState(format!("a held work order is unreadable: {e}"))
         })?;
-        apply_work_order(tx, &w, true)?;
+        let mut ctx = PageCtx {
+            pending_any: true,
+            shadows_any: true,
+            asset_rids: std::collections::HashMap::new(),
+        };
+        apply_work_order(tx, &w, true, &mut ctx)?;
     }
     Ok(())
 }
