@@ -98,6 +98,39 @@ pub async fn append(
             held + len
         )));
     }
+    if held == 0 && len == total {
+        // The whole blob in one chunk (a photo): checked and stored from memory, without the
+        // round trip through blob_upload_chunks.
+        let actual = hex::encode(Sha256::digest(chunk.bytes.as_ref()));
+        if actual != sha256 {
+            tx.execute(
+                "DELETE FROM blob_uploads WHERE site = $1 AND sha256 = $2",
+                &[&site, &sha256],
+            )
+            .await?;
+            tx.commit().await?;
+            tracing::info!(site, sha256, actual, "blob upload discarded: hash mismatch");
+            return Ok(UploadOutcome::HashMismatch);
+        }
+        let inserted = tx
+            .execute(
+                "INSERT INTO blobs (sha256, size_bytes) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&sha256, &total],
+            )
+            .await?;
+        if inserted == 1 && len > 0 {
+            tx.execute(
+                "INSERT INTO blob_chunks (sha256, pos, len, data) VALUES ($1, 0, $2, $3)",
+                &[
+                    &sha256,
+                    &i32::try_from(len).unwrap_or(i32::MAX),
+                    &chunk.bytes.as_ref(),
+                ],
+            )
+            .await?;
+        }
+        return finish(tx, site, sha256, total).await;
+    }
     if len > 0 {
         tx.execute(
             "INSERT INTO blob_upload_chunks (site, sha256, pos, data) VALUES ($1, $2, $3, $4)",
@@ -160,6 +193,16 @@ pub async fn append(
         )
         .await?;
     }
+    finish(tx, site, sha256, total).await
+}
+
+/// The upload is complete and its blob stored: drops the upload and links the blob to `site`.
+async fn finish(
+    tx: deadpool_postgres::Transaction<'_>,
+    site: &str,
+    sha256: &str,
+    total: i64,
+) -> Result<UploadOutcome> {
     tx.execute(
         "DELETE FROM blob_uploads WHERE site = $1 AND sha256 = $2",
         &[&site, &sha256],

@@ -1,16 +1,16 @@
 //! Field edits of a work order (SetStatus, CloseWorkOrder) and conflict resolution: the
-//! conflict rule of [`crate::fields::plan_edit`], status transitions, conflict rows.
+//! conflict rule of [`crate::fields::plan_edit`], status transitions, conflict rows. Decided in
+//! memory against the batch's locked view of the work order; written at the end of the push.
 
-use super::push::{rejected, Decision};
-use super::wo_state::{self, WoState};
+use super::push::{rejected, Batch, Decision, NewConflict};
 use super::Tx as Transaction;
 use crate::error::Result;
-use crate::fields::{plan_edit, Field, FieldConflict, FieldValue};
-use crate::store::Device;
+use crate::fields::{change_entry, plan_edit, Field, FieldValue};
 use crate::transitions;
 use faultline_protocol::push::{reject_codes, ConflictInfo};
 use faultline_protocol::{Mutation, MutationEnvelope, Outcome};
 use serde_json::Value;
+use std::collections::HashSet;
 use uuid::Uuid;
 
 fn text(value: &Option<String>) -> FieldValue {
@@ -59,56 +59,91 @@ fn wanted(mutation: &Mutation) -> Vec<(Field, FieldValue)> {
     }
 }
 
+/// Sets `fields` on the batch's work order `wo_id` at a new version, recording `device` as their
+/// last editor; returns the new version.
+fn write_fields(b: &mut Batch<'_>, wo_id: Uuid, fields: &[(Field, FieldValue)]) -> Option<i64> {
+    let device = b.device.id;
+    let w = b.wos.get_mut(&wo_id)?;
+    w.st.version += 1;
+    let version = w.st.version;
+    for (field, value) in fields {
+        let i = Field::ALL.iter().position(|f| f == field).unwrap_or(0);
+        w.st.values.0[i] = value.clone();
+        if *field == Field::Status {
+            w.st.status = value.as_text().unwrap_or_default().to_string();
+        }
+        if let Value::Object(map) = &mut w.st.field_versions {
+            map.insert(field.name().to_string(), change_entry(version, device));
+        } else {
+            let mut map = serde_json::Map::new();
+            map.insert(field.name().to_string(), change_entry(version, device));
+            w.st.field_versions = Value::Object(map);
+        }
+    }
+    w.dirty = true;
+    Some(version)
+}
+
 /// SetStatus or CloseWorkOrder: applies what does not conflict, records a conflict row for
-/// every field that does, and answers the first conflict (or the new version).
-pub async fn edit(
-    tx: &Transaction<'_>,
-    device: &Device,
-    env: &MutationEnvelope,
-) -> Result<Decision> {
-    let site = device.site_code.as_str();
+/// every field that does, and answers the first conflict (or the new version). The answer of a
+/// conflict gets its `server_changed_by` when the conflict rows are written.
+pub fn edit(b: &mut Batch<'_>, env: &MutationEnvelope) -> Decision {
     let wo_id = env.mutation.work_order_id();
     if let Mutation::SetStatus { status, .. } = &env.mutation {
         if !transitions::STATUSES.contains(&status.trim()) {
-            return Ok(Decision::Record(rejected(
+            return Decision::Record(rejected(
                 reject_codes::INVALID_VALUE,
                 transitions::refusal("open", status.trim()),
-            )));
+            ));
         }
     }
-    let Some(st) = wo_state::lock(tx, site, wo_id).await? else {
-        return Ok(Decision::Record(unknown_work_order(wo_id, site)));
+    let Some(w) = b.wos.get(&wo_id) else {
+        return Decision::Record(unknown_work_order(wo_id, b.site()));
     };
     let plan = plan_edit(
-        &st.values,
-        &st.field_versions,
+        &w.st.values,
+        &w.st.field_versions,
         env.base_version,
-        device.id,
+        b.device.id,
         wanted(&env.mutation),
     );
     if let Some((_, to)) = plan.apply.iter().find(|(f, _)| *f == Field::Status) {
         let to = to.as_text().unwrap_or_default();
-        if !transitions::allowed(&st.status, to) {
-            return Ok(Decision::Record(rejected(
+        if !transitions::allowed(&w.st.status, to) {
+            return Decision::Record(rejected(
                 reject_codes::INVALID_TRANSITION,
-                transitions::refusal(&st.status, to),
-            )));
+                transitions::refusal(&w.st.status, to),
+            ));
         }
     }
-    let mut version = st.version;
+    let mut version = w.st.version;
     if !plan.apply.is_empty() {
-        version += 1;
-        wo_state::write_fields(tx, site, wo_id, device.id, version, &plan.apply).await?;
+        version = write_fields(b, wo_id, &plan.apply).unwrap_or(version);
     }
     let mut first = None;
     for c in &plan.conflicts {
-        let info = insert_conflict(tx, device, env.mutation_id, wo_id, version, c).await?;
+        let info = ConflictInfo {
+            conflict_id: Uuid::now_v7(),
+            work_order_id: wo_id,
+            field: c.field.name().to_string(),
+            server_value: c.server.to_json(),
+            client_value: c.client.to_json(),
+            server_version: version,
+            server_changed_by: None,
+            resolution: None,
+        };
+        b.conflicts.push(NewConflict {
+            info: info.clone(),
+            changed_by: c.changed_by,
+            mutation_id: env.mutation_id,
+            answers: first.is_none(),
+        });
         first.get_or_insert(info);
     }
-    Ok(Decision::Record(match first {
+    Decision::Record(match first {
         Some(conflict) => Outcome::Conflict { conflict },
         None => Outcome::Applied { version },
-    }))
+    })
 }
 
 fn unknown_work_order(id: Uuid, site: &str) -> Outcome {
@@ -118,17 +153,12 @@ fn unknown_work_order(id: Uuid, site: &str) -> Outcome {
     )
 }
 
-async fn insert_conflict(
+/// Inserts one conflict row; returns the name of the device that made the hub's value.
+pub async fn insert_conflict(
     tx: &Transaction<'_>,
-    device: &Device,
-    mutation_id: Uuid,
-    wo_id: Uuid,
-    server_version: i64,
-    c: &FieldConflict,
-) -> Result<ConflictInfo> {
-    let id = Uuid::now_v7();
-    let server_value = c.server.to_json();
-    let client_value = c.client.to_json();
+    b: &Batch<'_>,
+    c: &NewConflict,
+) -> Result<Option<String>> {
     let stmt = tx
         .prepare_cached(
             "INSERT INTO conflicts (id, site, work_order_id, field, server_value, client_value,
@@ -141,95 +171,97 @@ async fn insert_conflict(
         .query_one(
             &stmt,
             &[
-                &id,
-                &device.site_code,
-                &wo_id,
-                &c.field.name(),
-                &server_value,
-                &client_value,
-                &server_version,
+                &c.info.conflict_id,
+                &b.site(),
+                &c.info.work_order_id,
+                &c.info.field,
+                &c.info.server_value,
+                &c.info.client_value,
+                &c.info.server_version,
                 &c.changed_by,
-                &mutation_id,
-                &device.id,
+                &c.mutation_id,
+                &b.device.id,
             ],
         )
         .await?;
-    Ok(ConflictInfo {
-        conflict_id: id,
-        work_order_id: wo_id,
-        field: c.field.name().to_string(),
-        server_value,
-        client_value,
-        server_version,
-        server_changed_by: row.get(0),
-        resolution: None,
-    })
+    Ok(row.get(0))
+}
+
+/// Locks the site's conflicts among `ids` (in id order) that a ResolveConflict of the batch
+/// names; returns (conflict, work order, field) of each.
+pub async fn lock_conflicts(
+    tx: &Transaction<'_>,
+    site: &str,
+    mut ids: Vec<Uuid>,
+) -> Result<HashSet<(Uuid, Uuid, String)>> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = tx
+        .query(
+            "SELECT id, work_order_id, field FROM conflicts WHERE site = $1 AND id = ANY($2)
+             ORDER BY id FOR UPDATE",
+            &[&site, &ids],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
 }
 
 /// ResolveConflict: a person chose the value; it is written (no transition check: the choice is
 /// deliberate) and the conflict is marked resolved. Never conflicts itself.
-pub async fn resolve(
-    tx: &Transaction<'_>,
-    device: &Device,
+pub fn resolve(
+    b: &mut Batch<'_>,
     conflict_id: Uuid,
     wo_id: Uuid,
     field_name: &str,
     value: &Value,
-) -> Result<Decision> {
-    let site = device.site_code.as_str();
+) -> Decision {
+    let site = b.site().to_string();
     let Some(field) = Field::parse(field_name) else {
-        return Ok(Decision::Record(rejected(
+        return Decision::Record(rejected(
             reject_codes::INVALID_VALUE,
             format!("{field_name:?} is not a work-order field that can be in conflict"),
-        )));
+        ));
     };
-    let found = tx
-        .query_opt(
-            "SELECT 1 FROM conflicts WHERE id = $1 AND site = $2 AND work_order_id = $3 AND field = $4
-             FOR UPDATE",
-            &[&conflict_id, &site, &wo_id, &field_name],
-        )
-        .await?;
-    if found.is_none() {
-        return Ok(Decision::Record(rejected(
+    if !b
+        .open_conflicts
+        .contains(&(conflict_id, wo_id, field_name.to_string()))
+    {
+        return Decision::Record(rejected(
             reject_codes::UNKNOWN_RECORD,
             format!("there is no conflict {conflict_id} on field {field_name} of work order {wo_id} on site {site}"),
-        )));
+        ));
     }
     let chosen = match FieldValue::from_json(field, value) {
         Ok(v) => v,
         Err(reason) => {
-            return Ok(Decision::Record(rejected(
-                reject_codes::INVALID_VALUE,
-                reason,
-            )));
+            return Decision::Record(rejected(reject_codes::INVALID_VALUE, reason));
         }
     };
-    let Some(WoState {
-        version: current_version,
-        values,
-        ..
-    }) = wo_state::lock(tx, site, wo_id).await?
-    else {
-        return Ok(Decision::Record(unknown_work_order(wo_id, site)));
+    let Some(w) = b.wos.get(&wo_id) else {
+        return Decision::Record(unknown_work_order(wo_id, &site));
     };
-    let mut version = current_version;
-    if *values.get(field) != chosen {
-        version += 1;
-        wo_state::write_fields(
-            tx,
-            site,
-            wo_id,
-            device.id,
-            version,
-            &[(field, chosen.clone())],
+    let mut version = w.st.version;
+    if *w.st.values.get(field) != chosen {
+        version = write_fields(b, wo_id, &[(field, chosen.clone())]).unwrap_or(version);
+    }
+    b.resolutions.push((conflict_id, chosen.to_json()));
+    Decision::Record(Outcome::Applied { version })
+}
+
+/// Marks the batch's resolved conflicts, in request order.
+pub async fn write_resolutions(tx: &Transaction<'_>, b: &Batch<'_>) -> Result<()> {
+    for (id, chosen) in &b.resolutions {
+        tx.execute(
+            "UPDATE conflicts SET resolution = $2, resolved_by = $3, resolved_at = now() WHERE id = $1",
+            &[id, chosen, &b.device.id],
         )
         .await?;
     }
-    tx.execute(
-        "UPDATE conflicts SET resolution = $2, resolved_by = $3, resolved_at = now() WHERE id = $1",
-        &[&conflict_id, &chosen.to_json(), &device.id],
-    )
-    .await?;
-    Ok(Decision::Record(Outcome::Applied { version }))
+    Ok(())
 }

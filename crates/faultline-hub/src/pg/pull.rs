@@ -54,7 +54,9 @@ static KEYS_SQL: LazyLock<String> = LazyLock::new(|| {
         })
         .collect();
     format!(
-        "SELECT t, x::text, s FROM ({}) k ORDER BY x, s LIMIT $5",
+        // `k.x`, not `x`: a bare `x` would name the text output column and sort xids as
+        // strings ("10" before "9"); the xid8 order lets the plan merge the branches' index order.
+        "SELECT t, x::text, s FROM ({}) k ORDER BY k.x, k.s LIMIT $5",
         branches.join(" UNION ALL ")
     )
 });

@@ -1,22 +1,36 @@
-//! A push: one PostgreSQL transaction that answers every mutation of the batch in order.
+//! A push: one PostgreSQL transaction that answers every mutation of the batch in order, in a
+//! handful of statements whatever the batch's size.
 //!
-//! Each mutation id is first claimed in `applied_mutations` (`INSERT … ON CONFLICT DO NOTHING`):
-//! a second push of the same id — later, or at the same moment from another connection, which
-//! waits on the claim — finds the row and is answered with the stored outcome, `replayed: true`,
-//! changing nothing. The claim row then receives the outcome, and is the audit record of the
-//! mutation (device, user, time). The one outcome not kept is `missing_blob`: the device uploads
-//! the photo and pushes the same mutation again.
+//! 1. Every mutation id of the batch is claimed in `applied_mutations` with one
+//!    `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING` (ids in sorted order, so
+//!    two pushes sharing ids claim them in the same order). An id already taken — applied
+//!    before, or at the same moment by a concurrent push, whose commit the insert waits for — is
+//!    answered with the stored outcome, `replayed: true`, and changes nothing.
+//! 2. What the claimed mutations need is read at once, pipelined: the work orders they update,
+//!    locked `FOR NO KEY UPDATE` in id order; the ones they only add to, unlocked; their assets,
+//!    blobs and conflicts.
+//! 3. The mutations are decided in request order, in memory (versions, fields, transitions and
+//!    conflicts as if each were applied on its own).
+//! 4. The result is written: new work orders (with their state after the batch) in one insert,
+//!    edited ones in one update, notes, parts and photos in one insert per table, then every
+//!    outcome into its claim row in one update — the claim row is the audit record of the
+//!    mutation (device, user, time). The one outcome not kept is `missing_blob`: its claim is
+//!    deleted, and the device uploads the photo and pushes the same mutation again.
+//!
+//! Should a work order this push creates appear meanwhile from another transaction (its insert
+//! finds the row), the whole transaction is rolled back and run again, now seeing it.
 
 use super::Tx as Transaction;
 use super::{field_edits, push_appends, wo_state, PgStore};
 use crate::error::{HubError, Result};
 use crate::store::Device;
+use chrono::{DateTime, Utc};
 use faultline_protocol::push::reject_codes;
 use faultline_protocol::{
     Mutation, MutationEnvelope, MutationResult, Outcome, PushRequest, PushResponse,
 };
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -37,8 +51,81 @@ pub fn rejected(code: &str, reason: impl Into<String>) -> Outcome {
     }
 }
 
+/// A work order as the batch sees it while deciding its mutations.
+pub struct SimWo {
+    pub st: wo_state::WoState,
+    /// Changed by the batch (written back at the end, unless the batch creates it).
+    pub dirty: bool,
+    /// Created by the batch.
+    pub created: Option<wo_state::NewWo>,
+}
+
+pub struct NewNote {
+    pub id: Uuid,
+    pub work_order_id: Uuid,
+    pub author: String,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewPart {
+    pub id: Uuid,
+    pub work_order_id: Uuid,
+    pub part_number: String,
+    pub description: Option<String>,
+    pub quantity: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewPhoto {
+    pub id: Uuid,
+    pub work_order_id: Uuid,
+    pub sha256: String,
+    pub mime: String,
+    pub size_bytes: i64,
+    pub caption: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewConflict {
+    pub info: faultline_protocol::push::ConflictInfo,
+    /// The device that made the hub's value, when known.
+    pub changed_by: Option<Uuid>,
+    pub mutation_id: Uuid,
+    /// True for the first conflict of its mutation, the one the mutation is answered with.
+    pub answers: bool,
+}
+
+/// The batch's view of the hub while its mutations are decided, and the rows they add.
+pub struct Batch<'a> {
+    pub device: &'a Device,
+    /// The work orders the batch touches that exist (at this point of the batch).
+    pub wos: HashMap<Uuid, SimWo>,
+    pub assets: HashSet<Uuid>,
+    /// Blob sizes, by sha256, of the photos' blobs the site may use.
+    pub blobs: HashMap<String, i64>,
+    /// (conflict, work order, field) of the conflicts the batch resolves, locked.
+    pub open_conflicts: HashSet<(Uuid, Uuid, String)>,
+    pub notes: Vec<NewNote>,
+    pub parts: Vec<NewPart>,
+    pub photos: Vec<NewPhoto>,
+    pub conflicts: Vec<NewConflict>,
+    pub resolutions: Vec<(Uuid, Value)>,
+}
+
+impl Batch<'_> {
+    pub fn site(&self) -> &str {
+        &self.device.site_code
+    }
+
+    pub fn version(&self, wo: Uuid) -> Option<i64> {
+        self.wos.get(&wo).map(|w| w.st.version)
+    }
+}
+
 pub async fn push(store: &PgStore, device: &Device, request: &PushRequest) -> Result<PushResponse> {
     let mut attempt = 0;
+    let mut raced = 0;
     loop {
         let mut client = store.client().await?;
         match push_once(&mut client, device, request).await {
@@ -47,89 +134,17 @@ pub async fn push(store: &PgStore, device: &Device, request: &PushRequest) -> Re
                 tracing::info!(device = %device.id, attempt, "push retried after {e}");
                 tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
             }
-            other => return other,
+            // Rolled back: a work order the push creates was created meanwhile elsewhere.
+            Ok(None) if raced < RETRIES => raced += 1,
+            Ok(None) => {
+                return Err(HubError::Internal(
+                    "a work order of this push kept being created by another push meanwhile".into(),
+                ))
+            }
+            Ok(Some(response)) => return Ok(response),
+            Err(e) => return Err(e),
         }
     }
-}
-
-async fn push_once(
-    client: &mut deadpool_postgres::Object,
-    device: &Device,
-    request: &PushRequest,
-) -> Result<PushResponse> {
-    let tx = client.transaction().await?;
-    let ids: Vec<Uuid> = request.mutations.iter().map(|m| m.mutation_id).collect();
-    // Replays known before this push started: one round trip for the whole batch.
-    let known: HashMap<Uuid, (String, Option<Value>)> = tx
-        .query(
-            "SELECT mutation_id, site, outcome FROM applied_mutations WHERE mutation_id = ANY($1)",
-            &[&ids],
-        )
-        .await?
-        .into_iter()
-        .map(|r| (r.get(0), (r.get(1), r.get(2))))
-        .collect();
-    let edited: Vec<Uuid> = request
-        .mutations
-        .iter()
-        .filter(|m| !known.contains_key(&m.mutation_id) && edits_work_order(&m.mutation))
-        .map(|m| m.mutation.work_order_id())
-        .collect();
-    wo_state::lock_in_order(&tx, &device.site_code, edited).await?;
-    let mut results = Vec::with_capacity(request.mutations.len());
-    for env in &request.mutations {
-        if let Some((site, outcome)) = known.get(&env.mutation_id) {
-            results.push(stored_answer(
-                env.mutation_id,
-                site,
-                outcome.as_ref(),
-                device,
-            )?);
-            continue;
-        }
-        if !claim(&tx, device, &request.user, env).await? {
-            let row = tx
-                .query_one(
-                    "SELECT site, outcome FROM applied_mutations WHERE mutation_id = $1",
-                    &[&env.mutation_id],
-                )
-                .await?;
-            let (site, outcome): (String, Option<Value>) = (row.get(0), row.get(1));
-            results.push(stored_answer(
-                env.mutation_id,
-                &site,
-                outcome.as_ref(),
-                device,
-            )?);
-            continue;
-        }
-        let outcome = match apply(&tx, device, env).await? {
-            Decision::Record(outcome) => {
-                let json = serde_json::to_value(&outcome).unwrap_or(Value::Null);
-                tx.execute(
-                    "UPDATE applied_mutations SET outcome = $2 WHERE mutation_id = $1",
-                    &[&env.mutation_id, &json],
-                )
-                .await?;
-                outcome
-            }
-            Decision::Forget(outcome) => {
-                tx.execute(
-                    "DELETE FROM applied_mutations WHERE mutation_id = $1",
-                    &[&env.mutation_id],
-                )
-                .await?;
-                outcome
-            }
-        };
-        results.push(MutationResult {
-            mutation_id: env.mutation_id,
-            replayed: false,
-            outcome,
-        });
-    }
-    tx.commit().await?;
-    Ok(PushResponse { results })
 }
 
 /// True for mutations that update their work order's row (and so lock it).
@@ -144,42 +159,296 @@ fn edits_work_order(m: &Mutation) -> bool {
     )
 }
 
-/// Claims the mutation id; false when it is already taken (applied before, or just now by a
-/// concurrent push, whose commit this waits for).
+/// Claims the mutation ids of `envs` (each once); returns those taken now (the others were
+/// already taken: applied before, or just now by a concurrent push, whose commit this waits for).
 async fn claim(
     tx: &Transaction<'_>,
     device: &Device,
     user: &str,
-    env: &MutationEnvelope,
-) -> Result<bool> {
-    let payload = serde_json::to_value(&env.mutation).unwrap_or(Value::Null);
+    envs: &[&MutationEnvelope],
+) -> Result<HashSet<Uuid>> {
+    let mut sorted: Vec<&MutationEnvelope> = envs.to_vec();
+    sorted.sort_unstable_by_key(|e| e.mutation_id);
+    let ids: Vec<Uuid> = sorted.iter().map(|e| e.mutation_id).collect();
+    let seqs: Vec<i64> = sorted.iter().map(|e| e.device_seq).collect();
+    let kinds: Vec<&str> = sorted.iter().map(|e| e.mutation.kind()).collect();
+    let wos: Vec<Uuid> = sorted.iter().map(|e| e.mutation.work_order_id()).collect();
+    let bases: Vec<i64> = sorted.iter().map(|e| e.base_version).collect();
+    let payloads: Vec<Value> = sorted
+        .iter()
+        .map(|e| serde_json::to_value(&e.mutation).unwrap_or(Value::Null))
+        .collect();
+    let created: Vec<DateTime<Utc>> = sorted.iter().map(|e| e.created_at).collect();
     let stmt = tx
         .prepare_cached(
-            "INSERT INTO applied_mutations (mutation_id, site, device_id, device_seq, kind,
-                 work_order_id, base_version, payload, user_name, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            "INSERT INTO applied_mutations (site, device_id, user_name, mutation_id, device_seq,
+                 kind, work_order_id, base_version, payload, created_at)
+             SELECT $1::text, $2::uuid, $3::text, u.id, u.seq, u.kind, u.wo, u.base, u.payload,
+                 u.created
+             FROM unnest($4::uuid[], $5::int8[], $6::text[], $7::uuid[], $8::int8[],
+                 $9::jsonb[], $10::timestamptz[])
+                 WITH ORDINALITY AS u(id, seq, kind, wo, base, payload, created, n)
+             ORDER BY u.n
              ON CONFLICT (mutation_id) DO NOTHING
-             RETURNING 1",
+             RETURNING mutation_id",
         )
         .await?;
-    let row = tx
-        .query_opt(
+    let rows = tx
+        .query(
             &stmt,
             &[
-                &env.mutation_id,
                 &device.site_code,
                 &device.id,
-                &env.device_seq,
-                &env.mutation.kind(),
-                &env.mutation.work_order_id(),
-                &env.base_version,
-                &payload,
                 &user,
-                &env.created_at,
+                &ids,
+                &seqs,
+                &kinds,
+                &wos,
+                &bases,
+                &payloads,
+                &created,
             ],
         )
         .await?;
-    Ok(row.is_some())
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// The answer to one mutation of the request.
+enum Slot {
+    /// Decided by this push (the id's claim row takes the last decision of the id).
+    Fresh(Decision),
+    Answer(MutationResult),
+}
+
+async fn push_once(
+    client: &mut deadpool_postgres::Object,
+    device: &Device,
+    request: &PushRequest,
+) -> Result<Option<PushResponse>> {
+    let tx = client.transaction().await?;
+    let site = device.site_code.as_str();
+    let mut seen = HashSet::new();
+    let firsts: Vec<&MutationEnvelope> = request
+        .mutations
+        .iter()
+        .filter(|e| seen.insert(e.mutation_id))
+        .collect();
+    let claimed = claim(&tx, device, &request.user, &firsts).await?;
+    // Ids taken before (or by a concurrent push, now committed): their stored outcomes.
+    let taken: Vec<Uuid> = firsts
+        .iter()
+        .map(|e| e.mutation_id)
+        .filter(|id| !claimed.contains(id))
+        .collect();
+    let mut stored: HashMap<Uuid, (String, Option<Value>)> = HashMap::new();
+    if !taken.is_empty() {
+        let stmt = tx
+            .prepare_cached(
+                "SELECT mutation_id, site, outcome FROM applied_mutations
+                 WHERE mutation_id = ANY($1)",
+            )
+            .await?;
+        for r in tx.query(&stmt, &[&taken]).await? {
+            stored.insert(r.get(0), (r.get(1), r.get(2)));
+        }
+    }
+    let fresh: Vec<&MutationEnvelope> = firsts
+        .iter()
+        .filter(|e| claimed.contains(&e.mutation_id))
+        .copied()
+        .collect();
+
+    // Everything the claimed mutations read, pipelined.
+    let mut locked = Vec::new();
+    let mut unlocked = Vec::new();
+    let mut asset_ids = Vec::new();
+    let mut shas: Vec<&str> = Vec::new();
+    let mut conflict_ids = Vec::new();
+    for e in &fresh {
+        let wo = e.mutation.work_order_id();
+        if edits_work_order(&e.mutation) {
+            locked.push(wo);
+        } else {
+            unlocked.push(wo);
+        }
+        match &e.mutation {
+            Mutation::CreateWorkOrder { asset_id, .. } => asset_ids.push(*asset_id),
+            Mutation::AddPhoto { sha256, .. } => shas.push(sha256),
+            Mutation::ResolveConflict { conflict_id, .. } => conflict_ids.push(*conflict_id),
+            _ => {}
+        }
+    }
+    asset_ids.sort_unstable();
+    asset_ids.dedup();
+    shas.sort_unstable();
+    shas.dedup();
+    let (states, assets, blobs, open_conflicts) = tokio::try_join!(
+        wo_state::read(&tx, site, locked, unlocked),
+        push_appends::known_assets(&tx, site, &asset_ids),
+        push_appends::site_blobs(&tx, site, &shas),
+        field_edits::lock_conflicts(&tx, site, conflict_ids),
+    )?;
+    let mut batch = Batch {
+        device,
+        wos: states
+            .into_iter()
+            .map(|(id, st)| {
+                (
+                    id,
+                    SimWo {
+                        st,
+                        dirty: false,
+                        created: None,
+                    },
+                )
+            })
+            .collect(),
+        assets,
+        blobs,
+        open_conflicts,
+        notes: Vec::new(),
+        parts: Vec::new(),
+        photos: Vec::new(),
+        conflicts: Vec::new(),
+        resolutions: Vec::new(),
+    };
+
+    // Decide, in request order.
+    let mut slots: Vec<Slot> = Vec::with_capacity(request.mutations.len());
+    // The latest decision of each id this push claimed: its slot.
+    let mut decided: HashMap<Uuid, usize> = HashMap::new();
+    for env in &request.mutations {
+        let id = env.mutation_id;
+        let slot = if !claimed.contains(&id) {
+            let (site, outcome) = stored.get(&id).ok_or_else(|| {
+                HubError::Internal(format!("the claim of mutation {id} vanished"))
+            })?;
+            Slot::Answer(stored_answer(id, site, outcome.as_ref(), device)?)
+        } else {
+            match decided.get(&id).map(|i| &slots[*i]) {
+                // The same id again in this batch: the answer already recorded, as a replay.
+                Some(Slot::Fresh(Decision::Record(outcome))) => Slot::Answer(MutationResult {
+                    mutation_id: id,
+                    replayed: true,
+                    outcome: outcome.clone(),
+                }),
+                // First time, or forgotten (missing_blob) just before: applied (again).
+                _ => {
+                    decided.insert(id, slots.len());
+                    Slot::Fresh(apply(&mut batch, env))
+                }
+            }
+        };
+        slots.push(slot);
+    }
+
+    // Write. New work orders first (every other row refers to them).
+    let created: Vec<(&wo_state::NewWo, &wo_state::WoState)> = batch
+        .wos
+        .values()
+        .filter_map(|w| w.created.as_ref().map(|c| (c, &w.st)))
+        .collect();
+    let inserted = wo_state::insert(&tx, site, device.id, &created).await?;
+    if inserted.len() != created.len() {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let edited: Vec<(Uuid, &wo_state::WoState)> = batch
+        .wos
+        .iter()
+        .filter(|(_, w)| w.dirty && w.created.is_none())
+        .map(|(id, w)| (*id, &w.st))
+        .collect();
+    let mut conflict_names = HashMap::new();
+    let appends = async {
+        push_appends::write(&tx, &batch).await?;
+        for c in &batch.conflicts {
+            let name = field_edits::insert_conflict(&tx, &batch, c).await?;
+            if c.answers {
+                conflict_names.insert(c.mutation_id, name);
+            }
+        }
+        field_edits::write_resolutions(&tx, &batch).await
+    };
+    tokio::try_join!(wo_state::update(&tx, site, &edited), appends)?;
+
+    // Outcomes into the claim rows; forgotten claims deleted.
+    let mut results = Vec::with_capacity(slots.len());
+    let mut outcome_ids = Vec::new();
+    let mut outcome_values = Vec::new();
+    let mut forget = Vec::new();
+    for (i, (env, slot)) in request.mutations.iter().zip(slots).enumerate() {
+        let id = env.mutation_id;
+        let result = match slot {
+            Slot::Answer(r) => r,
+            Slot::Fresh(decision) => {
+                let last = decided.get(&id) == Some(&i);
+                let outcome = match decision {
+                    Decision::Record(mut outcome) => {
+                        if let Outcome::Conflict { conflict } = &mut outcome {
+                            conflict.server_changed_by = conflict_names.get(&id).cloned().flatten();
+                        }
+                        if last {
+                            outcome_ids.push(id);
+                            outcome_values
+                                .push(serde_json::to_value(&outcome).unwrap_or(Value::Null));
+                        }
+                        outcome
+                    }
+                    Decision::Forget(outcome) => {
+                        if last {
+                            forget.push(id);
+                        }
+                        outcome
+                    }
+                };
+                MutationResult {
+                    mutation_id: id,
+                    replayed: false,
+                    outcome,
+                }
+            }
+        };
+        results.push(result);
+    }
+    // A replay within the batch answers the outcome as completed (with its conflict's author).
+    for r in &mut results {
+        if r.replayed {
+            if let Outcome::Conflict { conflict } = &mut r.outcome {
+                if conflict.server_changed_by.is_none() {
+                    if let Some(name) = conflict_names.get(&r.mutation_id) {
+                        conflict.server_changed_by.clone_from(name);
+                    }
+                }
+            }
+        }
+    }
+    let outcomes = async {
+        if outcome_ids.is_empty() {
+            return Ok(0);
+        }
+        let stmt = tx
+            .prepare_cached(
+                "UPDATE applied_mutations a SET outcome = u.outcome
+                 FROM unnest($1::uuid[], $2::jsonb[]) AS u(id, outcome)
+                 WHERE a.mutation_id = u.id",
+            )
+            .await?;
+        tx.execute(&stmt, &[&outcome_ids, &outcome_values]).await
+    };
+    let forgotten = async {
+        if forget.is_empty() {
+            return Ok(0);
+        }
+        tx.execute(
+            "DELETE FROM applied_mutations WHERE mutation_id = ANY($1)",
+            &[&forget],
+        )
+        .await
+    };
+    tokio::try_join!(outcomes, forgotten)?;
+    tx.commit().await?;
+    Ok(Some(PushResponse { results }))
 }
 
 /// The answer for a mutation id the hub has seen: the stored outcome, unless the id was used
@@ -214,46 +483,30 @@ fn stored_answer(
     })
 }
 
-async fn apply(tx: &Transaction<'_>, device: &Device, env: &MutationEnvelope) -> Result<Decision> {
-    let site = device.site_code.as_str();
+fn apply(b: &mut Batch<'_>, env: &MutationEnvelope) -> Decision {
     match &env.mutation {
-        Mutation::CreateWorkOrder { .. } => {
-            push_appends::create_work_order(tx, device, &env.mutation).await
-        }
+        Mutation::CreateWorkOrder { .. } => push_appends::create_work_order(b, &env.mutation),
         Mutation::AddNote {
             note_id,
             work_order_id,
             author,
             text,
             created_at,
-        } => {
-            push_appends::add_note(
-                tx,
-                device,
-                *work_order_id,
-                *note_id,
-                author,
-                text,
-                *created_at,
-            )
-            .await
-        }
-        Mutation::AddPart { .. } => push_appends::add_part(tx, device, &env.mutation).await,
-        Mutation::AddPhoto { .. } => push_appends::add_photo(tx, device, &env.mutation).await,
+        } => push_appends::add_note(b, *work_order_id, *note_id, author, text, *created_at),
+        Mutation::AddPart { .. } => push_appends::add_part(b, &env.mutation),
+        Mutation::AddPhoto { .. } => push_appends::add_photo(b, &env.mutation),
         Mutation::DowntimeStart { work_order_id, at } => {
-            push_appends::downtime(tx, site, *work_order_id, *at, true).await
+            push_appends::downtime(b, *work_order_id, *at, true)
         }
         Mutation::DowntimeEnd { work_order_id, at } => {
-            push_appends::downtime(tx, site, *work_order_id, *at, false).await
+            push_appends::downtime(b, *work_order_id, *at, false)
         }
-        Mutation::SetStatus { .. } | Mutation::CloseWorkOrder { .. } => {
-            field_edits::edit(tx, device, env).await
-        }
+        Mutation::SetStatus { .. } | Mutation::CloseWorkOrder { .. } => field_edits::edit(b, env),
         Mutation::ResolveConflict {
             conflict_id,
             work_order_id,
             field,
             value,
-        } => field_edits::resolve(tx, device, *conflict_id, *work_order_id, field, value).await,
+        } => field_edits::resolve(b, *conflict_id, *work_order_id, field, value),
     }
 }

@@ -1,11 +1,12 @@
 //! Mutations that only add facts and never conflict: new work orders, notes, parts, photos,
-//! and downtime start/end (the earliest start and the latest end are kept).
+//! and downtime start/end (the earliest start and the latest end are kept). Each is decided in
+//! memory against the batch's view of its work orders; the rows are written at the end of the
+//! push, one multi-row insert per table.
 
-use super::push::{rejected, Decision};
-use super::wo_state;
+use super::push::{rejected, Batch, Decision, NewNote, NewPart, NewPhoto, SimWo};
+use super::wo_state::{NewWo, WoState};
 use super::Tx as Transaction;
 use crate::error::Result;
-use crate::store::Device;
 use chrono::{DateTime, Utc};
 use faultline_protocol::push::reject_codes;
 use faultline_protocol::{Mutation, Outcome};
@@ -42,11 +43,7 @@ fn applied(version: i64) -> Decision {
     Decision::Record(Outcome::Applied { version })
 }
 
-pub async fn create_work_order(
-    tx: &Transaction<'_>,
-    device: &Device,
-    m: &Mutation,
-) -> Result<Decision> {
+pub fn create_work_order(b: &mut Batch<'_>, m: &Mutation) -> Decision {
     let Mutation::CreateWorkOrder {
         work_order_id,
         number,
@@ -60,120 +57,87 @@ pub async fn create_work_order(
         downtime_start,
     } = m
     else {
-        return Ok(invalid("not a new work order"));
+        return invalid("not a new work order");
     };
-    let site = device.site_code.as_str();
     if !WO_TYPES.contains(&wo_type.as_str()) {
-        return Ok(invalid(format!(
+        return invalid(format!(
             "work order type {wo_type:?} is not one of {}",
             WO_TYPES.join(", ")
-        )));
+        ));
     }
     if !(1..=5).contains(priority) {
-        return Ok(invalid(format!(
+        return invalid(format!(
             "priority {priority} is out of range 1 (highest) to 5"
-        )));
+        ));
     }
     if let Some(p) = text_problem("the title", title, true)
         .or_else(|| text_problem("the work order number", number, true))
     {
-        return Ok(invalid(p));
+        return invalid(p);
     }
-    let asset = tx
-        .query_opt(
-            "SELECT 1 FROM assets WHERE site = $1 AND id = $2",
-            &[&site, asset_id],
-        )
-        .await?;
-    if asset.is_none() {
-        return Ok(Decision::Record(rejected(
+    if !b.assets.contains(asset_id) {
+        return Decision::Record(rejected(
             reject_codes::UNKNOWN_RECORD,
-            format!("asset {asset_id} is not on site {site}"),
-        )));
+            format!("asset {asset_id} is not on site {}", b.site()),
+        ));
     }
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO work_orders (site, id, number, asset_id, wo_type, status, priority, title,
-                 fault_code, reported_by, reported_at, downtime_start, version, created_by)
-             VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, 1, $12)
-             ON CONFLICT (site, id) DO NOTHING
-             RETURNING version",
-        )
-        .await?;
+    // The work order is already there (the same creation under another mutation id).
+    if let Some(w) = b.wos.get(work_order_id) {
+        return applied(w.st.version);
+    }
     let fault_code = fault_code
         .as_deref()
         .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let inserted = tx
-        .query_opt(
-            &stmt,
-            &[
-                &site,
-                work_order_id,
-                &number.trim(),
-                asset_id,
-                wo_type,
-                &i16::from(*priority),
-                &title.trim(),
-                &fault_code,
-                &reported_by.trim(),
-                reported_at,
-                downtime_start,
-                &device.id,
-            ],
-        )
-        .await?;
-    let version = match inserted {
-        Some(r) => r.get(0),
-        // The work order is already there (the same creation under another mutation id).
-        None => wo_state::version(tx, site, *work_order_id)
-            .await?
-            .unwrap_or(1),
-    };
-    Ok(applied(version))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    b.wos.insert(
+        *work_order_id,
+        SimWo {
+            st: WoState::created(*downtime_start),
+            dirty: false,
+            created: Some(NewWo {
+                id: *work_order_id,
+                number: number.trim().to_string(),
+                asset_id: *asset_id,
+                wo_type: wo_type.clone(),
+                priority: i16::from(*priority),
+                title: title.trim().to_string(),
+                fault_code,
+                reported_by: reported_by.trim().to_string(),
+                reported_at: *reported_at,
+            }),
+        },
+    );
+    applied(1)
 }
 
-pub async fn add_note(
-    tx: &Transaction<'_>,
-    device: &Device,
+pub fn add_note(
+    b: &mut Batch<'_>,
     wo_id: Uuid,
     note_id: Uuid,
     author: &str,
     text: &str,
     created_at: DateTime<Utc>,
-) -> Result<Decision> {
-    let site = device.site_code.as_str();
+) -> Decision {
     if let Some(p) =
         text_problem("the note", text, true).or_else(|| text_problem("the author", author, true))
     {
-        return Ok(invalid(p));
+        return invalid(p);
     }
-    let Some(version) = wo_state::version(tx, site, wo_id).await? else {
-        return Ok(unknown_work_order(wo_id, site));
+    let Some(version) = b.version(wo_id) else {
+        return unknown_work_order(wo_id, b.site());
     };
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO notes (site, id, work_order_id, author, text, created_at, device_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (site, id) DO NOTHING",
-        )
-        .await?;
-    tx.execute(
-        &stmt,
-        &[
-            &site,
-            &note_id,
-            &wo_id,
-            &author.trim(),
-            &text.trim(),
-            &created_at,
-            &device.id,
-        ],
-    )
-    .await?;
-    Ok(applied(version))
+    b.notes.push(NewNote {
+        id: note_id,
+        work_order_id: wo_id,
+        author: author.trim().to_string(),
+        text: text.trim().to_string(),
+        created_at,
+    });
+    applied(version)
 }
 
-pub async fn add_part(tx: &Transaction<'_>, device: &Device, m: &Mutation) -> Result<Decision> {
+pub fn add_part(b: &mut Batch<'_>, m: &Mutation) -> Decision {
     let Mutation::AddPart {
         part_id,
         work_order_id,
@@ -183,44 +147,30 @@ pub async fn add_part(tx: &Transaction<'_>, device: &Device, m: &Mutation) -> Re
         created_at,
     } = m
     else {
-        return Ok(invalid("not a part"));
+        return invalid("not a part");
     };
-    let site = device.site_code.as_str();
     if let Some(p) = text_problem("the part number", part_number, true).or_else(|| {
         description
             .as_deref()
             .and_then(|d| text_problem("the part description", d, false))
     }) {
-        return Ok(invalid(p));
+        return invalid(p);
     }
     if !(quantity.is_finite() && *quantity > 0.0) {
-        return Ok(invalid("the quantity must be a number above 0"));
+        return invalid("the quantity must be a number above 0");
     }
-    let Some(version) = wo_state::version(tx, site, *work_order_id).await? else {
-        return Ok(unknown_work_order(*work_order_id, site));
+    let Some(version) = b.version(*work_order_id) else {
+        return unknown_work_order(*work_order_id, b.site());
     };
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO parts (site, id, work_order_id, part_number, description, quantity,
-                 created_at, device_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (site, id) DO NOTHING",
-        )
-        .await?;
-    tx.execute(
-        &stmt,
-        &[
-            &site,
-            part_id,
-            work_order_id,
-            &part_number.trim(),
-            description,
-            quantity,
-            created_at,
-            &device.id,
-        ],
-    )
-    .await?;
-    Ok(applied(version))
+    b.parts.push(NewPart {
+        id: *part_id,
+        work_order_id: *work_order_id,
+        part_number: part_number.trim().to_string(),
+        description: description.clone(),
+        quantity: *quantity,
+        created_at: *created_at,
+    });
+    applied(version)
 }
 
 /// True for a lowercase SHA-256 hex digest.
@@ -228,7 +178,7 @@ pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-pub async fn add_photo(tx: &Transaction<'_>, device: &Device, m: &Mutation) -> Result<Decision> {
+pub fn add_photo(b: &mut Batch<'_>, m: &Mutation) -> Decision {
     let Mutation::AddPhoto {
         photo_id,
         work_order_id,
@@ -239,86 +189,57 @@ pub async fn add_photo(tx: &Transaction<'_>, device: &Device, m: &Mutation) -> R
         created_at,
     } = m
     else {
-        return Ok(invalid("not a photo"));
+        return invalid("not a photo");
     };
-    let site = device.site_code.as_str();
     if !is_sha256_hex(sha256) {
-        return Ok(invalid(format!(
-            "{sha256:?} is not a lowercase SHA-256 hex digest"
-        )));
+        return invalid(format!("{sha256:?} is not a lowercase SHA-256 hex digest"));
     }
     if !mime.starts_with("image/") {
-        return Ok(invalid(format!("{mime} is not a picture type")));
+        return invalid(format!("{mime} is not a picture type"));
     }
     if let Some(p) = caption
         .as_deref()
         .and_then(|c| text_problem("the caption", c, false))
     {
-        return Ok(invalid(p));
+        return invalid(p);
     }
-    let Some(version) = wo_state::version(tx, site, *work_order_id).await? else {
-        return Ok(unknown_work_order(*work_order_id, site));
+    let Some(version) = b.version(*work_order_id) else {
+        return unknown_work_order(*work_order_id, b.site());
     };
-    let blob = tx
-        .query_opt(
-            "SELECT b.size_bytes FROM blob_sites s JOIN blobs b ON b.sha256 = s.sha256
-             WHERE s.site = $1 AND s.sha256 = $2",
-            &[&site, sha256],
-        )
-        .await?;
-    let Some(blob) = blob else {
-        return Ok(Decision::Forget(rejected(
+    let Some(held) = b.blobs.get(sha256).copied() else {
+        return Decision::Forget(rejected(
             reject_codes::MISSING_BLOB,
             format!("the photo's bytes (blob {sha256}) are not on the hub yet: upload them, then push again"),
-        )));
+        ));
     };
-    let held: i64 = blob.get(0);
     if held != *size_bytes {
-        return Ok(invalid(format!(
+        return invalid(format!(
             "the photo is said to be {size_bytes} bytes but blob {sha256} is {held} bytes"
-        )));
+        ));
     }
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO photos (site, id, work_order_id, sha256, mime, size_bytes, caption,
-                 created_at, device_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (site, id) DO NOTHING",
-        )
-        .await?;
-    tx.execute(
-        &stmt,
-        &[
-            &site,
-            photo_id,
-            work_order_id,
-            sha256,
-            mime,
-            size_bytes,
-            caption,
-            created_at,
-            &device.id,
-        ],
-    )
-    .await?;
-    Ok(applied(version))
+    b.photos.push(NewPhoto {
+        id: *photo_id,
+        work_order_id: *work_order_id,
+        sha256: sha256.clone(),
+        mime: mime.clone(),
+        size_bytes: *size_bytes,
+        caption: caption.clone(),
+        created_at: *created_at,
+    });
+    applied(version)
 }
 
 /// DowntimeStart (`start`) or DowntimeEnd: sets the time when unset, keeps the earliest start
 /// and the latest end; bumps the version only when something changed.
-pub async fn downtime(
-    tx: &Transaction<'_>,
-    site: &str,
-    wo_id: Uuid,
-    at: DateTime<Utc>,
-    start: bool,
-) -> Result<Decision> {
-    let Some(st) = wo_state::lock(tx, site, wo_id).await? else {
-        return Ok(unknown_work_order(wo_id, site));
+pub fn downtime(b: &mut Batch<'_>, wo_id: Uuid, at: DateTime<Utc>, start: bool) -> Decision {
+    let site = b.site().to_string();
+    let Some(w) = b.wos.get_mut(&wo_id) else {
+        return unknown_work_order(wo_id, &site);
     };
-    let (current, column) = if start {
-        (st.downtime_start, "downtime_start")
+    let current = if start {
+        w.st.downtime_start
     } else {
-        (st.downtime_end, "downtime_end")
+        w.st.downtime_end
     };
     let keep = match current {
         None => Some(at),
@@ -327,12 +248,134 @@ pub async fn downtime(
         Some(_) => None,
     };
     let Some(new) = keep else {
-        return Ok(applied(st.version));
+        return applied(w.st.version);
     };
-    let version = st.version + 1;
-    let sql =
-        format!("UPDATE work_orders SET {column} = $3, version = $4 WHERE site = $1 AND id = $2");
-    tx.execute(sql.as_str(), &[&site, &wo_id, &new, &version])
+    if start {
+        w.st.downtime_start = Some(new);
+    } else {
+        w.st.downtime_end = Some(new);
+    }
+    w.st.version += 1;
+    w.dirty = true;
+    applied(w.st.version)
+}
+
+/// The site's existing assets among `ids`.
+pub async fn known_assets(
+    tx: &Transaction<'_>,
+    site: &str,
+    ids: &[Uuid],
+) -> Result<std::collections::HashSet<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let stmt = tx
+        .prepare_cached("SELECT id FROM assets WHERE site = $1 AND id = ANY($2)")
         .await?;
-    Ok(applied(version))
+    let rows = tx.query(&stmt, &[&site, &ids]).await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// The sizes of the blobs among `shas` that `site` may use.
+pub async fn site_blobs(
+    tx: &Transaction<'_>,
+    site: &str,
+    shas: &[&str],
+) -> Result<std::collections::HashMap<String, i64>> {
+    if shas.is_empty() {
+        return Ok(Default::default());
+    }
+    let stmt = tx
+        .prepare_cached(
+            "SELECT b.sha256, b.size_bytes FROM blob_sites s JOIN blobs b ON b.sha256 = s.sha256
+             WHERE s.site = $1 AND s.sha256 = ANY($2)",
+        )
+        .await?;
+    let rows = tx.query(&stmt, &[&site, &shas]).await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Inserts the batch's notes, parts and photos: one statement per table, pipelined. An id
+/// already there is left alone (`ON CONFLICT DO NOTHING`).
+pub async fn write(tx: &Transaction<'_>, b: &Batch<'_>) -> Result<()> {
+    let site = b.site();
+    let device = b.device.id;
+    let notes = async {
+        if b.notes.is_empty() {
+            return Ok(0);
+        }
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO notes (site, device_id, id, work_order_id, author, text, created_at)
+                 SELECT $1::text, $2::uuid, u.* FROM unnest($3::uuid[], $4::uuid[], $5::text[],
+                     $6::text[], $7::timestamptz[]) AS u
+                 ON CONFLICT (site, id) DO NOTHING",
+            )
+            .await?;
+        let ids: Vec<Uuid> = b.notes.iter().map(|n| n.id).collect();
+        let wos: Vec<Uuid> = b.notes.iter().map(|n| n.work_order_id).collect();
+        let authors: Vec<&str> = b.notes.iter().map(|n| n.author.as_str()).collect();
+        let texts: Vec<&str> = b.notes.iter().map(|n| n.text.as_str()).collect();
+        let times: Vec<DateTime<Utc>> = b.notes.iter().map(|n| n.created_at).collect();
+        tx.execute(
+            &stmt,
+            &[&site, &device, &ids, &wos, &authors, &texts, &times],
+        )
+        .await
+    };
+    let parts = async {
+        if b.parts.is_empty() {
+            return Ok(0);
+        }
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO parts (site, device_id, id, work_order_id, part_number, description,
+                     quantity, created_at)
+                 SELECT $1::text, $2::uuid, u.* FROM unnest($3::uuid[], $4::uuid[], $5::text[],
+                     $6::text[], $7::float8[], $8::timestamptz[]) AS u
+                 ON CONFLICT (site, id) DO NOTHING",
+            )
+            .await?;
+        let ids: Vec<Uuid> = b.parts.iter().map(|p| p.id).collect();
+        let wos: Vec<Uuid> = b.parts.iter().map(|p| p.work_order_id).collect();
+        let numbers: Vec<&str> = b.parts.iter().map(|p| p.part_number.as_str()).collect();
+        let descs: Vec<Option<&str>> = b.parts.iter().map(|p| p.description.as_deref()).collect();
+        let qty: Vec<f64> = b.parts.iter().map(|p| p.quantity).collect();
+        let times: Vec<DateTime<Utc>> = b.parts.iter().map(|p| p.created_at).collect();
+        tx.execute(
+            &stmt,
+            &[&site, &device, &ids, &wos, &numbers, &descs, &qty, &times],
+        )
+        .await
+    };
+    let photos = async {
+        if b.photos.is_empty() {
+            return Ok(0);
+        }
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO photos (site, device_id, id, work_order_id, sha256, mime, size_bytes,
+                     caption, created_at)
+                 SELECT $1::text, $2::uuid, u.* FROM unnest($3::uuid[], $4::uuid[], $5::text[],
+                     $6::text[], $7::int8[], $8::text[], $9::timestamptz[]) AS u
+                 ON CONFLICT (site, id) DO NOTHING",
+            )
+            .await?;
+        let ids: Vec<Uuid> = b.photos.iter().map(|p| p.id).collect();
+        let wos: Vec<Uuid> = b.photos.iter().map(|p| p.work_order_id).collect();
+        let shas: Vec<&str> = b.photos.iter().map(|p| p.sha256.as_str()).collect();
+        let mimes: Vec<&str> = b.photos.iter().map(|p| p.mime.as_str()).collect();
+        let sizes: Vec<i64> = b.photos.iter().map(|p| p.size_bytes).collect();
+        let captions: Vec<Option<&str>> = b.photos.iter().map(|p| p.caption.as_deref()).collect();
+        let times: Vec<DateTime<Utc>> = b.photos.iter().map(|p| p.created_at).collect();
+        tx.execute(
+            &stmt,
+            &[
+                &site, &device, &ids, &wos, &shas, &mimes, &sizes, &captions, &times,
+            ],
+        )
+        .await
+    };
+    tokio::try_join!(notes, parts, photos)?;
+    Ok(())
 }
