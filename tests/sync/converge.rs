@@ -18,12 +18,21 @@ fn first_open_work_order(d: &faultline_tests::sync_env::Device, tag: &str) -> Re
 #[test]
 fn two_laptops_work_offline_then_converge_with_the_hub() -> Result<()> {
     let env = SyncEnv::start()?;
+    // The hub is stateless: laptop B talks to a second hub process on the same database.
+    let second = faultline_tests::hub::Hub::start(&env.db, None)?;
     let a = env.device("laptop-a")?;
-    let b = env.device("laptop-b")?;
+    let b = env.device_at("laptop-b", SITE, &second.url())?;
+    let url_of = |d: &faultline_tests::sync_env::Device| {
+        if d.name == "laptop-b" {
+            second.url()
+        } else {
+            env.hub.url()
+        }
+    };
     let hub_wos = env.db.count("SELECT count(*) FROM work_orders")?;
     assert!(hub_wos > 800, "demo plant loaded on the hub: {hub_wos}");
     for d in [&a, &b] {
-        let r = d.sync_via(&env.hub.url())?;
+        let r = d.sync_via(&url_of(d))?;
         assert_eq!(r["pending_left"], 0, "{r}");
         assert_eq!(
             d.count("SELECT count(*) FROM work_orders")?,
@@ -42,9 +51,9 @@ fn two_laptops_work_offline_then_converge_with_the_hub() -> Result<()> {
     assert!(a.pending()? >= 5 && b.pending()? >= 2);
 
     // Shift end: both sync (twice, in either order) and hold the same records as the hub.
-    a.sync_via(&env.hub.url())?;
-    b.sync_via(&env.hub.url())?;
-    a.sync_via(&env.hub.url())?;
+    a.sync_via(&url_of(&a))?;
+    b.sync_via(&url_of(&b))?;
+    a.sync_via(&url_of(&a))?;
     for d in [&a, &b] {
         assert_eq!(d.pending()?, 0);
         let shown = d.ok(&["show", &shared])?;
