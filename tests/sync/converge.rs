@@ -256,3 +256,45 @@ fn a_manual_published_on_the_hub_reaches_the_laptop_indexed_and_searchable() -> 
     assert_eq!(a.sync_via(&env.hub.url())?["manuals_added"], 0);
     Ok(())
 }
+
+#[test]
+fn a_refused_change_is_shown_with_its_reason_and_does_not_block_the_next() -> Result<()> {
+    let env = SyncEnv::start()?;
+    let a = env.device("laptop-a")?;
+    a.sync_via(&env.hub.url())?;
+    let doomed = first_open_work_order(&a, "CMP-301")?;
+    let kept = first_open_work_order(&a, "PMP-302")?;
+    // A planner deletes a work order on the hub while the laptop is offline…
+    faultline_tests::hub::hub_admin(&env.db, &["purge", "--site", SITE, "--work-order", &doomed])?;
+    // …where the technician notes on it, then on another one.
+    a.add_notes(&doomed, 1, "oil topped up")?;
+    a.add_notes(&kept, 1, "pressure normal")?;
+    let r = a.sync_via(&env.hub.url())?;
+    assert_eq!(r["pushed"]["rejected"], 1, "{r}");
+    assert_eq!(
+        r["pushed"]["applied"], 1,
+        "the next change went through: {r}"
+    );
+    let refused = a.ok(&["rejected"])?;
+    let first = refused
+        .as_array()
+        .and_then(|l| l.first())
+        .with_context(|| format!("nothing listed as refused: {refused}"))?;
+    assert_eq!(first["work_order_id"], doomed.as_str());
+    assert!(
+        first["reason"].as_str().is_some_and(|s| !s.is_empty()),
+        "a reason a person can read: {first}"
+    );
+    assert_eq!(a.status()?["rejected"], 1);
+    assert_eq!(a.pending()?, 0, "a refused change is not retried forever");
+    assert_eq!(
+        env.db.count(&format!(
+            "SELECT count(*) FROM notes WHERE work_order_id = '{kept}'"
+        ))?,
+        a.count(&format!(
+            "SELECT count(*) FROM notes n JOIN work_orders w ON w.rid = n.work_order_rid
+             WHERE w.id = '{kept}'"
+        ))?
+    );
+    Ok(())
+}
