@@ -352,6 +352,15 @@ impl Library {
                 .path_of(&manual.sha256)
                 .ok_or_else(|| CoreError::InvalidState("the manual's file is missing".into()))?
         };
+        if !path.is_file() {
+            // Not worth retrying at every start: only adding the file again brings it back.
+            lock(store).mark_manual_failed(
+                manual.id,
+                "missing_file",
+                "the stored copy of this PDF is missing from the data folder: add the file again",
+            )?;
+            return Ok(Processed::Done);
+        }
         match supervise(&self.worker, &path, password, self.limits, Some(cancel)) {
             Err(e) => Ok(Processed::RetryLater(e)),
             Ok(Outcome::Text(ex)) => {

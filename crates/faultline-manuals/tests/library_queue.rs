@@ -136,3 +136,30 @@ fn a_run_failure_recorded_by_an_older_build_is_queued_again_at_start() -> TestRe
     assert_eq!(manual(&store, id)?.state, ManualState::Indexed);
     Ok(())
 }
+
+#[test]
+fn a_manual_whose_stored_pdf_vanished_fails_with_a_reason_instead_of_looping() -> TestResult {
+    let files = tempfile::tempdir()?;
+    let data = tempfile::tempdir()?;
+    let pdf = with_one_pdf(files.path(), "Fault OC1: overcurrent")?;
+    let (store, library) = open(data.path(), worker(), limits())?;
+    let added = Library::add_paths(&store, &[pdf], None)?;
+    let (id, sha) = (added.manuals[0].id, added.manuals[0].sha256.clone());
+    let blob = data.path().join("blobs").join(&sha[..2]).join(&sha[2..]);
+    std::fs::remove_file(&blob)?;
+    let done = run_queue(&library, &store)?;
+    assert_eq!((done.done, done.retry_later), (1, 0));
+    let m = manual(&store, id)?;
+    assert_eq!(m.state, ManualState::Failed);
+    assert_eq!(m.failure_kind.as_deref(), Some("missing_file"));
+    assert!(m
+        .failure_message
+        .as_deref()
+        .is_some_and(|t| t.contains("add the file again")));
+    assert_eq!(
+        library.recover(&store)?,
+        0,
+        "not queued again at the next start"
+    );
+    Ok(())
+}

@@ -33,7 +33,10 @@ pub enum Change {
     Conflict(ConflictInfo),
     /// A record deleted on the hub (`entity` = asset | work_order | note | part | photo |
     /// failure_code | manual; `key` its id, or `level|parent|code` for a failure code).
-    Tombstone { entity: String, key: String },
+    Tombstone {
+        entity: String,
+        key: String,
+    },
 }
 
 impl Change {
