@@ -298,3 +298,54 @@ fn a_refused_change_is_shown_with_its_reason_and_does_not_block_the_next() -> Re
     );
     Ok(())
 }
+
+#[test]
+fn a_photo_goes_up_with_its_work_order_and_comes_down_to_a_colleague() -> Result<()> {
+    let env = SyncEnv::start()?;
+    let a = env.device("laptop-a")?;
+    let b = env.device("laptop-b")?;
+    a.sync_via(&env.hub.url())?;
+    b.sync_via(&env.hub.url())?;
+    let wo = a.log_breakdown("RBT-211", "gripper finger cracked")?;
+    // A photo-sized file of JPEG-like (incompressible) bytes.
+    let photo = a.path().join("finger.jpg");
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    bytes.extend((0..300_000).map(|_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x.to_le_bytes()[0]
+    }));
+    std::fs::write(&photo, &bytes)?;
+    let shown = a.ok(&[
+        "add-photo",
+        &wo,
+        &photo.to_string_lossy(),
+        "--caption",
+        "crack at the root",
+    ])?;
+    let sha = shown["photos"][0]["sha256"]
+        .as_str()
+        .context("no photo on the work order")?
+        .to_string();
+    let r = a.sync_via(&env.hub.url())?;
+    assert_eq!(r["photos_uploaded"], 1, "{r}");
+    assert_eq!(
+        env.db.count(&format!(
+            "SELECT count(*) FROM photos WHERE work_order_id = '{wo}' AND sha256 = '{sha}'"
+        ))?,
+        1
+    );
+    let r = b.sync_via(&env.hub.url())?;
+    assert_eq!(r["photos_downloaded"], 1, "{r}");
+    let on_b = b.path().join("blobs").join(&sha[..2]).join(&sha[2..]);
+    assert_eq!(
+        std::fs::read(&on_b)?,
+        bytes,
+        "the colleague has the same photo"
+    );
+    let shown = b.ok(&["show", &wo])?;
+    assert_eq!(shown["photos"][0]["caption"], "crack at the root");
+    Ok(())
+}

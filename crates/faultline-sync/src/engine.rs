@@ -9,8 +9,9 @@ use faultline_core::domain::SyncProgress;
 use faultline_core::store::{HubEnrollment, PullTally, PushTally};
 use faultline_core::Store;
 use faultline_protocol::api::codes;
-use faultline_protocol::{Change, ManualRecord, Mutation, PullResponse, PushRequest};
-use std::collections::HashSet;
+use faultline_protocol::push::reject_codes;
+use faultline_protocol::{Change, ManualRecord, Mutation, Outcome, PullResponse, PushRequest};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -46,6 +47,9 @@ pub struct SyncReport {
     pub photos_downloaded: u32,
     /// Photos that could not be fetched now (tried again at the next sync).
     pub photos_missing: u32,
+    /// Photo changes the hub could not take yet because it lacked the photo it had just been
+    /// sent; they stay pending and go again at the next sync.
+    pub photos_retry: u32,
     /// Manuals the hub published that were fetched and queued for the library (the caller runs
     /// the library's queue to extract and index them).
     pub manuals_added: u32,
@@ -119,24 +123,26 @@ fn run(
         if envelopes.is_empty() {
             break;
         }
-        let photos: Vec<String> = envelopes
+        let photo_of: HashMap<uuid::Uuid, String> = envelopes
             .iter()
             .filter_map(|e| match &e.mutation {
-                Mutation::AddPhoto { sha256, .. } => Some(sha256.clone()),
+                Mutation::AddPhoto { sha256, .. } => Some((e.mutation_id, sha256.clone())),
                 _ => None,
             })
             .collect();
-        if !photos.is_empty() {
+        let mut uploaded = HashSet::new();
+        if !photo_of.is_empty() {
             p.phase = "uploading photos".into();
             progress(&p);
-            for sha in photos {
+            for sha in photo_of.values() {
                 let path = lock(store)?
                     .blob_store()
-                    .and_then(|b| b.path_of(&sha))
+                    .and_then(|b| b.path_of(sha))
                     .filter(|p| p.exists());
                 match path {
                     Some(path) => {
-                        client.upload_blob(site, &sha, &path)?;
+                        client.upload_blob(site, sha, &path)?;
+                        uploaded.insert(sha.clone());
                         report.photos_uploaded += 1;
                     }
                     // The hub rejects the photo record with a reason a person sees.
@@ -160,16 +166,29 @@ fn run(
                 resp.results.len()
             )));
         }
-        let tally = lock(store)?.record_push_results(&resp.results)?;
+        // A photo the hub does not have although we just sent it (the hub lost it, e.g. a
+        // crash before its upload reached disk): keep the change pending; the next sync sends
+        // the photo and the change again. A photo missing on this laptop stays refused.
+        let (retry, answered): (Vec<_>, Vec<_>) = resp.results.into_iter().partition(|r| {
+            matches!(&r.outcome, Outcome::Rejected { code, .. } if code == reject_codes::MISSING_BLOB)
+                && photo_of
+                    .get(&r.mutation_id)
+                    .is_some_and(|sha| uploaded.contains(sha))
+        });
+        let tally = lock(store)?.record_push_results(&answered)?;
         if tally.unknown as usize == sent {
             return Err(SyncError::Protocol(
                 "the hub answered for changes this laptop did not send".into(),
             ));
         }
         add_push(&mut report.pushed, tally);
-        p.sent += u32::try_from(sent).unwrap_or(u32::MAX);
+        p.sent += u32::try_from(answered.len()).unwrap_or(u32::MAX);
         p.pending = lock(store)?.sync_status()?.pending;
         progress(&p);
+        if !retry.is_empty() {
+            report.photos_retry += u32::try_from(retry.len()).unwrap_or(u32::MAX);
+            break;
+        }
     }
 
     // Pull: only once nothing is pending, so the cursor never moves past hub state that our
