@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    faultline_manuals::extract::run_worker(&args)
+    let all: Vec<OsString> = std::env::args_os().collect();
+    // Everything after the program name.
+    faultline_manuals::extract::run_worker(all.get(1..).unwrap_or_default())
 }
