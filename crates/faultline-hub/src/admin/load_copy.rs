@@ -333,12 +333,8 @@ async fn merge_by_key<R: Staged>(
     let stage_table = format!("{table}_stage");
     let rows = stage(&tx, &stage_table, table, cols, rx).await?;
     // Updated columns: all but id and external_key.
-    let updated = cols
-        .split(',')
-        .skip(2)
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let all_cols: Vec<&str> = cols.split(',').map(str::trim).collect();
+    let updated = all_cols.get(2..).unwrap_or_default().join(", ");
     let upsert = format!(
         "INSERT INTO {table} AS w (site, {cols}) SELECT $1, {cols} FROM {stage_table}
          ON CONFLICT {conflict} DO UPDATE SET {}, version = w.version + 1 {extra_set}
