@@ -103,14 +103,7 @@ pub async fn append(
         // round trip through blob_upload_chunks.
         let actual = hex::encode(Sha256::digest(chunk.bytes.as_ref()));
         if actual != sha256 {
-            tx.execute(
-                "DELETE FROM blob_uploads WHERE site = $1 AND sha256 = $2",
-                &[&site, &sha256],
-            )
-            .await?;
-            tx.commit().await?;
-            tracing::info!(site, sha256, actual, "blob upload discarded: hash mismatch");
-            return Ok(UploadOutcome::HashMismatch);
+            return discard_mismatch(tx, site, sha256, &actual).await;
         }
         let inserted = tx
             .execute(
@@ -169,14 +162,7 @@ pub async fn append(
     }
     let actual = hex::encode(hasher.finalize());
     if actual != sha256 {
-        tx.execute(
-            "DELETE FROM blob_uploads WHERE site = $1 AND sha256 = $2",
-            &[&site, &sha256],
-        )
-        .await?;
-        tx.commit().await?;
-        tracing::info!(site, sha256, actual, "blob upload discarded: hash mismatch");
-        return Ok(UploadOutcome::HashMismatch);
+        return discard_mismatch(tx, site, sha256, &actual).await;
     }
     let inserted = tx
         .execute(
@@ -194,6 +180,23 @@ pub async fn append(
         .await?;
     }
     finish(tx, site, sha256, total).await
+}
+
+/// The bytes do not hash to the blob's name: the upload is dropped and the device starts over.
+async fn discard_mismatch(
+    tx: deadpool_postgres::Transaction<'_>,
+    site: &str,
+    sha256: &str,
+    actual: &str,
+) -> Result<UploadOutcome> {
+    tx.execute(
+        "DELETE FROM blob_uploads WHERE site = $1 AND sha256 = $2",
+        &[&site, &sha256],
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(site, sha256, actual, "blob upload discarded: hash mismatch");
+    Ok(UploadOutcome::HashMismatch)
 }
 
 /// The upload is complete and its blob stored: drops the upload and links the blob to `site`.
