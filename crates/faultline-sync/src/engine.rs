@@ -136,7 +136,8 @@ fn run(
             progress(&p);
             for sha in photo_of.values() {
                 let path = lock(store)?
-                    .blob_store()
+                    .blobs()
+                    .ok()
                     .and_then(|b| b.path_of(sha))
                     .filter(|p| p.exists());
                 match path {
@@ -281,7 +282,7 @@ fn fetch_photos(
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     for sha in shas {
-        let Some(dest) = lock(store)?.blob_store().and_then(|b| b.path_of(sha)) else {
+        let Some(dest) = lock(store)?.blobs().ok().and_then(|b| b.path_of(sha)) else {
             continue;
         };
         if dest.exists() {

@@ -129,11 +129,6 @@ impl Store {
             })?)
     }
 
-    /// The blob store (photos, manuals) of an on-disk store; `None` for an in-memory one.
-    pub fn blob_store(&self) -> Option<&BlobStore> {
-        self.blobs.as_ref()
-    }
-
     pub fn data_dir(&self) -> Option<&Path> {
         self.data_dir.as_deref()
     }

@@ -69,12 +69,7 @@ impl Store {
     pub fn apply_pulled(&mut self, changes: &[Change], next_cursor: &str) -> Result<PullTally> {
         let mut tally = PullTally::default();
         let tx = self.conn_mut().transaction()?;
-        let resyncing: bool = tx
-            .query_row("SELECT resyncing FROM sync_state WHERE id = 1", [], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .unwrap_or(false);
+        let resyncing = resyncing(&tx)?;
         let mut ctx = PageCtx::read(&tx)?;
         for change in changes {
             apply_one(&tx, change, &mut tally, &mut ctx)?;
@@ -97,12 +92,7 @@ impl Store {
     /// longer has, except those with local changes still pending. Returns how many went.
     pub fn finish_resync(&mut self) -> Result<u64> {
         let tx = self.conn_mut().transaction()?;
-        let resyncing: bool = tx
-            .query_row("SELECT resyncing FROM sync_state WHERE id = 1", [], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .unwrap_or(false);
+        let resyncing = resyncing(&tx)?;
         if !resyncing {
             return Ok(0);
         }
@@ -149,6 +139,16 @@ impl Store {
             .query_row("SELECT count(*) FROM sync_orphans", [], |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
+}
+
+/// Whether a resync (after an expired cursor) is under way.
+fn resyncing(tx: &Transaction<'_>) -> Result<bool> {
+    Ok(tx
+        .query_row("SELECT resyncing FROM sync_state WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or(false))
 }
 
 fn apply_one(
