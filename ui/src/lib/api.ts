@@ -16,6 +16,7 @@ import type { Manual } from "./bindings/Manual";
 import type { ManualState } from "./bindings/ManualState";
 import type { NewBreakdown } from "./bindings/NewBreakdown";
 import type { NewPart } from "./bindings/NewPart";
+import type { Procedure } from "./bindings/Procedure";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { SearchResults } from "./bindings/SearchResults";
 import type { ShiftReport } from "./bindings/ShiftReport";
@@ -186,6 +187,11 @@ export function addPhoto(
 
 export function failureCatalog(): Promise<FailureCatalog> {
   return call<FailureCatalog>("failure_catalog");
+}
+
+/** A procedure (job plan) with its steps, by its code; `not_found` when this laptop does not have it. */
+export function procedure(code: string): Promise<Procedure> {
+  return call<Procedure>("procedure", { code });
 }
 
 /** Without `from`/`to` the app reports the last 12 hours. */

@@ -10,6 +10,8 @@ export type Route =
   | { name: "manuals" }
   /** Sync with the hub: enrollment, where sync stands, conflicts, refused changes. */
   | { name: "sync" }
+  /** A procedure (job plan): its numbered steps, ticked off as the technician works. */
+  | { name: "procedure"; code: string }
   /** A manual's original page in the viewer; `terms` are the words to highlight. */
   | { name: "manual"; manualId: string; page: number; terms: string[] };
 
@@ -29,6 +31,8 @@ export function formatHash(route: Route): string {
       return "#/manuals";
     case "sync":
       return "#/sync";
+    case "procedure":
+      return `#/procedure/${encodeURIComponent(route.code)}`;
     case "manual": {
       const query = new URLSearchParams(route.terms.map((t) => ["t", t])).toString();
       return `#/manual/${encodeURIComponent(route.manualId)}/${route.page}${query ? `?${query}` : ""}`;
@@ -67,6 +71,10 @@ export function parseHash(hash: string): Route {
       if (parts.length === 2) return { name: "asset", assetId };
       if (parts.length === 3 && third === "breakdown") return { name: "breakdown", assetId };
     }
+  }
+  if (first === "procedure" && second !== undefined && parts.length === 2) {
+    const code = decode(second);
+    if (code !== null) return { name: "procedure", code };
   }
   if (first === "wo" && second !== undefined && parts.length === 2) {
     const workOrderId = decode(second);

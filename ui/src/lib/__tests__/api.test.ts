@@ -27,6 +27,7 @@ describe("api", () => {
     await api.backInService("w1", "2026-11-20T06:14:00Z");
     await api.addPhoto("w1", "AAAA", "image/jpeg", "seal");
     await api.failureCatalog();
+    await api.procedure("JP-LOTO");
     await api.shiftReport("2026-11-20T00:00:00Z", "2026-11-20T12:00:00Z");
     expect(invoke.mock.calls).toEqual([
       ["app_info", undefined],
@@ -39,6 +40,7 @@ describe("api", () => {
       ["back_in_service", { work_order_id: "w1", at: "2026-11-20T06:14:00Z" }],
       ["add_photo", { work_order_id: "w1", data_base64: "AAAA", mime: "image/jpeg", caption: "seal" }],
       ["failure_catalog", undefined],
+      ["procedure", { code: "JP-LOTO" }],
       ["shift_report", { from: "2026-11-20T00:00:00Z", to: "2026-11-20T12:00:00Z" }],
     ]);
   });
@@ -67,6 +69,11 @@ describe("api", () => {
     expect(error).toBeInstanceOf(api.ApiError);
     expect(error).toMatchObject({ code: "invalid_state", message: "WO-1 is already closed.", command: "close_work_order" });
     expect((error as InstanceType<typeof api.ApiError>).toErrorBody()).toEqual({ code: "invalid_state", message: "WO-1 is already closed." });
+  });
+
+  it("rejects an unknown procedure as not_found", async () => {
+    invoke.mockRejectedValue({ code: "not_found", message: "No procedure JP-NOPE" });
+    await expect(api.procedure("JP-NOPE")).rejects.toMatchObject({ code: "not_found", command: "procedure" });
   });
 
   it("turns IPC-level failures (strings, Errors) into `internal` ApiErrors", async () => {

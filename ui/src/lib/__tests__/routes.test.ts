@@ -10,6 +10,8 @@ describe("routes", () => {
     { name: "shift" },
     { name: "manuals" },
     { name: "sync" },
+    { name: "procedure", code: "JP-LOTO" },
+    { name: "procedure", code: "JP-VFD/OC1 12?#%" },
     { name: "manual", manualId: "9b1e-uuid", page: 1, terms: [] },
     { name: "manual", manualId: "a/b?c", page: 214, terms: ["E.OC1", "stalls under load", "50% & up?", "#/x"] },
   ];
@@ -41,6 +43,16 @@ describe("routes", () => {
     expect(formatHash({ name: "sync" })).toBe("#/sync");
     expect(parseHash("#/sync")).toEqual({ name: "sync" });
     expect(parseHash("#sync")).toEqual({ name: "sync" });
+  });
+
+  it("has a link per procedure, its code URL-encoded", () => {
+    expect(formatHash({ name: "procedure", code: "JP-PUMP-SEAL" })).toBe("#/procedure/JP-PUMP-SEAL");
+    expect(formatHash({ name: "procedure", code: "JP-VFD/OC1 12" })).toBe("#/procedure/JP-VFD%2FOC1%2012");
+    expect(parseHash("#/procedure/JP-VFD%2FOC1%2012")).toEqual({ name: "procedure", code: "JP-VFD/OC1 12" });
+    expect(parseHash("#/procedure")).toEqual({ name: "finder" });
+    expect(parseHash("#/procedure/")).toEqual({ name: "finder" });
+    expect(parseHash("#/procedure/a/b")).toEqual({ name: "finder" });
+    expect(parseHash("#/procedure/%E0%A4%A")).toEqual({ name: "finder" });
   });
 
   it("compares routes", () => {

@@ -18,6 +18,7 @@ import type { ShiftReport } from "../bindings/ShiftReport";
 import type { WorkOrder } from "../bindings/WorkOrder";
 import type { WorkOrderSummary } from "../bindings/WorkOrderSummary";
 import { manualHandlers } from "./mockManuals";
+import { procedureHandlers, proceduresFor } from "./mockProcedures";
 import { syncHandlers } from "./syncMock";
 
 export { mockListen } from "./mockEvents";
@@ -365,6 +366,7 @@ const handlers: Record<string, (args: Args | undefined) => unknown> = {
       history: mine.slice(0, limit),
       history_total: mine.length,
       recent_faults: faults.filter((f) => f.asset_id === a.id).sort((x, y) => y.occurred_at.localeCompare(x.occurred_at)),
+      procedures: proceduresFor(a),
     });
   },
   work_order: (args) => structuredClone(find(str(args, "work_order_id"))),
@@ -469,6 +471,7 @@ const manuals = manualHandlers((assetId) => {
 });
 
 const sync = syncHandlers(orders);
+const procedureCommands = procedureHandlers();
 
 /** Same shape as `invoke`: named arguments, or raw bytes plus headers (manuals_add_bytes). */
 export async function mockInvoke<T>(
@@ -483,7 +486,7 @@ export async function mockInvoke<T>(
     new Headers(options?.headers).forEach((v, k) => (headers[k] = v));
     return (await manual(args, headers)) as T;
   }
-  const handler = handlers[command] ?? sync[command];
+  const handler = handlers[command] ?? procedureCommands[command] ?? sync[command];
   if (!handler) throw `command ${command} not found`;
   return handler(args instanceof Uint8Array ? undefined : args) as T;
 }
