@@ -1463,6 +1463,106 @@ noise(["PMP-302", "PMP-110", "PMP-304"], [3, 1, 1], "SEAL LEAK", 6)
 noise(MTRS, [1, 1, 1, 1, 1, 1, 1, 1], "NOISE", 5)
 
 # --------------------------------------------------------------------------------------------
+# Procedures (Maximo-style job plans): one row per task, tasks numbered 10, 20, 30...
+# (manufacturer, model) for one model, equipment class for a class, neither for every asset.
+# --------------------------------------------------------------------------------------------
+LOTO = "Lock out first (JP-LOTO)."
+PROCEDURES = [
+    ("JP-LOTO", "Lockout/tagout before maintenance", None, None, None, None, [
+        ("Tell the line lead and the operator which machine you are stopping and for how long.", None),
+        ("Stop the machine with its normal stop, then switch off the main isolator.", None),
+        ("Fit your own padlock and a signed tag on every isolator: electrical, air, hydraulic, water.",
+         "One lock per person. Never work under someone else's lock."),
+        ("Release stored energy: bleed air and hydraulic pressure, block raised loads, wait for the "
+         "drive's DC bus to discharge (5 min).", "DC bus capacitors stay live after isolation."),
+        ("Try to start the machine from its panel to prove it is dead, then return the switch to off.", None),
+        ("Test for absence of voltage at the work point with a tested voltage tester.",
+         "Test the tester on a known live source before and after."),
+    ]),
+    ("JP-VX-OC1", "VX-300 overcurrent on acceleration (OC1)", "Vantor Drives", "VX-300", None, "OVERCURR", [
+        ("Read the drive's fault log (menu 9.1): count the OC1 trips and note the output current at trip.", None),
+        ("Walk the conveyor: look for jammed product, broken slats or a bent side guide. Clear and reset.",
+         "Stop and lock out the conveyor before reaching in (JP-LOTO)."),
+        ("With the drive isolated, turn the motor shaft by hand. Rough or noisy: replace the motor "
+         "bearings (remedy REPLBRG).", LOTO),
+        ("Disconnect the motor cable at the drive and test motor and cable at 500 V: above 100 MOhm "
+         "phase to earth is good. Low: look for a crushed cable at floor crossings.",
+         "Check the DC bus is below 50 V at P+/N- before touching the terminals."),
+        ("Compare accel time P1.03 with the loaded start current: if the start current is above 150 % "
+         "of motor FLA, lengthen P1.03 by 2 s and test 5 loaded starts.", None),
+        ("If OC1 comes on the run command even with the motor disconnected, the IGBT module has "
+         "failed: replace it (remedy REPLIGBT) and reload the parameter backup.", None),
+        ("Record what you found and the remedy in the work order before closing.", None),
+    ]),
+    ("JP-VX-OH", "VX-300 heatsink overheat (OH): filters and fan", "Vantor Drives", "VX-300", None,
+     "OVERHEAT", [
+        ("Read the heatsink temperature (monitor 2.7) and the cabinet temperature.", None),
+        ("Isolate the drive cabinet and replace the door filter mats.", LOTO),
+        ("Blow the heatsink fins clean from the top with dry air at low pressure.",
+         "Wear eye protection; carton dust is fine and flammable."),
+        ("Spin the drive fan by hand: it must turn freely. Power up and check it runs; replace it if "
+         "not (remedy REPLFAN).", None),
+        ("Run the conveyor loaded for 30 minutes and check the heatsink stays below 70 C.", None),
+    ]),
+    ("JP-PUMP-SEAL", "Replace the mechanical seal (end-suction pump)", None, None, "Pumps", "LEAK", [
+        ("Switch duty to the standby pump where there is one, then isolate the pump.", LOTO),
+        ("Close suction and discharge valves, drain the casing and check the pressure gauge reads zero.",
+         "Hot water: let the casing cool below 40 C."),
+        ("Remove the coupling guard and spacer, then the back-pull-out unit.", None),
+        ("Remove impeller and old seal; check the shaft sleeve for scoring (replace if grooved).", None),
+        ("Fit the new seal with clean hands and a drop of water on the faces, set the working length "
+         "from the seal drawing.", "Never run a mechanical seal dry."),
+        ("Refit, align the coupling (JP-PUMP-VIB step 3), vent the casing, open the valves.", None),
+        ("Run for 15 minutes and check the seal: no visible leak.", None),
+    ]),
+    ("JP-PUMP-VIB", "Pump vibration check and coupling alignment", None, None, "Pumps", "PUMPVIB", [
+        ("Measure vibration at pump and motor bearings (mm/s RMS, horizontal, vertical, axial). "
+         "Above 4.5 mm/s: continue; above 7.1 mm/s: switch to standby now.", None),
+        ("Check the suction strainer differential pressure: blocked strainers make the pump cavitate.", None),
+        ("Isolate the pump and check soft foot: loosen each foot bolt in turn, more than 0.05 mm "
+         "movement needs shims.", LOTO),
+        ("Align the coupling with the laser tool: within 0.05 mm offset and 0.05 mm/100 mm angle.", None),
+        ("Check shaft runout at the coupling: above 0.05 mm, raise a CM for an overhaul.", None),
+        ("Restart, measure again and write the readings into the work order.", None),
+    ]),
+    ("JP-NSC-E101", "Screw compressor high discharge temperature (E101)", None, None, "Compressors",
+     "HITEMP", [
+        ("Read the discharge temperature history on the AirLogic 2 panel (service menu 4).", None),
+        ("Check the oil level in the sight glass with the compressor stopped and unloaded.",
+         "Wait 2 minutes after stopping: the separator tank is under pressure."),
+        ("Isolate the compressor and blow the oil cooler clean from the fan side.", LOTO),
+        ("Check the cooler fan runs and the room air inlet louvres are open.", None),
+        ("If the temperature is still high, replace the thermostatic valve element.", None),
+    ]),
+    ("JP-KM-AL2040", "KM-600 axis servo alarm (AL 2040)", "Kessler Mechatronik", "KM-600", None,
+     "AXISSERVO", [
+        ("Note which axis the alarm names and whether it comes at rapid traverse or cutting.", None),
+        ("Check the way lube level and pressure: starved ways make the servo overload.", None),
+        ("Isolate the machine and inspect the encoder cable along the cable carrier for kinks or "
+         "broken shield.", LOTO),
+        ("Swap the suspect axis's encoder cable with the spare and test with a slow traverse.", None),
+        ("If the alarm stays, call Kessler service about the servo amplifier; write the alarm "
+         "history into the work order.", None),
+    ]),
+    ("JP-CNC-LUBE", "Way lube alarm (AL 3007): refill and check the metering units", None, None,
+     "Machine tools", "LUBE", [
+        ("Refill the way lube tank with the oil on the tank label (ISO VG 68 way oil).", None),
+        ("Press the manual lube button and watch the pressure gauge reach 15-20 bar.", None),
+        ("If pressure stays low, check the metering units at the slides for blockage.", LOTO),
+    ]),
+    ("JP-AR-BATT", "Replace robot encoder backup batteries (W-0830)", None, None, "Industrial robots",
+     "ENCBATT", [
+        ("Plan it the same day the W-0830 warning appears: position data is lost if the batteries die "
+         "while the controller is off.", None),
+        ("Keep the controller switched on: the batteries are changed under power.",
+         "Switching off with the batteries out loses the encoder positions (E-0831, remastering)."),
+        ("Open the battery box on the robot base and replace all cells at once.", None),
+        ("Reset the warning on the teach pendant and check the axis positions against the marks.", None),
+    ]),
+]
+
+
+# --------------------------------------------------------------------------------------------
 # Number, check and write
 # --------------------------------------------------------------------------------------------
 
@@ -1587,6 +1687,14 @@ counts["work_orders.csv"] = write("work_orders.csv", [
     "WONUM", "ASSETNUM", "WORKTYPE", "STATUS", "WOPRIORITY", "DESCRIPTION", "LONGDESCRIPTION", "FAULTCODE",
     "REPORTEDBY", "REPORTDATE", "ACTSTART", "ACTFINISH", "DOWNSTART", "DOWNEND", "FAILURECLASS", "PROBLEMCODE",
     "CAUSE", "REMEDY", "ISOMODE", "ISOMECHANISM", "ISOCAUSE", "FAILUREREMARK", "ACTTOTALCOST"], wo_rows)
+proc_rows = []
+for code, title, maker, model, cls, problem, steps in PROCEDURES:
+    for i, (text, caution) in enumerate(steps):
+        proc_rows.append([code, title, maker or "", model or "", cls or "", problem or "", (i + 1) * 10, text,
+                          caution or ""])
+counts["procedures.csv"] = write("procedures.csv", ["JPNUM", "DESCRIPTION", "MANUFACTURER", "MODELNUM",
+                                                    "EQUIPCLASS", "FAILURECODE", "JPTASK", "TASKDESC",
+                                                    "CAUTION"], proc_rows)
 ev_rows = []
 for i, e in enumerate(EVENTS):
     ev_rows.append(["EV%06d" % (i + 1), e["tag"], e["code"], e["text"], ts(e["t"]), e["source"]])

@@ -170,6 +170,11 @@ pub async fn failure_catalog(state: State<'_, AppState>) -> IpcResult<FailureCat
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn procedure(state: State<'_, AppState>, code: String) -> IpcResult<Procedure> {
+    with_store(&state, |s| s.procedure(&code))
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn shift_report(
     state: State<'_, AppState>,
     from: Option<String>,

@@ -89,6 +89,7 @@ pub fn run() -> Result<(), AppError> {
             commands::add_part,
             commands::add_photo,
             commands::failure_catalog,
+            commands::procedure,
             commands::shift_report,
             manual_commands::manuals_list,
             manual_commands::manuals_add_files,

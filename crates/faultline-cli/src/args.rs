@@ -102,6 +102,13 @@ pub enum Command {
     Close(CloseArgs),
     /// The failure-code catalogue.
     Catalog,
+    /// Procedures (job plans): every one, or those for one asset (by tag or id).
+    Procedures {
+        #[arg(long)]
+        asset: Option<String>,
+    },
+    /// One procedure's steps, by its code.
+    Procedure { code: String },
     /// What broke in a shift and what is still open.
     ShiftReport {
         /// Start of the shift (default: --hours before --until).

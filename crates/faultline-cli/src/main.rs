@@ -3,6 +3,7 @@
 mod args;
 mod manuals;
 mod print;
+mod print_procedures;
 mod print_sync;
 mod run;
 mod sync;

@@ -235,6 +235,10 @@ impl Printer {
             for w in &p.history {
                 s.push_str(&format!("  {}\n", wo_line(w)));
             }
+            if !p.procedures.is_empty() {
+                s.push_str("\nProcedures (faultline procedure CODE):\n");
+                s.push_str(&crate::print_procedures::summary_lines(&p.procedures));
+            }
             if !p.recent_faults.is_empty() {
                 s.push_str("\nRecent alarms:\n");
                 for f in &p.recent_faults {

@@ -139,6 +139,14 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Close(a) => close(&mut store, &out, a),
         Command::Catalog => out.catalog(&store.failure_catalog()?),
+        Command::Procedures { asset } => match asset {
+            Some(a) => {
+                let a = store.resolve_asset(&a)?;
+                out.procedures(&store.procedures_for(&a)?)
+            }
+            None => out.procedures(&store.procedures()?),
+        },
+        Command::Procedure { code } => out.procedure(&store.procedure(&code)?),
         Command::ShiftReport {
             since,
             until,

@@ -7,7 +7,13 @@ use crate::store::Store;
 use std::path::Path;
 
 /// The demo's files, in import order.
-pub const DEMO_FILES: [&str; 4] = ["failure_codes", "assets", "work_orders", "fault_events"];
+pub const DEMO_FILES: [&str; 5] = [
+    "failure_codes",
+    "assets",
+    "work_orders",
+    "fault_events",
+    "procedures",
+];
 
 /// Imports every demo file found in `dir` (each `NAME.csv` with its `NAME.toml`).
 pub fn load_demo(store: &mut Store, dir: &Path) -> Result<Vec<ImportReport>> {

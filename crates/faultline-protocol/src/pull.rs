@@ -29,10 +29,12 @@ pub enum Change {
     Part(PartRecord),
     Photo(PhotoRecord),
     FailureCode(FailureCodeRecord),
+    Procedure(ProcedureRecord),
     Manual(ManualRecord),
     Conflict(ConflictInfo),
     /// A record deleted on the hub (`entity` = asset | work_order | note | part | photo |
-    /// failure_code | manual; `key` its id, or `level|parent|code` for a failure code).
+    /// failure_code | procedure | manual; `key` its id, `level|parent|code` for a failure code,
+    /// the code for a procedure).
     Tombstone {
         entity: String,
         key: String,
@@ -40,7 +42,7 @@ pub enum Change {
 }
 
 impl Change {
-    /// The id of the record, for logs and tests (failure codes and manuals have none).
+    /// The id of the record, for logs and tests (failure codes, procedures and manuals have none).
     pub fn record_id(&self) -> Option<Uuid> {
         match self {
             Change::Asset(r) => Some(r.id),
@@ -49,7 +51,10 @@ impl Change {
             Change::Part(r) => Some(r.id),
             Change::Photo(r) => Some(r.id),
             Change::Conflict(c) => Some(c.conflict_id),
-            Change::FailureCode(_) | Change::Manual(_) | Change::Tombstone { .. } => None,
+            Change::FailureCode(_)
+            | Change::Procedure(_)
+            | Change::Manual(_)
+            | Change::Tombstone { .. } => None,
         }
     }
 }

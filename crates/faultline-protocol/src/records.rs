@@ -93,6 +93,27 @@ pub struct FailureCodeRecord {
     pub description: String,
 }
 
+/// A procedure (job plan) of the site, always sent whole. `model` (with an optional
+/// `manufacturer`) or `equipment_class` say which assets it is for; neither = every asset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureRecord {
+    pub code: String,
+    pub title: String,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub equipment_class: Option<String>,
+    pub problem_code: Option<String>,
+    /// Numbered 1..n in order.
+    pub steps: Vec<ProcedureStepRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureStepRecord {
+    pub number: u32,
+    pub instruction: String,
+    pub caution: Option<String>,
+}
+
 /// A manual PDF published to the site; its bytes are the blob `sha256`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManualRecord {

@@ -89,4 +89,6 @@ pub struct AssetPage {
     /// How many work orders the asset has in all.
     pub history_total: u32,
     pub recent_faults: Vec<FaultEvent>,
+    /// Procedures for its model, then its equipment class, then every asset.
+    pub procedures: Vec<super::ProcedureSummary>,
 }

@@ -5,6 +5,7 @@ mod asset;
 mod catalog;
 mod inputs;
 mod manual;
+mod procedure;
 mod sync;
 mod work_order;
 
@@ -12,6 +13,7 @@ pub use asset::*;
 pub use catalog::*;
 pub use inputs::*;
 pub use manual::*;
+pub use procedure::*;
 pub use sync::*;
 pub use work_order::*;
 

@@ -13,6 +13,7 @@ pub enum RecordKind {
     WorkOrders,
     FaultEvents,
     FailureCodes,
+    Procedures,
 }
 
 impl RecordKind {
@@ -22,6 +23,7 @@ impl RecordKind {
             RecordKind::WorkOrders => "work_orders",
             RecordKind::FaultEvents => "fault_events",
             RecordKind::FailureCodes => "failure_codes",
+            RecordKind::Procedures => "procedures",
         }
     }
 
@@ -90,6 +92,21 @@ impl RecordKind {
             RecordKind::FailureCodes => (
                 &["level", "code", "description"],
                 &["key", "level", "parent", "code", "description"],
+            ),
+            // One row per step; the procedure's own fields repeat on each of its rows.
+            RecordKind::Procedures => (
+                &["code", "title", "step", "instruction"],
+                &[
+                    "code",
+                    "title",
+                    "manufacturer",
+                    "model",
+                    "equipment_class",
+                    "problem_code",
+                    "step",
+                    "instruction",
+                    "caution",
+                ],
             ),
         }
     }

@@ -6,6 +6,7 @@
 
 mod dates;
 mod mapping;
+mod procedures;
 mod reader;
 mod sinks;
 mod template;

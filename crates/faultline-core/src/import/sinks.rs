@@ -122,6 +122,7 @@ pub fn run(store: &mut Store, mapping: &Mapping, path: &Path) -> Result<ImportRe
         RecordKind::WorkOrders => "work_orders",
         RecordKind::FaultEvents => "fault_events",
         RecordKind::FailureCodes => "failure_codes",
+        RecordKind::Procedures => "procedures",
     };
     let before = count(&tx, table)?;
     let result = match mapping.kind {
@@ -129,6 +130,7 @@ pub fn run(store: &mut Store, mapping: &Mapping, path: &Path) -> Result<ImportRe
         RecordKind::WorkOrders => import_work_orders(&tx, &mut rows),
         RecordKind::FaultEvents => import_fault_events(&tx, &mut rows),
         RecordKind::FailureCodes => import_failure_codes(&tx, &mut rows),
+        RecordKind::Procedures => super::procedures::import(&tx, &mut rows),
     };
     let (n_rows, changes) = result.map_err(|e| match e {
         CoreError::Import(mut ie) if ie.file.is_empty() => {

@@ -205,12 +205,14 @@ impl Store {
             .prepare_cached("SELECT count(*) FROM work_orders WHERE asset_rid = ?1")?
             .query_row(params![rid], |r| r.get(0))?;
         let recent_faults = self.recent_faults_of(rid, 20)?;
+        let procedures = self.procedures_for(&asset)?;
         Ok(AssetPage {
             asset,
             open_work_orders,
             history,
             history_total,
             recent_faults,
+            procedures,
         })
     }
 }

@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "resync",
         include_str!("../../migrations/0005_resync.sql"),
     ),
+    (
+        6,
+        "procedures",
+        include_str!("../../migrations/0006_procedures.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

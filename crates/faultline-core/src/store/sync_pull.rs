@@ -7,6 +7,7 @@
 //! hub's copy waits in `sync_shadows` until those changes are answered.
 
 use super::Store;
+use crate::domain::{Procedure, ProcedureStep};
 use crate::error::{CoreError, Result};
 use faultline_protocol::records::*;
 use faultline_protocol::Change;
@@ -171,6 +172,18 @@ fn apply_one(
             .execute(params![f.level, f.parent, f.code, f.description])?;
             (Applied::Done, String::new())
         }
+        Change::Procedure(p) => {
+            let proc = procedure_from(p);
+            match proc.check() {
+                Ok(()) => {
+                    super::upsert_procedure(tx, &proc)?;
+                }
+                // The hub checks procedures when it loads them; one it should not have sent is
+                // skipped rather than stopping the whole pull.
+                Err(why) => tracing::warn!(code = %p.code, why, "pulled procedure skipped"),
+            }
+            (Applied::Done, String::new())
+        }
         Change::Manual(_) => {
             // Manuals are fetched by the sync engine (it owns the library); nothing to store here.
             (Applied::Done, String::new())
@@ -228,6 +241,26 @@ fn adopt_orphans(
         apply_one(tx, &change, tally, ctx)?;
     }
     Ok(())
+}
+
+fn procedure_from(p: &ProcedureRecord) -> Procedure {
+    Procedure {
+        code: p.code.clone(),
+        title: p.title.clone(),
+        manufacturer: p.manufacturer.clone(),
+        model: p.model.clone(),
+        equipment_class: p.equipment_class.clone(),
+        problem_code: p.problem_code.clone(),
+        steps: p
+            .steps
+            .iter()
+            .map(|s| ProcedureStep {
+                number: s.number,
+                instruction: s.instruction.clone(),
+                caution: s.caution.clone(),
+            })
+            .collect(),
+    }
 }
 
 fn rid_of(tx: &Transaction<'_>, table: &str, id: &str) -> Result<Option<i64>> {
@@ -534,6 +567,7 @@ fn delete_record(tx: &Transaction<'_>, entity: &str, key: &str) -> Result<bool> 
                 tx.execute("DELETE FROM assets WHERE id = ?1", params![key])?
             }
         }
+        "procedure" => usize::from(super::delete_procedure(tx, key)?),
         "failure_code" => {
             let mut parts = key.splitn(3, '|');
             let (l, p, c) = (parts.next(), parts.next(), parts.next());

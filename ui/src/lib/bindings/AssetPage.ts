@@ -15,4 +15,8 @@ history: Array<WorkOrderSummary>,
 /**
  * How many work orders the asset has in all.
  */
-history_total: number, recent_faults: Array<FaultEvent>, procedures: Array<ProcedureSummary>, };
+history_total: number, recent_faults: Array<FaultEvent>, 
+/**
+ * Procedures for its model, then its equipment class, then every asset.
+ */
+procedures: Array<ProcedureSummary>, };
