@@ -7,25 +7,6 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use faultline_tests::{e2e_enabled, run_cli, temp_data_dir, workspace_root, App, Key, Locator};
 
-/// Polls until the text of `css` satisfies `ok`, or fails with what it last saw.
-async fn wait_text(app: &App, css: &str, ok: impl Fn(&str) -> bool) -> Result<String> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut last = String::new();
-    while Instant::now() < deadline {
-        if let Ok(Some(el)) = app.client()?.find(Locator::Css(css)).await.map(Some) {
-            last = el.text().await.unwrap_or_default();
-            if ok(&last) {
-                return Ok(last);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    bail!(
-        "`{css}` never showed the expected text; last seen {last:?}\n{}",
-        app.log_tail()
-    )
-}
-
 async fn count(app: &App, css: &str) -> Result<usize> {
     Ok(app.client()?.find_all(Locator::Css(css)).await?.len())
 }
@@ -58,7 +39,8 @@ async fn a_breakdown_logged_noted_and_closed_survives_a_restart() -> Result<()> 
 
     app.type_into("#tech-name", "Ana Ruiz").await?;
     scan(&app, "VFD-201").await?;
-    wait_text(&app, "[data-testid=asset-tag]", |t| t.contains("VFD-201")).await?;
+    app.wait_text("[data-testid=asset-tag]", |t| t.contains("VFD-201"))
+        .await?;
 
     app.click("[data-testid=log-breakdown]").await?;
     app.type_into("#bd-fault-code", "OC1").await?;
@@ -68,12 +50,13 @@ async fn a_breakdown_logged_noted_and_closed_survives_a_restart() -> Result<()> 
         .await?;
     app.click("[data-testid=bd-submit]").await?;
 
-    let number = wait_text(&app, "[data-testid=wo-number]", |t| !t.trim().is_empty()).await?;
-    wait_text(&app, "[data-testid=wo-status]", |t| t.contains("open")).await?;
-    wait_text(&app, "[data-testid=sync-state]", |t| {
-        t.contains("Not yet synced")
-    })
-    .await?;
+    let number = app
+        .wait_text("[data-testid=wo-number]", |t| !t.trim().is_empty())
+        .await?;
+    app.wait_text("[data-testid=wo-status]", |t| t.contains("open"))
+        .await?;
+    app.wait_text("[data-testid=sync-state]", |t| t.contains("Not yet synced"))
+        .await?;
 
     app.type_into(
         "#note-text",
@@ -100,13 +83,17 @@ async fn a_breakdown_logged_noted_and_closed_survives_a_restart() -> Result<()> 
     app.type_into("#close-remedy-text", "Lengthened accel ramp to 5 s")
         .await?;
     app.click("[data-testid=close-submit]").await?;
-    wait_text(&app, "[data-testid=wo-status]", |t| t.contains("closed")).await?;
+    app.wait_text("[data-testid=wo-status]", |t| t.contains("closed"))
+        .await?;
 
     // Close the app and start it again on the same data directory.
     app.restart().await?;
     scan(&app, "VFD-201").await?;
-    wait_text(&app, "[data-testid=asset-tag]", |t| t.contains("VFD-201")).await?;
-    let history = wait_text(&app, "[data-testid=history]", |t| t.contains(number.trim())).await?;
+    app.wait_text("[data-testid=asset-tag]", |t| t.contains("VFD-201"))
+        .await?;
+    let history = app
+        .wait_text("[data-testid=history]", |t| t.contains(number.trim()))
+        .await?;
     if !history.contains("Lengthened accel ramp to 5 s") {
         bail!("the history does not show the fix: {history}");
     }
@@ -118,7 +105,8 @@ async fn a_breakdown_logged_noted_and_closed_survives_a_restart() -> Result<()> 
         .next()
         .context("no work order row in the history")?;
     row.click().await?;
-    wait_text(&app, "[data-testid=wo-status]", |t| t.contains("closed")).await?;
+    app.wait_text("[data-testid=wo-status]", |t| t.contains("closed"))
+        .await?;
     if count(&app, "[data-testid=note]").await? != 2 {
         bail!("the notes did not survive the restart");
     }

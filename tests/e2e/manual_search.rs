@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
-use faultline_tests::{e2e_enabled, run_cli, temp_data_dir, workspace_root, App, Key, Locator};
+use faultline_tests::{e2e_enabled, run_cli, temp_data_dir, workspace_root, App, Key};
 
 fn corpus_manual() -> Result<Option<std::path::PathBuf>> {
     let corpus = std::env::var_os("FAULTLINE_CORPUS")
@@ -23,24 +23,6 @@ fn corpus_manual() -> Result<Option<std::path::PathBuf>> {
         corpus.display()
     );
     Ok(None)
-}
-
-async fn wait_text(app: &App, css: &str, ok: impl Fn(&str) -> bool) -> Result<String> {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let mut last = String::new();
-    while Instant::now() < deadline {
-        if let Ok(el) = app.client()?.find(Locator::Css(css)).await {
-            last = el.text().await.unwrap_or_default();
-            if ok(&last) {
-                return Ok(last);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    bail!(
-        "`{css}` never showed the expected text; last seen {last:?}\n{}",
-        app.log_tail()
-    )
 }
 
 #[tokio::test]
@@ -76,7 +58,8 @@ async fn a_symptom_search_on_an_asset_opens_the_manual_page() -> Result<()> {
         &format!("VFD-201{}", char::from(Key::Enter)),
     )
     .await?;
-    wait_text(&app, "[data-testid=asset-tag]", |t| t.contains("VFD-201")).await?;
+    app.wait_text("[data-testid=asset-tag]", |t| t.contains("VFD-201"))
+        .await?;
     app.type_into("#asset-manual-search", "motor stalls under load")
         .await?;
     let hit = app
@@ -93,7 +76,7 @@ async fn a_symptom_search_on_an_asset_opens_the_manual_page() -> Result<()> {
     app.click("[data-testid=manual-hit]").await?;
     app.wait_for_timeout("[data-testid=pdf-viewer] canvas", Duration::from_secs(20))
         .await?;
-    wait_text(&app, "[data-testid=pdf-page]", |t| {
+    app.wait_text("[data-testid=pdf-page]", |t| {
         t.contains(&format!("Page {page} of"))
     })
     .await?;
@@ -111,7 +94,7 @@ async fn a_symptom_search_on_an_asset_opens_the_manual_page() -> Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.click("[data-testid=pdf-next]").await?;
-    wait_text(&app, "[data-testid=pdf-page]", |t| {
+    app.wait_text("[data-testid=pdf-page]", |t| {
         t.contains(&format!("Page {} of", page + 1))
     })
     .await?;

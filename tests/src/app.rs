@@ -140,6 +140,25 @@ impl App {
             .with_context(|| format!("cannot type into `{css}`"))
     }
 
+    /// Polls (up to 15 s) until the text of `css` satisfies `ok`; fails with what it last saw.
+    pub async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> Result<String> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        let mut last = String::new();
+        while std::time::Instant::now() < deadline {
+            if let Ok(el) = self.client()?.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if ok(&last) {
+                    return Ok(last);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(anyhow!(
+            "`{css}` never showed the expected text; last seen {last:?}\n{}",
+            self.log_tail()
+        ))
+    }
+
     /// Waits for `css`, then returns its visible text.
     pub async fn text(&self, css: &str) -> Result<String> {
         let element = self.wait_for(css).await?;
