@@ -5,6 +5,7 @@
 #   faultline --data-dir DIR status
 #   faultline --data-dir DIR assets --query drive --limit 8
 #   faultline --data-dir DIR history VFD-402 --limit 5
+#   faultline --data-dir DIR procedure JP-VX-OC1
 #   faultline --data-dir DIR log-breakdown --asset VFD-402 --code OC1 --symptom "..." --author "..."
 #   faultline --data-dir DIR note <work order id> "..." --author "..."
 #   faultline --data-dir DIR back-in-service <work order id>
@@ -31,6 +32,10 @@ echo "== Faultline demo (CLI) on $DATA_DIR =="
 fl status
 fl assets --query drive --limit 8
 fl history VFD-402 --limit 5
+
+echo
+echo "== The job plan the technician follows for an OC1 trip on a VX-300 =="
+fl procedure JP-VX-OC1
 
 echo
 echo "== A drive on the pallet conveyor trips with OC1: log the breakdown =="
