@@ -39,7 +39,8 @@ enum Command {
     /// Enrolled laptops and their tokens.
     #[command(subcommand)]
     Device(DeviceCommand),
-    /// Load master data (assets, work orders, failure codes) from a CSV with an app mapping file.
+    /// Load master data (assets, work orders, failure codes, procedures) from a CSV with an app
+    /// mapping file.
     Load {
         #[arg(long)]
         site: String,

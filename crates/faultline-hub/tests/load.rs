@@ -1,6 +1,7 @@
 //! Admin loads with the app's own mapping files: the demo plant comes down in a pull with the
 //! same ids the app derives; re-loading changes nothing; a corrected export makes stale device
-//! edits conflict; manuals are published with their blob.
+//! edits conflict; manuals are published with their blob; job plans are published whole, once per
+//! content, to their own site only.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -278,4 +279,186 @@ async fn a_manual_is_published_to_its_site_with_its_blob() {
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(err.contains("MANUFACTURER|MODEL"), "{err}");
+}
+
+fn procedures_in(changes: &[Change]) -> Vec<faultline_protocol::ProcedureRecord> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Procedure(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn load_procedures(hub: &Hub, site: &str, csv: &Path) -> admin::LoadReport {
+    admin::load_csv(&hub.store, site, &repo("assets/demo/procedures.toml"), csv)
+        .await
+        .unwrap_or_else(|e| panic!("load procedures: {e}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn job_plans_are_published_whole_once_per_content_and_to_their_site_only() {
+    let hub = Hub::start().await;
+    hub.site("PLANT1").await;
+    hub.site("OTHER").await;
+    let dev = hub.enroll("PLANT1", "lap-1").await;
+    let other = hub.enroll("OTHER", "lap-2").await;
+    let demo = repo("assets/demo/procedures.csv");
+
+    // 48 step rows make 9 plans; the report counts plans.
+    let r = load_procedures(&hub, "PLANT1", &demo).await;
+    assert_eq!((r.kind.as_str(), r.rows, r.inserted), ("procedures", 9, 9));
+    let (changes, cursor) = hub.pull_all(&dev.token, "PLANT1", None, 4).await;
+    let plans = procedures_in(&changes);
+    assert_eq!(plans.len(), changes.len(), "only procedures: {changes:?}");
+    let mut counts: Vec<(&str, usize)> = plans
+        .iter()
+        .map(|p| (p.code.as_str(), p.steps.len()))
+        .collect();
+    counts.sort();
+    assert_eq!(
+        counts,
+        vec![
+            ("JP-AR-BATT", 4),
+            ("JP-CNC-LUBE", 3),
+            ("JP-KM-AL2040", 5),
+            ("JP-LOTO", 6),
+            ("JP-NSC-E101", 5),
+            ("JP-PUMP-SEAL", 7),
+            ("JP-PUMP-VIB", 6),
+            ("JP-VX-OC1", 7),
+            ("JP-VX-OH", 5),
+        ]
+    );
+    for p in &plans {
+        let numbers: Vec<u32> = p.steps.iter().map(|s| s.number).collect();
+        let want: Vec<u32> = (1..=p.steps.len() as u32).collect();
+        assert_eq!(numbers, want, "{} is renumbered 1..n", p.code);
+    }
+    let oc1 = plans.iter().find(|p| p.code == "JP-VX-OC1").unwrap();
+    assert_eq!(
+        (
+            oc1.manufacturer.as_deref(),
+            oc1.model.as_deref(),
+            oc1.equipment_class.as_deref(),
+            oc1.problem_code.as_deref()
+        ),
+        (
+            Some("Vantor Drives"),
+            Some("VX-300"),
+            None,
+            Some("OVERCURR")
+        )
+    );
+    assert!(oc1.steps[1]
+        .caution
+        .as_deref()
+        .is_some_and(|c| c.contains("JP-LOTO")));
+    assert_eq!(oc1.steps[0].caution, None);
+
+    // The app importing the same file holds the same plans, step for step.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = faultline_core::Store::open(dir.path()).unwrap();
+    app.import_csv(&repo("assets/demo/procedures.toml"), &demo)
+        .unwrap();
+    for p in &plans {
+        let local = app.procedure(&p.code).unwrap();
+        let as_sent = serde_json::to_value(&p.steps).unwrap();
+        assert_eq!(
+            serde_json::to_value(&local.steps).unwrap(),
+            as_sent,
+            "{}",
+            p.code
+        );
+        assert_eq!(
+            (&local.title, &local.model, &local.equipment_class),
+            (&p.title, &p.model, &p.equipment_class)
+        );
+    }
+
+    // The other site sees none of them.
+    let (seen, other_cursor) = hub.pull_all(&other.token, "OTHER", None, 100).await;
+    assert!(seen.is_empty(), "{seen:?}");
+
+    // The same file again: nothing changes, nothing new in the feed.
+    let r = load_procedures(&hub, "PLANT1", &demo).await;
+    assert_eq!((r.rows, r.inserted, r.updated, r.unchanged), (9, 0, 0, 9));
+    let p = hub.pull(&dev.token, "PLANT1", Some(&cursor), 100).await;
+    assert!(p.changes.is_empty(), "{:?}", p.changes);
+
+    // The planner rewords one step of JP-LOTO and drops the last task of JP-AR-BATT: those two
+    // plans come again, whole; the other seven do not.
+    let original = std::fs::read_to_string(&demo).unwrap();
+    let corrected: String = original
+        .replace(
+            "with a tested voltage tester.",
+            "with a tested two-pole voltage tester.",
+        )
+        .lines()
+        .filter(|l| !l.starts_with("JP-AR-BATT,") || !l.contains(",40,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(original, corrected);
+    let edited = dir.path().join("procedures.csv");
+    std::fs::write(&edited, corrected).unwrap();
+    let r = load_procedures(&hub, "PLANT1", &edited).await;
+    assert_eq!((r.rows, r.inserted, r.updated, r.unchanged), (9, 0, 2, 7));
+    let (again, cursor) = hub.pull_all(&dev.token, "PLANT1", Some(cursor), 100).await;
+    let mut again = procedures_in(&again);
+    again.sort_by(|a, b| a.code.cmp(&b.code));
+    let codes: Vec<&str> = again.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, vec!["JP-AR-BATT", "JP-LOTO"]);
+    assert_eq!(again[0].steps.len(), 3);
+    assert_eq!(again[1].steps.len(), 6);
+    assert!(again[1].steps[5].instruction.contains("two-pole"));
+    assert!(
+        again[1].steps[2].caution.is_some(),
+        "the unchanged steps come along"
+    );
+    let p = hub.pull(&dev.token, "PLANT1", Some(&cursor), 100).await;
+    assert!(p.changes.is_empty());
+
+    // Loading the plans into the other site gives it its own copies; PLANT1 sees nothing new.
+    let r = load_procedures(&hub, "OTHER", &demo).await;
+    assert_eq!((r.inserted, r.updated), (9, 0));
+    let (theirs, _) = hub
+        .pull_all(&other.token, "OTHER", Some(other_cursor), 100)
+        .await;
+    assert_eq!(procedures_in(&theirs).len(), 9);
+    let p = hub.pull(&dev.token, "PLANT1", Some(&cursor), 100).await;
+    assert!(p.changes.is_empty(), "{:?}", p.changes);
+    assert_eq!(
+        hub.count("SELECT count(*) FROM procedures WHERE site = 'PLANT1' AND code = 'JP-AR-BATT' AND jsonb_array_length(steps) = 3")
+            .await,
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_job_plan_row_stops_the_load_and_keeps_nothing() {
+    let hub = Hub::start().await;
+    hub.site("PLANT1").await;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("plans.csv");
+    std::fs::write(
+        &csv,
+        "JPNUM,DESCRIPTION,MANUFACTURER,MODELNUM,EQUIPCLASS,FAILURECODE,JPTASK,TASKDESC,CAUTION\n\
+         JP-A,Fine plan,,,,,10,Do it.,\n\
+         JP-B,Bad plan,,,,,10,First.,\n\
+         JP-B,Bad plan,,,,,ten,Second.,\n",
+    )
+    .unwrap();
+    let err = admin::load_csv(
+        &hub.store,
+        "PLANT1",
+        &repo("assets/demo/procedures.toml"),
+        &csv,
+    )
+    .await
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(err.contains("plans.csv:4") && err.contains("step"), "{err}");
+    assert_eq!(hub.count("SELECT count(*) FROM procedures").await, 0);
 }

@@ -1,5 +1,6 @@
 //! Pull: paging under concurrent writers returns every row exactly once in its final state;
-//! tombstones; compaction expires old cursors (410); garbage cursors are 400.
+//! tombstones; compaction expires old cursors (410); garbage cursors are 400; procedures page
+//! in feed order with the rest, and a rewritten one moves to the end of the feed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -211,4 +212,73 @@ async fn an_empty_site_pulls_an_empty_page_with_a_stable_cursor() {
     assert!(!p.has_more);
     let q = hub.pull(&dev.token, "P1", Some(&p.next_cursor), 10).await;
     assert_eq!(q.next_cursor, p.next_cursor);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn procedures_page_in_feed_order_and_a_rewritten_one_moves_to_the_end() {
+    let hub = Hub::start().await;
+    hub.site("P1").await;
+    let dev = hub.enroll("P1", "lap-1").await;
+    let asset = hub.asset("P1", "VFD-202").await;
+    let wo = hub.work_order("P1", asset, "open").await;
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    let mapping = demo.join("procedures.toml");
+    let r = admin::load_csv(&hub.store, "P1", &mapping, &demo.join("procedures.csv"))
+        .await
+        .unwrap();
+    assert_eq!(r.inserted, 9);
+    hub.push(&dev.token, "P1", vec![env(0, note(wo, "after the plans"))])
+        .await;
+
+    let kind = |c: &Change| match c {
+        Change::Asset(_) => "asset".to_string(),
+        Change::WorkOrder(_) => "work_order".to_string(),
+        Change::Note(_) => "note".to_string(),
+        Change::Procedure(p) => p.code.clone(),
+        other => panic!("unexpected change {other:?}"),
+    };
+    // One change per page: every cursor in between is used.
+    let mut cursor: Option<String> = None;
+    let mut paged = Vec::new();
+    loop {
+        let page = hub.pull(&dev.token, "P1", cursor.as_deref(), 1).await;
+        assert!(page.changes.len() <= 1);
+        paged.extend(page.changes.iter().map(kind));
+        cursor = Some(page.next_cursor);
+        if !page.has_more {
+            break;
+        }
+    }
+    let (whole, _) = hub.pull_all(&dev.token, "P1", None, 1_000).await;
+    let whole: Vec<String> = whole.iter().map(kind).collect();
+    assert_eq!(paged, whole, "pages of one give the feed in the same order");
+    assert_eq!(whole.len(), 12);
+    assert_eq!(&whole[..2], ["asset", "work_order"]);
+    assert_eq!(whole[11], "note");
+    let plans: HashSet<&String> = whole[2..11].iter().collect();
+    assert_eq!(plans.len(), 9, "each plan once: {whole:?}");
+
+    // JP-LOTO is rewritten by the next load: it comes once more, after the note.
+    let dir = tempfile::tempdir().unwrap();
+    let edited = dir.path().join("procedures.csv");
+    let text = std::fs::read_to_string(demo.join("procedures.csv")).unwrap();
+    std::fs::write(
+        &edited,
+        text.replace("for how long.", "for how long and write it on the board."),
+    )
+    .unwrap();
+    let r = admin::load_csv(&hub.store, "P1", &mapping, &edited)
+        .await
+        .unwrap();
+    assert_eq!((r.updated, r.unchanged), (1, 8));
+    let (next, _) = hub.pull_all(&dev.token, "P1", cursor, 1).await;
+    assert_eq!(next.iter().map(kind).collect::<Vec<_>>(), ["JP-LOTO"]);
+    let (whole, _) = hub.pull_all(&dev.token, "P1", None, 5).await;
+    let whole: Vec<String> = whole.iter().map(kind).collect();
+    assert_eq!(
+        whole.len(),
+        12,
+        "a row is in the feed once, in its current state"
+    );
+    assert_eq!(&whole[10..], ["note", "JP-LOTO"]);
 }

@@ -6,13 +6,14 @@
 //! streamed into PostgreSQL by binary COPY ([`super::load_copy`]), where one upsert per kind
 //! changes only the rows that differ. Loading the same file again changes nothing.
 
-use super::load_copy::{self, AssetRow, CodeRow, Msg, WoRow};
+use super::load_copy::{self, AssetRow, CodeRow, Msg, ProcedureRow, WoRow};
 use super::sites::site_name;
 use crate::error::{HubError, Result};
 use crate::pg::PgStore;
 use chrono::{DateTime, Utc};
 use faultline_core::import::{Mapping, RecordKind};
 use faultline_core::Store;
+use faultline_protocol::ProcedureStepRecord;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,8 @@ use uuid::Uuid;
 /// Rows per batch handed from the SQLite reader to the COPY writer.
 const BATCH: usize = 5_000;
 
-/// What a load did, by rows of the file.
+/// What a load did, by rows of the file (by procedures for a job-plan file, whose rows are
+/// their steps).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LoadReport {
     pub kind: String,
@@ -85,6 +87,13 @@ pub async fn load_csv(
             let (tx, rx) = mpsc::channel(4);
             let reader = tokio::task::spawn_blocking(move || run_job(job, tx, read_codes));
             let r = load_copy::merge_codes(store, site, rx).await;
+            join(reader).await?;
+            r?
+        }
+        RecordKind::Procedures => {
+            let (tx, rx) = mpsc::channel(4);
+            let reader = tokio::task::spawn_blocking(move || run_job(job, tx, read_procedures));
+            let r = load_copy::merge_procedures(store, site, rx).await;
             join(reader).await?;
             r?
         }
@@ -396,6 +405,49 @@ fn read_codes(conn: &Connection, _job: &Job, tx: &mpsc::Sender<Msg<CodeRow>>) ->
             parent: r.get(1).map_err(import_error)?,
             code: r.get(2).map_err(import_error)?,
             description: r.get(3).map_err(import_error)?,
+        });
+        if !send_batches(tx, &mut batch, false) {
+            return Ok(());
+        }
+    }
+    send_batches(tx, &mut batch, true);
+    Ok(())
+}
+
+/// The file's procedures, as the importer grouped, renumbered and checked them. Their steps are
+/// read into the protocol's record so that only that shape reaches PostgreSQL.
+fn read_procedures(
+    conn: &Connection,
+    _job: &Job,
+    tx: &mpsc::Sender<Msg<ProcedureRow>>,
+) -> Result<()> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT code, title, manufacturer, model, equipment_class, problem_code, steps
+             FROM procedures ORDER BY code",
+        )
+        .map_err(import_error)?;
+    let mut rows = stmt.query([]).map_err(import_error)?;
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(r) = rows.next().map_err(import_error)? {
+        let code: String = r.get(0).map_err(import_error)?;
+        let steps_text: String = r.get(6).map_err(import_error)?;
+        let steps: Vec<ProcedureStepRecord> = serde_json::from_str(&steps_text).map_err(|e| {
+            HubError::Import(format!("the steps of procedure {code} are unreadable: {e}"))
+        })?;
+        let steps = serde_json::to_value(&steps).map_err(|e| {
+            HubError::Import(format!(
+                "the steps of procedure {code} cannot be stored: {e}"
+            ))
+        })?;
+        batch.push(ProcedureRow {
+            code,
+            title: r.get(1).map_err(import_error)?,
+            manufacturer: r.get(2).map_err(import_error)?,
+            model: r.get(3).map_err(import_error)?,
+            equipment_class: r.get(4).map_err(import_error)?,
+            problem_code: r.get(5).map_err(import_error)?,
+            steps,
         });
         if !send_batches(tx, &mut batch, false) {
             return Ok(());

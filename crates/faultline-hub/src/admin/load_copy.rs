@@ -187,6 +187,44 @@ impl Staged for CodeRow {
     }
 }
 
+/// A procedure (job plan) with its steps as one JSON array of `ProcedureStepRecord`s.
+#[derive(Debug, Clone)]
+pub struct ProcedureRow {
+    pub code: String,
+    pub title: String,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub equipment_class: Option<String>,
+    pub problem_code: Option<String>,
+    pub steps: serde_json::Value,
+}
+
+const PROCEDURE_COLS: &str =
+    "code, title, manufacturer, model, equipment_class, problem_code, steps";
+
+impl Staged for ProcedureRow {
+    const TYPES: &'static [Type] = &[
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::JSONB,
+    ];
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.code,
+            &self.title,
+            &self.manufacturer,
+            &self.model,
+            &self.equipment_class,
+            &self.problem_code,
+            &self.steps,
+        ]
+    }
+}
+
 /// Every asset of `site`, for seeding the importer's replica.
 pub async fn site_assets(store: &PgStore, site: &str) -> Result<Vec<AssetRow>> {
     let client = store.client().await?;
@@ -414,5 +452,35 @@ pub async fn merge_codes(
     );
     let report = merge(&tx, "failure_codes", &upsert, site, rows).await?;
     tx.commit().await?;
+    Ok(report)
+}
+
+/// Procedures are replaced whole: a plan whose title, scope, problem code or any step differs is
+/// rewritten (and so enters the change feed again, whole); an identical one is left untouched.
+/// Plans not in the file are kept.
+pub async fn merge_procedures(
+    store: &PgStore,
+    site: &str,
+    mut rx: mpsc::Receiver<Msg<ProcedureRow>>,
+) -> Result<LoadReport> {
+    let mut client = store.client().await?;
+    let tx = client.transaction().await?;
+    let cols = PROCEDURE_COLS;
+    let rows = stage(&tx, "procedures_stage", "procedures", cols, &mut rx).await?;
+    let all_cols: Vec<&str> = cols.split(',').map(str::trim).collect();
+    // Updated columns: all but the code.
+    let updated = all_cols.get(1..).unwrap_or_default().join(", ");
+    let upsert = format!(
+        "INSERT INTO procedures AS w (site, {cols}) SELECT $1, {cols} FROM procedures_stage
+         ON CONFLICT (site, code) DO UPDATE SET {}
+         WHERE ({}) IS DISTINCT FROM ({})",
+        set_list(&updated),
+        target_list(&updated, "w"),
+        excluded_list(&updated),
+    );
+    let report = merge(&tx, "procedures", &upsert, site, rows).await?;
+    tx.commit().await?;
+    drop(client);
+    vacuum(store, "procedures").await;
     Ok(report)
 }

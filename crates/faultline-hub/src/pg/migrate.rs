@@ -4,8 +4,14 @@
 use crate::error::{HubError, Result};
 
 /// (version, name, SQL). Only ever appended to; a file, once released, is never edited.
-pub const MIGRATIONS: &[(i32, &str, &str)] =
-    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (
+        2,
+        "procedures",
+        include_str!("../../migrations/0002_procedures.sql"),
+    ),
+];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).
 const LOCK_KEY: i64 = 0x464C_5448_5542;

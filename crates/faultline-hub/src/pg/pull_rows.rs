@@ -4,8 +4,9 @@
 use faultline_protocol::push::ConflictInfo;
 use faultline_protocol::{
     AssetRecord, Change, FailureCodeRecord, ManualRecord, NoteRecord, PartRecord, PhotoRecord,
-    WorkOrderRecord,
+    ProcedureRecord, ProcedureStepRecord, WorkOrderRecord,
 };
+use tokio_postgres::types::Json;
 use tokio_postgres::{Error, Row};
 
 /// One table of the feed. Row columns 0 and 1 are the change key (`change_xid::text`,
@@ -16,7 +17,7 @@ pub struct Feed {
     pub to_change: fn(&Row) -> Result<Change, Error>,
 }
 
-pub const FEEDS: [Feed; 9] = [
+pub const FEEDS: [Feed; 10] = [
     Feed {
         table: "assets",
         columns: "id, external_key, tag, name, site, location_code, location_name, parent_id,
@@ -52,6 +53,11 @@ pub const FEEDS: [Feed; 9] = [
         table: "failure_codes",
         columns: "level, parent, code, description",
         to_change: failure_code,
+    },
+    Feed {
+        table: "procedures",
+        columns: "code, title, manufacturer, model, equipment_class, problem_code, steps",
+        to_change: procedure,
     },
     Feed {
         table: "manuals",
@@ -162,6 +168,19 @@ fn failure_code(r: &Row) -> Result<Change, Error> {
         parent: r.try_get(3)?,
         code: r.try_get(4)?,
         description: r.try_get(5)?,
+    }))
+}
+
+fn procedure(r: &Row) -> Result<Change, Error> {
+    let Json(steps): Json<Vec<ProcedureStepRecord>> = r.try_get(8)?;
+    Ok(Change::Procedure(ProcedureRecord {
+        code: r.try_get(2)?,
+        title: r.try_get(3)?,
+        manufacturer: r.try_get(4)?,
+        model: r.try_get(5)?,
+        equipment_class: r.try_get(6)?,
+        problem_code: r.try_get(7)?,
+        steps,
     }))
 }
 
