@@ -1,5 +1,6 @@
 //! A plant for sync tests: a test database, a real hub process loaded with the demo plant
-//! (through the hub's own `load` with the app's mapping files), and laptops enrolled with it,
+//! (assets, failure codes, procedures, work orders, through the hub's own `load` with the app's
+//! mapping files), and laptops enrolled with it,
 //! each a CLI data directory.
 
 use crate::hub::{enroll_device, hub_admin, Hub};
@@ -22,7 +23,7 @@ impl SyncEnv {
         let db = TestDb::create("sync")?;
         hub_admin(&db, &["site", "add", SITE, "Riverside Components"])?;
         let demo = workspace_root().join("assets").join("demo");
-        for name in ["assets", "failure_codes", "work_orders"] {
+        for name in ["assets", "failure_codes", "procedures", "work_orders"] {
             let mapping = demo.join(format!("{name}.toml"));
             let csv = demo.join(format!("{name}.csv"));
             hub_admin(

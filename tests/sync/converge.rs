@@ -1,5 +1,6 @@
 //! Two laptops work offline, sync through a real hub on a real PostgreSQL, and converge; a
-//! replayed batch changes nothing; a field both changed becomes a conflict a person settles.
+//! replayed batch changes nothing; a field both changed becomes a conflict a person settles; the
+//! hub's procedures (job plans) reach the laptop and a changed one replaces its copy whole.
 
 use anyhow::{Context, Result};
 use faultline_tests::sync_env::{SyncEnv, SITE};
@@ -347,5 +348,80 @@ fn a_photo_goes_up_with_its_work_order_and_comes_down_to_a_colleague() -> Result
     );
     let shown = b.ok(&["show", &wo])?;
     assert_eq!(shown["photos"][0]["caption"], "crack at the root");
+    Ok(())
+}
+
+/// (code, scope) of each procedure in `faultline procedures --json` output.
+fn procedure_list(list: &serde_json::Value) -> Vec<(String, String)> {
+    list.as_array()
+        .map(|l| {
+            l.iter()
+                .map(|p| {
+                    (
+                        p["code"].as_str().unwrap_or_default().to_string(),
+                        p["scope"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_hubs_procedures_reach_the_laptop_and_a_changed_one_replaces_its_copy() -> Result<()> {
+    let env = SyncEnv::start()?;
+    assert_eq!(env.db.count("SELECT count(*) FROM procedures")?, 9);
+    let a = env.device("laptop-a")?;
+    a.sync_via(&env.hub.url())?;
+    assert_eq!(a.count("SELECT count(*) FROM procedures")?, 9);
+    // VFD-202 is a Vantor Drives VX-300: its model's plans first, then the general one.
+    let list = a.ok(&["procedures", "--asset", "VFD-202"])?;
+    let want = [
+        ("JP-VX-OC1", "model"),
+        ("JP-VX-OH", "model"),
+        ("JP-LOTO", "general"),
+    ]
+    .map(|(c, s)| (c.to_string(), s.to_string()));
+    assert_eq!(procedure_list(&list), want, "{list}");
+    let oc1 = a.ok(&["procedure", "JP-VX-OC1"])?;
+    assert_eq!(oc1["steps"].as_array().map(Vec::len), Some(7), "{oc1}");
+    assert_eq!(oc1["steps"][0]["number"], 1);
+    let loto = a.ok(&["procedure", "JP-LOTO"])?;
+    assert_eq!(loto["steps"].as_array().map(Vec::len), Some(6), "{loto}");
+
+    // The planner drops the last task of JP-LOTO in the CMMS; the hub loads the new export and
+    // the laptop's copy is replaced whole at its next sync.
+    let demo = faultline_tests::workspace_root()
+        .join("assets")
+        .join("demo");
+    let text = std::fs::read_to_string(demo.join("procedures.csv"))?;
+    let edited: String = text
+        .lines()
+        .filter(|l| !(l.starts_with("JP-LOTO,") && l.contains(",60,")))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    anyhow::ensure!(edited.lines().count() + 1 == text.lines().count());
+    let dir = tempfile::tempdir()?;
+    let csv = dir.path().join("procedures.csv");
+    std::fs::write(&csv, edited)?;
+    faultline_tests::hub::hub_admin(
+        &env.db,
+        &[
+            "load",
+            "--site",
+            SITE,
+            "--mapping",
+            &demo.join("procedures.toml").to_string_lossy(),
+            &csv.to_string_lossy(),
+        ],
+    )?;
+    let r = a.sync_via(&env.hub.url())?;
+    assert_eq!(
+        r["pulled"]["applied"], 1,
+        "only the changed plan comes: {r}"
+    );
+    let loto = a.ok(&["procedure", "JP-LOTO"])?;
+    assert_eq!(loto["steps"].as_array().map(Vec::len), Some(5), "{loto}");
+    assert_eq!(a.count("SELECT count(*) FROM procedures")?, 9);
     Ok(())
 }

@@ -39,6 +39,7 @@ fn a_laptop_of_another_site_can_neither_read_nor_write_this_one() -> Result<()> 
     assert_eq!(r["pending_left"], 0);
     assert_eq!(other.count("SELECT count(*) FROM work_orders")?, 0);
     assert_eq!(other.count("SELECT count(*) FROM assets")?, 0);
+    assert_eq!(other.count("SELECT count(*) FROM procedures")?, 0);
     Ok(())
 }
 

@@ -56,7 +56,7 @@ pub fn run(args: &SyncBenchArgs) -> Result<()> {
     let load = doc::load_average();
     let hub = BenchHub::start("shift")?;
     hub.admin(&["site", "add", SITE, "Riverside Components"])?;
-    for name in ["assets", "failure_codes", "work_orders"] {
+    for name in ["assets", "failure_codes", "procedures", "work_orders"] {
         hub.admin(&[
             "load",
             "--site",
