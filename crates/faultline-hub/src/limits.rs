@@ -18,6 +18,22 @@ pub struct Limits {
     pub rate_per_sec: f64,
     /// Requests a device may make in a burst above the sustained rate.
     pub rate_burst: f64,
+    /// Pull pages built at once (reading and encoding); more pulls wait their turn, so that
+    /// pushes — a laptop's saved work — keep the rest of the CPU and of the connections.
+    pub max_concurrent_pulls: usize,
+}
+
+/// PostgreSQL connections per hub process by default: twice the cores plus one, the usual
+/// starting point for a database on the same machine. More connections than the cores can serve
+/// only add lock contention and switching (measured in docs/benchmarks.md: 32 connections on two
+/// cores pushed 3,100 mutations/s with photos, 4 connections 4,800/s).
+pub fn default_max_connections() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()) * 2 + 1
+}
+
+/// Half the connections serve pulls at most (at least one).
+pub fn pulls_for(max_connections: usize) -> usize {
+    (max_connections / 2).max(1)
 }
 
 impl Default for Limits {
@@ -30,6 +46,7 @@ impl Default for Limits {
             max_pull_changes: 5_000,
             rate_per_sec: 50.0,
             rate_burst: 200.0,
+            max_concurrent_pulls: pulls_for(default_max_connections()),
         }
     }
 }

@@ -90,8 +90,9 @@ struct ServeArgs {
     /// PEM private key of --tls-cert.
     #[arg(long, env = "FAULTLINE_HUB_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Most PostgreSQL connections this process opens.
-    #[arg(long, env = "FAULTLINE_HUB_MAX_CONNECTIONS", default_value_t = 32)]
+    /// Most PostgreSQL connections this process opens (default: twice the cores plus one; half
+    /// of them at most build pull pages, so pushes are never starved by pulls).
+    #[arg(long, env = "FAULTLINE_HUB_MAX_CONNECTIONS", default_value_t = faultline_hub::limits::default_max_connections())]
     max_connections: usize,
     /// Sustained requests per second allowed per device.
     #[arg(long, env = "FAULTLINE_HUB_RATE", default_value_t = Limits::default().rate_per_sec)]
@@ -174,6 +175,7 @@ async fn run(cli: Cli) -> Result<()> {
                 rate_per_sec: args.rate_per_sec,
                 rate_burst: args.rate_burst,
                 max_blob_bytes: args.max_blob_bytes,
+                max_concurrent_pulls: faultline_hub::limits::pulls_for(args.max_connections),
                 ..Limits::default()
             };
             let tls = match (args.tls_cert, args.tls_key) {

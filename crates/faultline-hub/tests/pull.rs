@@ -203,6 +203,43 @@ async fn deletions_come_as_tombstones_and_compaction_expires_older_cursors() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pulls_beyond_the_concurrency_limit_wait_their_turn_and_all_complete() {
+    let hub = Arc::new(
+        Hub::start_with(Limits {
+            max_concurrent_pulls: 1,
+            ..Limits::default()
+        })
+        .await,
+    );
+    hub.site("P1").await;
+    let asset = hub.asset("P1", "PMP-1").await;
+    hub.work_order("P1", asset, "open").await;
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let (hub, token) = (
+            hub.clone(),
+            hub.enroll("P1", &format!("lap-{i}")).await.token,
+        );
+        tasks.push(tokio::spawn(async move {
+            hub.pull_raw(&token, "P1", None, 100).await
+        }));
+    }
+    let mut bodies = HashSet::new();
+    for t in tasks {
+        let r = t.await.unwrap();
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        assert_eq!(
+            r.header("content-type").as_deref(),
+            Some("application/json")
+        );
+        let page: faultline_protocol::PullResponse = r.json();
+        assert_eq!(page.changes.len(), 2, "the asset and its work order");
+        bodies.insert(page.next_cursor);
+    }
+    assert_eq!(bodies.len(), 1, "every device got the same page");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_site_pulls_an_empty_page_with_a_stable_cursor() {
     let hub = Hub::start().await;
     hub.site("P1").await;

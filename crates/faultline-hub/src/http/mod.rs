@@ -26,15 +26,19 @@ pub struct AppState<S> {
     pub store: S,
     pub limits: Limits,
     pub rate: RateLimiter,
+    /// Turns for building pull pages (`limits.max_concurrent_pulls`).
+    pub pulls: tokio::sync::Semaphore,
 }
 
 impl<S: HubStore> AppState<S> {
     pub fn new(store: S, limits: Limits) -> Arc<Self> {
         let rate = RateLimiter::new(limits.rate_per_sec, limits.rate_burst);
+        let pulls = tokio::sync::Semaphore::new(limits.max_concurrent_pulls.max(1));
         Arc::new(AppState {
             store,
             limits,
             rate,
+            pulls,
         })
     }
 }

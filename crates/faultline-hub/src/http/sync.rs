@@ -5,8 +5,11 @@ use super::error::ApiFailure;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::AppState;
 use crate::cursor::Cursor;
+use crate::error::HubError;
 use crate::store::HubStore;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use faultline_protocol::{Outcome, PullResponse, PushRequest, PushResponse};
 use serde::Deserialize;
@@ -53,7 +56,7 @@ pub async fn changes<S: HubStore>(
     Authed(device): Authed,
     ApiPath(site): ApiPath<String>,
     ApiQuery(params): ApiQuery<PullParams>,
-) -> Result<Json<PullResponse>, ApiFailure> {
+) -> Result<Response, ApiFailure> {
     same_site(&device, &site)?;
     let cursor = match params.cursor.as_deref().map(str::trim) {
         None | Some("") => Cursor::START,
@@ -65,10 +68,18 @@ pub async fn changes<S: HubStore>(
     };
     let max = state.limits.max_pull_changes;
     let limit = params.limit.unwrap_or(max).clamp(1, max);
+    // Read and encode the page in turn with the other pulls (see `Limits::max_concurrent_pulls`).
+    let _turn = state
+        .pulls
+        .acquire()
+        .await
+        .map_err(|_| ApiFailure::from(HubError::Internal("the hub is shutting down".into())))?;
     let page = state.store.changes(&site, cursor, limit).await?;
-    Ok(Json(PullResponse {
+    let body = serde_json::to_vec(&PullResponse {
         changes: page.changes,
         next_cursor: page.next.encode(),
         has_more: page.has_more,
-    }))
+    })
+    .map_err(|e| ApiFailure::from(HubError::Internal(format!("cannot encode the page: {e}"))))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
