@@ -114,6 +114,13 @@ pub fn sync(
         if report.resynced {
             s.push_str("\nthe site was replicated again (the hub's history had moved on)");
         }
+        if report.pulled.skipped > 0 {
+            s.push_str(&format!(
+                "\n{} records of kinds this Faultline does not know were skipped: update Faultline \
+                 and sync again to receive them",
+                report.pulled.skipped
+            ));
+        }
         if report.pushed.rejected > 0 {
             s.push_str("\nsee the reasons with `faultline rejected`");
         }

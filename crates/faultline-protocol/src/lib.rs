@@ -7,6 +7,7 @@
 //! opaque cursor ([`pull`]). `docs/sync-protocol.md` describes the endpoints.
 
 pub mod api;
+mod change_decode;
 pub mod mutation;
 pub mod pull;
 pub mod push;
@@ -20,6 +21,11 @@ pub use records::*;
 
 /// Version of the sync protocol this crate describes.
 pub const PROTOCOL_VERSION: u32 = 1;
+
+/// How many kinds of [`Change`] this build knows. Add one with each new kind: a laptop that was
+/// updated to a build that knows more kinds pulls its site's feed again from the start, to get
+/// the records of the new kinds it skipped as [`Change::Unknown`] before.
+pub const CHANGE_KINDS: u32 = 10;
 
 /// Request header every `/v1` call carries with [`PROTOCOL_VERSION`].
 pub const VERSION_HEADER: &str = "faultline-protocol";

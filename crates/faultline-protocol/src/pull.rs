@@ -19,8 +19,9 @@ pub struct PullResponse {
     pub has_more: bool,
 }
 
-/// One changed record of the device's site.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One changed record of the device's site: `{"kind": "...", "record": {...}}`. Read by
+/// [`crate::change_decode`], which turns kinds this build does not know into [`Change::Unknown`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "record", rename_all = "snake_case")]
 pub enum Change {
     Asset(AssetRecord),
@@ -39,6 +40,9 @@ pub enum Change {
         entity: String,
         key: String,
     },
+    /// A kind this build does not know (from a newer hub): skipped, and fetched again after an
+    /// update (see [`crate::CHANGE_KINDS`]). Never sent.
+    Unknown,
 }
 
 impl Change {
@@ -54,7 +58,8 @@ impl Change {
             Change::FailureCode(_)
             | Change::Procedure(_)
             | Change::Manual(_)
-            | Change::Tombstone { .. } => None,
+            | Change::Tombstone { .. }
+            | Change::Unknown => None,
         }
     }
 }

@@ -201,6 +201,9 @@ fn run(
         progress(&p);
         let mut photos = Vec::new();
         let mut manuals = Vec::new();
+        if lock(store)?.catch_up_change_kinds(faultline_protocol::CHANGE_KINDS)? {
+            tracing::info!("this build knows more kinds of change: pulling the site's feed again");
+        }
         let cursor = lock(store)?.sync_cursor()?;
         let first = match client.changes(site, cursor.as_deref(), page) {
             Err(e) if e.hub_code() == Some(codes::CURSOR_EXPIRED) => {
@@ -362,4 +365,5 @@ fn add_pull(total: &mut PullTally, t: PullTally) {
     total.waiting += t.waiting;
     total.deferred += t.deferred;
     total.deleted += t.deleted;
+    total.skipped += t.skipped;
 }

@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "procedures",
         include_str!("../../migrations/0006_procedures.sql"),
     ),
+    (
+        7,
+        "change_kinds",
+        include_str!("../../migrations/0007_change_kinds.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -111,6 +111,21 @@ impl Store {
             .flatten())
     }
 
+    /// Before a pull: when this build knows more kinds of change (`known`, the protocol's
+    /// `CHANGE_KINDS`) than the builds that pulled so far, the feed starts over from the
+    /// beginning — nothing is removed, pulled records are applied again as they are — so that
+    /// the records of the new kinds, skipped before, arrive. Returns whether it started over.
+    pub fn catch_up_change_kinds(&mut self, known: u32) -> Result<bool> {
+        let tx = self.conn_mut().transaction()?;
+        let n = tx.execute(
+            "UPDATE sync_state SET cursor = NULL, change_kinds = ?1
+             WHERE id = 1 AND change_kinds < ?1",
+            params![known],
+        )?;
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
     /// Forgets the cursor, after the hub said it is too old: the next pull replicates the site,
     /// noting what it receives so that [`Store::finish_resync`] can drop what the hub no longer
     /// has (its deletions were compacted away).

@@ -256,3 +256,22 @@ fn applied_answers_mark_changes_synced_and_raise_the_known_version() -> TestResu
     assert_eq!(store.sync_status()?.pending, 0);
     Ok(())
 }
+
+#[test]
+fn kinds_from_a_newer_hub_are_skipped_and_fetched_again_after_an_update() -> TestResult {
+    let mut store = store_with(clock());
+    enroll(&mut store)?;
+    let a = Uuid::now_v7();
+    let tally = store.apply_pulled(&[Change::Unknown, Change::Asset(asset(a, None))], "c5")?;
+    assert_eq!((tally.applied, tally.skipped), (2, 1));
+    assert_eq!(store.sync_cursor()?.as_deref(), Some("c5"));
+    // The build that pulled knew as many kinds as this one: nothing to catch up.
+    assert!(!store.catch_up_change_kinds(faultline_protocol::CHANGE_KINDS)?);
+    assert_eq!(store.sync_cursor()?.as_deref(), Some("c5"));
+    // An update that knows one more kind starts the feed over, once, and keeps what is there.
+    assert!(store.catch_up_change_kinds(faultline_protocol::CHANGE_KINDS + 1)?);
+    assert_eq!(store.sync_cursor()?, None);
+    assert!(!store.catch_up_change_kinds(faultline_protocol::CHANGE_KINDS + 1)?);
+    assert_eq!(store.find_assets("", 10)?.len(), 1);
+    Ok(())
+}
