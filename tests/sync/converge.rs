@@ -423,5 +423,24 @@ fn the_hubs_procedures_reach_the_laptop_and_a_changed_one_replaces_its_copy() ->
     let loto = a.ok(&["procedure", "JP-LOTO"])?;
     assert_eq!(loto["steps"].as_array().map(Vec::len), Some(5), "{loto}");
     assert_eq!(a.count("SELECT count(*) FROM procedures")?, 9);
+
+    // The plant withdraws the KM-600 plan: the hub leaves a tombstone, the laptop drops it.
+    faultline_tests::hub::hub_admin(
+        &env.db,
+        &["purge", "--site", SITE, "--procedure", "JP-KM-AL2040"],
+    )?;
+    a.sync_via(&env.hub.url())?;
+    assert_eq!(a.count("SELECT count(*) FROM procedures")?, 8);
+    assert_eq!(
+        a.count("SELECT count(*) FROM procedures WHERE code = 'JP-KM-AL2040'")?,
+        0
+    );
+    // Withdrawing it again says there is no such plan.
+    let again = faultline_tests::hub::hub_admin(
+        &env.db,
+        &["purge", "--site", SITE, "--procedure", "JP-KM-AL2040"],
+    );
+    let said = again.err().map(|e| format!("{e:#}")).unwrap_or_default();
+    anyhow::ensure!(said.contains("no procedure"), "{said}");
     Ok(())
 }

@@ -63,12 +63,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Delete a work order (and its notes, parts, photos); devices receive tombstones.
+    /// Delete a work order (and its notes, parts, photos) or withdraw a job plan; devices
+    /// receive tombstones.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["work_order", "procedure"])))]
     Purge {
         #[arg(long)]
         site: String,
         #[arg(long = "work-order")]
-        work_order: Uuid,
+        work_order: Option<Uuid>,
+        /// The job plan's code.
+        #[arg(long)]
+        procedure: Option<String>,
     },
     /// Drop tombstones older than DAYS; devices with older cursors must resync the site.
     Compact {
@@ -243,10 +248,22 @@ async fn run(cli: Cli) -> Result<()> {
                 );
             }
         }
-        Command::Purge { site, work_order } => {
+        Command::Purge {
+            site,
+            work_order,
+            procedure,
+        } => {
             let store = PgStore::open(&url, 2).await?;
-            let n = admin::purge_work_order(&store, &site, work_order).await?;
-            println!("work order {work_order} deleted from {site} ({n} tombstones)");
+            if let Some(work_order) = work_order {
+                let n = admin::purge_work_order(&store, &site, work_order).await?;
+                println!("work order {work_order} deleted from {site} ({n} tombstones)");
+            }
+            if let Some(code) = procedure {
+                admin::purge_procedure(&store, &site, &code).await?;
+                println!(
+                    "procedure {code} withdrawn from {site}; laptops remove it at their next sync"
+                );
+            }
         }
         Command::Compact { site, older_than } => {
             let store = PgStore::open(&url, 2).await?;

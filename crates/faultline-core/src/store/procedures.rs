@@ -310,4 +310,42 @@ JP-BELT,Belt tracking,,Conveyors,,1,Adjust the tail pulley,
         assert!(store.procedures()?.is_empty());
         Ok(())
     }
+
+    #[test]
+    fn a_resync_drops_the_procedures_the_hub_no_longer_has() -> TestResult {
+        let mut store = store_with(clock());
+        let plan = |code: &str| {
+            Change::Procedure(ProcedureRecord {
+                code: code.into(),
+                title: "Plan".into(),
+                manufacturer: None,
+                model: None,
+                equipment_class: None,
+                problem_code: None,
+                steps: vec![ProcedureStepRecord {
+                    number: 1,
+                    instruction: "do it".into(),
+                    caution: None,
+                }],
+            })
+        };
+        store.save_enrollment(&super::super::HubEnrollment {
+            hub_url: "http://127.0.0.1:1".into(),
+            token: "flt_x".into(),
+            hub_device_id: uuid::Uuid::nil().to_string(),
+            device_name: "laptop".into(),
+            site_code: "PLANT1".into(),
+            site_name: "Plant 1".into(),
+            ca_bundle: None,
+            proxy: None,
+        })?;
+        store.apply_pulled(&[plan("KEEP"), plan("GONE")], "c1")?;
+        // The hub's history moved past this laptop's cursor: the site comes again, without GONE.
+        store.reset_sync_cursor()?;
+        store.apply_pulled(&[plan("KEEP")], "c2")?;
+        assert_eq!(store.finish_resync()?, 1);
+        let codes: Vec<String> = store.procedures()?.into_iter().map(|p| p.code).collect();
+        assert_eq!(codes, ["KEEP"]);
+        Ok(())
+    }
 }

@@ -77,9 +77,13 @@ impl Store {
         for change in changes {
             apply_one(&tx, change, &mut tally, &mut ctx)?;
             if resyncing {
-                if let Some(id) = change.record_id() {
+                let seen = match change {
+                    Change::Procedure(p) => Some(format!("procedure:{}", p.code)),
+                    other => other.record_id().map(|id| id.to_string()),
+                };
+                if let Some(seen) = seen {
                     tx.prepare_cached("INSERT OR IGNORE INTO sync_seen (id) VALUES (?1)")?
-                        .execute(params![id.to_string()])?;
+                        .execute(params![seen])?;
                 }
             }
         }
@@ -92,7 +96,8 @@ impl Store {
     }
 
     /// Ends a resync once the whole site has been pulled again: removes the records the hub no
-    /// longer has, except those with local changes still pending. Returns how many went.
+    /// longer has (work orders, their notes, parts and photos, assets, procedures), except those
+    /// with local changes still pending. Returns how many went.
     pub fn finish_resync(&mut self) -> Result<u64> {
         let tx = self.conn_mut().transaction()?;
         let resyncing = resyncing(&tx)?;
@@ -127,6 +132,11 @@ impl Store {
                      AND NOT EXISTS (SELECT 1 FROM fault_events f WHERE f.asset_rid = x.rid)
                      AND NOT EXISTS (SELECT 1 FROM assets c WHERE c.parent_rid = x.rid))"
             ),
+            [],
+        )? as u64;
+        removed += tx.execute(
+            "DELETE FROM procedures WHERE NOT EXISTS
+                 (SELECT 1 FROM sync_seen s WHERE s.id = 'procedure:' || procedures.code)",
             [],
         )? as u64;
         tx.execute("DELETE FROM sync_seen", [])?;

@@ -11,5 +11,5 @@ mod sites;
 pub use devices::{enroll_device, list_devices, revoke_device, DeviceInfo, Enrollment};
 pub use load::{load_csv, LoadReport};
 pub use manuals::load_manual;
-pub use retention::{compact, purge_work_order, CompactReport};
+pub use retention::{compact, purge_procedure, purge_work_order, CompactReport};
 pub use sites::{add_site, site_name, valid_site_code};

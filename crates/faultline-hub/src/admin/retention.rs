@@ -1,4 +1,5 @@
-//! Deletions and history retention: `purge` removes a work order (devices get tombstones),
+//! Deletions and history retention: `purge` removes a work order or a job plan (devices get
+//! tombstones),
 //! `compact` drops old tombstones and raises the site's purge mark; a pull cursor below the
 //! mark may have missed a deletion and is answered 410 cursor_expired (the device resyncs).
 
@@ -56,6 +57,31 @@ pub async fn purge_work_order(store: &PgStore, site: &str, id: Uuid) -> Result<u
         .await?;
     tx.commit().await?;
     Ok(tombstones)
+}
+
+/// Withdraws job plan `code` from `site` (laptops remove it at their next sync).
+pub async fn purge_procedure(store: &PgStore, site: &str, code: &str) -> Result<()> {
+    let mut client = store.client().await?;
+    let tx = client.transaction().await?;
+    let deleted = tx
+        .execute(
+            "DELETE FROM procedures WHERE site = $1 AND code = $2",
+            &[&site, &code],
+        )
+        .await?;
+    if deleted == 0 {
+        return Err(HubError::NotFound(format!(
+            "there is no procedure {code:?} on site {site}"
+        )));
+    }
+    tx.execute(
+        "INSERT INTO tombstones (site, entity, key) VALUES ($1, 'procedure', $2)
+         ON CONFLICT (site, entity, key) DO UPDATE SET deleted_at = now()",
+        &[&site, &code],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize)]
