@@ -82,10 +82,18 @@ bench: build
 	  ( $(WITH_PG) $(CARGO) run --release -p faultline-bench -- sync --write-doc docs/benchmarks.md ); \
 	fi
 
-# Supply chain: licences, banned and duplicate-source crates, registries (deny.toml). The advisory
-# database lives on GitHub, which this network cannot reach: see docs/sync-protocol.md#security.
+# Supply chain: licences, banned and duplicate-source crates, registries (deny.toml), and known
+# vulnerabilities (RustSec) wherever its database on GitHub can be fetched; where it cannot (this
+# project's build network reaches only the package registries) that check is skipped, loudly.
 deny:
 	$(CARGO) deny --all-features check bans licenses sources
+	@mkdir -p target
+	@if timeout 120 $(CARGO) deny fetch db >target/deny-fetch.log 2>&1; then \
+	  $(CARGO) deny --all-features check advisories; \
+	else \
+	  echo "WARNING: the RustSec advisory database could not be fetched (see target/deny-fetch.log):"; \
+	  echo "         vulnerability check skipped. Run 'cargo deny check advisories' where GitHub is reachable."; \
+	fi
 
 lint: ui/dist/index.html
 	$(CARGO) fmt --all -- --check
