@@ -21,6 +21,9 @@ pub struct Limits {
     /// Pull pages built at once (reading and encoding); more pulls wait their turn, so that
     /// pushes — a laptop's saved work — keep the rest of the CPU and of the connections.
     pub max_concurrent_pulls: usize,
+    /// Longest a request may take, body included; a client that stalls mid-request gets 408
+    /// and its connection back, instead of holding the hub's resources for ever.
+    pub request_timeout: std::time::Duration,
 }
 
 /// PostgreSQL connections per hub process by default: twice the cores plus one, the usual
@@ -47,6 +50,7 @@ impl Default for Limits {
             rate_per_sec: 50.0,
             rate_burst: 200.0,
             max_concurrent_pulls: pulls_for(default_max_connections()),
+            request_timeout: std::time::Duration::from_secs(120),
         }
     }
 }

@@ -108,6 +108,9 @@ struct ServeArgs {
     /// Largest blob accepted, in bytes.
     #[arg(long, env = "FAULTLINE_HUB_MAX_BLOB_BYTES", default_value_t = Limits::default().max_blob_bytes)]
     max_blob_bytes: u64,
+    /// Longest a request may take, body included, in seconds (then 408; the laptop retries).
+    #[arg(long, env = "FAULTLINE_HUB_REQUEST_TIMEOUT", default_value_t = Limits::default().request_timeout.as_secs())]
+    request_timeout_secs: u64,
 }
 
 #[derive(Subcommand)]
@@ -180,6 +183,7 @@ async fn run(cli: Cli) -> Result<()> {
                 rate_per_sec: args.rate_per_sec,
                 rate_burst: args.rate_burst,
                 max_blob_bytes: args.max_blob_bytes,
+                request_timeout: std::time::Duration::from_secs(args.request_timeout_secs.max(1)),
                 max_concurrent_pulls: faultline_hub::limits::pulls_for(args.max_connections),
                 ..Limits::default()
             };

@@ -357,3 +357,37 @@ async fn a_device_over_its_rate_is_told_when_to_retry() {
     // Other devices are not slowed down.
     assert_eq!(hub.get(&other.token, "/v1/whoami").await.status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stalls_mid_body_gets_408_and_the_hub_goes_on() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let hub = Hub::start_with(Limits {
+        request_timeout: std::time::Duration::from_secs(1),
+        ..Limits::default()
+    })
+    .await;
+    hub.site("P1").await;
+    let dev = hub.enroll("P1", "lap-1").await;
+    let mut tcp = tokio::net::TcpStream::connect(hub.addr).await.unwrap();
+    let head = format!(
+        "POST /v1/sites/P1/push HTTP/1.1\r\nhost: hub\r\nfaultline-protocol: 1\r\n\
+         authorization: Bearer {}\r\ncontent-type: application/json\r\ncontent-length: 4000\r\n\r\n\
+         {{\"user\": \"ana\", \"mutations\": [",
+        dev.token
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    // ... and nothing more: a laptop whose Wi-Fi went away mid-request.
+    let started = std::time::Instant::now();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read(&mut answer))
+        .await
+        .expect("the hub answered a stalled request")
+        .unwrap();
+    let text = String::from_utf8_lossy(&answer[..n]);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("\"code\":\"timeout\""), "{text}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Other laptops are served as usual.
+    let who = hub.get(&dev.token, "/v1/whoami").await;
+    assert_eq!(who.status, 200);
+}

@@ -57,6 +57,9 @@ pub mod codes {
     pub const OFFSET_MISMATCH: &str = "offset_mismatch";
     /// Unknown record or blob (404).
     pub const NOT_FOUND: &str = "not_found";
+    /// The request took longer than the hub allows (a stalled upload, a very slow link); retry
+    /// (408).
+    pub const TIMEOUT: &str = "timeout";
     /// The hub failed; retry later (500/503).
     pub const INTERNAL: &str = "internal";
 }

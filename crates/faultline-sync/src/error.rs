@@ -32,7 +32,7 @@ impl SyncError {
     pub fn is_retryable(&self) -> bool {
         match self {
             SyncError::Unreachable(_) => true,
-            SyncError::Hub { status, .. } => *status == 429 || *status >= 500,
+            SyncError::Hub { status, .. } => matches!(*status, 408 | 429) || *status >= 500,
             SyncError::Protocol(_) => true,
             SyncError::Config(_) | SyncError::Store(_) => false,
         }
@@ -76,6 +76,32 @@ impl From<SyncError> for CoreError {
                 retryable: other.is_retryable(),
                 message: other.to_string(),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_rate_limits_and_hub_failures_are_retried_refusals_are_not() {
+        let hub = |status: u16| SyncError::Hub {
+            status,
+            code: String::new(),
+            message: String::new(),
+        };
+        for (status, retry) in [
+            (408, true),
+            (429, true),
+            (500, true),
+            (503, true),
+            (400, false),
+            (401, false),
+            (403, false),
+            (413, false),
+        ] {
+            assert_eq!(hub(status).is_retryable(), retry, "HTTP {status}");
         }
     }
 }

@@ -14,8 +14,9 @@ pub use rate_limit::RateLimiter;
 
 use crate::limits::Limits;
 use crate::store::HubStore;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{Method, StatusCode, Uri};
+use axum::response::IntoResponse;
 use axum::routing::{get, head, post};
 use axum::Router;
 use faultline_protocol::api::codes;
@@ -65,7 +66,31 @@ pub fn router<S: HubStore>(state: Arc<AppState<S>>) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(json_limit)
+        .layer(axum::middleware::from_fn_with_state(
+            state.limits.request_timeout,
+            deadline,
+        ))
         .with_state(state)
+}
+
+/// Answers 408 when a request (reading its body included) takes longer than `limit`.
+async fn deadline(
+    State(limit): State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiFailure::new(
+            StatusCode::REQUEST_TIMEOUT,
+            codes::TIMEOUT,
+            format!(
+                "the request took longer than {} s; the laptop sends it again",
+                limit.as_secs()
+            ),
+        )
+        .into_response(),
+    }
 }
 
 async fn not_found(uri: Uri) -> ApiFailure {
