@@ -25,18 +25,25 @@ use tokio_postgres::IsolationLevel;
 /// to this database — the snapshot's xmin, except that transactions seen running in *other*
 /// databases of the cluster (which cannot write here) do not hold it back; when none is left,
 /// the snapshot's xmax. Anything not positively known to be another database's stays a barrier
-/// (e.g. when pg_stat_activity hides another user's transaction id).
+/// (e.g. when pg_stat_activity hides another user's transaction id). The second column says
+/// the barrier had finished by the time the query looked: it ran when the snapshot was taken but
+/// ended before its database could be told (often another database's short transaction, e.g. a
+/// neighbour's test or job); a fresh snapshot no longer has it.
 const HORIZON_SQL: &str = "
-    WITH s AS (SELECT pg_current_snapshot() AS snap)
-    SELECT coalesce(
-        (SELECT x FROM s, pg_snapshot_xip(s.snap) AS x
-         WHERE NOT EXISTS (
-             SELECT 1 FROM pg_stat_activity a
-             WHERE a.datname IS NOT NULL AND a.datname <> current_database()
-               AND a.backend_xid IS NOT NULL
-               AND a.backend_xid::text = (x::text::numeric % 4294967296)::text)
-         ORDER BY x LIMIT 1),
-        (SELECT pg_snapshot_xmax(snap) FROM s))::text";
+    WITH s AS (SELECT pg_current_snapshot() AS snap),
+    b AS (
+        SELECT x FROM s, pg_snapshot_xip(s.snap) AS x
+        WHERE NOT EXISTS (
+            SELECT 1 FROM pg_stat_activity a
+            WHERE a.datname IS NOT NULL AND a.datname <> current_database()
+              AND a.backend_xid IS NOT NULL
+              AND a.backend_xid::text = (x::text::numeric % 4294967296)::text)
+        ORDER BY x LIMIT 1)
+    SELECT coalesce((SELECT x FROM b), (SELECT pg_snapshot_xmax(snap) FROM s))::text,
+           coalesce((SELECT pg_xact_status(x) IS DISTINCT FROM 'in progress' FROM b), false)";
+
+/// Pages taken again when the barrier had already finished (see [`changes`]).
+const STALE_BARRIER_RETRIES: usize = 2;
 
 /// The next keys of every feed table, merged: (table index, xid text, seq).
 static KEYS_SQL: LazyLock<String> = LazyLock::new(|| {
@@ -85,6 +92,24 @@ pub async fn changes(
     cursor: Cursor,
     limit: u32,
 ) -> Result<ChangePage> {
+    let mut attempt = 0;
+    loop {
+        match page(store, site, cursor, limit, attempt < STALE_BARRIER_RETRIES).await? {
+            Some(page) => return Ok(page),
+            None => attempt += 1,
+        }
+    }
+}
+
+/// One page in one snapshot; `None` when `retry_stale` and the snapshot's barrier had already
+/// finished (a new snapshot gives a fuller page).
+async fn page(
+    store: &PgStore,
+    site: &str,
+    cursor: Cursor,
+    limit: u32,
+    retry_stale: bool,
+) -> Result<Option<ChangePage>> {
     let limit = limit.max(1);
     let mut client = store.client().await?;
     let tx = client
@@ -93,6 +118,12 @@ pub async fn changes(
         .read_only(true)
         .start()
         .await?;
+    // First, so that the snapshot it describes is the transaction's.
+    let row = tx.query_one(HORIZON_SQL, &[]).await?;
+    let (horizon, stale): (String, bool) = (row.get(0), row.get(1));
+    if stale && retry_stale {
+        return Ok(None);
+    }
     if cursor != Cursor::START {
         let purged = tx
             .query_opt(
@@ -110,7 +141,6 @@ pub async fn changes(
             }
         }
     }
-    let horizon: String = tx.query_one(HORIZON_SQL, &[]).await?.get(0);
     let cursor_xid = cursor.xid.to_string();
     let keys_stmt = tx.prepare_cached(&KEYS_SQL).await?;
     let keys = tx
@@ -161,9 +191,9 @@ pub async fn changes(
     }
     tx.commit().await?;
     changes.sort_unstable_by_key(|(k, _)| *k);
-    Ok(ChangePage {
+    Ok(Some(ChangePage {
         changes: changes.into_iter().map(|(_, c)| c).collect(),
         next,
         has_more,
-    })
+    }))
 }
