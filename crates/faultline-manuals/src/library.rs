@@ -154,14 +154,36 @@ impl Library {
         progress: impl FnMut(crate::index::RebuildProgress),
         cancel: &AtomicBool,
     ) -> Result<()> {
-        let mut pages = Vec::new();
-        lock(store).manual_pages_for_index(|p| {
-            pages.push(page_doc(p));
-            Ok(())
-        })?;
-        self.index
-            .rebuild(pages, progress, cancel)
-            .map_err(index_err)?;
+        // Pages are read manual by manual as the index takes them (a whole library's text at
+        // once would be hundreds of MB on a laptop), holding the store only per manual.
+        let manuals = lock(store).manuals_for_index()?;
+        let stop = AtomicBool::new(false);
+        let failed: std::cell::RefCell<Option<faultline_core::CoreError>> = Default::default();
+        let pages = manuals.into_iter().flat_map(|m| {
+            let mut batch = Vec::new();
+            if cancel.load(Ordering::SeqCst) || stop.load(Ordering::SeqCst) {
+                stop.store(true, Ordering::SeqCst);
+                return batch;
+            }
+            if let Err(e) = lock(store).manual_pages_of(&m, |p| {
+                batch.push(page_doc(p));
+                Ok(())
+            }) {
+                // Stop the rebuild (it is discarded, the old index stays) and report why.
+                stop.store(true, Ordering::SeqCst);
+                *failed.borrow_mut() = Some(e);
+                batch.clear();
+            }
+            batch
+        });
+        let outcome = self
+            .index
+            .rebuild(pages, progress, &stop)
+            .map_err(index_err);
+        if let Some(e) = failed.borrow_mut().take() {
+            return Err(e);
+        }
+        outcome?;
         let mut s = lock(store);
         for m in s.manuals()? {
             if m.state == ManualState::Extracted {

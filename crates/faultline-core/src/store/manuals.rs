@@ -274,32 +274,46 @@ impl Store {
         &self,
         mut each: impl FnMut(IndexPage) -> Result<()>,
     ) -> Result<()> {
-        let manuals: Vec<Manual> = self
+        for m in self.manuals_for_index()? {
+            self.manual_pages_of(&m, &mut each)?;
+        }
+        Ok(())
+    }
+
+    /// The manuals whose pages belong in the index (extracted or indexed).
+    pub fn manuals_for_index(&self) -> Result<Vec<Manual>> {
+        Ok(self
             .manuals()?
             .into_iter()
             .filter(|m| matches!(m.state, ManualState::Extracted | ManualState::Indexed))
-            .collect();
+            .collect())
+    }
+
+    /// The stored pages of manual `m`, in page order, as the index needs them.
+    pub fn manual_pages_of(
+        &self,
+        m: &Manual,
+        mut each: impl FnMut(IndexPage) -> Result<()>,
+    ) -> Result<()> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT p.page, p.text FROM manual_pages p JOIN manuals m ON m.rid = p.manual_rid
               WHERE m.id = ?1 ORDER BY p.page",
         )?;
-        for m in manuals {
-            let rows = stmt.query_map(params![m.id.to_string()], |r| {
-                Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?))
+        let rows = stmt.query_map(params![m.id.to_string()], |r| {
+            Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (page, text) = row?;
+            each(IndexPage {
+                manual_id: m.id,
+                file_name: m.file_name.clone(),
+                title: m.title.clone(),
+                manufacturer: m.manufacturer.clone(),
+                models: m.models.clone(),
+                language: m.language.clone(),
+                page,
+                text,
             })?;
-            for row in rows {
-                let (page, text) = row?;
-                each(IndexPage {
-                    manual_id: m.id,
-                    file_name: m.file_name.clone(),
-                    title: m.title.clone(),
-                    manufacturer: m.manufacturer.clone(),
-                    models: m.models.clone(),
-                    language: m.language.clone(),
-                    page,
-                    text,
-                })?;
-            }
         }
         Ok(())
     }
