@@ -10,18 +10,6 @@ use std::time::{Duration, Instant};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-fn cli(data: &Path) -> Command {
-    // Falls back to a name that fails loudly at spawn if the release CLI was not built.
-    let bin = faultline_tests::cli_binary()
-        .unwrap_or_else(|e| PathBuf::from(format!("missing-cli: {e}")));
-    let mut c = Command::new(bin);
-    c.arg("--data-dir")
-        .arg(data)
-        .env("FAULTLINE_USER", "crash-test")
-        .env_remove("FAULTLINE_DATA_DIR");
-    c
-}
-
 fn run_ok(cmd: &mut Command) -> Result<String, Box<dyn std::error::Error>> {
     let out = cmd.output()?;
     if !out.status.success() {
@@ -84,9 +72,14 @@ fn a_killed_import_leaves_nothing_half_imported_and_can_be_run_again() -> TestRe
     let data = tmp.path().join("data");
     let rows = 400_000;
     let (am, ac, wm, wc) = write_plant(tmp.path(), rows)?;
-    run_ok(cli(&data).args(["import", "--mapping"]).arg(&am).arg(&ac))?;
+    run_ok(
+        faultline_tests::cli_command(&data)
+            .args(["import", "--mapping"])
+            .arg(&am)
+            .arg(&ac),
+    )?;
 
-    let mut child = cli(&data)
+    let mut child = faultline_tests::cli_command(&data)
         .args(["import", "--mapping"])
         .arg(&wm)
         .arg(&wc)
@@ -128,7 +121,7 @@ fn a_killed_import_leaves_nothing_half_imported_and_can_be_run_again() -> TestRe
     drop(store);
 
     let out = run_ok(
-        cli(&data)
+        faultline_tests::cli_command(&data)
             .arg("--json")
             .args(["import", "--mapping"])
             .arg(&wm)
@@ -144,8 +137,13 @@ fn every_acknowledged_note_survives_a_kill_mid_stream() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let data = tmp.path().join("data");
     let (am, ac, _, _) = write_plant(tmp.path(), 0)?;
-    run_ok(cli(&data).args(["import", "--mapping"]).arg(&am).arg(&ac))?;
-    let out = run_ok(cli(&data).args([
+    run_ok(
+        faultline_tests::cli_command(&data)
+            .args(["import", "--mapping"])
+            .arg(&am)
+            .arg(&ac),
+    )?;
+    let out = run_ok(faultline_tests::cli_command(&data).args([
         "--json",
         "log-breakdown",
         "--asset",
@@ -161,7 +159,7 @@ fn every_acknowledged_note_survives_a_kill_mid_stream() -> TestResult {
         .ok_or("no id in log-breakdown output")?
         .to_string();
 
-    let mut child = cli(&data)
+    let mut child = faultline_tests::cli_command(&data)
         .args(["note", &wo_id, "--stdin"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

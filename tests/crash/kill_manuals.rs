@@ -31,17 +31,6 @@ fn corpus_manuals() -> Option<PathBuf> {
 }
 
 /// The CLI on `data` (the release binary; a name that fails at spawn when it was not built).
-fn cli(data: &Path) -> Command {
-    let bin = faultline_tests::cli_binary()
-        .unwrap_or_else(|e| PathBuf::from(format!("missing-cli: {e}")));
-    let mut c = Command::new(bin);
-    c.arg("--data-dir")
-        .arg(data)
-        .env("FAULTLINE_USER", "crash-test")
-        .env_remove("FAULTLINE_DATA_DIR");
-    c
-}
-
 /// `faultline --json ARGS…` on `data`, parsed.
 fn json(data: &Path, args: &[&str]) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
     let mut all = vec!["--json"];
@@ -77,7 +66,7 @@ fn a_killed_manual_import_resumes_and_every_manual_ends_indexed_or_failed() -> T
     let tmp = tempfile::tempdir()?;
     let data = tmp.path().join("data");
 
-    let mut child = cli(&data)
+    let mut child = faultline_tests::cli_command(&data)
         .args(["manuals", "add"])
         .arg(&manuals)
         .stdout(Stdio::null())

@@ -87,6 +87,18 @@ pub fn cli_binary() -> Result<PathBuf> {
     )
 }
 
+/// `faultline --data-dir DIR` as a command to add arguments to and spawn (crash tests kill it
+/// mid-write). Without a built CLI it names a program that fails loudly at spawn.
+pub fn cli_command(data_dir: &Path) -> std::process::Command {
+    let bin = cli_binary().unwrap_or_else(|e| PathBuf::from(format!("missing-cli: {e}")));
+    let mut c = std::process::Command::new(bin);
+    c.arg("--data-dir")
+        .arg(data_dir)
+        .env("FAULTLINE_USER", "crash-test")
+        .env_remove("FAULTLINE_DATA_DIR");
+    c
+}
+
 /// Runs the CLI on `data_dir` (`faultline --data-dir DIR ARGS...`); fails unless it exits 0.
 pub fn run_cli(data_dir: &Path, args: &[&str]) -> Result<Output> {
     let cli = cli_binary()?;
