@@ -118,3 +118,4 @@ bindings-check: bindings
 # The README's picture: the demo plant's VFD-202 asset page in the real window (tests/src/bin).
 screenshot: build
 	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot.png
+	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-procedure.png JP-VX-OC1

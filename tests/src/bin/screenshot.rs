@@ -1,5 +1,6 @@
-//! Takes the README's screenshot: the demo plant in the real app window, on the asset page of
-//! the conveyor drive with repeated OC1 trips. Run under a display: `make screenshot`.
+//! Takes the README's screenshots: the demo plant in the real app window, on the asset page of
+//! the conveyor drive with repeated OC1 trips (`screenshot OUT.png`), or on one of its job plans
+//! (`screenshot OUT.png JP-VX-OC1`). Run under a display: `make screenshot`.
 
 use anyhow::{Context, Result};
 use faultline_tests::{run_cli, temp_data_dir, workspace_root, App, Key};
@@ -10,6 +11,7 @@ async fn main() -> Result<()> {
         .nth(1)
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("docs/screenshot.png"));
+    let procedure = std::env::args().nth(2);
     let data = temp_data_dir()?;
     let demo = workspace_root().join("assets/demo");
     run_cli(
@@ -25,6 +27,15 @@ async fn main() -> Result<()> {
     .await?;
     app.wait_for("[data-testid=history] [data-testid=wo-row]")
         .await?;
+    if let Some(code) = &procedure {
+        app.click(&format!("[data-testid=procedure-row][data-code='{code}']"))
+            .await?;
+        app.wait_for("[data-testid=procedure-step]").await?;
+        app.click(
+            "[data-testid=procedure-step][data-number='1'] [data-testid=procedure-step-done]",
+        )
+        .await?;
+    }
     // Let the page settle (fonts, layout) before the picture.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let png = app
