@@ -4,6 +4,7 @@
 import type { Procedure } from "./bindings/Procedure";
 import type { ProcedureScope } from "./bindings/ProcedureScope";
 import type { ProcedureStep } from "./bindings/ProcedureStep";
+import type { ProcedureSummary } from "./bindings/ProcedureSummary";
 import { plural } from "./format";
 
 /** What the screen says when the app has no procedure with that code. */
@@ -43,6 +44,36 @@ export function appliesTo(p: Pick<Procedure, "manufacturer" | "model" | "equipme
     case "general":
       return "All equipment";
   }
+}
+
+/**
+ * Whether a procedure is written for this problem code (both set; blanks around them and letter case
+ * do not count). No problem code on either side never matches.
+ */
+export function sameProblem(a: string | null | undefined, b: string | null | undefined): boolean {
+  const x = a?.trim().toUpperCase() ?? "";
+  const y = b?.trim().toUpperCase() ?? "";
+  return x !== "" && x === y;
+}
+
+/** A procedure in the work order's list, and whether it is written for the work order's problem. */
+export type RankedProcedure<P> = { procedure: P; matches: boolean };
+
+/**
+ * The work order screen's procedures: those written for the work order's problem code first, then
+ * the rest; each group keeps the order the app sent (model, class, general).
+ */
+export function rankForProblem<P extends Pick<ProcedureSummary, "problem_code">>(
+  procedures: readonly P[],
+  problemCode: string | null | undefined,
+): RankedProcedure<P>[] {
+  const ranked = procedures.map((procedure) => ({ procedure, matches: sameProblem(procedure.problem_code, problemCode) }));
+  return [...ranked.filter((r) => r.matches), ...ranked.filter((r) => !r.matches)];
+}
+
+/** "Matches problem OVERCURR": the mark on a procedure written for the work order's problem. */
+export function matchLabel(problemCode: string): string {
+  return `Matches problem ${problemCode.trim()}`;
 }
 
 export function stepCountText(n: number): string {

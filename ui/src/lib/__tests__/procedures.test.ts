@@ -5,9 +5,12 @@ import {
   appliesTo,
   countDone,
   loadTicks,
+  matchLabel,
   PROCEDURE_NOT_FOUND,
   procedureScope,
   progressText,
+  rankForProblem,
+  sameProblem,
   saveTicks,
   scopeLabel,
   stepCountText,
@@ -99,6 +102,60 @@ describe("procedures", () => {
     expect(() => saveTicks("X", new Set([1]), null)).not.toThrow();
     // Under Node there is no window: the default store is none, not an exception.
     expect(loadTicks("X")).toEqual(new Set());
+  });
+
+  it("puts the procedures for the work order's problem first, the rest in the order received", () => {
+    const list = [
+      { code: "JP-VX-PARAM", scope: "model", problem_code: null },
+      { code: "JP-VX-FAN", scope: "model", problem_code: "OVERHEAT" },
+      { code: "JP-VX-OC1", scope: "model", problem_code: "OVERCURR" },
+      { code: "JP-EM-INSUL", scope: "class", problem_code: null },
+      { code: "JP-EM-OC", scope: "class", problem_code: "OVERCURR" },
+      { code: "JP-LOTO", scope: "general", problem_code: null },
+    ] as const;
+    const ranked = rankForProblem(list, "OVERCURR");
+    expect(ranked.map((r) => [r.procedure.code, r.matches])).toEqual([
+      ["JP-VX-OC1", true],
+      ["JP-EM-OC", true],
+      ["JP-VX-PARAM", false],
+      ["JP-VX-FAN", false],
+      ["JP-EM-INSUL", false],
+      ["JP-LOTO", false],
+    ]);
+    // The same objects, and the list it was given is left as it was.
+    expect(ranked[0]!.procedure).toBe(list[2]);
+    expect(list.map((p) => p.code)).toEqual(["JP-VX-PARAM", "JP-VX-FAN", "JP-VX-OC1", "JP-EM-INSUL", "JP-EM-OC", "JP-LOTO"]);
+  });
+
+  it("matches nothing without a problem code, and keeps the order then", () => {
+    const list = [
+      { code: "A", problem_code: null },
+      { code: "B", problem_code: "OVERCURR" },
+      { code: "C", problem_code: "" },
+    ];
+    for (const code of [null, undefined, "", "  "]) {
+      expect(rankForProblem(list, code).map((r) => [r.procedure.code, r.matches])).toEqual([
+        ["A", false],
+        ["B", false],
+        ["C", false],
+      ]);
+    }
+    expect(rankForProblem(list, "TRIP").every((r) => !r.matches)).toBe(true);
+    expect(rankForProblem([], "OVERCURR")).toEqual([]);
+  });
+
+  it("compares problem codes without blanks or letter case", () => {
+    expect(sameProblem("OVERCURR", "OVERCURR")).toBe(true);
+    expect(sameProblem(" overcurr ", "OVERCURR")).toBe(true);
+    expect(sameProblem("OVERCURR", "OVERCURRENT")).toBe(false);
+    expect(sameProblem(null, null)).toBe(false);
+    expect(sameProblem("", "")).toBe(false);
+    expect(sameProblem(" ", undefined)).toBe(false);
+  });
+
+  it("labels a procedure that matches the work order's problem", () => {
+    expect(matchLabel("OVERCURR")).toBe("Matches problem OVERCURR");
+    expect(matchLabel(" LEAK ")).toBe("Matches problem LEAK");
   });
 
   it("has the not-found wording the screen shows", () => {

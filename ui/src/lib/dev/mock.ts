@@ -259,7 +259,18 @@ const orders: WorkOrder[] = [];
       remedy_text: "Pr.7 acceleration time 1 s → 3 s. Ran 20 starts without a trip.",
       note_count: 3,
     })),
-    newOrder(vfd, { title: "Drive trips again, OC1 during acceleration", fault_code: "E.OC1", status: "open", priority: 1, reported_at: hoursAgo(2), downtime_start: hoursAgo(2), sync_state: "pending" }, {
+    // Classified when it was logged (as the hub may send it), so the work order screen marks the
+    // drive's TRIP procedure as the one for this problem.
+    newOrder(vfd, {
+      title: "Drive trips again, OC1 during acceleration",
+      fault_code: "E.OC1",
+      status: "open",
+      priority: 1,
+      reported_at: hoursAgo(2),
+      downtime_start: hoursAgo(2),
+      sync_state: "pending",
+      failure: { ...noCodes(), failure_class: "ELEC", problem_code: "TRIP" },
+    }, {
       version: big(0),
       notes: [],
     }),
