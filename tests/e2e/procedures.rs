@@ -1,6 +1,7 @@
 // End-to-end in the real app window: a technician scans a drive's tag, sees the job plans for
 // its model first, then the one for every asset; opens the model's overcurrent plan, reads a
-// caution before its step, ticks steps off; Back returns to the asset.
+// caution before its step, ticks steps off; Back returns to the asset. The open breakdown on
+// the drive offers the plan for its problem code first.
 
 use anyhow::{bail, Context, Result};
 use faultline_tests::{e2e_enabled, run_cli, temp_data_dir, workspace_root, App, Key, Locator};
@@ -74,6 +75,36 @@ async fn an_asset_shows_its_procedures_and_a_procedure_is_followed_step_by_step(
 
     app.click("[data-testid=back]").await?;
     app.wait_text("[data-testid=asset-tag]", |t| t.contains("VFD-202"))
+        .await?;
+
+    // The open breakdown 41851 (problem OVERCURR) offers the matching plan first.
+    app.click("[data-testid=open-work-orders] [data-testid=wo-row]")
+        .await?;
+    app.wait_text("[data-testid=wo-number]", |t| t.contains("41851"))
+        .await?;
+    app.wait_for("[data-testid=wo-procedures] [data-testid=procedure-row]")
+        .await?;
+    let codes = attr_list(
+        &app,
+        "[data-testid=wo-procedures] [data-testid=procedure-row]",
+        "data-code",
+    )
+    .await?;
+    if codes.first().map(String::as_str) != Some("JP-VX-OC1") {
+        bail!("procedures on work order 41851: {codes:?}");
+    }
+    let matched = app
+        .text("[data-testid=wo-procedures] [data-code=JP-VX-OC1] [data-testid=procedure-match]")
+        .await?;
+    if matched.trim() != "Matches problem OVERCURR" {
+        bail!("the matching plan is marked {matched:?}");
+    }
+    app.click("[data-testid=wo-procedures] [data-code=JP-VX-OC1]")
+        .await?;
+    app.wait_text("[data-testid=procedure-title]", |t| t.contains("VX-300"))
+        .await?;
+    app.click("[data-testid=back]").await?;
+    app.wait_text("[data-testid=wo-number]", |t| t.contains("41851"))
         .await?;
     app.close().await
 }
