@@ -2,17 +2,12 @@
 // runs end to end on a freshly loaded demo plant and shows what a visitor should see.
 
 use anyhow::{bail, Context, Result};
-use faultline_tests::{cli_binary, run_cli, temp_data_dir, workspace_root};
+use faultline_tests::{cli_binary, workspace_root};
 
 #[test]
 fn the_cli_walkthrough_runs_on_the_demo_plant() -> Result<()> {
-    let data = temp_data_dir()?;
+    let data = faultline_tests::demo_data_dir()?;
     let root = workspace_root();
-    let demo = root.join("assets/demo");
-    run_cli(
-        data.path(),
-        &["demo-load", "--dir", &demo.display().to_string()],
-    )?;
     let out = std::process::Command::new("bash")
         .arg(root.join("scripts/demo-cli.sh"))
         .arg(data.path())

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use faultline_tests::{e2e_enabled, run_cli, temp_data_dir, workspace_root, App, Key, Locator};
+use faultline_tests::{e2e_enabled, run_cli, App, Key, Locator};
 
 async fn count(app: &App, css: &str) -> Result<usize> {
     Ok(app.client()?.find_all(Locator::Css(css)).await?.len())
@@ -29,12 +29,7 @@ async fn a_breakdown_logged_noted_and_closed_survives_a_restart() -> Result<()> 
     if !e2e_enabled()? {
         return Ok(());
     }
-    let data = temp_data_dir()?;
-    let demo = workspace_root().join("assets/demo");
-    run_cli(
-        data.path(),
-        &["demo-load", "--dir", &demo.display().to_string()],
-    )?;
+    let data = faultline_tests::demo_data_dir()?;
     let mut app = App::launch(data.path()).await?;
 
     app.type_into("#tech-name", "Ana Ruiz").await?;

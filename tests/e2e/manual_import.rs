@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use faultline_tests::{e2e_enabled, run_cli, temp_data_dir, workspace_root, App};
+use faultline_tests::{e2e_enabled, workspace_root, App};
 use serde_json::{json, Value};
 
 const PICKED: [&str; 2] = [
@@ -67,12 +67,7 @@ async fn manuals_picked_or_handed_over_by_path_import_with_progress_and_become_s
     let Some(corpus) = corpus()? else {
         return Ok(());
     };
-    let data = temp_data_dir()?;
-    let demo = workspace_root().join("assets/demo");
-    run_cli(
-        data.path(),
-        &["demo-load", "--dir", &demo.display().to_string()],
-    )?;
+    let data = faultline_tests::demo_data_dir()?;
     let app = App::launch(data.path()).await?;
     app.client()?
         .execute("location.hash = '#/manuals';", vec![])

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
-use faultline_tests::{e2e_enabled, run_cli, temp_data_dir, workspace_root, App, Key};
+use faultline_tests::{e2e_enabled, run_cli, workspace_root, App, Key};
 
 fn corpus_manual() -> Result<Option<std::path::PathBuf>> {
     let corpus = std::env::var_os("FAULTLINE_CORPUS")
@@ -33,12 +33,7 @@ async fn a_symptom_search_on_an_asset_opens_the_manual_page() -> Result<()> {
     let Some(pdf) = corpus_manual()? else {
         return Ok(());
     };
-    let data = temp_data_dir()?;
-    let demo = workspace_root().join("assets/demo");
-    run_cli(
-        data.path(),
-        &["demo-load", "--dir", &demo.display().to_string()],
-    )?;
+    let data = faultline_tests::demo_data_dir()?;
     run_cli(
         data.path(),
         &[

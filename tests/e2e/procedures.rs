@@ -4,7 +4,7 @@
 // the drive offers the plan for its problem code first.
 
 use anyhow::{bail, Context, Result};
-use faultline_tests::{e2e_enabled, run_cli, temp_data_dir, workspace_root, App, Key, Locator};
+use faultline_tests::{e2e_enabled, App, Key, Locator};
 
 async fn attr_list(app: &App, css: &str, attr: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
@@ -19,12 +19,7 @@ async fn an_asset_shows_its_procedures_and_a_procedure_is_followed_step_by_step(
     if !e2e_enabled()? {
         return Ok(());
     }
-    let data = temp_data_dir()?;
-    let demo = workspace_root().join("assets/demo");
-    run_cli(
-        data.path(),
-        &["demo-load", "--dir", &demo.display().to_string()],
-    )?;
+    let data = faultline_tests::demo_data_dir()?;
     let app = App::launch(data.path()).await?;
 
     app.type_into("#tech-name", "Ana Ruiz").await?;

@@ -120,6 +120,18 @@ pub fn run_cli(data_dir: &Path, args: &[&str]) -> Result<Output> {
     Ok(output)
 }
 
+/// A fresh data directory with the bundled demo plant loaded (`faultline demo-load`), deleted
+/// when dropped.
+pub fn demo_data_dir() -> Result<tempfile::TempDir> {
+    let data = temp_data_dir()?;
+    let demo = workspace_root().join("assets/demo");
+    run_cli(
+        data.path(),
+        &["demo-load", "--dir", &demo.display().to_string()],
+    )?;
+    Ok(data)
+}
+
 /// A fresh, empty data directory that is deleted when dropped.
 pub fn temp_data_dir() -> Result<tempfile::TempDir> {
     tempfile::Builder::new()

@@ -3,7 +3,7 @@
 //! (`screenshot OUT.png JP-VX-OC1`). Run under a display: `make screenshot`.
 
 use anyhow::{Context, Result};
-use faultline_tests::{run_cli, temp_data_dir, workspace_root, App, Key};
+use faultline_tests::{workspace_root, App, Key};
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -12,12 +12,7 @@ async fn main() -> Result<()> {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("docs/screenshot.png"));
     let procedure = std::env::args().nth(2);
-    let data = temp_data_dir()?;
-    let demo = workspace_root().join("assets/demo");
-    run_cli(
-        data.path(),
-        &["demo-load", "--dir", &demo.display().to_string()],
-    )?;
+    let data = faultline_tests::demo_data_dir()?;
     let app = App::launch(data.path()).await?;
     app.type_into("#tech-name", "Ana Ruiz").await?;
     app.type_into(
