@@ -7,6 +7,20 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
+/// The kinds this build reads (their number is [`crate::CHANGE_KINDS`]).
+const KNOWN: [&str; 10] = [
+    "asset",
+    "work_order",
+    "note",
+    "part",
+    "photo",
+    "failure_code",
+    "procedure",
+    "manual",
+    "conflict",
+    "tombstone",
+];
+
 #[derive(Deserialize)]
 struct Tombstone {
     entity: String,
@@ -74,10 +88,10 @@ impl<'de> Visitor<'de> for ChangeVisitor {
             let ordered = serde_json::json!({ "kind": kind, "record": record });
             return serde_json::from_value(ordered).map_err(de::Error::custom);
         }
-        match kind.as_str() {
-            "asset" | "work_order" | "note" | "part" | "photo" | "failure_code" | "procedure"
-            | "manual" | "conflict" | "tombstone" => Err(de::Error::missing_field("record")),
-            _ => Ok(Change::Unknown),
+        if KNOWN.contains(&kind.as_str()) {
+            Err(de::Error::missing_field("record"))
+        } else {
+            Ok(Change::Unknown)
         }
     }
 }
@@ -113,6 +127,11 @@ mod tests {
             ),
             "{changes:?}"
         );
+    }
+
+    #[test]
+    fn change_kinds_counts_the_kinds_this_build_reads() {
+        assert_eq!(KNOWN.len(), crate::CHANGE_KINDS as usize);
     }
 
     #[test]

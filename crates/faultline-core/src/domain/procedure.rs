@@ -17,6 +17,17 @@ pub enum ProcedureScope {
     General,
 }
 
+impl ProcedureScope {
+    /// A procedure naming a model is for that model, else one naming a class for the class.
+    pub fn of(has_model: bool, has_class: bool) -> Self {
+        match (has_model, has_class) {
+            (true, _) => ProcedureScope::Model,
+            (false, true) => ProcedureScope::Class,
+            (false, false) => ProcedureScope::General,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ProcedureStep {
@@ -72,13 +83,7 @@ impl Procedure {
 
     /// Whom it is for: a model (optionally of one manufacturer) before a class before everyone.
     pub fn scope(&self) -> ProcedureScope {
-        if self.model.is_some() {
-            ProcedureScope::Model
-        } else if self.equipment_class.is_some() {
-            ProcedureScope::Class
-        } else {
-            ProcedureScope::General
-        }
+        ProcedureScope::of(self.model.is_some(), self.equipment_class.is_some())
     }
 }
 

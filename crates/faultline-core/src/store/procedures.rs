@@ -10,17 +10,10 @@ const SUMMARY_COLS: &str =
     "code, title, model IS NOT NULL, equipment_class IS NOT NULL, problem_code, json_array_length(steps)";
 
 fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProcedureSummary> {
-    let (has_model, has_class): (bool, bool) = (r.get(2)?, r.get(3)?);
     Ok(ProcedureSummary {
         code: r.get(0)?,
         title: r.get(1)?,
-        scope: if has_model {
-            ProcedureScope::Model
-        } else if has_class {
-            ProcedureScope::Class
-        } else {
-            ProcedureScope::General
-        },
+        scope: ProcedureScope::of(r.get(2)?, r.get(3)?),
         problem_code: r.get(4)?,
         step_count: r.get(5)?,
     })
@@ -329,16 +322,7 @@ JP-BELT,Belt tracking,,Conveyors,,1,Adjust the tail pulley,
                 }],
             })
         };
-        store.save_enrollment(&super::super::HubEnrollment {
-            hub_url: "http://127.0.0.1:1".into(),
-            token: "flt_x".into(),
-            hub_device_id: uuid::Uuid::nil().to_string(),
-            device_name: "laptop".into(),
-            site_code: "PLANT1".into(),
-            site_name: "Plant 1".into(),
-            ca_bundle: None,
-            proxy: None,
-        })?;
+        super::super::sync_tests::enroll(&mut store)?;
         store.apply_pulled(&[plan("KEEP"), plan("GONE")], "c1")?;
         // The hub's history moved past this laptop's cursor: the site comes again, without GONE.
         store.reset_sync_cursor()?;

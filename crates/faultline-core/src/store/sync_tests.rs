@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
-fn enroll(store: &mut super::Store) -> TestResult {
+/// Enrolls `store` with a hub that is never reached (sync state for store-level tests).
+pub(crate) fn enroll(store: &mut super::Store) -> TestResult {
     store.save_enrollment(&HubEnrollment {
         hub_url: "http://127.0.0.1:1".into(),
         token: "flt_x".into(),

@@ -354,28 +354,41 @@ async fn vacuum(store: &PgStore, table: &str) {
     }
 }
 
-/// Stages the rows from `rx` for `table` and upserts them on `conflict` (the external key),
-/// updating every column but id and key where any differs, plus `extra_set`.
-#[allow(clippy::too_many_arguments)]
+/// How one table's loaded rows are merged: `cols` starts with the `keys` key columns (never
+/// updated), `conflict` is the ON CONFLICT target, `extra_set` more `, col = …` assignments made
+/// whenever a row changes.
+struct MergeSpec<'a> {
+    table: &'a str,
+    cols: &'a str,
+    keys: usize,
+    conflict: &'a str,
+    extra_set: &'a str,
+}
+
+/// Stages the rows from `rx` and upserts them on the key, rewriting a row only where one of its
+/// columns differs (so an unchanged row never re-enters the change feed).
 async fn merge_by_key<R: Staged>(
     store: &PgStore,
     site: &str,
     rx: &mut mpsc::Receiver<Msg<R>>,
-    table: &str,
-    cols: &str,
-    conflict: &str,
-    extra_set: &str,
+    spec: MergeSpec<'_>,
 ) -> Result<LoadReport> {
+    let MergeSpec {
+        table,
+        cols,
+        keys,
+        conflict,
+        extra_set,
+    } = spec;
     let mut client = store.client().await?;
     let tx = client.transaction().await?;
     let stage_table = format!("{table}_stage");
     let rows = stage(&tx, &stage_table, table, cols, rx).await?;
-    // Updated columns: all but id and external_key.
     let all_cols: Vec<&str> = cols.split(',').map(str::trim).collect();
-    let updated = all_cols.get(2..).unwrap_or_default().join(", ");
+    let updated = all_cols.get(keys..).unwrap_or_default().join(", ");
     let upsert = format!(
         "INSERT INTO {table} AS w (site, {cols}) SELECT $1, {cols} FROM {stage_table}
-         ON CONFLICT {conflict} DO UPDATE SET {}, version = w.version + 1 {extra_set}
+         ON CONFLICT {conflict} DO UPDATE SET {}{extra_set}
          WHERE ({}) IS DISTINCT FROM ({})",
         set_list(&updated),
         target_list(&updated, "w"),
@@ -397,10 +410,13 @@ pub async fn merge_assets(
         store,
         site,
         &mut rx,
-        "assets",
-        ASSET_COLS,
-        "(site, external_key)",
-        "",
+        MergeSpec {
+            table: "assets",
+            cols: ASSET_COLS,
+            keys: 2,
+            conflict: "(site, external_key)",
+            extra_set: ", version = w.version + 1",
+        },
     )
     .await
 }
@@ -422,16 +438,20 @@ pub async fn merge_work_orders(
         .collect::<Vec<_>>()
         .join(", ");
     let extra = format!(
-        ", field_versions = w.field_versions || jsonb_strip_nulls(jsonb_build_object({field_entries}))"
+        ", version = w.version + 1, \
+         field_versions = w.field_versions || jsonb_strip_nulls(jsonb_build_object({field_entries}))"
     );
     merge_by_key(
         store,
         site,
         &mut rx,
-        "work_orders",
-        WO_COLS,
-        "(site, external_key) WHERE external_key IS NOT NULL",
-        &extra,
+        MergeSpec {
+            table: "work_orders",
+            cols: WO_COLS,
+            keys: 2,
+            conflict: "(site, external_key) WHERE external_key IS NOT NULL",
+            extra_set: &extra,
+        },
     )
     .await
 }
@@ -463,24 +483,17 @@ pub async fn merge_procedures(
     site: &str,
     mut rx: mpsc::Receiver<Msg<ProcedureRow>>,
 ) -> Result<LoadReport> {
-    let mut client = store.client().await?;
-    let tx = client.transaction().await?;
-    let cols = PROCEDURE_COLS;
-    let rows = stage(&tx, "procedures_stage", "procedures", cols, &mut rx).await?;
-    let all_cols: Vec<&str> = cols.split(',').map(str::trim).collect();
-    // Updated columns: all but the code.
-    let updated = all_cols.get(1..).unwrap_or_default().join(", ");
-    let upsert = format!(
-        "INSERT INTO procedures AS w (site, {cols}) SELECT $1, {cols} FROM procedures_stage
-         ON CONFLICT (site, code) DO UPDATE SET {}
-         WHERE ({}) IS DISTINCT FROM ({})",
-        set_list(&updated),
-        target_list(&updated, "w"),
-        excluded_list(&updated),
-    );
-    let report = merge(&tx, "procedures", &upsert, site, rows).await?;
-    tx.commit().await?;
-    drop(client);
-    vacuum(store, "procedures").await;
-    Ok(report)
+    merge_by_key(
+        store,
+        site,
+        &mut rx,
+        MergeSpec {
+            table: "procedures",
+            cols: PROCEDURE_COLS,
+            keys: 1,
+            conflict: "(site, code)",
+            extra_set: "",
+        },
+    )
+    .await
 }
