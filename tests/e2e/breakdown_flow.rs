@@ -48,7 +48,7 @@ async fn a_breakdown_logged_noted_and_closed_survives_a_restart() -> Result<()> 
     let number = app
         .wait_text("[data-testid=wo-number]", |t| !t.trim().is_empty())
         .await?;
-    app.wait_text("[data-testid=wo-status]", |t| t.contains("open"))
+    app.wait_text("[data-testid=wo-status]", |t| t.trim() == "Open")
         .await?;
     app.wait_text("[data-testid=sync-state]", |t| t.contains("Not yet synced"))
         .await?;
@@ -78,7 +78,7 @@ async fn a_breakdown_logged_noted_and_closed_survives_a_restart() -> Result<()> 
     app.type_into("#close-remedy-text", "Lengthened accel ramp to 5 s")
         .await?;
     app.click("[data-testid=close-submit]").await?;
-    app.wait_text("[data-testid=wo-status]", |t| t.contains("closed"))
+    app.wait_text("[data-testid=wo-status]", |t| t.trim() == "Closed")
         .await?;
 
     // Close the app and start it again on the same data directory.
@@ -100,7 +100,7 @@ async fn a_breakdown_logged_noted_and_closed_survives_a_restart() -> Result<()> 
         .next()
         .context("no work order row in the history")?;
     row.click().await?;
-    app.wait_text("[data-testid=wo-status]", |t| t.contains("closed"))
+    app.wait_text("[data-testid=wo-status]", |t| t.trim() == "Closed")
         .await?;
     if count(&app, "[data-testid=note]").await? != 2 {
         bail!("the notes did not survive the restart");

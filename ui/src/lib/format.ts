@@ -3,13 +3,20 @@ import type { Criticality } from "./bindings/Criticality";
 import type { FailureCodes } from "./bindings/FailureCodes";
 import type { SyncState } from "./bindings/SyncState";
 import type { WorkOrderSummary } from "./bindings/WorkOrderSummary";
+import type { WorkOrderStatus } from "./bindings/WorkOrderStatus";
 import type { WorkOrderType } from "./bindings/WorkOrderType";
 import { formatMinutes, minutesBetween, toNumber } from "./time";
 
-/** "All changes synced", "1 change not yet synced", "N changes not yet synced". */
-export function pendingText(pending: number): string {
+/**
+ * "All changes synced", "1 change not yet synced", "N changes not yet synced"; a laptop that is not
+ * enrolled syncs nothing: "Not enrolled — changes stay on this laptop".
+ */
+export function pendingText(pending: number, enrolled = true): string {
+  if (!enrolled) {
+    return pending <= 0 ? "Not enrolled — changes stay on this laptop" : `Not enrolled — ${plural(pending, "change")} ${pending === 1 ? "stays" : "stay"} on this laptop`;
+  }
   if (pending <= 0) return "All changes synced";
-  return pending === 1 ? "1 change not yet synced" : `${pending} changes not yet synced`;
+  return `${plural(pending, "change")} not yet synced`;
 }
 
 /** What a record's sync state means: on the hub, waiting, refused, or waiting for a choice. */
@@ -29,6 +36,22 @@ export function syncText(state: SyncState): string {
 /** Whether a record's sync state needs a person (a refused change or a conflict). */
 export function syncNeedsAttention(state: SyncState): boolean {
   return state === "rejected" || state === "conflict";
+}
+
+/** A work order's status for people: "Open", "In progress", "Completed", "Closed", "Cancelled". */
+export function statusText(status: WorkOrderStatus): string {
+  switch (status) {
+    case "open":
+      return "Open";
+    case "in_progress":
+      return "In progress";
+    case "completed":
+      return "Completed";
+    case "closed":
+      return "Closed";
+    case "cancelled":
+      return "Cancelled";
+  }
 }
 
 export function typeText(type: WorkOrderType): string {
@@ -95,9 +118,17 @@ export function failureParts(codes: FailureCodes): { label: string; code: string
   return parts.filter((p): p is [string, string] => p[1] !== null && p[1] !== "").map(([label, code]) => ({ label, code }));
 }
 
-/** "1 note", "3 notes". */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+/**
+ * "1 note", "3 notes", "0 breakdowns": the one place a count meets its noun
+ * (English plural rules: only exactly 1 is singular). `many` for irregular nouns.
+ */
+export function plural(n: number | bigint, one: string, many = `${one}s`): string {
+  return `${Number(n)} ${pluralWord(n, one, many)}`;
+}
+
+/** The noun alone, for a count shown apart (a big number above its word): "breakdown(s)". */
+export function pluralWord(n: number | bigint, one: string, many = `${one}s`): string {
+  return Number(n) === 1 ? one : many;
 }
 
 /** "2.4 MB", "830 kB". */

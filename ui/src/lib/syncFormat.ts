@@ -35,6 +35,42 @@ function sentence(text: string, empty: string): string {
   return t === "" ? empty : t.charAt(0).toUpperCase() + t.slice(1);
 }
 
+/** rustls's own words in the engine's message (`[rustls: …]`), or null. */
+function rustlsSaid(raw: string): string | null {
+  const m = /\[rustls: ([^\]]*)\]/.exec(raw);
+  return m ? (m[1] ?? null) : null;
+}
+
+/**
+ * A certificate the hub showed and this laptop refused, by what is wrong with it: only an unknown
+ * issuer is fixed by the plant CA bundle; an expired certificate or one made for another name is
+ * the hub's to fix, whatever bundle this laptop has. Null when the message is not about that.
+ */
+function certificateWords(raw: string): SyncErrorWords | null {
+  const r = raw.toLowerCase();
+  const said = rustlsSaid(raw);
+  const detail = said ? ` (rustls: ${said})` : "";
+  if (r.includes("the hub's certificate has expired")) {
+    return { short: "Hub's certificate has expired", long: `The hub's certificate has expired${detail}: plant IT must renew it on the hub. ${SAFE}` };
+  }
+  if (r.includes("the hub's certificate is not valid for this address")) {
+    return {
+      short: "Hub's certificate is for another name",
+      long: `The hub's certificate was not made for this address${detail}: use the hub address plant IT gave (the name in its certificate), or ask plant IT. ${SAFE}`,
+    };
+  }
+  if (r.includes("the hub's certificate is not valid yet")) {
+    return { short: "Hub's certificate not valid yet", long: `The hub's certificate is not valid yet${detail}: check the date and time of this laptop. ${SAFE}` };
+  }
+  if (r.includes("the hub's certificate was revoked")) {
+    return { short: "Hub's certificate was revoked", long: `The hub's certificate was revoked${detail}: ask plant IT. ${SAFE}` };
+  }
+  if (r.includes("the hub's certificate is not valid [")) {
+    return { short: "Hub's certificate is not valid", long: `The hub's certificate is not valid${detail}: ask plant IT. ${SAFE}` };
+  }
+  return null;
+}
+
 /**
  * Turns the sync engine's message ("the hub is not reachable (error sending request …)") into
  * words a technician can act on. Unknown messages are shown as they are.
@@ -42,6 +78,8 @@ function sentence(text: string, empty: string): string {
 export function syncErrorText(raw: string): SyncErrorWords {
   const r = raw.toLowerCase();
   if (r.startsWith("the hub is not reachable")) {
+    const cert = certificateWords(raw);
+    if (cert !== null) return cert;
     if (/certificate|unknownissuer|invalid peer|\btls\b|handshake/.test(r)) {
       return {
         short: "Hub's certificate not trusted",
@@ -93,6 +131,10 @@ export function enrollErrorText(code: string, message: string): string {
       if (syncErrorText(message).short === "Hub's certificate not trusted") {
         return "This laptop does not trust the hub's certificate: enter the path of the plant CA bundle, or ask plant IT.";
       }
+      {
+        const cert = certificateWords(message);
+        if (cert !== null) return `${cert.short}. ${cert.long.replace(` ${SAFE}`, "")}`;
+      }
       return "Cannot reach the hub at this address: check the address, and that this laptop is on the plant network.";
     case "hub_refused": {
       const m = message.toLowerCase();
@@ -130,13 +172,12 @@ export function progressFraction(p: SyncProgress): number | null {
   return total > 0 ? Math.min(1, p.sent / total) : null;
 }
 
-/** "3 sent, 120 received, 1 refused, 2 conflicts" for a finished sync (only what happened). */
+/** "3 sent, 120 received" for a finished sync (only the traffic of that attempt). */
 export function finishedText(f: SyncFinished): string {
   if (!f.ok) return syncErrorText(f.error ?? "").short;
-  const parts = [`${f.sent} sent`, `${f.received} received`];
-  if (f.rejected > 0) parts.push(`${f.rejected} refused`);
-  if (f.conflicts > 0) parts.push(plural(f.conflicts, "conflict"));
-  return parts.join(", ");
+  // Only the traffic: what needs a person (open conflicts, refused changes) is counted once, from
+  // the sync status (attentionText), never from one attempt's tally beside it.
+  return `${f.sent} sent, ${f.received} received`;
 }
 
 /** "2 conflicts, 1 refused change" for what needs a person; null when nothing does. */

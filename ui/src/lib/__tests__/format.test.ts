@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FailureCodes } from "../bindings/FailureCodes";
-import { criticalityText, downtimeText, errorTitle, failureParts, formatBytes, isDown, isFinished, pendingText, plural, syncNeedsAttention, syncText } from "../format";
+import { criticalityText, downtimeText, errorTitle, failureParts, formatBytes, isDown, isFinished, pendingText, plural, pluralWord, statusText, syncNeedsAttention, syncText } from "../format";
 
 const noCodes: FailureCodes = {
   failure_class: null,
@@ -25,6 +25,9 @@ describe("format", () => {
     expect(pendingText(0)).toBe("All changes synced");
     expect(pendingText(1)).toBe("1 change not yet synced");
     expect(pendingText(4)).toBe("4 changes not yet synced");
+    // Not enrolled: nothing is synced, so never "All changes synced".
+    expect(pendingText(0, false)).toBe("Not enrolled — changes stay on this laptop");
+    expect(pendingText(1, false)).toBe("Not enrolled — 1 change stays on this laptop");
   });
 
   it("words downtime", () => {
@@ -39,6 +42,8 @@ describe("format", () => {
     expect(isDown({ downtime_start: null, downtime_end: null })).toBe(false);
     expect(isFinished({ status: "closed" })).toBe(true);
     expect(isFinished({ status: "in_progress" })).toBe(false);
+    expect(statusText("in_progress")).toBe("In progress");
+    expect(statusText("open")).toBe("Open");
   });
 
   it("lists recorded failure codes only", () => {
@@ -52,6 +57,12 @@ describe("format", () => {
   it("has small helpers", () => {
     expect(plural(1, "note")).toBe("1 note");
     expect(plural(2, "note")).toBe("2 notes");
+    expect(plural(1, "breakdown")).toBe("1 breakdown");
+    expect(plural(0, "breakdown")).toBe("0 breakdowns");
+    expect(plural(1n, "conflict")).toBe("1 conflict");
+    expect(plural(3, "entry", "entries")).toBe("3 entries");
+    expect(pluralWord(1, "breakdown")).toBe("breakdown");
+    expect(pluralWord(4, "breakdown")).toBe("breakdowns");
     expect(criticalityText("A")).toBe("A · high");
     expect(criticalityText(null)).toBe("not rated");
     expect(formatBytes(830_000)).toBe("830 kB");

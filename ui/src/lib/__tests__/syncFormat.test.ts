@@ -75,10 +75,36 @@ describe("syncFormat", () => {
     expect(progressFraction(progress({ phase: "receiving", received: 9 }))).toBeNull();
   });
 
+  it("says what is wrong with a certificate that a CA bundle does not fix, in rustls's words", () => {
+    const msg = (problem: string, said: string) =>
+      `the hub is not reachable (${problem} [rustls: ${said}]; error sending request for url (https://hub:8443/v1/capabilities): client error (Connect): invalid peer certificate: ${said}); changes stay on this laptop and go up at the next sync`;
+    const expired = syncErrorText(
+      msg("the hub's certificate has expired (the hub needs a renewed certificate)", "certificate expired: verification time 1800000000 (UNIX), but certificate is not valid after 1700000000 (100000000 seconds ago)"),
+    );
+    expect(expired.short).toBe("Hub's certificate has expired");
+    expect(expired.long).toContain("not valid after 1700000000");
+    expect(expired.long).not.toContain("CA bundle");
+    const name = syncErrorText(
+      msg(
+        "the hub's certificate is not valid for this address (use the name the certificate was made for, or ask plant IT)",
+        'certificate not valid for name "127.0.0.1"; certificate is only valid for DnsName("hub.plant.test")',
+      ),
+    );
+    expect(name.short).toBe("Hub's certificate is for another name");
+    expect(name.long).toContain('DnsName("hub.plant.test")');
+    const enroll = enrollErrorText("hub_unreachable", msg("the hub's certificate has expired (the hub needs a renewed certificate)", "certificate expired"));
+    expect(enroll).toContain("expired");
+    expect(enroll).not.toContain("does not trust");
+    const issuer = syncErrorText(msg("the hub's certificate is not signed by a certificate authority this laptop trusts (give the plant CA bundle)", "UnknownIssuer"));
+    expect(issuer.short).toBe("Hub's certificate not trusted");
+  });
+
   it("sums up a finished sync and what needs a person", () => {
     const base = { ok: true, error: null, retry_in_secs: null, sent: 3, received: 120, rejected: 0, conflicts: 0 };
     expect(finishedText(base)).toBe("3 sent, 120 received");
-    expect(finishedText({ ...base, rejected: 1, conflicts: 2 })).toBe("3 sent, 120 received, 1 refused, 2 conflicts");
+    // One attempt's tally is not counted beside the open conflicts (they count different things):
+    // what needs a person comes from the status alone.
+    expect(finishedText({ ...base, rejected: 1, conflicts: 1 })).toBe("3 sent, 120 received");
     expect(finishedText({ ...base, ok: false, error: UNREACHABLE })).toBe("Cannot reach the hub");
     expect(attentionText({ conflicts: 0, rejected: 0 })).toBeNull();
     expect(attentionText({ conflicts: 1, rejected: 2 })).toBe("1 conflict, 2 refused changes");
