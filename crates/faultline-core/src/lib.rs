@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod import;
 pub mod store;
+pub mod validate;
 
 pub use clock::{Clock, FixedClock, IdSource, SequentialIds, SystemClock, UuidV7Ids};
 pub use error::{CoreError, ErrorBody, ErrorCode};
