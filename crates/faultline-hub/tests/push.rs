@@ -56,6 +56,7 @@ async fn a_batch_is_applied_and_its_replay_changes_nothing_and_answers_the_same(
                 part_number: "SEAL-40".into(),
                 description: None,
                 quantity: 1.0,
+                unit: None,
                 created_at: t(30),
             },
         ),

@@ -60,6 +60,10 @@ pub enum Mutation {
         part_number: String,
         description: Option<String>,
         quantity: f64,
+        /// Unit of measure (`ea`, `m`, `kg`, …; see `faultline_core::validate::UNITS`); absent
+        /// from peers built before units, read as `ea`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
         created_at: DateTime<Utc>,
     },
     AddPhoto {

@@ -69,6 +69,9 @@ pub struct PartRecord {
     pub part_number: String,
     pub description: Option<String>,
     pub quantity: f64,
+    /// Unit of measure; absent from hubs built before units (read as `ea`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -73,6 +73,7 @@ fn shift(
             part_number: format!("FUSE-{p}"),
             description: Some("fuse 10 A".into()),
             quantity: 1.0,
+            unit: None,
             created_at: t0,
         });
     }
