@@ -1,6 +1,7 @@
 //! The local replica: one SQLite database in WAL mode. Reads take `&self`; every write takes
 //! `&mut self` and is exactly one transaction that also appends its outbox entry.
 
+mod analytics_reads;
 mod assets;
 mod catalog;
 mod conflicts;
@@ -21,6 +22,7 @@ mod sync_tests;
 #[cfg(test)]
 mod tests;
 
+pub use analytics_reads::{AnalyticsAlarm, AnalyticsAsset, AnalyticsWorkOrder};
 pub use manuals::IndexPage;
 pub use migrate::latest_version;
 pub use outbox::OutboxEntry;
