@@ -149,6 +149,8 @@ pub struct PartUsed {
     pub part_number: String,
     pub description: Option<String>,
     pub quantity: f64,
+    /// Unit of measure (`ea` for parts recorded before units existed).
+    pub unit: String,
     pub created_at: DateTime<Utc>,
     pub sync_state: SyncState,
 }

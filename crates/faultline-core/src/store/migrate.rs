@@ -33,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "change_kinds",
         include_str!("../../migrations/0007_change_kinds.sql"),
     ),
+    (
+        8,
+        "part_units",
+        include_str!("../../migrations/0008_part_units.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

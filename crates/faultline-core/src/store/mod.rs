@@ -4,6 +4,7 @@
 mod analytics_reads;
 mod assets;
 mod catalog;
+mod close_codes;
 mod conflicts;
 mod manuals;
 mod migrate;
@@ -11,12 +12,15 @@ mod outbox;
 mod procedures;
 mod rows;
 mod shift;
+mod stop_time;
 mod sync_pull;
 mod sync_push;
 mod sync_state;
 mod work_order_reads;
 mod work_order_writes;
 
+#[cfg(test)]
+mod data_quality_tests;
 #[cfg(test)]
 mod sync_tests;
 #[cfg(test)]

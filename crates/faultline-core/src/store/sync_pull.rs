@@ -512,8 +512,8 @@ fn apply_part(tx: &Transaction<'_>, p: &PartRecord) -> Result<Applied> {
         Err(wait) => return Ok(wait),
     };
     tx.prepare_cached(
-        "INSERT INTO parts_used (id, work_order_rid, part_number, description, quantity, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING",
+        "INSERT INTO parts_used (id, work_order_rid, part_number, description, quantity, created_at, unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
     )?
     .execute(params![
         p.id.to_string(),
@@ -521,7 +521,8 @@ fn apply_part(tx: &Transaction<'_>, p: &PartRecord) -> Result<Applied> {
         p.part_number,
         p.description,
         p.quantity,
-        ms(p.created_at)
+        ms(p.created_at),
+        p.unit
     ])?;
     Ok(Applied::Done)
 }

@@ -38,7 +38,7 @@ pub(crate) fn seed(store: &mut Store, dir: &Path) -> TestResult {
     Ok(())
 }
 
-fn fixture() -> std::result::Result<
+pub(crate) fn fixture() -> std::result::Result<
     (
         Store,
         std::sync::Arc<crate::clock::FixedClock>,
@@ -53,7 +53,7 @@ fn fixture() -> std::result::Result<
     Ok((store, clock, dir))
 }
 
-fn breakdown(asset_id: uuid::Uuid) -> NewBreakdown {
+pub(crate) fn breakdown(asset_id: uuid::Uuid) -> NewBreakdown {
     NewBreakdown {
         asset_id,
         fault_code: Some("OC1".into()),
@@ -61,6 +61,7 @@ fn breakdown(asset_id: uuid::Uuid) -> NewBreakdown {
         note: Some("Reset twice, trips again".into()),
         machine_stopped: true,
         stopped_at: None,
+        confirm_old_stop: false,
         priority: None,
         author: "Ana".into(),
     }
@@ -99,6 +100,7 @@ fn a_technician_logs_a_breakdown_works_it_and_closes_it() -> TestResult {
             iso_failure_mechanism: Some("4.4".into()),
             iso_failure_cause: Some("3.1".into()),
         },
+        clear: vec![],
         remedy_text: Some("Lengthened accel time to 4 s".into()),
         finished_at: None,
         author: "Ana".into(),
@@ -145,6 +147,7 @@ fn closing_with_a_code_outside_the_catalogue_names_the_choices() -> TestResult {
                 problem_code: Some("LEAK".into()),
                 ..FailureCodes::default()
             },
+            clear: vec![],
             remedy_text: None,
             finished_at: None,
             author: "Ana".into(),
@@ -259,6 +262,7 @@ fn everything_written_is_there_after_reopening_the_database() -> TestResult {
             part_number: "BRG-6205".into(),
             description: Some("Bearing".into()),
             quantity: 2.0,
+            unit: None,
         })?;
         wo.summary.id
     };

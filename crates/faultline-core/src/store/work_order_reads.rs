@@ -190,7 +190,8 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let parts = conn
             .prepare_cached(&format!(
-                "SELECT x.id, x.part_number, x.description, x.quantity, x.created_at, {pending}
+                "SELECT x.id, x.part_number, x.description, x.quantity, x.created_at, {pending},
+                        coalesce(x.unit, 'ea')
                  FROM parts_used x WHERE x.work_order_rid = ?1 ORDER BY x.created_at, x.rid"
             ))?
             .query_map(params![rid], |r| {
@@ -200,6 +201,7 @@ impl Store {
                     part_number: r.get(1)?,
                     description: r.get(2)?,
                     quantity: r.get(3)?,
+                    unit: r.get(6)?,
                     created_at: from_ms(r.get(4)?),
                     sync_state: sync_state(r.get(5)?)?,
                 })

@@ -5,42 +5,39 @@
 use super::outbox::append;
 use super::rows::ms;
 use super::Store;
-use crate::domain::{CloseWorkOrder, NewBreakdown, NewPart, WorkOrder, WorkOrderStatus};
+use crate::domain::{
+    CloseWorkOrder, FailureCodes, NewBreakdown, NewPart, StopMachine, WorkOrder, WorkOrderStatus,
+};
 use crate::error::{CoreError, Result};
+use crate::validate::{self, MAX_CODE_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS};
 use chrono::{DateTime, Utc};
 use faultline_protocol::Mutation;
 use rusqlite::{params, OptionalExtension};
 use uuid::Uuid;
 
-/// Longest text accepted in a note or a title, in characters.
-const MAX_TEXT: usize = 20_000;
-
-fn clean_text(what: &str, text: &str, required: bool) -> Result<Option<String>> {
-    let t = text.trim();
-    if t.is_empty() {
-        return if required {
-            Err(CoreError::InvalidInput(format!(
-                "{what} is empty: type a few words"
-            )))
-        } else {
-            Ok(None)
-        };
-    }
-    if t.chars().count() > MAX_TEXT {
-        return Err(CoreError::InvalidInput(format!(
-            "{what} is longer than {MAX_TEXT} characters: split it into several notes"
-        )));
-    }
-    Ok(Some(t.to_string()))
+/// A required text, cleaned by the shared rule (control characters removed, trimmed, bounded).
+fn required_text(field: &'static str, what: &str, text: &str, max: usize) -> Result<String> {
+    Ok(validate::clean_text(field, what, text, max, true)?.unwrap_or_default())
 }
 
-fn opt_clean(what: &str, text: Option<&str>) -> Result<Option<String>> {
-    text.map_or(Ok(None), |t| clean_text(what, t, false))
+/// An optional text, cleaned by the shared rule; blank becomes `None`.
+fn optional_text(
+    field: &'static str,
+    what: &str,
+    text: Option<&str>,
+    max: usize,
+) -> Result<Option<String>> {
+    match text {
+        Some(t) => Ok(validate::clean_text(field, what, t, max, false)?),
+        None => Ok(None),
+    }
 }
 
 /// What the store needs to know about a work order before changing it.
 struct WoState {
     rid: i64,
+    asset_rid: i64,
+    reported_at: i64,
     status: WorkOrderStatus,
     downtime_start: Option<i64>,
     downtime_end: Option<i64>,
@@ -52,7 +49,8 @@ impl Store {
     fn wo_state(&self, id: Uuid) -> Result<WoState> {
         self.conn()
             .prepare_cached(
-                "SELECT w.rid, w.status, w.downtime_start, w.downtime_end, w.version, a.equipment_class
+                "SELECT w.rid, w.status, w.downtime_start, w.downtime_end, w.version, a.equipment_class,
+                        w.asset_rid, w.reported_at
                  FROM work_orders w JOIN assets a ON a.rid = w.asset_rid WHERE w.id = ?1",
             )?
             .query_row(params![id.to_string()], |r| {
@@ -63,6 +61,8 @@ impl Store {
                     downtime_end: r.get(3)?,
                     version: r.get(4)?,
                     equipment_class: r.get(5)?,
+                    asset_rid: r.get(6)?,
+                    reported_at: r.get(7)?,
                 })
             })
             .optional()?
@@ -85,15 +85,31 @@ impl Store {
     pub fn log_breakdown(&mut self, input: &NewBreakdown) -> Result<WorkOrder> {
         let now = self.clock().now();
         let asset_rid = self.asset_rid(input.asset_id)?;
-        let fault_code = opt_clean("the fault code", input.fault_code.as_deref())?;
-        let symptom = clean_text("the symptom", &input.symptom, fault_code.is_none())?;
+        let fault_code = optional_text(
+            "fault_code",
+            "the fault code",
+            input.fault_code.as_deref(),
+            MAX_CODE_CHARS,
+        )?;
+        let symptom = validate::clean_text(
+            "title",
+            "the symptom",
+            &input.symptom,
+            MAX_TEXT_CHARS,
+            fault_code.is_none(),
+        )?;
         let title = match (symptom, &fault_code) {
             (Some(s), _) => s,
             (None, Some(code)) => format!("Fault {code}"),
             (None, None) => String::new(),
         };
-        let author = clean_text("the technician's name", &input.author, true)?.unwrap_or_default();
-        let note = opt_clean("the note", input.note.as_deref())?;
+        let author = required_text(
+            "author",
+            "the technician's name",
+            &input.author,
+            MAX_SHORT_TEXT_CHARS,
+        )?;
+        let note = optional_text("text", "the note", input.note.as_deref(), MAX_TEXT_CHARS)?;
         let priority = input.priority.unwrap_or(2);
         if !(1..=5).contains(&priority) {
             return Err(CoreError::InvalidInput(format!(
@@ -103,12 +119,10 @@ impl Store {
         let downtime_start = match (input.machine_stopped, input.stopped_at) {
             (false, _) => None,
             (true, None) => Some(now),
-            (true, Some(at)) if at > now => {
-                return Err(CoreError::InvalidInput(
-                    "the machine cannot have stopped in the future: check the time".into(),
-                ))
+            (true, Some(at)) => {
+                self.check_stop(asset_rid, None, at, now, input.confirm_old_stop)?;
+                Some(at)
             }
-            (true, Some(at)) => Some(at),
         };
         let id = self.ids().new_id();
         let number = format!(
@@ -172,8 +186,13 @@ impl Store {
     pub fn add_note(&mut self, work_order_id: Uuid, author: &str, text: &str) -> Result<WorkOrder> {
         let now = self.clock().now();
         let st = self.wo_state(work_order_id)?;
-        let text = clean_text("the note", text, true)?.unwrap_or_default();
-        let author = clean_text("the technician's name", author, true)?.unwrap_or_default();
+        let text = required_text("text", "the note", text, MAX_TEXT_CHARS)?;
+        let author = required_text(
+            "author",
+            "the technician's name",
+            author,
+            MAX_SHORT_TEXT_CHARS,
+        )?;
         let note_id = self.ids().new_id();
         let mutation_id = self.ids().new_id();
         let tx = self.conn_mut().transaction()?;
@@ -190,14 +209,27 @@ impl Store {
         self.work_order(work_order_id)
     }
 
-    /// Records that the machine stopped (if the breakdown was logged while it still ran).
+    /// Records that the machine stopped (if the breakdown was logged while it still ran); a
+    /// stop more than a week before the report is refused (see [`Store::stop_machine`]).
     pub fn machine_stopped(
         &mut self,
         work_order_id: Uuid,
         at: Option<DateTime<Utc>>,
     ) -> Result<WorkOrder> {
+        self.stop_machine(&StopMachine {
+            work_order_id,
+            at,
+            confirm_old_stop: false,
+        })
+    }
+
+    /// Records that the machine stopped. The time must be plausible: not in the future, not
+    /// before the asset was last back in service, and more than
+    /// [`validate::PLAUSIBLE_STOP_DAYS`] before the report only with `confirm_old_stop`.
+    pub fn stop_machine(&mut self, input: &StopMachine) -> Result<WorkOrder> {
+        let work_order_id = input.work_order_id;
         let now = self.clock().now();
-        let at = at.unwrap_or(now);
+        let at = input.at.unwrap_or(now);
         let st = self.open_wo_state(work_order_id, "record a machine stop")?;
         if st.downtime_start.is_some() && st.downtime_end.is_none() {
             return Err(CoreError::InvalidState(
@@ -211,11 +243,13 @@ impl Store {
                     .into(),
             ));
         }
-        if at > now {
-            return Err(CoreError::InvalidInput(
-                "the stop time is in the future: check the time".into(),
-            ));
-        }
+        self.check_stop(
+            st.asset_rid,
+            Some(st.rid),
+            at,
+            super::rows::from_ms(st.reported_at),
+            input.confirm_old_stop,
+        )?;
         let mutation_id = self.ids().new_id();
         let tx = self.conn_mut().transaction()?;
         tx.execute(
@@ -293,9 +327,23 @@ impl Store {
                 "the finish time is in the future: check the time".into(),
             ));
         }
-        clean_text("the technician's name", &input.author, true)?;
-        let codes = self.validate_failure_codes(&input.failure, st.equipment_class.as_deref())?;
-        let remedy_text = opt_clean("what fixed it", input.remedy_text.as_deref())?;
+        required_text(
+            "author",
+            "the technician's name",
+            &input.author,
+            MAX_SHORT_TEXT_CHARS,
+        )?;
+        let (current, current_remedy_text) = self.closing_fields_of(st.rid)?;
+        let merged =
+            super::close_codes::merge_failure_codes(&current, &input.failure, &input.clear)?;
+        let codes = self.validate_failure_codes(&merged, st.equipment_class.as_deref())?;
+        let remedy_text = optional_text(
+            "remedy_text",
+            "what fixed it",
+            input.remedy_text.as_deref(),
+            MAX_TEXT_CHARS,
+        )?
+        .or(current_remedy_text);
         let end_downtime = st.downtime_start.is_some() && st.downtime_end.is_none();
         if end_downtime && st.downtime_start.is_some_and(|s| ms(finished) < s) {
             return Err(CoreError::InvalidInput(
@@ -353,20 +401,25 @@ impl Store {
     pub fn add_part(&mut self, input: &NewPart) -> Result<WorkOrder> {
         let now = self.clock().now();
         let st = self.wo_state(input.work_order_id)?;
-        let part_number =
-            clean_text("the part number", &input.part_number, true)?.unwrap_or_default();
-        let description = opt_clean("the part description", input.description.as_deref())?;
-        if !(input.quantity > 0.0 && input.quantity.is_finite()) {
-            return Err(CoreError::InvalidInput(
-                "the quantity must be a number above 0".into(),
-            ));
-        }
+        let part_number = required_text(
+            "part_number",
+            "the part number",
+            &input.part_number,
+            MAX_CODE_CHARS,
+        )?;
+        let description = optional_text(
+            "description",
+            "the part description",
+            input.description.as_deref(),
+            MAX_SHORT_TEXT_CHARS,
+        )?;
+        let unit = validate::check_quantity(input.quantity, input.unit.as_deref())?;
         let (part_id, mutation_id) = (self.ids().new_id(), self.ids().new_id());
         let tx = self.conn_mut().transaction()?;
         tx.execute(
-            "INSERT INTO parts_used (id, work_order_rid, part_number, description, quantity, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![part_id.to_string(), st.rid, part_number, description, input.quantity, ms(now)],
+            "INSERT INTO parts_used (id, work_order_rid, part_number, description, quantity, created_at, unit)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![part_id.to_string(), st.rid, part_number, description, input.quantity, ms(now), unit],
         )?;
         let m = Mutation::AddPart {
             part_id,
@@ -374,6 +427,7 @@ impl Store {
             part_number,
             description,
             quantity: input.quantity,
+            unit: Some(unit.to_string()),
             created_at: now,
         };
         append(&tx, mutation_id, part_id, 0, now, &m)?;
@@ -397,7 +451,7 @@ impl Store {
                 "{mime} is not a picture: attach a JPEG or PNG photo"
             )));
         }
-        let caption = opt_clean("the caption", caption)?;
+        let caption = optional_text("caption", "the caption", caption, MAX_SHORT_TEXT_CHARS)?;
         let blobs = self.blobs.as_ref().ok_or_else(|| {
             CoreError::InvalidState("this replica has no data directory for photos".into())
         })?;
@@ -430,6 +484,31 @@ impl Store {
         append(&tx, mutation_id, photo_id, 0, now, &m)?;
         tx.commit()?;
         self.work_order(work_order_id)
+    }
+}
+
+impl Store {
+    /// The failure codes and the "what fixed it" text a work order has now.
+    fn closing_fields_of(&self, rid: i64) -> Result<(FailureCodes, Option<String>)> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT failure_class, problem_code, cause_code, remedy_code, iso_failure_mode,
+                        iso_failure_mechanism, iso_failure_cause, remedy_text
+                 FROM work_orders WHERE rid = ?1",
+            )?
+            .query_row(params![rid], |r| {
+                let codes = FailureCodes {
+                    failure_class: r.get(0)?,
+                    problem_code: r.get(1)?,
+                    cause_code: r.get(2)?,
+                    remedy_code: r.get(3)?,
+                    iso_failure_mode: r.get(4)?,
+                    iso_failure_mechanism: r.get(5)?,
+                    iso_failure_cause: r.get(6)?,
+                };
+                Ok((codes, r.get(7)?))
+            })?)
     }
 }
 
