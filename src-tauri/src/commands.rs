@@ -188,3 +188,37 @@ pub async fn shift_report(
         s.shift_report(from, to)
     })
 }
+
+/// Amends or voids a note, part or photo (append-only; the original stays in its history).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn correct_item(
+    state: State<'_, AppState>,
+    input: NewCorrection,
+) -> IpcResult<WorkOrder> {
+    with_store(&state, |s| s.correct(&input))
+}
+
+/// Adds the shift lead's handover note for a shift.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_handover_note(
+    state: State<'_, AppState>,
+    input: NewHandoverNote,
+) -> IpcResult<HandoverNote> {
+    with_store(&state, |s| s.add_handover_note(&input))
+}
+
+/// The handover notes of the shifts overlapping `from`..`to` (RFC 3339; default the last 24 h).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn handover_notes(
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+) -> IpcResult<Vec<HandoverNote>> {
+    let to_t = time(to)?;
+    let from_t = time(from)?;
+    with_store(&state, |s| {
+        let to = to_t.unwrap_or_else(|| s.clock().now());
+        let from = from_t.unwrap_or(to - chrono::Duration::hours(24));
+        s.handover_notes(from, to)
+    })
+}

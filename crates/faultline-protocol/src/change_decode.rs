@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::fmt;
 
 /// The kinds this build reads (their number is [`crate::CHANGE_KINDS`]).
-const KNOWN: [&str; 10] = [
+const KNOWN: [&str; 12] = [
     "asset",
     "work_order",
     "note",
@@ -19,6 +19,8 @@ const KNOWN: [&str; 10] = [
     "manual",
     "conflict",
     "tombstone",
+    "correction",
+    "handover_note",
 ];
 
 #[derive(Deserialize)]
@@ -39,6 +41,8 @@ fn record<'de, A: MapAccess<'de>>(kind: &str, map: &mut A) -> Result<Change, A::
         "procedure" => Change::Procedure(map.next_value()?),
         "manual" => Change::Manual(map.next_value()?),
         "conflict" => Change::Conflict(map.next_value()?),
+        "correction" => Change::Correction(map.next_value()?),
+        "handover_note" => Change::HandoverNote(map.next_value()?),
         "tombstone" => {
             let t: Tombstone = map.next_value()?;
             Change::Tombstone {

@@ -8,12 +8,14 @@
 
 pub mod api;
 mod change_decode;
+pub mod correction;
 pub mod mutation;
 pub mod pull;
 pub mod push;
 pub mod records;
 
 pub use api::{ApiError, Capabilities, WhoAmI};
+pub use correction::{CorrectionRecord, HandoverNoteRecord};
 pub use mutation::{Mutation, MutationEnvelope};
 pub use pull::{Change, PullResponse};
 pub use push::{MutationResult, Outcome, PushRequest, PushResponse};
@@ -25,7 +27,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// How many kinds of [`Change`] this build knows. Add one with each new kind: a laptop that was
 /// updated to a build that knows more kinds pulls its site's feed again from the start, to get
 /// the records of the new kinds it skipped as [`Change::Unknown`] before.
-pub const CHANGE_KINDS: u32 = 10;
+pub const CHANGE_KINDS: u32 = 12;
 
 /// Request header every `/v1` call carries with [`PROTOCOL_VERSION`].
 pub const VERSION_HEADER: &str = "faultline-protocol";

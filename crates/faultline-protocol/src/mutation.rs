@@ -1,5 +1,6 @@
 //! The mutations a device records while offline: one variant per kind of local change.
 
+use crate::correction::CorrectionRecord;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -94,11 +95,22 @@ pub enum Mutation {
         field: String,
         value: serde_json::Value,
     },
+    /// A note, part or photo amended or voided (append-only; the original stays in its history).
+    Correct { correction: CorrectionRecord },
+    /// A shift handover note: it belongs to the site's shift, not to a work order.
+    AddHandoverNote {
+        note_id: Uuid,
+        shift_start: DateTime<Utc>,
+        shift_end: DateTime<Utc>,
+        author: String,
+        text: String,
+        created_at: DateTime<Utc>,
+    },
 }
 
 impl Mutation {
-    /// The work order the change belongs to (every mutation today belongs to one).
-    pub fn work_order_id(&self) -> Uuid {
+    /// The work order the change belongs to (`None` for a shift handover note).
+    pub fn work_order_id(&self) -> Option<Uuid> {
         match self {
             Mutation::CreateWorkOrder { work_order_id, .. }
             | Mutation::AddNote { work_order_id, .. }
@@ -108,7 +120,9 @@ impl Mutation {
             | Mutation::AddPart { work_order_id, .. }
             | Mutation::AddPhoto { work_order_id, .. }
             | Mutation::CloseWorkOrder { work_order_id, .. }
-            | Mutation::ResolveConflict { work_order_id, .. } => *work_order_id,
+            | Mutation::ResolveConflict { work_order_id, .. } => Some(*work_order_id),
+            Mutation::Correct { correction } => Some(correction.work_order_id),
+            Mutation::AddHandoverNote { .. } => None,
         }
     }
 
@@ -124,6 +138,8 @@ impl Mutation {
             Mutation::AddPhoto { .. } => "add_photo",
             Mutation::CloseWorkOrder { .. } => "close_work_order",
             Mutation::ResolveConflict { .. } => "resolve_conflict",
+            Mutation::Correct { .. } => "correct",
+            Mutation::AddHandoverNote { .. } => "add_handover_note",
         }
     }
 }
@@ -145,7 +161,7 @@ mod tests {
         assert!(json.contains("\"type\":\"add_note\""), "{json}");
         let back: Mutation = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, m);
-        assert_eq!(back.work_order_id(), Uuid::max());
+        assert_eq!(back.work_order_id(), Some(Uuid::max()));
         assert_eq!(back.kind(), "add_note");
     }
 }

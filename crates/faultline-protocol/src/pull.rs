@@ -5,6 +5,7 @@
 //! harmless. A cursor older than the hub's retained tombstones is answered `410 cursor_expired`:
 //! the device drops its cursor and replicates the site again.
 
+use crate::correction::{CorrectionRecord, HandoverNoteRecord};
 use crate::push::ConflictInfo;
 use crate::records::*;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,10 @@ pub enum Change {
     Procedure(ProcedureRecord),
     Manual(ManualRecord),
     Conflict(ConflictInfo),
+    /// A correction (amend/void) of a note, part or photo; append-only.
+    Correction(CorrectionRecord),
+    /// A shift handover note of the site; append-only.
+    HandoverNote(HandoverNoteRecord),
     /// A record deleted on the hub (`entity` = asset | work_order | note | part | photo |
     /// failure_code | procedure | manual; `key` its id, `level|parent|code` for a failure code,
     /// the code for a procedure).
@@ -55,6 +60,8 @@ impl Change {
             Change::Part(r) => Some(r.id),
             Change::Photo(r) => Some(r.id),
             Change::Conflict(c) => Some(c.conflict_id),
+            Change::Correction(c) => Some(c.id),
+            Change::HandoverNote(n) => Some(n.id),
             Change::FailureCode(_)
             | Change::Procedure(_)
             | Change::Manual(_)

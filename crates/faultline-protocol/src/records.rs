@@ -51,6 +51,19 @@ pub struct WorkOrderRecord {
     pub remedy_text: Option<String>,
     pub cost: Option<f64>,
     pub version: i64,
+    /// Every stop/restart interval, in time order, when the machine stopped more than once or
+    /// the hub knows intervals (`downtime_start` is then the first start, `downtime_end` the last
+    /// end, `None` while the last interval is open). Empty from hubs built before intervals:
+    /// `downtime_start`..`downtime_end` is then the one interval.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub downtime_intervals: Vec<DowntimeIntervalRecord>,
+}
+
+/// One stop/restart interval of a breakdown (`end` is `None` while the machine is down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DowntimeIntervalRecord {
+    pub start: DateTime<Utc>,
+    pub end: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -10,11 +10,14 @@ import type { CloseWorkOrder } from "./bindings/CloseWorkOrder";
 import type { ErrorBody } from "./bindings/ErrorBody";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { FailureCatalog } from "./bindings/FailureCatalog";
+import type { HandoverNote } from "./bindings/HandoverNote";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportStarted } from "./bindings/ImportStarted";
 import type { Manual } from "./bindings/Manual";
 import type { ManualState } from "./bindings/ManualState";
 import type { NewBreakdown } from "./bindings/NewBreakdown";
+import type { NewCorrection } from "./bindings/NewCorrection";
+import type { NewHandoverNote } from "./bindings/NewHandoverNote";
 import type { NewPart } from "./bindings/NewPart";
 import type { Procedure } from "./bindings/Procedure";
 import type { SearchHit } from "./bindings/SearchHit";
@@ -197,6 +200,21 @@ export function procedure(code: string): Promise<Procedure> {
 /** Without `from`/`to` the app reports the last 12 hours. */
 export function shiftReport(from?: string, to?: string): Promise<ShiftReport> {
   return call<ShiftReport>("shift_report", { from, to });
+}
+
+/** Amends or voids a note, part or photo (append-only: the original stays in its history). */
+export function correctItem(input: NewCorrection): Promise<WorkOrder> {
+  return call<WorkOrder>("correct_item", { input });
+}
+
+/** Adds the shift lead's handover note for the shift `input.shift_start`..`input.shift_end`. */
+export function addHandoverNote(input: NewHandoverNote): Promise<HandoverNote> {
+  return call<HandoverNote>("add_handover_note", { input });
+}
+
+/** Handover notes of the shifts overlapping `from`..`to` (RFC 3339, UTC; default the last 24 h). */
+export function handoverNotes(from?: string, to?: string): Promise<HandoverNote[]> {
+  return call<HandoverNote[]>("handover_notes", { from, to });
 }
 
 /** Tells the app the first screen is on the display (cold-start measurement). */

@@ -3,6 +3,7 @@
 
 mod asset;
 mod catalog;
+mod correction;
 mod inputs;
 mod manual;
 mod procedure;
@@ -11,6 +12,7 @@ mod work_order;
 
 pub use asset::*;
 pub use catalog::*;
+pub use correction::*;
 pub use inputs::*;
 pub use manual::*;
 pub use procedure::*;

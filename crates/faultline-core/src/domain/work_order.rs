@@ -127,6 +127,8 @@ pub struct WorkOrder {
     pub notes: Vec<Note>,
     pub parts: Vec<PartUsed>,
     pub photos: Vec<Photo>,
+    /// Every stop/restart interval in time order (the summary's downtime is their sum).
+    pub downtime_intervals: Vec<super::DowntimeInterval>,
 }
 
 /// An append-only note on a work order.
@@ -139,6 +141,10 @@ pub struct Note {
     pub text: String,
     pub created_at: DateTime<Utc>,
     pub sync_state: SyncState,
+    /// Voided by a correction: shown struck through, counts no more.
+    pub voided: bool,
+    /// Its corrections, oldest first (the values above are the current ones).
+    pub corrections: Vec<super::Correction>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -153,6 +159,10 @@ pub struct PartUsed {
     pub unit: String,
     pub created_at: DateTime<Utc>,
     pub sync_state: SyncState,
+    /// Voided by a correction: shown struck through, counts no more.
+    pub voided: bool,
+    /// Its corrections, oldest first (the values above are the current ones).
+    pub corrections: Vec<super::Correction>,
 }
 
 /// A photo attached to a work order; the bytes live in the blob store under their SHA-256.
@@ -167,6 +177,10 @@ pub struct Photo {
     pub caption: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sync_state: SyncState,
+    /// Voided by a correction: shown struck through, counts no more.
+    pub voided: bool,
+    /// Its corrections, oldest first (the values above are the current ones).
+    pub corrections: Vec<super::Correction>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

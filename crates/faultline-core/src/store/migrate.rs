@@ -38,6 +38,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "part_units",
         include_str!("../../migrations/0008_part_units.sql"),
     ),
+    (
+        9,
+        "corrections_intervals_handover",
+        include_str!("../../migrations/0009_corrections_intervals_handover.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

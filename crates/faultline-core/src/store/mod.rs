@@ -6,6 +6,9 @@ mod assets;
 mod catalog;
 mod close_codes;
 mod conflicts;
+mod corrections;
+mod downtime;
+mod handover;
 mod manuals;
 mod migrate;
 mod outbox;
@@ -27,6 +30,7 @@ mod sync_tests;
 mod tests;
 
 pub use analytics_reads::{AnalyticsAlarm, AnalyticsAsset, AnalyticsWorkOrder};
+pub use downtime::total_minutes as downtime_total_minutes;
 pub use manuals::IndexPage;
 pub use migrate::latest_version;
 pub use outbox::OutboxEntry;

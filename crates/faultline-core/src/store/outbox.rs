@@ -37,7 +37,8 @@ pub(super) fn append(
         mutation_id.to_string(),
         mutation.kind(),
         entity_id.to_string(),
-        mutation.work_order_id().to_string(),
+        // A handover note belongs to no work order: its own id stands in.
+        mutation.work_order_id().unwrap_or(entity_id).to_string(),
         base_version,
         payload,
         at.timestamp_millis(),

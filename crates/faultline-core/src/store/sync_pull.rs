@@ -206,6 +206,19 @@ fn apply_one(
             tally.skipped += 1;
             (Applied::Done, String::new())
         }
+        Change::Correction(c) => {
+            let stored = super::corrections::apply_pulled(tx, c)?;
+            let outcome = if stored {
+                Applied::Done
+            } else {
+                Applied::Orphan(c.work_order_id.to_string())
+            };
+            (outcome, format!("correction:{}", c.id))
+        }
+        Change::HandoverNote(n) => {
+            super::handover::apply_pulled(tx, n)?;
+            (Applied::Done, String::new())
+        }
         Change::Conflict(c) => {
             super::sync_push::insert_conflict(tx, c, chrono::Utc::now().timestamp_millis())?;
             (Applied::Done, String::new())
@@ -393,7 +406,7 @@ fn apply_work_order(
             None => return Ok(Applied::Orphan(w.asset_id.to_string())),
         },
     };
-    tx.prepare_cached(
+    let changed = tx.prepare_cached(
         "INSERT INTO work_orders (id, external_key, number, asset_rid, wo_type, status, priority,
              title, description, fault_code, reported_by, reported_at, started_at, finished_at,
              downtime_start, downtime_end, failure_class, problem_code, cause_code, remedy_code,
@@ -443,6 +456,9 @@ fn apply_work_order(
         w.cost,
         w.version
     ])?;
+    if changed > 0 {
+        super::downtime::apply_pulled(tx, &id, &w.downtime_intervals)?;
+    }
     if ctx.shadows_any {
         tx.prepare_cached("DELETE FROM sync_shadows WHERE work_order_id = ?1 AND version <= ?2")?
             .execute(params![id, w.version])?;

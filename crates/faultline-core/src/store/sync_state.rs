@@ -34,8 +34,8 @@ impl Store {
             .optional()?;
         tx.execute(
             "INSERT INTO sync_state (id, hub_url, token, hub_device_id, device_name, site_code,
-                 site_name, ca_bundle, proxy, enrolled_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 site_name, ca_bundle, proxy, enrolled_at, change_kinds)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT(id) DO UPDATE SET hub_url = excluded.hub_url, token = excluded.token,
                  hub_device_id = excluded.hub_device_id, device_name = excluded.device_name,
                  site_code = excluded.site_code, site_name = excluded.site_name,
@@ -50,7 +50,9 @@ impl Store {
                 e.site_name,
                 e.ca_bundle,
                 e.proxy,
-                now
+                now,
+                // A new enrollment pulls the whole feed with this build's kinds: nothing to catch up.
+                faultline_protocol::CHANGE_KINDS
             ],
         )?;
         if old_site.as_deref() != Some(e.site_code.as_str()) {

@@ -77,6 +77,7 @@ fn work_order(id: Uuid, asset_id: Uuid, status: &str, version: i64) -> WorkOrder
         iso_failure_cause: None,
         remedy_text: None,
         cost: None,
+        downtime_intervals: Vec::new(),
         version,
     }
 }

@@ -24,7 +24,9 @@ pub(super) const SUMMARY_SELECT: &str = "SELECT w.id, w.number, a.id, a.tag, a.n
              THEN 'conflict'
              WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.work_order_id = w.id AND o.state = 'rejected')
              THEN 'rejected'
-             ELSE 'synced' END
+             ELSE 'synced' END,
+        (SELECT min(d.start_at) FROM downtime_intervals d WHERE d.work_order_rid = w.rid),
+        (SELECT sum(d.end_at - d.start_at) FROM downtime_intervals d WHERE d.work_order_rid = w.rid)
     FROM work_orders w JOIN assets a ON a.rid = w.asset_rid";
 
 /// Where an appended record (note, part, photo) stands: pending, rejected, or synced.
@@ -40,10 +42,15 @@ fn sync_state(state: String) -> rusqlite::Result<SyncState> {
 }
 
 pub(super) fn summary_row(r: &Row<'_>) -> rusqlite::Result<WorkOrderSummary> {
-    let downtime_start: Option<i64> = r.get(12)?;
+    let current_start: Option<i64> = r.get(12)?;
     let downtime_end: Option<i64> = r.get(13)?;
-    let downtime_minutes = match (downtime_start, downtime_end) {
-        (Some(s), Some(e)) => Some((e - s).max(0) / 60_000),
+    // Earlier stop/restart intervals (store/downtime.rs): the first start is theirs, and the
+    // downtime is their sum plus the current interval's.
+    let earlier_start: Option<i64> = r.get(24)?;
+    let earlier_ms: Option<i64> = r.get(25)?;
+    let downtime_start = earlier_start.or(current_start);
+    let downtime_minutes = match (current_start, downtime_end) {
+        (Some(s), Some(e)) => Some(((e - s).max(0) + earlier_ms.unwrap_or(0)) / 60_000),
         _ => None,
     };
     Ok(WorkOrderSummary {
@@ -185,6 +192,8 @@ impl Store {
                     text: r.get(2)?,
                     created_at: from_ms(r.get(3)?),
                     sync_state: sync_state(r.get(4)?)?,
+                    voided: false,
+                    corrections: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -204,6 +213,8 @@ impl Store {
                     unit: r.get(6)?,
                     created_at: from_ms(r.get(4)?),
                     sync_state: sync_state(r.get(5)?)?,
+                    voided: false,
+                    corrections: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -222,10 +233,12 @@ impl Store {
                     caption: r.get(4)?,
                     created_at: from_ms(r.get(5)?),
                     sync_state: sync_state(r.get(6)?)?,
+                    voided: false,
+                    corrections: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(WorkOrder {
+        let mut wo = WorkOrder {
             summary,
             description,
             reported_by,
@@ -235,6 +248,9 @@ impl Store {
             notes,
             parts,
             photos,
-        })
+            downtime_intervals: self.intervals_of(rid)?,
+        };
+        self.attach_corrections(rid, &mut wo)?;
+        Ok(wo)
     }
 }

@@ -237,11 +237,14 @@ impl Store {
                     .into(),
             ));
         }
-        if st.downtime_end.is_some() {
-            return Err(CoreError::InvalidState(
-                "this work order already has a downtime period: log a new breakdown for a new stop"
-                    .into(),
-            ));
+        // Stopped again after it was back in service (an intermittent trip): a new interval.
+        if let Some(end) = st.downtime_end.filter(|_| st.downtime_start.is_some()) {
+            if ms(at) < end {
+                return Err(CoreError::InvalidInput(format!(
+                    "the machine was back in service at {} on this work order: a new stop must be later",
+                    super::rows::from_ms(end).format("%Y-%m-%d %H:%M UTC")
+                )));
+            }
         }
         self.check_stop(
             st.asset_rid,
@@ -252,8 +255,9 @@ impl Store {
         )?;
         let mutation_id = self.ids().new_id();
         let tx = self.conn_mut().transaction()?;
+        super::downtime::archive_current(&tx, st.rid)?;
         tx.execute(
-            "UPDATE work_orders SET downtime_start = ?1 WHERE rid = ?2",
+            "UPDATE work_orders SET downtime_start = ?1, downtime_end = NULL WHERE rid = ?2",
             params![ms(at), st.rid],
         )?;
         append(

@@ -17,6 +17,7 @@ import type { NewPart } from "../bindings/NewPart";
 import type { ShiftReport } from "../bindings/ShiftReport";
 import type { WorkOrder } from "../bindings/WorkOrder";
 import type { WorkOrderSummary } from "../bindings/WorkOrderSummary";
+import { correctionHandlers } from "./mockCorrections";
 import { manualHandlers } from "./mockManuals";
 import { procedureHandlers, proceduresFor } from "./mockProcedures";
 import { syncHandlers } from "./syncMock";
@@ -224,6 +225,7 @@ function newOrder(a: Asset, s: Partial<WorkOrderSummary>, extra: Partial<WorkOrd
     notes: [],
     parts: [],
     photos: [],
+    downtime_intervals: [],
     ...extra,
   };
 }
@@ -277,7 +279,7 @@ const orders: WorkOrder[] = [];
     newOrder(cv, { title: "Cartons jam at the transfer", wo_type: "corrective", status: "in_progress", priority: 3, reported_at: hoursAgo(6), fault_code: null }),
   );
   const open = orders[4]!;
-  open.notes.push({ id: uuid(), work_order_id: open.summary.id, author: "M. Chen", text: "Display shows E.OC1 at about 40 Hz. Motor turns freely by hand.", created_at: hoursAgo(1.9), sync_state: "pending" });
+  open.notes.push({ id: uuid(), work_order_id: open.summary.id, author: "M. Chen", text: "Display shows E.OC1 at about 40 Hz. Motor turns freely by hand.", created_at: hoursAgo(1.9), sync_state: "pending", voided: false, corrections: [] });
   open.summary.note_count = 1;
 }
 
@@ -398,7 +400,7 @@ const handlers: Record<string, (args: Args | undefined) => unknown> = {
       sync_state: "pending",
     }, { version: big(0), reported_by: input.author, notes: [] });
     if (input.note?.trim()) {
-      wo.notes.push({ id: uuid(), work_order_id: wo.summary.id, author: input.author, text: input.note.trim(), created_at: iso(now()), sync_state: "pending" });
+      wo.notes.push({ id: uuid(), work_order_id: wo.summary.id, author: input.author, text: input.note.trim(), created_at: iso(now()), sync_state: "pending", voided: false, corrections: [] });
     }
     if (input.fault_code) faults.push({ id: uuid(), asset_id: a.id, code: input.fault_code, message: null, source: "operator", occurred_at: iso(now()) });
     orders.push(wo);
@@ -409,7 +411,7 @@ const handlers: Record<string, (args: Args | undefined) => unknown> = {
     const text = str(args, "text").trim();
     if (!text) fail("invalid_input", "A note needs some text.");
     if (/^fail$/i.test(text)) fail("storage", "Could not write to the local database (simulated): disk full.");
-    wo.notes.push({ id: uuid(), work_order_id: wo.summary.id, author: str(args, "author"), text, created_at: iso(now()), sync_state: "pending" });
+    wo.notes.push({ id: uuid(), work_order_id: wo.summary.id, author: str(args, "author"), text, created_at: iso(now()), sync_state: "pending", voided: false, corrections: [] });
     return touch(wo);
   },
   machine_stopped: (args) => {
@@ -445,13 +447,13 @@ const handlers: Record<string, (args: Args | undefined) => unknown> = {
     const wo = find(input.work_order_id);
     if (!input.part_number.trim()) fail("invalid_input", "Enter the part number.");
     if (!(input.quantity > 0)) fail("invalid_input", "The quantity must be more than 0.");
-    wo.parts.push({ id: uuid(), work_order_id: wo.summary.id, part_number: input.part_number.trim(), description: input.description, quantity: input.quantity, created_at: iso(now()), sync_state: "pending" });
+    wo.parts.push({ id: uuid(), work_order_id: wo.summary.id, part_number: input.part_number.trim(), description: input.description, quantity: input.quantity, created_at: iso(now()), sync_state: "pending", voided: false, corrections: [] });
     return touch(wo);
   },
   add_photo: (args) => {
     const wo = find(str(args, "work_order_id"));
     const data = str(args, "data_base64");
-    wo.photos.push({ id: uuid(), work_order_id: wo.summary.id, sha256: "dev", mime: str(args, "mime"), size_bytes: big(Math.floor((data.length * 3) / 4)), caption: optStr(args, "caption") ?? null, created_at: iso(now()), sync_state: "pending" });
+    wo.photos.push({ id: uuid(), work_order_id: wo.summary.id, sha256: "dev", mime: str(args, "mime"), size_bytes: big(Math.floor((data.length * 3) / 4)), caption: optStr(args, "caption") ?? null, created_at: iso(now()), sync_state: "pending", voided: false, corrections: [] });
     return touch(wo);
   },
   failure_catalog: () => structuredClone(catalog),
@@ -483,6 +485,7 @@ const manuals = manualHandlers((assetId) => {
 
 const sync = syncHandlers(orders);
 const procedureCommands = procedureHandlers();
+const corrections = correctionHandlers(orders, touch);
 
 /** Same shape as `invoke`: named arguments, or raw bytes plus headers (manuals_add_bytes). */
 export async function mockInvoke<T>(
@@ -497,7 +500,7 @@ export async function mockInvoke<T>(
     new Headers(options?.headers).forEach((v, k) => (headers[k] = v));
     return (await manual(args, headers)) as T;
   }
-  const handler = handlers[command] ?? procedureCommands[command] ?? sync[command];
+  const handler = handlers[command] ?? procedureCommands[command] ?? sync[command] ?? corrections[command];
   if (!handler) throw `command ${command} not found`;
   return handler(args instanceof Uint8Array ? undefined : args) as T;
 }
