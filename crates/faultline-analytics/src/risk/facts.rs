@@ -1,0 +1,152 @@
+//! Per-asset facts the risk model reads, sorted by time: failure events, alarms and component
+//! replacements, cut strictly before the ranking time. A replaced component is a part number
+//! used on a work order, or the item of a remedy text "<item> replaced"; the same component
+//! replaced on the same asset at the same instant by two work orders (a failure and its
+//! replacement job) is one replacement.
+
+use crate::events::failure_events;
+use crate::time::DAY_MS;
+use crate::{Asset, History, WorkOrder};
+use std::collections::HashMap;
+
+pub struct AssetFacts<'a> {
+    pub asset: &'a Asset,
+    /// (stoppage start, work order numbers), oldest first.
+    pub failures: Vec<(i64, Vec<String>)>,
+    /// (time, code), oldest first.
+    pub alarms: Vec<(i64, &'a str)>,
+    /// (time, component), oldest first.
+    pub replacements: Vec<(i64, String)>,
+    /// Earliest record of any kind.
+    pub first_seen: i64,
+}
+
+/// A finished replacement interval of one component on one asset.
+pub struct Gap {
+    /// When the later replacement was made.
+    pub end: i64,
+    pub days: f64,
+    pub component: String,
+    pub model: Option<String>,
+}
+
+pub struct Facts<'a> {
+    pub assets: Vec<AssetFacts<'a>>,
+    /// Earliest record of the history (the start of exposure).
+    pub start: i64,
+    pub cut_off: i64,
+    /// Every replacement interval, by end time.
+    pub gaps: Vec<Gap>,
+}
+
+/// The components a work order replaced.
+pub fn replaced_components(w: &WorkOrder) -> Vec<String> {
+    if !w.parts.is_empty() {
+        return w.parts.clone();
+    }
+    w.remedy_text
+        .as_deref()
+        .and_then(|t| t.trim().strip_suffix(" replaced"))
+        .map(|c| vec![c.trim().to_string()])
+        .filter(|v| v.iter().all(|c| !c.is_empty()))
+        .unwrap_or_default()
+}
+
+impl<'a> Facts<'a> {
+    /// Facts from every record strictly before `cut_off`, for assets with any history.
+    pub fn new(h: &'a History, cut_off: i64) -> Self {
+        let wos: Vec<&WorkOrder> = h
+            .work_orders
+            .iter()
+            .filter(|w| w.reported_at < cut_off)
+            .collect();
+        let mut failures: HashMap<String, Vec<(i64, Vec<String>)>> = HashMap::new();
+        for e in failure_events(wos.iter().copied(), cut_off) {
+            if e.start < cut_off {
+                failures
+                    .entry(e.asset_tag)
+                    .or_default()
+                    .push((e.start, e.work_orders));
+            }
+        }
+        let mut alarms: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
+        for a in h.alarms.iter().filter(|a| a.occurred_at < cut_off) {
+            alarms
+                .entry(a.asset_tag.as_str())
+                .or_default()
+                .push((a.occurred_at, a.code.as_str()));
+        }
+        let mut replacements: HashMap<&str, Vec<(i64, String)>> = HashMap::new();
+        let mut first_wo: HashMap<&str, i64> = HashMap::new();
+        for w in &wos {
+            first_wo
+                .entry(w.asset_tag.as_str())
+                .or_insert(w.reported_at);
+            if w.status == "cancelled" {
+                continue;
+            }
+            let at = w.finished_at.unwrap_or(w.reported_at);
+            if at >= cut_off {
+                continue;
+            }
+            for c in replaced_components(w) {
+                replacements
+                    .entry(w.asset_tag.as_str())
+                    .or_default()
+                    .push((at, c));
+            }
+        }
+        let mut assets = Vec::new();
+        let mut gaps = Vec::new();
+        let mut start = i64::MAX;
+        for a in &h.assets {
+            let tag = a.tag.as_str();
+            let mut f = failures.remove(tag).unwrap_or_default();
+            f.sort_by_key(|x| x.0);
+            let mut al = alarms.remove(tag).unwrap_or_default();
+            al.sort_by_key(|x| x.0);
+            let mut r = replacements.remove(tag).unwrap_or_default();
+            r.sort();
+            r.dedup();
+            let first_seen = [
+                first_wo.get(tag).copied(),
+                al.first().map(|x| x.0),
+                f.first().map(|x| x.0),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            let Some(first_seen) = first_seen else {
+                continue;
+            };
+            start = start.min(first_seen);
+            let mut last: HashMap<&str, i64> = HashMap::new();
+            for (t, c) in &r {
+                if let Some(prev) = last.insert(c.as_str(), *t) {
+                    if *t > prev {
+                        gaps.push(Gap {
+                            end: *t,
+                            days: (t - prev) as f64 / DAY_MS as f64,
+                            component: c.clone(),
+                            model: a.model.clone(),
+                        });
+                    }
+                }
+            }
+            assets.push(AssetFacts {
+                asset: a,
+                failures: f,
+                alarms: al,
+                replacements: r,
+                first_seen,
+            });
+        }
+        gaps.sort_by_key(|g| g.end);
+        Facts {
+            assets,
+            start: if start == i64::MAX { cut_off } else { start },
+            cut_off,
+            gaps,
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! The risk model's inputs for one asset at one origin, computed only from facts before the
+//! origin: its model's failure rate (backed off to the equipment class, then the site, when
+//! the model has little history), its own rate against that, recent breakdowns, recent alarms,
+//! and how overdue its most worn component is (days since replacement / median interval).
+
+use super::facts::{AssetFacts, Facts};
+use crate::time::DAY_MS;
+use std::collections::HashMap;
+
+/// Feature names, in the order of [`Features::values`]. These are the contribution names.
+pub const NAMES: [&str; 7] = [
+    "model_failure_rate",
+    "own_failure_rate",
+    "breakdowns_90d",
+    "breakdowns_14d",
+    "alarms_7d",
+    "alarms_8_30d",
+    "component_overdue",
+];
+
+/// Pseudo-exposure (asset-days) with which a group's rate is pulled toward its parent's.
+const BACK_OFF_DAYS: f64 = 365.0;
+/// Replacement intervals needed before a model's own median is used.
+const MIN_GAPS: usize = 5;
+
+/// Failure counts and exposure per group at one origin.
+pub struct GroupRates {
+    site: f64,
+    class: HashMap<String, f64>,
+    model: HashMap<String, (f64, usize, usize)>,
+    medians: HashMap<(Option<String>, String), f64>,
+}
+
+fn rate(failures: usize, exposure: f64, parent: f64) -> f64 {
+    (failures as f64 + BACK_OFF_DAYS * parent) / (exposure + BACK_OFF_DAYS)
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+impl GroupRates {
+    /// Rates per day from the failures before `origin` of the assets seen before it.
+    pub fn at(facts: &Facts<'_>, origin: i64) -> Self {
+        let days = ((origin - facts.start) as f64 / DAY_MS as f64).max(1.0);
+        let mut site = (0usize, 0usize);
+        let mut class: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut model: HashMap<String, (usize, usize, String)> = HashMap::new();
+        for a in facts.assets.iter().filter(|a| a.first_seen < origin) {
+            let f = count_before(&a.failures, origin, |x| x.0);
+            site.0 += f;
+            site.1 += 1;
+            let c = a.asset.equipment_class.clone().unwrap_or_default();
+            let e = class.entry(c.clone()).or_default();
+            e.0 += f;
+            e.1 += 1;
+            let m = model
+                .entry(a.asset.model.clone().unwrap_or_default())
+                .or_insert((0, 0, c));
+            m.0 += f;
+            m.1 += 1;
+        }
+        let site_rate = if site.1 == 0 {
+            0.0
+        } else {
+            site.0 as f64 / (site.1 as f64 * days)
+        };
+        let class: HashMap<String, f64> = class
+            .into_iter()
+            .map(|(k, (f, n))| (k, rate(f, n as f64 * days, site_rate)))
+            .collect();
+        let model = model
+            .into_iter()
+            .map(|(k, (f, n, c))| {
+                let parent = class.get(&c).copied().unwrap_or(site_rate);
+                (k, (rate(f, n as f64 * days, parent), f, n))
+            })
+            .collect();
+        let mut by: HashMap<(Option<String>, String), Vec<f64>> = HashMap::new();
+        for g in facts.gaps.iter().take_while(|g| g.end < origin) {
+            by.entry((g.model.clone(), g.component.clone()))
+                .or_default()
+                .push(g.days);
+            by.entry((None, g.component.clone()))
+                .or_default()
+                .push(g.days);
+        }
+        let medians = by
+            .into_iter()
+            .filter(|((m, _), v)| v.len() >= if m.is_some() { MIN_GAPS } else { 3 })
+            .filter_map(|(k, v)| median(v).map(|m| (k, m)))
+            .collect();
+        GroupRates {
+            site: site_rate,
+            class,
+            model,
+            medians,
+        }
+    }
+}
+
+fn count_before<T>(v: &[T], t: i64, time: impl Fn(&T) -> i64) -> usize {
+    v.partition_point(|x| time(x) < t)
+}
+
+/// The most overdue component of an asset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overdue {
+    pub component: String,
+    pub days_since: f64,
+    pub median_days: f64,
+    /// Whether the median is the asset model's own (else every asset's).
+    pub model_median: bool,
+}
+
+/// One asset's inputs at one origin, with the evidence behind them.
+#[derive(Debug, Clone)]
+pub struct Features {
+    pub model_rate_per_day: f64,
+    pub model_failures: usize,
+    pub model_assets: usize,
+    pub own_failures: usize,
+    pub own_rate_per_day: f64,
+    pub recent_90d: Vec<(i64, Vec<String>)>,
+    pub recent_14d: usize,
+    pub alarms_7d: Vec<(i64, String)>,
+    pub alarms_8_30d: usize,
+    pub overdue: Option<Overdue>,
+}
+
+impl Features {
+    pub fn of(a: &AssetFacts<'_>, g: &GroupRates, origin: i64) -> Self {
+        let model_key = a.asset.model.clone().unwrap_or_default();
+        let class_rate = a
+            .asset
+            .equipment_class
+            .as_ref()
+            .and_then(|c| g.class.get(c))
+            .copied()
+            .unwrap_or(g.site);
+        let (model_rate, model_failures, model_assets) = g
+            .model
+            .get(&model_key)
+            .copied()
+            .unwrap_or((class_rate, 0, 0));
+        let n = count_before(&a.failures, origin, |x| x.0);
+        let exposure = ((origin - a.first_seen) as f64 / DAY_MS as f64).max(0.0);
+        let own = rate(n, exposure, model_rate);
+        let since = |days: i64| origin - days * DAY_MS;
+        let f90_from = count_before(&a.failures, since(90), |x| x.0);
+        let f14_from = count_before(&a.failures, since(14), |x| x.0);
+        let a_end = count_before(&a.alarms, origin, |x| x.0);
+        let a7 = count_before(&a.alarms, since(7), |x| x.0);
+        let a30 = count_before(&a.alarms, since(30), |x| x.0);
+        let r_end = count_before(&a.replacements, origin, |x| x.0);
+        let mut last: HashMap<&str, i64> = HashMap::new();
+        for (t, c) in &a.replacements[..r_end] {
+            last.insert(c.as_str(), *t);
+        }
+        let overdue = last
+            .into_iter()
+            .filter_map(|(c, t)| {
+                let own_median = g.medians.get(&(a.asset.model.clone(), c.to_string()));
+                let (median, model_median) = match own_median {
+                    Some(m) => (*m, true),
+                    None => (*g.medians.get(&(None, c.to_string()))?, false),
+                };
+                (median > 0.0).then(|| Overdue {
+                    component: c.to_string(),
+                    days_since: (origin - t) as f64 / DAY_MS as f64,
+                    median_days: median,
+                    model_median,
+                })
+            })
+            .max_by(|x, y| {
+                (x.days_since / x.median_days)
+                    .total_cmp(&(y.days_since / y.median_days))
+                    .then(y.component.cmp(&x.component))
+            });
+        Features {
+            model_rate_per_day: model_rate,
+            model_failures,
+            model_assets,
+            own_failures: n,
+            own_rate_per_day: own,
+            recent_90d: a.failures[f90_from..n].to_vec(),
+            recent_14d: n - f14_from.min(n),
+            alarms_7d: a.alarms[a7..a_end]
+                .iter()
+                .map(|(t, c)| (*t, c.to_string()))
+                .collect(),
+            alarms_8_30d: a7 - a30.min(a7),
+            overdue,
+        }
+    }
+
+    /// The model's inputs, in the order of [`NAMES`].
+    pub fn values(&self, horizon_days: f64) -> [f64; 7] {
+        let floor = 1e-6;
+        [
+            (self.model_rate_per_day * horizon_days).max(floor).ln(),
+            (self.own_rate_per_day.max(floor) / self.model_rate_per_day.max(floor)).ln(),
+            self.recent_90d.len() as f64,
+            self.recent_14d as f64,
+            (self.alarms_7d.len() as f64).ln_1p(),
+            (self.alarms_8_30d as f64).ln_1p(),
+            self.overdue
+                .as_ref()
+                .map_or(0.0, |o| (o.days_since / o.median_days).min(5.0)),
+        ]
+    }
+}
