@@ -25,6 +25,8 @@ mod work_order_writes;
 #[cfg(test)]
 mod data_quality_tests;
 #[cfg(test)]
+mod corrections_tests;
+#[cfg(test)]
 mod sync_tests;
 #[cfg(test)]
 mod tests;

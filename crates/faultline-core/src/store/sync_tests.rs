@@ -46,7 +46,7 @@ fn asset(id: Uuid, parent: Option<Uuid>) -> AssetRecord {
     }
 }
 
-fn work_order(id: Uuid, asset_id: Uuid, status: &str, version: i64) -> WorkOrderRecord {
+pub(crate) fn work_order(id: Uuid, asset_id: Uuid, status: &str, version: i64) -> WorkOrderRecord {
     let t = Utc
         .timestamp_opt(1_763_000_000, 0)
         .single()
