@@ -24,6 +24,18 @@ pub struct Limits {
     /// Longest a request may take, body included; a client that stalls mid-request gets 408
     /// and its connection back, instead of holding the hub's resources for ever.
     pub request_timeout: std::time::Duration,
+    /// Longest one write to a client may wait (the client reads nothing): then the connection is
+    /// cut, so a stalled download holds neither memory nor anything else for long.
+    pub send_stall_timeout: std::time::Duration,
+    /// Longest the hub waits for a request's headers, also on an idle kept-alive connection:
+    /// then the connection is closed.
+    pub header_read_timeout: std::time::Duration,
+    /// Unfinished blob uploads one device may have open at once.
+    pub max_open_uploads_per_device: u32,
+    /// Bytes (declared `upload-length`) of one device's unfinished uploads together.
+    pub max_open_upload_bytes_per_device: u64,
+    /// An unfinished upload untouched this long is deleted (by `serve` and by `compact`).
+    pub upload_expiry: std::time::Duration,
 }
 
 /// PostgreSQL connections per hub process by default: twice the cores plus one, the usual
@@ -51,6 +63,11 @@ impl Default for Limits {
             rate_burst: 200.0,
             max_concurrent_pulls: pulls_for(default_max_connections()),
             request_timeout: std::time::Duration::from_secs(120),
+            send_stall_timeout: std::time::Duration::from_secs(30),
+            header_read_timeout: std::time::Duration::from_secs(30),
+            max_open_uploads_per_device: 16,
+            max_open_upload_bytes_per_device: 1024 * 1024 * 1024,
+            upload_expiry: std::time::Duration::from_secs(24 * 3600),
         }
     }
 }

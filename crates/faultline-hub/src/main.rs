@@ -1,5 +1,5 @@
 //! The `faultline-hub` command: `serve` the sync API, and the admin commands (sites, devices,
-//! master-data and manual loads, purge, compact). Every command migrates the database first.
+//! master-data and manual loads, purge, compact, storage). Every command migrates the database first.
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -25,6 +25,15 @@ struct Cli {
         hide_env_values = true
     )]
     database_url: Option<String>,
+    /// PEM file of the CA that signed PostgreSQL's certificate (the plant's CA); same as
+    /// `sslrootcert=PATH` in the URL. With `sslmode=require` or above the hub never falls back to
+    /// plaintext.
+    #[arg(long, global = true, env = "FAULTLINE_HUB_DATABASE_CA")]
+    database_ca: Option<PathBuf>,
+    /// Storage budget of each site in bytes, unless `site budget` set one for it; the hub warns
+    /// in its log from 90% on, and `storage` lists every site against its budget.
+    #[arg(long, global = true, env = "FAULTLINE_HUB_SITE_STORAGE_BUDGET", default_value_t = admin::DEFAULT_SITE_BUDGET)]
+    site_storage_budget: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -82,6 +91,13 @@ enum Command {
         #[arg(long = "older-than")]
         older_than: u32,
     },
+    /// Storage of every site (records, blobs, unfinished uploads) against its budget.
+    Storage {
+        #[arg(long)]
+        site: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -111,12 +127,30 @@ struct ServeArgs {
     /// Longest a request may take, body included, in seconds (then 408; the laptop retries).
     #[arg(long, env = "FAULTLINE_HUB_REQUEST_TIMEOUT", default_value_t = Limits::default().request_timeout.as_secs())]
     request_timeout_secs: u64,
+    /// Longest one write to a client may wait while it reads nothing, in seconds (then the
+    /// connection is cut).
+    #[arg(long, env = "FAULTLINE_HUB_SEND_STALL_TIMEOUT", default_value_t = Limits::default().send_stall_timeout.as_secs())]
+    send_stall_timeout_secs: u64,
+    /// Longest the hub waits for a request's headers, also on an idle connection, in seconds.
+    #[arg(long, env = "FAULTLINE_HUB_HEADER_TIMEOUT", default_value_t = Limits::default().header_read_timeout.as_secs())]
+    header_timeout_secs: u64,
+    /// Unfinished blob uploads one device may hold.
+    #[arg(long, env = "FAULTLINE_HUB_MAX_OPEN_UPLOADS", default_value_t = Limits::default().max_open_uploads_per_device)]
+    max_open_uploads: u32,
+    /// Declared bytes of one device's unfinished blob uploads together.
+    #[arg(long, env = "FAULTLINE_HUB_MAX_OPEN_UPLOAD_BYTES", default_value_t = Limits::default().max_open_upload_bytes_per_device)]
+    max_open_upload_bytes: u64,
+    /// Unfinished uploads untouched this many hours are deleted.
+    #[arg(long, env = "FAULTLINE_HUB_UPLOAD_EXPIRY_HOURS", default_value_t = Limits::default().upload_expiry.as_secs() / 3600)]
+    upload_expiry_hours: u64,
 }
 
 #[derive(Subcommand)]
 enum SiteCommand {
     /// Create a site (or rename it).
     Add { code: String, name: String },
+    /// Set a site's storage budget in bytes (`default`: the hub's --site-storage-budget).
+    Budget { code: String, bytes: String },
 }
 
 #[derive(Subcommand)]
@@ -176,10 +210,32 @@ async fn run(cli: Cli) -> Result<()> {
     let url = cli.database_url.context(
         "no database: pass --database-url postgres://USER@HOST:PORT/DB or set FAULTLINE_HUB_DATABASE_URL",
     )?;
+    let url = match &cli.database_ca {
+        Some(ca) => faultline_hub::pg::with_root_cert(&url, ca),
+        None => url,
+    };
+    let budget = cli.site_storage_budget;
     match cli.command {
         Command::Serve(args) => {
             let store = PgStore::open(&url, args.max_connections).await?;
+            let upload_expiry =
+                std::time::Duration::from_secs(args.upload_expiry_hours.max(1) * 3600);
+            tokio::spawn(admin::housekeeping(
+                store.clone(),
+                upload_expiry,
+                budget,
+                std::time::Duration::from_secs(600),
+            ));
             let limits = Limits {
+                send_stall_timeout: std::time::Duration::from_secs(
+                    args.send_stall_timeout_secs.max(1),
+                ),
+                header_read_timeout: std::time::Duration::from_secs(
+                    args.header_timeout_secs.max(1),
+                ),
+                max_open_uploads_per_device: args.max_open_uploads,
+                max_open_upload_bytes_per_device: args.max_open_upload_bytes,
+                upload_expiry,
                 rate_per_sec: args.rate_per_sec,
                 rate_burst: args.rate_burst,
                 max_blob_bytes: args.max_blob_bytes,
@@ -205,6 +261,56 @@ async fn run(cli: Cli) -> Result<()> {
             let store = PgStore::open(&url, 2).await?;
             admin::add_site(&store, &code, &name).await?;
             println!("site {code} ({name}) ready");
+        }
+        Command::Site(SiteCommand::Budget { code, bytes }) => {
+            let store = PgStore::open(&url, 2).await?;
+            let value =
+                match bytes.trim() {
+                    "default" => None,
+                    n => Some(n.parse::<u64>().with_context(|| {
+                        format!("{n:?} is not a number of bytes (or `default`)")
+                    })?),
+                };
+            admin::set_site_budget(&store, &code, value).await?;
+            match value {
+                Some(b) => println!("site {code}: storage budget {b} bytes"),
+                None => {
+                    println!("site {code}: storage budget back to the default ({budget} bytes)")
+                }
+            }
+        }
+        Command::Storage { site, json } => {
+            let store = PgStore::open(&url, 2).await?;
+            let list = admin::site_storage(&store, budget, site.as_deref()).await?;
+            if json {
+                println!("{}", serde_json::to_string(&list)?);
+            } else {
+                println!(
+                    "{:<12} {:>14} {:>14} {:>14} {:>14} {:>14}  state",
+                    "site", "records", "blobs", "uploads", "total", "budget"
+                );
+                for s in &list {
+                    println!(
+                        "{:<12} {:>14} {:>14} {:>14} {:>14} {:>14}  {}",
+                        s.site,
+                        s.record_bytes,
+                        s.blob_bytes,
+                        s.upload_bytes,
+                        s.total_bytes,
+                        s.budget_bytes,
+                        s.state.to_uppercase()
+                    );
+                }
+            }
+            for s in list.iter().filter(|s| s.state != "ok") {
+                eprintln!(
+                    "warning: site {} is {} its storage budget ({} of {} bytes)",
+                    s.site,
+                    if s.state == "over" { "over" } else { "near" },
+                    s.total_bytes,
+                    s.budget_bytes
+                );
+            }
         }
         Command::Device(cmd) => {
             let store = PgStore::open(&url, 2).await?;
@@ -276,6 +382,7 @@ async fn run(cli: Cli) -> Result<()> {
                 "{} tombstones deleted from {site}; cursors older than {} must resync",
                 r.tombstones_deleted, r.purged_through
             );
+            println!("{} unfinished blob uploads expired", r.uploads_expired);
         }
     }
     Ok(())

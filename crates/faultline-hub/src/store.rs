@@ -44,6 +44,19 @@ pub struct UploadChunk {
     /// The blob's whole size (`upload-length`).
     pub total: u64,
     pub bytes: Bytes,
+    /// The device sending it (its unfinished uploads count against `quota`).
+    pub device: Uuid,
+    pub quota: UploadQuota,
+}
+
+/// How many unfinished uploads one device may hold, and for how long they are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadQuota {
+    pub max_uploads: u32,
+    /// Declared bytes (`upload-length`) of the device's unfinished uploads together.
+    pub max_bytes: u64,
+    /// Unfinished uploads untouched this long are expired (and no longer count).
+    pub expiry: std::time::Duration,
 }
 
 /// What a chunk did.
@@ -57,6 +70,9 @@ pub enum UploadOutcome {
     OffsetMismatch { held: u64 },
     /// The complete bytes hash to something else; the upload was discarded.
     HashMismatch,
+    /// Starting this upload would put the device over its quota of unfinished uploads: `open`
+    /// uploads of `bytes` declared bytes are held already.
+    OverQuota { open: u32, bytes: u64 },
 }
 
 /// A blob being read: its size and its bytes from the requested offset, chunk by chunk.

@@ -57,6 +57,9 @@ pub mod codes {
     pub const OFFSET_MISMATCH: &str = "offset_mismatch";
     /// Unknown record or blob (404).
     pub const NOT_FOUND: &str = "not_found";
+    /// The device has too many unfinished blob uploads (count or bytes): finish or abandon some
+    /// (unfinished uploads expire after a day), then start this one again (507).
+    pub const UPLOAD_QUOTA: &str = "upload_quota";
     /// The request took longer than the hub allows (a stalled upload, a very slow link); retry
     /// (408).
     pub const TIMEOUT: &str = "timeout";

@@ -1,4 +1,4 @@
-//! Admin commands behind `faultline-hub site|device|load|load-manual|purge|compact`: they work
+//! Admin commands behind `faultline-hub site|device|load|load-manual|purge|compact|storage`: they work
 //! on the PostgreSQL store directly (not through the HTTP API).
 
 mod devices;
@@ -7,9 +7,13 @@ mod load_copy;
 mod manuals;
 mod retention;
 mod sites;
+mod storage;
 
 pub use devices::{enroll_device, list_devices, revoke_device, DeviceInfo, Enrollment};
 pub use load::{load_csv, LoadReport};
 pub use manuals::load_manual;
 pub use retention::{compact, purge_procedure, purge_work_order, CompactReport};
 pub use sites::{add_site, site_name, valid_site_code};
+pub use storage::{
+    housekeeping, set_site_budget, site_storage, warn_over_budget, SiteStorage, DEFAULT_SITE_BUDGET,
+};

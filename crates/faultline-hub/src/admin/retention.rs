@@ -1,6 +1,7 @@
 //! Deletions and history retention: `purge` removes a work order or a job plan (devices get
 //! tombstones),
-//! `compact` drops old tombstones and raises the site's purge mark; a pull cursor below the
+//! `compact` drops old tombstones and raises the site's purge mark (and expires unfinished
+//! blob uploads); a pull cursor below the
 //! mark may have missed a deletion and is answered 410 cursor_expired (the device resyncs).
 
 use crate::cursor::Cursor;
@@ -87,13 +88,18 @@ pub async fn purge_procedure(store: &PgStore, site: &str, code: &str) -> Result<
 #[derive(Debug, Clone, Serialize)]
 pub struct CompactReport {
     pub tombstones_deleted: u64,
+    /// Unfinished blob uploads (of every site) past their expiry, deleted.
+    pub uploads_expired: u64,
     /// Pull cursors below this mark are now answered 410 cursor_expired.
     pub purged_through: String,
 }
 
-/// Deletes the tombstones of `site` older than `older_than_days` and raises its purge mark.
+/// Deletes the tombstones of `site` older than `older_than_days` and raises its purge mark, and
+/// the unfinished blob uploads (of every site) untouched for the default upload expiry.
 pub async fn compact(store: &PgStore, site: &str, older_than_days: u32) -> Result<CompactReport> {
     super::sites::site_name(store, site).await?;
+    let uploads_expired =
+        crate::pg::expire_uploads(store, crate::limits::Limits::default().upload_expiry).await?;
     let days = i32::try_from(older_than_days).unwrap_or(i32::MAX);
     let mut client = store.client().await?;
     let tx = client.transaction().await?;
@@ -146,6 +152,7 @@ pub async fn compact(store: &PgStore, site: &str, older_than_days: u32) -> Resul
     tx.commit().await?;
     Ok(CompactReport {
         tombstones_deleted: deleted,
+        uploads_expired,
         purged_through: mark.encode(),
     })
 }

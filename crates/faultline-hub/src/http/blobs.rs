@@ -6,7 +6,7 @@ use super::error::ApiFailure;
 use super::extract::ApiPath;
 use super::AppState;
 use crate::pg::is_sha256_hex;
-use crate::store::{BlobState, HubStore, UploadChunk, UploadOutcome};
+use crate::store::{BlobState, HubStore, UploadChunk, UploadOutcome, UploadQuota};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -90,6 +90,12 @@ pub async fn patch<S: HubStore>(
                 offset,
                 total,
                 bytes,
+                device: device.id,
+                quota: UploadQuota {
+                    max_uploads: state.limits.max_open_uploads_per_device,
+                    max_bytes: state.limits.max_open_upload_bytes_per_device,
+                    expiry: state.limits.upload_expiry,
+                },
             },
         )
         .await?;
@@ -107,6 +113,19 @@ pub async fn patch<S: HubStore>(
             format!("the hub holds {held} bytes of this upload, not {offset}: continue from {held}"),
         )
         .with_header(UPLOAD_OFFSET, held)
+        .into_response(),
+        UploadOutcome::OverQuota { open, bytes } => ApiFailure::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            codes::UPLOAD_QUOTA,
+            format!(
+                "this device already has {open} unfinished uploads ({bytes} bytes declared); \
+                 the hub takes at most {} ({} bytes): finish them, or wait until they expire \
+                 ({} h untouched)",
+                state.limits.max_open_uploads_per_device,
+                state.limits.max_open_upload_bytes_per_device,
+                state.limits.upload_expiry.as_secs() / 3600
+            ),
+        )
         .into_response(),
         UploadOutcome::HashMismatch => ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,

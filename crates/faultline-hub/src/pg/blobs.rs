@@ -59,10 +59,13 @@ pub async fn append(
         return Ok(UploadOutcome::Complete { size });
     }
     let total = db_size(chunk.total)?;
+    if let Some(over) = over_quota(&tx, site, sha256, &chunk).await? {
+        return Ok(over);
+    }
     tx.execute(
-        "INSERT INTO blob_uploads (site, sha256, total) VALUES ($1, $2, $3)
+        "INSERT INTO blob_uploads (site, sha256, total, device_id) VALUES ($1, $2, $3, $4)
          ON CONFLICT (site, sha256) DO NOTHING",
-        &[&site, &sha256, &total],
+        &[&site, &sha256, &total, &chunk.device],
     )
     .await?;
     let row = tx
@@ -182,6 +185,71 @@ pub async fn append(
     finish(tx, site, sha256, total).await
 }
 
+/// `OverQuota` when `chunk` would start a new unfinished upload (a first chunk that is not the
+/// whole blob) beyond its device's quota; uploads past their expiry do not count.
+async fn over_quota(
+    tx: &deadpool_postgres::Transaction<'_>,
+    site: &str,
+    sha256: &str,
+    chunk: &UploadChunk,
+) -> Result<Option<UploadOutcome>> {
+    if chunk.offset != 0 || chunk.bytes.len() as u64 >= chunk.total {
+        return Ok(None);
+    }
+    let exists = tx
+        .query_opt(
+            "SELECT 1 FROM blob_uploads WHERE site = $1 AND sha256 = $2",
+            &[&site, &sha256],
+        )
+        .await?
+        .is_some();
+    if exists {
+        return Ok(None);
+    }
+    // One quota check at a time per device, so parallel first chunks cannot all slip in.
+    tx.execute(
+        "SELECT 1 FROM devices WHERE id = $1 FOR UPDATE",
+        &[&chunk.device],
+    )
+    .await?;
+    let row = tx
+        .query_one(
+            "SELECT count(*), coalesce(sum(total), 0)::bigint FROM blob_uploads
+             WHERE device_id = $1 AND updated_at > now() - make_interval(secs => $2)",
+            &[&chunk.device, &chunk.quota.expiry.as_secs_f64()],
+        )
+        .await?;
+    let open = u32::try_from(row.get::<_, i64>(0)).unwrap_or(u32::MAX);
+    let bytes = size_of(row.get(1));
+    if open >= chunk.quota.max_uploads || bytes.saturating_add(chunk.total) > chunk.quota.max_bytes
+    {
+        tracing::warn!(
+            site,
+            device = %chunk.device,
+            open,
+            bytes,
+            "blob upload refused: the device is over its quota of unfinished uploads"
+        );
+        return Ok(Some(UploadOutcome::OverQuota { open, bytes }));
+    }
+    Ok(None)
+}
+
+/// Deletes the unfinished uploads (of every site) untouched for `older_than`, with their chunks.
+pub async fn expire_uploads(store: &PgStore, older_than: std::time::Duration) -> Result<u64> {
+    let client = store.client().await?;
+    let n = client
+        .execute(
+            "DELETE FROM blob_uploads WHERE updated_at < now() - make_interval(secs => $1)",
+            &[&older_than.as_secs_f64()],
+        )
+        .await?;
+    if n > 0 {
+        tracing::info!(uploads = n, "unfinished blob uploads expired");
+    }
+    Ok(n)
+}
+
 /// The bytes do not hash to the blob's name: the upload is dropped and the device starts over.
 async fn discard_mismatch(
     tx: deadpool_postgres::Transaction<'_>,
@@ -255,21 +323,29 @@ pub async fn put_whole(
     Ok(())
 }
 
+/// Opens blob `sha256` for `site` from byte `from`. The bytes are read by a task that checks a
+/// connection out of the pool for each stored chunk only (at most `downloads_for(pool)` at once)
+/// and hands the chunk to the response: a reader that stops reading holds a few chunks of memory,
+/// never a database connection.
 pub async fn read(
     store: &PgStore,
     site: &str,
     sha256: &str,
     from: u64,
 ) -> Result<Option<BlobDownload>> {
-    let client = store.client().await?;
-    let Some(size) = linked_size(&client, site, sha256).await? else {
+    let size = {
+        let client = store.client().await?;
+        linked_size(&client, site, sha256).await?
+    };
+    let Some(size) = size else {
         return Ok(None);
     };
-    let (sender, chunks) = mpsc::channel(4);
+    let (sender, chunks) = mpsc::channel(2);
     let sha = sha256.to_string();
     let from_db = db_size(from)?;
+    let store = store.clone();
     tokio::spawn(async move {
-        let result = stream_chunks(&client, &sha, from_db, &sender).await;
+        let result = stream_chunks(&store, &sha, from_db, &sender).await;
         if let Err(e) = result {
             let _ = sender.send(Err(e)).await;
         }
@@ -277,33 +353,43 @@ pub async fn read(
     Ok(Some(BlobDownload { size, chunks }))
 }
 
-/// Sends the blob's bytes from `from` on, one stored chunk per query (so memory stays at a few
-/// chunks however large the blob), until the reader goes away.
-async fn stream_chunks(
-    client: &deadpool_postgres::Object,
-    sha256: &str,
-    from: i64,
-    sender: &mpsc::Sender<Result<Bytes>>,
-) -> Result<()> {
+/// The stored chunk holding byte `at` of blob `sha256` (position and bytes), read on a short
+/// checkout under the store's download turns.
+async fn chunk_at(store: &PgStore, sha256: &str, at: i64) -> Result<Option<(i64, Vec<u8>)>> {
+    let _turn = store
+        .downloads
+        .acquire()
+        .await
+        .map_err(|e| HubError::Pool(e.to_string()))?;
+    let client = store.client().await?;
     let stmt = client
         .prepare_cached(
             "SELECT pos, data FROM blob_chunks WHERE sha256 = $1 AND pos + len > $2
              ORDER BY pos LIMIT 1",
         )
         .await?;
+    Ok(client
+        .query_opt(&stmt, &[&sha256, &at])
+        .await?
+        .map(|row| (row.get(0), row.get(1))))
+}
+
+/// Sends the blob's bytes from `from` on, one stored chunk per query (so memory stays at a few
+/// chunks however large the blob), until the reader goes away.
+async fn stream_chunks(
+    store: &PgStore,
+    sha256: &str,
+    from: i64,
+    sender: &mpsc::Sender<Result<Bytes>>,
+) -> Result<()> {
     let mut at = from;
-    while let Some(row) = client.query_opt(&stmt, &[&sha256, &at]).await? {
-        let pos: i64 = row.get(0);
-        let data: &[u8] = row.get(1);
+    while let Some((pos, data)) = chunk_at(store, sha256, at).await? {
         let skip = usize::try_from(at.saturating_sub(pos))
             .unwrap_or(0)
             .min(data.len());
         at = pos + db_size(data.len() as u64)?;
-        if sender
-            .send(Ok(Bytes::copy_from_slice(&data[skip..])))
-            .await
-            .is_err()
-        {
+        let mut data = Bytes::from(data);
+        if sender.send(Ok(data.split_off(skip))).await.is_err() {
             break;
         }
     }

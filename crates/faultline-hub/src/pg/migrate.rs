@@ -11,6 +11,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "procedures",
         include_str!("../../migrations/0002_procedures.sql"),
     ),
+    (
+        3,
+        "upload_quota",
+        include_str!("../../migrations/0003_upload_quota.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).

@@ -185,6 +185,34 @@ impl Hub {
         }
     }
 
+    /// A hub served the way `faultline-hub serve` serves (send deadline, header-read timeout) with
+    /// a pool of `connections`, on a fresh database.
+    pub async fn serve_with(limits: Limits, connections: usize) -> Hub {
+        let db = TestDb::new().await;
+        let store = PgStore::open(&db.url, connections)
+            .await
+            .expect("open the hub store");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let opts = faultline_hub::server::ServeOptions {
+            listen: addr.to_string(),
+            tls: None,
+            limits,
+        };
+        tokio::spawn(faultline_hub::server::serve_on(
+            listener,
+            store.clone(),
+            opts,
+            std::future::pending(),
+        ));
+        Hub {
+            addr,
+            store,
+            db,
+            http: Client::builder(TokioExecutor::new()).build_http(),
+        }
+    }
+
     pub async fn site(&self, code: &str) {
         admin::add_site(&self.store, code, &format!("Site {code}"))
             .await
