@@ -27,6 +27,8 @@ pub enum Command {
     Init,
     /// Show what the replica holds and how many changes wait for sync.
     Status,
+    #[command(flatten)]
+    Correction(crate::corrections::CorrectionCommand),
     /// Import a CMMS export: a CSV file described by a TOML mapping (docs/import-mapping.md).
     Import {
         #[arg(long)]

@@ -1,6 +1,7 @@
 //! `faultline`: the same core as the desktop app, for shift leads' scripts, tests and benchmarks.
 
 mod args;
+mod corrections;
 mod manuals;
 mod print;
 mod print_procedures;

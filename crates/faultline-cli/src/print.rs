@@ -13,6 +13,37 @@ pub struct Printer {
     pub json: bool,
 }
 
+/// " VOIDED" after a voided note, part or photo.
+fn voided(v: bool) -> &'static str {
+    if v {
+        " VOIDED"
+    } else {
+        ""
+    }
+}
+
+/// An item's corrections, one line each: who, when, what it was and became (or why voided).
+fn history(corrections: &[faultline_core::domain::Correction]) -> String {
+    corrections
+        .iter()
+        .map(|c| match &c.now {
+            Some(now) => format!(
+                "      amended by {} {}: was {:?}, now {:?}\n",
+                c.author,
+                when(c.created_at),
+                c.was,
+                now
+            ),
+            None => format!(
+                "      voided by {} {}: {}\n",
+                c.author,
+                when(c.created_at),
+                c.reason.as_deref().unwrap_or("")
+            ),
+        })
+        .collect()
+}
+
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&chrono::Local)
         .format("%Y-%m-%d %H:%M")
@@ -282,30 +313,51 @@ impl Printer {
                         .unwrap_or_else(|| "still down".into())
                 ));
             }
+            if w.downtime_intervals.len() > 1 {
+                for i in &w.downtime_intervals {
+                    s.push_str(&format!(
+                        "  stopped {} – {}\n",
+                        when(i.start),
+                        i.end.map(when).unwrap_or_else(|| "still down".into())
+                    ));
+                }
+                if let Some(total) = m.downtime_minutes {
+                    s.push_str(&format!("  downtime {total} min in {} stops\n", w.downtime_intervals.len()));
+                }
+            }
             for n in &w.notes {
                 s.push_str(&format!(
-                    "  note {} {}: {}  ({})\n",
+                    "  note {} {}: {}  ({}){}  id {}\n",
                     when(n.created_at),
                     n.author,
                     n.text,
-                    sync(n.sync_state)
+                    sync(n.sync_state),
+                    voided(n.voided),
+                    n.id
                 ));
+                s.push_str(&history(&n.corrections));
             }
             for p in &w.parts {
                 s.push_str(&format!(
-                    "  part {} x{} {}\n",
+                    "  part {} x{} {}{}  id {}\n",
                     p.part_number,
                     p.quantity,
-                    p.description.as_deref().unwrap_or("")
+                    p.description.as_deref().unwrap_or(""),
+                    voided(p.voided),
+                    p.id
                 ));
+                s.push_str(&history(&p.corrections));
             }
             for p in &w.photos {
                 s.push_str(&format!(
-                    "  photo {} ({} bytes) {}\n",
-                    &p.sha256[..12],
+                    "  photo {} ({} bytes) {}{}  id {}\n",
+                    p.sha256.get(..12).unwrap_or(&p.sha256),
                     p.size_bytes,
-                    p.caption.as_deref().unwrap_or("")
+                    p.caption.as_deref().unwrap_or(""),
+                    voided(p.voided),
+                    p.id
                 ));
+                s.push_str(&history(&p.corrections));
             }
             if let Some(r) = &m.remedy_text {
                 s.push_str(&format!("fixed: {r}\n"));

@@ -138,6 +138,7 @@ pub fn run(cli: Cli) -> Result<()> {
             out.work_order(&store.add_photo(id, &bytes, mime, caption.as_deref())?)
         }
         Command::Close(a) => close(&mut store, &out, a),
+        Command::Correction(cmd) => crate::corrections::run(&mut store, &out, cmd, author),
         Command::Catalog => out.catalog(&store.failure_catalog()?),
         Command::Procedures { asset } => match asset {
             Some(a) => {

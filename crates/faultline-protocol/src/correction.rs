@@ -104,7 +104,10 @@ mod tests {
         };
         let json = serde_json::to_string(&m).unwrap_or_default();
         assert!(json.contains("\"type\":\"correct\""), "{json}");
-        assert!(!json.contains("\"text\""), "unset fields are left out: {json}");
+        assert!(
+            !json.contains("\"text\""),
+            "unset fields are left out: {json}"
+        );
         let back: Mutation = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, m);
         assert_eq!(back.work_order_id(), Some(Uuid::from_u128(2)));
@@ -145,7 +148,8 @@ mod tests {
         ];
         for c in changes {
             let text = serde_json::to_string(&c).map_err(|e| e.to_string());
-            let back = text.and_then(|t| serde_json::from_str::<Change>(&t).map_err(|e| e.to_string()));
+            let back =
+                text.and_then(|t| serde_json::from_str::<Change>(&t).map_err(|e| e.to_string()));
             assert_eq!(back, Ok(c));
         }
     }

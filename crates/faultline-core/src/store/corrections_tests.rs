@@ -58,12 +58,22 @@ fn a_note_is_amended_and_a_part_voided_with_history_and_outbox() -> TestResult {
     let part = wo.parts[0].id;
 
     clock.advance(Duration::minutes(10));
-    let wo = store.correct(&amend_note(note, "Reset twice, trips again at 40 Hz", "Ana"))?;
-    assert_eq!(wo.notes[0].text, "Reset twice, trips again at 40 Hz", "current value");
+    let wo = store.correct(&amend_note(
+        note,
+        "Reset twice, trips again at 40 Hz",
+        "Ana",
+    ))?;
+    assert_eq!(
+        wo.notes[0].text, "Reset twice, trips again at 40 Hz",
+        "current value"
+    );
     assert!(!wo.notes[0].voided);
     let h = &wo.notes[0].corrections;
     assert_eq!(h.len(), 1);
-    assert_eq!(h[0].was, "Reset twice, trips again", "the original stays in the history");
+    assert_eq!(
+        h[0].was, "Reset twice, trips again",
+        "the original stays in the history"
+    );
     assert_eq!(h[0].author, "Ana");
     assert_eq!(h[0].action, "amend");
     assert_eq!(h[0].sync_state, SyncState::Pending);
@@ -78,7 +88,10 @@ fn a_note_is_amended_and_a_part_voided_with_history_and_outbox() -> TestResult {
     );
     // A void is final: no amend, no second void.
     let again = store.correct(&void("part", part, "twice"));
-    assert!(matches!(again, Err(CoreError::InvalidState(_))), "{again:?}");
+    assert!(
+        matches!(again, Err(CoreError::InvalidState(_))),
+        "{again:?}"
+    );
 
     // Queued: the two corrections, after create + note + part, naming their work order.
     let outbox = store.outbox(true, 10)?;
@@ -136,7 +149,10 @@ fn corrections_are_checked_like_new_records() -> TestResult {
         (wo.parts[0].part_number.as_str(), wo.parts[0].quantity),
         ("6205-2RS", 1.0)
     );
-    assert_eq!(wo.parts[0].corrections[0].now.as_deref(), Some("1 ea 6205-2RS"));
+    assert_eq!(
+        wo.parts[0].corrections[0].now.as_deref(),
+        Some("1 ea 6205-2RS")
+    );
     Ok(())
 }
 
@@ -178,7 +194,11 @@ fn two_laptops_corrections_of_one_item_follow_the_hub_order() -> TestResult {
     store.apply_pulled(&[Change::Correction(ours_back)], "c2")?;
     let wo = store.work_order(id)?;
     assert_eq!(wo.notes[0].text, "theirs");
-    let authors: Vec<&str> = wo.notes[0].corrections.iter().map(|c| c.author.as_str()).collect();
+    let authors: Vec<&str> = wo.notes[0]
+        .corrections
+        .iter()
+        .map(|c| c.author.as_str())
+        .collect();
     assert_eq!(authors, ["Ana", "Ben"]);
     assert_eq!(wo.notes[0].corrections[1].was, "mine");
     Ok(())
@@ -197,18 +217,27 @@ fn an_intermittent_trip_has_several_intervals_and_downtime_is_their_sum() -> Tes
     // Before this fix: "already has a downtime period: log a new breakdown".
     let down_again = store.machine_stopped(id, None)?;
     assert_eq!(down_again.summary.downtime_end, None, "down now");
-    assert_eq!(down_again.summary.downtime_minutes, None, "still running up");
+    assert_eq!(
+        down_again.summary.downtime_minutes, None,
+        "still running up"
+    );
     assert_eq!(down_again.summary.downtime_start, first_stop, "first start");
     clock.advance(Duration::minutes(15));
     let wo = store.back_in_service(id, None)?;
     assert_eq!(wo.summary.downtime_minutes, Some(35), "20 + 15, not 95");
     assert_eq!(wo.summary.downtime_start, first_stop);
     assert_eq!(wo.downtime_intervals.len(), 2);
-    assert_eq!(wo.downtime_intervals[0].start, first_stop.unwrap_or_default());
+    assert_eq!(
+        wo.downtime_intervals[0].start,
+        first_stop.unwrap_or_default()
+    );
     assert!(wo.downtime_intervals.iter().all(|i| i.end.is_some()));
     // A new stop must come after the last restart.
     let early = store.machine_stopped(id, Some(clock.now() - Duration::minutes(5)));
-    assert!(matches!(early, Err(CoreError::InvalidInput(_))), "{early:?}");
+    assert!(
+        matches!(early, Err(CoreError::InvalidInput(_))),
+        "{early:?}"
+    );
     // Three downtime mutations after the creation: end, start, end.
     let kinds: Vec<&str> = store
         .outbox(true, 20)?

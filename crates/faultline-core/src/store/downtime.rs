@@ -55,8 +55,10 @@ pub(super) fn apply_pulled(
             .execute(params![rid, ms(i.start), ms(end)])?;
         }
     }
-    tx.prepare_cached("UPDATE work_orders SET downtime_start = ?1, downtime_end = ?2 WHERE rid = ?3")?
-        .execute(params![ms(last.start), last.end.map(ms), rid])?;
+    tx.prepare_cached(
+        "UPDATE work_orders SET downtime_start = ?1, downtime_end = ?2 WHERE rid = ?3",
+    )?
+    .execute(params![ms(last.start), last.end.map(ms), rid])?;
     Ok(())
 }
 

@@ -54,8 +54,14 @@ impl Store {
     pub fn add_handover_note(&mut self, input: &NewHandoverNote) -> Result<HandoverNote> {
         let now = self.clock().now();
         check_shift(input.shift_start, input.shift_end)?;
-        let text = validate::clean_text("text", "the handover note", &input.text, MAX_TEXT_CHARS, true)?
-            .unwrap_or_default();
+        let text = validate::clean_text(
+            "text",
+            "the handover note",
+            &input.text,
+            MAX_TEXT_CHARS,
+            true,
+        )?
+        .unwrap_or_default();
         let author = validate::clean_text(
             "author",
             "the shift lead's name",
@@ -141,7 +147,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn t(h: i64) -> DateTime<Utc> {
-        Utc.timestamp_opt(T0 + h * 3600, 0).single().unwrap_or_default()
+        Utc.timestamp_opt(T0 + h * 3600, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn note(start: i64, end: i64, text: &str) -> NewHandoverNote {
@@ -158,7 +166,10 @@ mod tests {
         let mut s = store_with(clock());
         let n = s.add_handover_note(&note(-8, 0, "Press 4 tripped twice on OC1\u{1b}"))?;
         assert_eq!(n.author, "Lead Ana");
-        assert_eq!(n.text, "Press 4 tripped twice on OC1", "control characters cleaned");
+        assert_eq!(
+            n.text, "Press 4 tripped twice on OC1",
+            "control characters cleaned"
+        );
         assert_eq!(n.sync_state, SyncState::Pending);
         s.add_handover_note(&note(-16, -8, "night shift: quiet"))?;
         let outbox = s.outbox(true, 10)?;

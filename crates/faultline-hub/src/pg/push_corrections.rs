@@ -10,10 +10,14 @@ use super::push_appends::text;
 use super::Tx as Transaction;
 use crate::error::Result;
 use chrono::{DateTime, Utc};
-use faultline_core::validate::{self, Invalid, MAX_CODE_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS};
+use faultline_core::validate::{
+    self, Invalid, MAX_CODE_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS,
+};
 use faultline_protocol::correction::{actions, targets};
 use faultline_protocol::push::reject_codes;
-use faultline_protocol::{CorrectionRecord, HandoverNoteRecord, Mutation, MutationEnvelope, Outcome};
+use faultline_protocol::{
+    CorrectionRecord, HandoverNoteRecord, Mutation, MutationEnvelope, Outcome,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -34,7 +38,11 @@ pub struct Extra {
 
 impl Extra {
     /// Reads the targets the corrections among `fresh` name.
-    pub async fn read(tx: &Transaction<'_>, site: &str, fresh: &[&MutationEnvelope]) -> Result<Extra> {
+    pub async fn read(
+        tx: &Transaction<'_>,
+        site: &str,
+        fresh: &[&MutationEnvelope],
+    ) -> Result<Extra> {
         let mut ids: Vec<Uuid> = fresh
             .iter()
             .filter_map(|e| match &e.mutation {
@@ -78,7 +86,10 @@ fn check_values(c: &CorrectionRecord, now: DateTime<Utc>) -> std::result::Result
     if !targets::ALL.contains(&c.target.as_str()) {
         return Err(Invalid::new(
             "target",
-            format!("{:?} cannot be corrected: a note, a part or a photo can", c.target),
+            format!(
+                "{:?} cannot be corrected: a note, a part or a photo can",
+                c.target
+            ),
         ));
     }
     if !actions::ALL.contains(&c.action.as_str()) {
@@ -87,11 +98,23 @@ fn check_values(c: &CorrectionRecord, now: DateTime<Utc>) -> std::result::Result
             format!("{:?} is not a correction: amend or void", c.action),
         ));
     }
-    text("author", "the name of who corrects it", &c.author, MAX_SHORT_TEXT_CHARS, true)?;
+    text(
+        "author",
+        "the name of who corrects it",
+        &c.author,
+        MAX_SHORT_TEXT_CHARS,
+        true,
+    )?;
     validate::check_time("created_at", "the correction's time", c.created_at, now)?;
     if c.action == actions::VOID {
         let reason = c.reason.as_deref().unwrap_or_default();
-        return text("reason", "the reason for voiding it", reason, MAX_SHORT_TEXT_CHARS, true);
+        return text(
+            "reason",
+            "the reason for voiding it",
+            reason,
+            MAX_SHORT_TEXT_CHARS,
+            true,
+        );
     }
     match c.target.as_str() {
         targets::NOTE => text(
@@ -103,14 +126,29 @@ fn check_values(c: &CorrectionRecord, now: DateTime<Utc>) -> std::result::Result
         ),
         targets::PART => {
             let number = c.part_number.as_deref().unwrap_or_default();
-            text("part_number", "the part number", number, MAX_CODE_CHARS, true)?;
+            text(
+                "part_number",
+                "the part number",
+                number,
+                MAX_CODE_CHARS,
+                true,
+            )?;
             let Some(quantity) = c.quantity else {
-                return Err(Invalid::new("quantity", "an amended part needs its quantity"));
+                return Err(Invalid::new(
+                    "quantity",
+                    "an amended part needs its quantity",
+                ));
             };
             validate::check_quantity(quantity, c.unit.as_deref()).map(|_| ())
         }
         _ => c.caption.as_deref().map_or(Ok(()), |caption| {
-            text("caption", "the caption", caption, MAX_SHORT_TEXT_CHARS, false)
+            text(
+                "caption",
+                "the caption",
+                caption,
+                MAX_SHORT_TEXT_CHARS,
+                false,
+            )
         }),
     }
 }
@@ -127,11 +165,21 @@ pub fn correct(b: &mut Batch<'_>, c: &CorrectionRecord) -> Decision {
         ));
     };
     let in_batch = match c.target.as_str() {
-        targets::NOTE => b.notes.iter().any(|n| n.id == c.target_id && n.work_order_id == c.work_order_id),
-        targets::PART => b.parts.iter().any(|p| p.id == c.target_id && p.work_order_id == c.work_order_id),
-        _ => b.photos.iter().any(|p| p.id == c.target_id && p.work_order_id == c.work_order_id),
+        targets::NOTE => b
+            .notes
+            .iter()
+            .any(|n| n.id == c.target_id && n.work_order_id == c.work_order_id),
+        targets::PART => b
+            .parts
+            .iter()
+            .any(|p| p.id == c.target_id && p.work_order_id == c.work_order_id),
+        _ => b
+            .photos
+            .iter()
+            .any(|p| p.id == c.target_id && p.work_order_id == c.work_order_id),
     };
-    let on_hub = b.extra.targets.get(&c.target_id) == Some(&(target_kind(&c.target), c.work_order_id));
+    let on_hub =
+        b.extra.targets.get(&c.target_id) == Some(&(target_kind(&c.target), c.work_order_id));
     if !(in_batch || on_hub) {
         return Decision::Record(rejected(
             reject_codes::UNKNOWN_RECORD,
@@ -174,14 +222,33 @@ pub fn handover_note(b: &mut Batch<'_>, m: &Mutation) -> Decision {
         return invalid("not a handover note");
     };
     let checked = text("text", "the handover note", body, MAX_TEXT_CHARS, true)
-        .and_then(|()| text("author", "the shift lead's name", author, MAX_SHORT_TEXT_CHARS, true))
-        .and_then(|()| validate::check_time("shift_start", "the shift's start", *shift_start, b.now))
-        .and_then(|()| validate::check_time("shift_end", "the shift's end", *shift_end, b.now + chrono::Duration::days(MAX_SHIFT_DAYS)))
+        .and_then(|()| {
+            text(
+                "author",
+                "the shift lead's name",
+                author,
+                MAX_SHORT_TEXT_CHARS,
+                true,
+            )
+        })
+        .and_then(|()| {
+            validate::check_time("shift_start", "the shift's start", *shift_start, b.now)
+        })
+        .and_then(|()| {
+            validate::check_time(
+                "shift_end",
+                "the shift's end",
+                *shift_end,
+                b.now + chrono::Duration::days(MAX_SHIFT_DAYS),
+            )
+        })
         .and_then(|()| validate::check_time("created_at", "the note's time", *created_at, b.now));
     if let Err(e) = checked {
         return invalid(e.reason);
     }
-    if *shift_end <= *shift_start || *shift_end - *shift_start > chrono::Duration::days(MAX_SHIFT_DAYS) {
+    if *shift_end <= *shift_start
+        || *shift_end - *shift_start > chrono::Duration::days(MAX_SHIFT_DAYS)
+    {
         return invalid(format!(
             "the shift must end after it starts and last at most {MAX_SHIFT_DAYS} days"
         ));
