@@ -58,7 +58,7 @@ impl Field {
         self == Field::FinishedAt
     }
 
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
     }
 }

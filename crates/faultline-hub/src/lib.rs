@@ -13,6 +13,7 @@ pub mod fields;
 pub mod http;
 pub mod limits;
 pub mod pg;
+pub mod push_checks;
 pub mod send_deadline;
 pub mod server;
 pub mod store;

@@ -253,14 +253,33 @@ async fn a_device_of_site_a_can_neither_read_nor_write_site_b() {
         (404, Some("0"))
     );
 
-    // A mutation id used on B cannot be replayed by A to learn B's answer.
+    // A mutation id used on B cannot be replayed by A to learn B's answer, nor even that B used
+    // it: mutation ids are scoped by site, so A's push is a new mutation of A's (here refused
+    // because the work order is not on A).
     let m = env(0, note(wo_b, "b's note"));
     let rb = hub.push(&b.token, "B", vec![m.clone()]).await;
     assert!(matches!(rb.results[0].outcome, Outcome::Applied { .. }));
     let ra = hub.push(&a.token, "A", vec![m]).await;
     assert!(!ra.results[0].replayed);
     assert!(
-        matches!(&ra.results[0].outcome, Outcome::Rejected { code, .. } if code == reject_codes::WRONG_SITE)
+        matches!(&ra.results[0].outcome, Outcome::Rejected { code, .. } if code == reject_codes::UNKNOWN_RECORD)
+    );
+    // And an id B used is applied on A as A's own change.
+    let wo_a = hub
+        .work_order("A", hub.asset("A", "PMP-A2").await, "open")
+        .await;
+    let shared_id = env(0, note(wo_a, "a's note"));
+    let mut on_b = env(0, note(wo_b, "b's other note"));
+    on_b.mutation_id = shared_id.mutation_id;
+    assert!(matches!(
+        hub.push(&b.token, "B", vec![on_b]).await.results[0].outcome,
+        Outcome::Applied { .. }
+    ));
+    let ra = hub.push(&a.token, "A", vec![shared_id]).await;
+    assert!(!ra.results[0].replayed);
+    assert!(
+        matches!(ra.results[0].outcome, Outcome::Applied { .. }),
+        "{ra:?}"
     );
 }
 

@@ -103,13 +103,14 @@ async fn a_batch_is_applied_and_its_replay_changes_nothing_and_answers_the_same(
     }
     assert_eq!(counts().await, before);
 
-    // The audit row names the device, the user and what was done.
+    // The audit row names the device, the user (through its push) and what was done.
     let row = hub
         .db
         .client()
         .await
         .query_one(
-            "SELECT device_id, user_name, kind, outcome->>'result' FROM applied_mutations WHERE mutation_id = $1",
+            "SELECT a.device_id, p.user_name, a.kind, a.outcome->>'result'
+             FROM applied_mutations a JOIN pushes p ON p.id = a.push_id WHERE a.mutation_id = $1",
             &[&batch[6].mutation_id],
         )
         .await

@@ -73,4 +73,9 @@ pub mod reject_codes {
     pub const MISSING_BLOB: &str = "missing_blob";
     /// The record belongs to another site.
     pub const WRONG_SITE: &str = "wrong_site";
+    /// The mutation id was already used for a change with different content (a true replay
+    /// carries the same payload): make a new change.
+    pub const REPLAY_MISMATCH: &str = "replay_mismatch";
+    /// The note, part, photo or work-order id is already taken on the site by another mutation.
+    pub const DUPLICATE_ID: &str = "duplicate_id";
 }

@@ -6,6 +6,7 @@ mod blobs;
 mod error;
 mod extract;
 mod meta;
+mod push_body;
 mod rate_limit;
 mod sync;
 

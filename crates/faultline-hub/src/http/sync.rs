@@ -3,6 +3,7 @@
 use super::auth::{same_site, Authed};
 use super::error::ApiFailure;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::push_body::{self, RawPush};
 use super::AppState;
 use crate::cursor::Cursor;
 use crate::error::HubError;
@@ -11,7 +12,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use faultline_protocol::{Outcome, PullResponse, PushRequest, PushResponse};
+use faultline_protocol::{Outcome, PullResponse, PushResponse};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -19,23 +20,28 @@ pub async fn push<S: HubStore>(
     State(state): State<Arc<AppState<S>>>,
     Authed(device): Authed,
     ApiPath(site): ApiPath<String>,
-    ApiJson(request): ApiJson<PushRequest>,
+    ApiJson(raw): ApiJson<RawPush>,
 ) -> Result<Json<PushResponse>, ApiFailure> {
     same_site(&device, &site)?;
     let max = state.limits.max_push_mutations as usize;
-    if request.mutations.len() > max {
+    if raw.len() > max {
         return Err(ApiFailure::too_large(format!(
             "{} mutations in one push; the hub takes at most {max}: send them in smaller batches",
-            request.mutations.len()
+            raw.len()
         )));
     }
     let started = std::time::Instant::now();
-    let response = state.store.push(&device, &request).await?;
+    // Each mutation read and checked on its own: one bad value is one rejected mutation.
+    let split = push_body::split(raw, chrono::Utc::now())?;
+    let request_len = split.request.mutations.len();
+    let stored = state.store.push(&device, &split.request).await?;
+    let response = split.merge(stored).map_err(HubError::Internal)?;
     let count = |f: fn(&Outcome) -> bool| response.results.iter().filter(|r| f(&r.outcome)).count();
     tracing::info!(
         device = %device.id,
         site = %site,
-        mutations = request.mutations.len(),
+        mutations = response.results.len(),
+        to_store = request_len,
         replayed = response.results.iter().filter(|r| r.replayed).count(),
         rejected = count(|o| matches!(o, Outcome::Rejected { .. })),
         conflicts = count(|o| matches!(o, Outcome::Conflict { .. })),

@@ -1,12 +1,16 @@
 //! Field edits of a work order (SetStatus, CloseWorkOrder) and conflict resolution: the
 //! conflict rule of [`crate::fields::plan_edit`], status transitions, conflict rows. Decided in
 //! memory against the batch's locked view of the work order; written at the end of the push.
+//! Values are checked first (times, lengths), and the failure codes the work order would hold
+//! after the field-level merge must form a Maximo hierarchy found in the site's catalogue.
 
 use super::push::{rejected, Batch, Decision, NewConflict};
 use super::Tx as Transaction;
 use crate::error::Result;
-use crate::fields::{change_entry, plan_edit, Field, FieldValue};
+use crate::fields::{change_entry, plan_edit, Field, FieldValue, FieldValues};
 use crate::transitions;
+use chrono::{DateTime, Utc};
+use faultline_core::validate::{self, Invalid, MAX_CODE_CHARS, MAX_TEXT_CHARS};
 use faultline_protocol::push::{reject_codes, ConflictInfo};
 use faultline_protocol::{Mutation, MutationEnvelope, Outcome};
 use serde_json::Value;
@@ -84,11 +88,117 @@ fn write_fields(b: &mut Batch<'_>, wo_id: Uuid, fields: &[(Field, FieldValue)]) 
     Some(version)
 }
 
+/// The values of a SetStatus or CloseWorkOrder on their own: times and text lengths.
+fn check_values(m: &Mutation, now: DateTime<Utc>) -> Result<(), Invalid> {
+    match m {
+        Mutation::SetStatus { at, .. } => {
+            validate::check_time("at", "the time of the status change", *at, now)
+        }
+        Mutation::CloseWorkOrder {
+            finished_at,
+            failure_class,
+            problem_code,
+            cause_code,
+            remedy_code,
+            iso_failure_mode,
+            iso_failure_mechanism,
+            iso_failure_cause,
+            remedy_text,
+            ..
+        } => {
+            validate::check_time("finished_at", "the finish time", *finished_at, now)?;
+            for code in [
+                failure_class,
+                problem_code,
+                cause_code,
+                remedy_code,
+                iso_failure_mode,
+                iso_failure_mechanism,
+                iso_failure_cause,
+            ] {
+                validate::check_opt_text(
+                    "code",
+                    "a failure code",
+                    code.as_deref(),
+                    MAX_CODE_CHARS,
+                )?;
+            }
+            validate::check_opt_text(
+                "remedy_text",
+                "the remedy text",
+                remedy_text.as_deref(),
+                MAX_TEXT_CHARS,
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A chosen value of `field` (ResolveConflict) against the field's limits.
+fn check_chosen(field: Field, value: &FieldValue, now: DateTime<Utc>) -> Result<(), Invalid> {
+    match value {
+        FieldValue::Time(Some(t)) => validate::check_time("value", "the chosen time", *t, now),
+        FieldValue::Text(Some(t)) => {
+            let max = if field == Field::RemedyText {
+                MAX_TEXT_CHARS
+            } else {
+                MAX_CODE_CHARS
+            };
+            validate::check_text("value", "the chosen value", t, max)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The work order's values with `apply` set, checked by the catalogue; `apply` is rewritten with
+/// the codes in the catalogue's spelling.
+fn check_merged(
+    b: &Batch<'_>,
+    current: &FieldValues,
+    apply: &mut [(Field, FieldValue)],
+) -> Result<(), Invalid> {
+    if !apply.iter().any(|(f, _)| is_code(*f)) {
+        return Ok(());
+    }
+    let mut merged = current.clone();
+    for (f, v) in apply.iter() {
+        merged.0[f.index()] = v.clone();
+    }
+    let spelled = b.catalog.check_codes(current, &merged)?;
+    for (f, v) in apply.iter_mut() {
+        if is_code(*f) {
+            *v = spelled.get(*f).clone();
+        }
+    }
+    Ok(())
+}
+
+fn is_code(f: Field) -> bool {
+    matches!(
+        f,
+        Field::FailureClass
+            | Field::ProblemCode
+            | Field::CauseCode
+            | Field::RemedyCode
+            | Field::IsoFailureMode
+            | Field::IsoFailureMechanism
+            | Field::IsoFailureCause
+    )
+}
+
 /// SetStatus or CloseWorkOrder: applies what does not conflict, records a conflict row for
 /// every field that does, and answers the first conflict (or the new version). The answer of a
 /// conflict gets its `server_changed_by` when the conflict rows are written.
 pub fn edit(b: &mut Batch<'_>, env: &MutationEnvelope) -> Decision {
-    let wo_id = env.mutation.work_order_id();
+    let Some(wo_id) = env.mutation.work_order_id() else {
+        return Decision::Record(rejected(
+            reject_codes::INVALID_VALUE,
+            "not a work-order edit",
+        ));
+    };
+    if let Err(e) = check_values(&env.mutation, b.now) {
+        return Decision::Record(rejected(reject_codes::INVALID_VALUE, e.reason));
+    }
     if let Mutation::SetStatus { status, .. } = &env.mutation {
         if !transitions::STATUSES.contains(&status.trim()) {
             return Decision::Record(rejected(
@@ -100,13 +210,16 @@ pub fn edit(b: &mut Batch<'_>, env: &MutationEnvelope) -> Decision {
     let Some(w) = b.wos.get(&wo_id) else {
         return Decision::Record(unknown_work_order(wo_id, b.site()));
     };
-    let plan = plan_edit(
+    let mut plan = plan_edit(
         &w.st.values,
         &w.st.field_versions,
         env.base_version,
         b.device.id,
         wanted(&env.mutation),
     );
+    if let Err(e) = check_merged(b, &w.st.values, &mut plan.apply) {
+        return Decision::Record(rejected(reject_codes::INVALID_VALUE, e.reason));
+    }
     if let Some((_, to)) = plan.apply.iter().find(|(f, _)| *f == Field::Status) {
         let to = to.as_text().unwrap_or_default();
         if !transitions::allowed(&w.st.status, to) {
@@ -246,6 +359,13 @@ pub fn resolve(
     let Some(w) = b.wos.get(&wo_id) else {
         return Decision::Record(unknown_work_order(wo_id, &site));
     };
+    let mut apply = [(field, chosen)];
+    if let Err(e) = check_chosen(field, &apply[0].1, b.now)
+        .and_then(|()| check_merged(b, &w.st.values, &mut apply))
+    {
+        return Decision::Record(rejected(reject_codes::INVALID_VALUE, e.reason));
+    }
+    let [(_, chosen)] = apply;
     let mut version = w.st.version;
     if *w.st.values.get(field) != chosen {
         version = write_fields(b, wo_id, &[(field, chosen.clone())]).unwrap_or(version);

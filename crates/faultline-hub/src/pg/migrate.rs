@@ -16,6 +16,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "upload_quota",
         include_str!("../../migrations/0003_upload_quota.sql"),
     ),
+    (
+        4,
+        "push_audit",
+        include_str!("../../migrations/0004_push_audit.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).
@@ -50,7 +55,7 @@ pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<()> {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    let known = MIGRATIONS.last().map_or(0, |m| m.0);
+    let known = MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0);
     if let Some(newest) = applied.iter().max().filter(|v| **v > known) {
         return Err(HubError::Schema(format!(
             "the hub database is at schema {newest}, newer than this faultline-hub knows ({known}): \

@@ -9,6 +9,7 @@ mod pull;
 mod pull_rows;
 mod push;
 mod push_appends;
+mod push_context;
 mod tls;
 mod wo_state;
 

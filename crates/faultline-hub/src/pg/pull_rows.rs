@@ -41,7 +41,7 @@ pub const FEEDS: [Feed; 10] = [
     },
     Feed {
         table: "parts",
-        columns: "id, work_order_id, part_number, description, quantity, created_at",
+        columns: "id, work_order_id, part_number, description, quantity, created_at, unit",
         to_change: part,
     },
     Feed {
@@ -146,6 +146,7 @@ fn part(r: &Row) -> Result<Change, Error> {
         part_number: r.try_get(4)?,
         description: r.try_get(5)?,
         quantity: r.try_get(6)?,
+        unit: r.try_get(8)?,
         created_at: r.try_get(7)?,
     }))
 }

@@ -1,28 +1,39 @@
 //! A push: one PostgreSQL transaction that answers every mutation of the batch in order, in a
 //! handful of statements whatever the batch's size.
 //!
-//! 1. Every mutation id of the batch is claimed in `applied_mutations` with one
-//!    `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING` (ids in sorted order, so
-//!    two pushes sharing ids claim them in the same order). An id already taken — applied
-//!    before, or at the same moment by a concurrent push, whose commit the insert waits for — is
-//!    answered with the stored outcome, `replayed: true`, and changes nothing.
+//! 1. The push gets one `pushes` row (device, user, time, count) and every mutation id of the
+//!    batch is claimed in `applied_mutations` under it, with its payload and the payload's hash,
+//!    in the same statement (`WITH p AS (INSERT INTO pushes …) INSERT … SELECT FROM unnest(…)
+//!    ON CONFLICT DO NOTHING RETURNING`; ids in sorted order, so two pushes sharing ids claim
+//!    them in the same order). Ids are scoped by site. An id already taken — applied before, or
+//!    at the same moment by a concurrent push, whose commit the insert waits for — is answered
+//!    with the stored outcome, `replayed: true`, and changes nothing; if its payload hash
+//!    differs it is `rejected` (`replay_mismatch`).
 //! 2. What the claimed mutations need is read at once, pipelined: the work orders they update,
 //!    locked `FOR NO KEY UPDATE` in id order; the ones they only add to, unlocked; their assets,
-//!    blobs and conflicts.
+//!    blobs and conflicts; and what their values are checked against (`push_context`: the
+//!    site's catalogue, the note/part/photo ids taken, when each machine was last back in
+//!    service).
 //! 3. The mutations are decided in request order, in memory (versions, fields, transitions and
 //!    conflicts as if each were applied on its own).
 //! 4. The result is written: new work orders (with their state after the batch) in one insert,
 //!    edited ones in one update, notes, parts and photos in one insert per table, then every
-//!    outcome into its claim row in one update — the claim row is the audit record of the
-//!    mutation (device, user, time). The one outcome not kept is `missing_blob`: its claim is
-//!    deleted, and the device uploads the photo and pushes the same mutation again.
+//!    outcome into its claim row in one update — the claim row and its push row are the audit
+//!    record of the mutation (device, user, time). The one outcome not kept is `missing_blob`:
+//!    its claim is deleted, and the device uploads the photo and pushes the same mutation again.
 //!
 //! Should a work order this push creates appear meanwhile from another transaction (its insert
 //! finds the row), the whole transaction is rolled back and run again, now seeing it.
+//!
+//! No single mutation fails the batch: every value is checked before it is written (a failed
+//! check is that mutation's `rejected` answer), and should PostgreSQL still refuse a row with a
+//! data or constraint error (SQLSTATE class 22 or 23), the batch is rolled back and run again
+//! one mutation per transaction, the refused one answered `rejected` (`invalid_value`).
 
 use super::Tx as Transaction;
-use super::{field_edits, push_appends, wo_state, PgStore};
+use super::{field_edits, push_appends, push_context, wo_state, PgStore};
 use crate::error::{HubError, Result};
+use crate::push_checks;
 use crate::store::Device;
 use chrono::{DateTime, Utc};
 use faultline_protocol::push::reject_codes;
@@ -74,6 +85,8 @@ pub struct NewPart {
     pub part_number: String,
     pub description: Option<String>,
     pub quantity: f64,
+    /// The unit in its canonical spelling (`validate::check_quantity`).
+    pub unit: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -111,6 +124,14 @@ pub struct Batch<'a> {
     pub photos: Vec<NewPhoto>,
     pub conflicts: Vec<NewConflict>,
     pub resolutions: Vec<(Uuid, Value)>,
+    /// The hub's clock for this push (times beyond it plus the skew tolerance are refused).
+    pub now: DateTime<Utc>,
+    /// The site's catalogue entries for the codes the batch sets.
+    pub catalog: push_context::Catalog,
+    /// Note, part and photo ids taken on the site (before the batch, and by it so far).
+    pub taken_ids: HashSet<Uuid>,
+    /// When the machine of each work order the batch stops was last back in service.
+    pub back_in_service: HashMap<Uuid, DateTime<Utc>>,
 }
 
 impl Batch<'_> {
@@ -123,7 +144,57 @@ impl Batch<'_> {
     }
 }
 
+/// The message of a database error that one record's value caused (SQLSTATE class 22, data
+/// exception, or 23, integrity constraint violation), as a sentence for the device.
+fn data_error(e: &HubError) -> Option<String> {
+    let HubError::Db(db) = e else { return None };
+    let d = db.as_db_error()?;
+    let code = d.code().code();
+    (code.starts_with("22") || code.starts_with("23")).then(|| {
+        format!(
+            "the hub's database cannot store this change ({}, SQLSTATE {code}): correct the value and make the change again",
+            d.message()
+        )
+    })
+}
+
+/// Applies the batch in one transaction; should a value still be refused by the database, runs
+/// it again one mutation per transaction so that only that mutation is rejected.
 pub async fn push(store: &PgStore, device: &Device, request: &PushRequest) -> Result<PushResponse> {
+    let whole = push_retrying(store, device, request).await;
+    let Err(e) = whole else { return whole };
+    let Some(reason) = data_error(&e) else {
+        return Err(e);
+    };
+    tracing::warn!(device = %device.id, "push refused by the database ({reason}); applying its mutations one by one");
+    let mut results = Vec::with_capacity(request.mutations.len());
+    for env in &request.mutations {
+        let one = PushRequest {
+            user: request.user.clone(),
+            mutations: vec![env.clone()],
+        };
+        match push_retrying(store, device, &one).await {
+            Ok(r) => results.extend(r.results),
+            Err(e) => {
+                let Some(reason) = data_error(&e) else {
+                    return Err(e);
+                };
+                results.push(MutationResult {
+                    mutation_id: env.mutation_id,
+                    replayed: false,
+                    outcome: rejected(reject_codes::INVALID_VALUE, reason),
+                });
+            }
+        }
+    }
+    Ok(PushResponse { results })
+}
+
+async fn push_retrying(
+    store: &PgStore,
+    device: &Device,
+    request: &PushRequest,
+) -> Result<PushResponse> {
     let mut attempt = 0;
     let mut raced = 0;
     loop {
@@ -161,35 +232,52 @@ fn edits_work_order(m: &Mutation) -> bool {
 
 /// Claims the mutation ids of `envs` (each once); returns those taken now (the others were
 /// already taken: applied before, or just now by a concurrent push, whose commit this waits for).
+/// A mutation of the request with its payload and the payload's hash.
+struct Sent<'a> {
+    env: &'a MutationEnvelope,
+    payload: Value,
+    hash: Vec<u8>,
+}
+
+/// Records the push (one `pushes` row: device, user, time, `count` mutations) and claims the
+/// mutation ids of `sent` under it (each once); returns those taken now (the others were
+/// already taken on the site: applied before, or just now by a concurrent push, whose commit
+/// this waits for).
 async fn claim(
     tx: &Transaction<'_>,
     device: &Device,
     user: &str,
-    envs: &[&MutationEnvelope],
+    count: usize,
+    sent: &[&Sent<'_>],
 ) -> Result<HashSet<Uuid>> {
-    let mut sorted: Vec<&MutationEnvelope> = envs.to_vec();
-    sorted.sort_unstable_by_key(|e| e.mutation_id);
-    let ids: Vec<Uuid> = sorted.iter().map(|e| e.mutation_id).collect();
-    let seqs: Vec<i64> = sorted.iter().map(|e| e.device_seq).collect();
-    let kinds: Vec<&str> = sorted.iter().map(|e| e.mutation.kind()).collect();
-    let wos: Vec<Uuid> = sorted.iter().map(|e| e.mutation.work_order_id()).collect();
-    let bases: Vec<i64> = sorted.iter().map(|e| e.base_version).collect();
-    let payloads: Vec<Value> = sorted
+    let mut sorted: Vec<&Sent<'_>> = sent.to_vec();
+    sorted.sort_unstable_by_key(|s| s.env.mutation_id);
+    let ids: Vec<Uuid> = sorted.iter().map(|s| s.env.mutation_id).collect();
+    let seqs: Vec<i64> = sorted.iter().map(|s| s.env.device_seq).collect();
+    let kinds: Vec<&str> = sorted.iter().map(|s| s.env.mutation.kind()).collect();
+    let wos: Vec<Option<Uuid>> = sorted
         .iter()
-        .map(|e| serde_json::to_value(&e.mutation).unwrap_or(Value::Null))
+        .map(|s| s.env.mutation.work_order_id())
         .collect();
-    let created: Vec<DateTime<Utc>> = sorted.iter().map(|e| e.created_at).collect();
+    let bases: Vec<i64> = sorted.iter().map(|s| s.env.base_version).collect();
+    let payloads: Vec<&Value> = sorted.iter().map(|s| &s.payload).collect();
+    let hashes: Vec<&[u8]> = sorted.iter().map(|s| s.hash.as_slice()).collect();
+    let created: Vec<DateTime<Utc>> = sorted.iter().map(|s| s.env.created_at).collect();
+    let count = i32::try_from(count).unwrap_or(i32::MAX);
     let stmt = tx
         .prepare_cached(
-            "INSERT INTO applied_mutations (site, device_id, user_name, mutation_id, device_seq,
-                 kind, work_order_id, base_version, payload, created_at)
-             SELECT $1::text, $2::uuid, $3::text, u.id, u.seq, u.kind, u.wo, u.base, u.payload,
-                 u.created
-             FROM unnest($4::uuid[], $5::int8[], $6::text[], $7::uuid[], $8::int8[],
-                 $9::jsonb[], $10::timestamptz[])
-                 WITH ORDINALITY AS u(id, seq, kind, wo, base, payload, created, n)
+            "WITH p AS (
+                 INSERT INTO pushes (site, device_id, user_name, mutation_count)
+                 VALUES ($1, $2, $3, $4) RETURNING id)
+             INSERT INTO applied_mutations (site, device_id, push_id, mutation_id, device_seq,
+                 kind, work_order_id, base_version, payload, payload_sha256, created_at)
+             SELECT $1::text, $2::uuid, p.id, u.id, u.seq, u.kind, u.wo, u.base, u.payload,
+                 u.hash, u.created
+             FROM p, unnest($5::uuid[], $6::int8[], $7::text[], $8::uuid[], $9::int8[],
+                 $10::jsonb[], $11::bytea[], $12::timestamptz[])
+                 WITH ORDINALITY AS u(id, seq, kind, wo, base, payload, hash, created, n)
              ORDER BY u.n
-             ON CONFLICT (mutation_id) DO NOTHING
+             ON CONFLICT (site, mutation_id) DO NOTHING
              RETURNING mutation_id",
         )
         .await?;
@@ -200,12 +288,14 @@ async fn claim(
                 &device.site_code,
                 &device.id,
                 &user,
+                &count,
                 &ids,
                 &seqs,
                 &kinds,
                 &wos,
                 &bases,
                 &payloads,
+                &hashes,
                 &created,
             ],
         )
@@ -227,35 +317,53 @@ async fn push_once(
 ) -> Result<Option<PushResponse>> {
     let tx = client.transaction().await?;
     let site = device.site_code.as_str();
-    let mut seen = HashSet::new();
-    let firsts: Vec<&MutationEnvelope> = request
+    let now = Utc::now();
+    let sent: Vec<Sent<'_>> = request
         .mutations
         .iter()
-        .filter(|e| seen.insert(e.mutation_id))
+        .map(|env| {
+            let payload = push_checks::payload(&env.mutation);
+            let hash = push_checks::payload_sha256(&payload);
+            Sent { env, payload, hash }
+        })
         .collect();
-    let claimed = claim(&tx, device, &request.user, &firsts).await?;
-    // Ids taken before (or by a concurrent push, now committed): their stored outcomes.
+    let mut seen = HashSet::new();
+    let firsts: Vec<&Sent<'_>> = sent
+        .iter()
+        .filter(|s| seen.insert(s.env.mutation_id))
+        .collect();
+    let first_hash: HashMap<Uuid, &[u8]> = firsts
+        .iter()
+        .map(|s| (s.env.mutation_id, s.hash.as_slice()))
+        .collect();
+    let claimed = claim(&tx, device, &request.user, sent.len(), &firsts).await?;
+    // Ids taken before on this site (or by a concurrent push, now committed): their stored
+    // outcomes and payload hashes.
     let taken: Vec<Uuid> = firsts
         .iter()
-        .map(|e| e.mutation_id)
+        .map(|s| s.env.mutation_id)
         .filter(|id| !claimed.contains(id))
         .collect();
-    let mut stored: HashMap<Uuid, (String, Option<Value>)> = HashMap::new();
+    let mut stored: HashMap<Uuid, (Option<Value>, Vec<u8>)> = HashMap::new();
     if !taken.is_empty() {
         let stmt = tx
             .prepare_cached(
-                "SELECT mutation_id, site, outcome FROM applied_mutations
-                 WHERE mutation_id = ANY($1)",
+                "SELECT mutation_id, outcome, payload_sha256,
+                     CASE WHEN payload_sha256 IS NULL THEN payload END
+                 FROM applied_mutations WHERE site = $1 AND mutation_id = ANY($2)",
             )
             .await?;
-        for r in tx.query(&stmt, &[&taken]).await? {
-            stored.insert(r.get(0), (r.get(1), r.get(2)));
+        for r in tx.query(&stmt, &[&site, &taken]).await? {
+            let hash = r.get::<_, Option<Vec<u8>>>(2).unwrap_or_else(|| {
+                push_checks::payload_sha256(&r.get::<_, Option<Value>>(3).unwrap_or(Value::Null))
+            });
+            stored.insert(r.get(0), (r.get(1), hash));
         }
     }
     let fresh: Vec<&MutationEnvelope> = firsts
         .iter()
-        .filter(|e| claimed.contains(&e.mutation_id))
-        .copied()
+        .filter(|s| claimed.contains(&s.env.mutation_id))
+        .map(|s| s.env)
         .collect();
 
     // Everything the claimed mutations read, pipelined.
@@ -264,12 +372,19 @@ async fn push_once(
     let mut asset_ids = Vec::new();
     let mut shas: Vec<&str> = Vec::new();
     let mut conflict_ids = Vec::new();
+    let mut codes = Vec::new();
+    let mut entity_ids = Vec::new();
+    let mut stops = Vec::new();
     for e in &fresh {
-        let wo = e.mutation.work_order_id();
-        if edits_work_order(&e.mutation) {
-            locked.push(wo);
-        } else {
-            unlocked.push(wo);
+        push_context::codes_of(&e.mutation, &mut codes);
+        entity_ids.extend(push_context::entity_id(&e.mutation));
+        stops.extend(push_context::stop_of(&e.mutation));
+        if let Some(wo) = e.mutation.work_order_id() {
+            if edits_work_order(&e.mutation) {
+                locked.push(wo);
+            } else {
+                unlocked.push(wo);
+            }
         }
         match &e.mutation {
             Mutation::CreateWorkOrder { asset_id, .. } => asset_ids.push(*asset_id),
@@ -282,11 +397,14 @@ async fn push_once(
     asset_ids.dedup();
     shas.sort_unstable();
     shas.dedup();
-    let (states, assets, blobs, open_conflicts) = tokio::try_join!(
+    let (states, assets, blobs, open_conflicts, catalog, taken_ids, back_in_service) = tokio::try_join!(
         wo_state::read(&tx, site, locked, unlocked),
         push_appends::known_assets(&tx, site, &asset_ids),
         push_appends::site_blobs(&tx, site, &shas),
         field_edits::lock_conflicts(&tx, site, conflict_ids),
+        push_context::read_catalog(&tx, site, codes),
+        push_context::taken_entity_ids(&tx, site, entity_ids),
+        push_context::back_in_service(&tx, site, stops),
     )?;
     let mut batch = Batch {
         device,
@@ -311,19 +429,30 @@ async fn push_once(
         photos: Vec::new(),
         conflicts: Vec::new(),
         resolutions: Vec::new(),
+        now,
+        catalog,
+        taken_ids,
+        back_in_service,
     };
 
     // Decide, in request order.
     let mut slots: Vec<Slot> = Vec::with_capacity(request.mutations.len());
     // The latest decision of each id this push claimed: its slot.
     let mut decided: HashMap<Uuid, usize> = HashMap::new();
-    for env in &request.mutations {
+    for s in &sent {
+        let env = s.env;
         let id = env.mutation_id;
         let slot = if !claimed.contains(&id) {
-            let (site, outcome) = stored.get(&id).ok_or_else(|| {
+            let (outcome, hash) = stored.get(&id).ok_or_else(|| {
                 HubError::Internal(format!("the claim of mutation {id} vanished"))
             })?;
-            Slot::Answer(stored_answer(id, site, outcome.as_ref(), device)?)
+            if *hash != s.hash {
+                Slot::Answer(replay_mismatch(id))
+            } else {
+                Slot::Answer(stored_answer(id, outcome.as_ref())?)
+            }
+        } else if decided.contains_key(&id) && first_hash.get(&id) != Some(&s.hash.as_slice()) {
+            Slot::Answer(replay_mismatch(id))
         } else {
             match decided.get(&id).map(|i| &slots[*i]) {
                 // The same id again in this batch: the answer already recorded, as a replay.
@@ -451,24 +580,21 @@ async fn push_once(
     Ok(Some(PushResponse { results }))
 }
 
-/// The answer for a mutation id the hub has seen: the stored outcome, unless the id was used
-/// on another site (then nothing about it is told).
-fn stored_answer(
-    mutation_id: Uuid,
-    site: &str,
-    outcome: Option<&Value>,
-    device: &Device,
-) -> Result<MutationResult> {
-    if site != device.site_code {
-        return Ok(MutationResult {
-            mutation_id,
-            replayed: false,
-            outcome: rejected(
-                reject_codes::WRONG_SITE,
-                "this mutation id belongs to another site's device: make a new change",
-            ),
-        });
+/// The answer for a mutation id seen before on this site whose payload differs.
+fn replay_mismatch(mutation_id: Uuid) -> MutationResult {
+    MutationResult {
+        mutation_id,
+        replayed: false,
+        outcome: rejected(
+            reject_codes::REPLAY_MISMATCH,
+            format!("mutation id {mutation_id} was already used on this site for a different change: a replay must carry the same change; record it again as a new change"),
+        ),
     }
+}
+
+/// The answer for a mutation id the site has seen: the stored outcome. (Ids are scoped by site:
+/// another site's use of an id is never looked at.)
+fn stored_answer(mutation_id: Uuid, outcome: Option<&Value>) -> Result<MutationResult> {
     let outcome = outcome
         .and_then(|v| serde_json::from_value::<Outcome>(v.clone()).ok())
         .ok_or_else(|| {

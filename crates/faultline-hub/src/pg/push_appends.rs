@@ -1,19 +1,23 @@
 //! Mutations that only add facts and never conflict: new work orders, notes, parts, photos,
 //! and downtime start/end (the earliest start and the latest end are kept). Each is decided in
 //! memory against the batch's view of its work orders; the rows are written at the end of the
-//! push, one multi-row insert per table.
+//! push, one multi-row insert per table. Every value is first checked with the laptop's rules
+//! (`faultline_core::validate`: text lengths and control characters, times, priority, quantity
+//! per unit, a stop not before the machine was last back in service); a new record whose id is
+//! already taken on the site is refused (`duplicate_id`).
 
 use super::push::{rejected, Batch, Decision, NewNote, NewPart, NewPhoto, SimWo};
 use super::wo_state::{NewWo, WoState};
 use super::Tx as Transaction;
 use crate::error::Result;
 use chrono::{DateTime, Utc};
+use faultline_core::validate::{
+    self, Invalid, MAX_CODE_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS,
+};
 use faultline_protocol::push::reject_codes;
 use faultline_protocol::{Mutation, Outcome};
 use uuid::Uuid;
 
-/// Longest text accepted in a note, title or caption, in characters (as the app).
-const MAX_TEXT: usize = 20_000;
 const WO_TYPES: [&str; 3] = ["breakdown", "corrective", "preventive"];
 
 fn invalid(reason: impl Into<String>) -> Decision {
@@ -27,16 +31,37 @@ fn unknown_work_order(id: Uuid, site: &str) -> Decision {
     ))
 }
 
-/// `Some(reason)` when `text` is empty (and required) or too long.
-fn text_problem(what: &str, text: &str, required: bool) -> Option<String> {
-    let t = text.trim();
-    if required && t.is_empty() {
-        Some(format!("{what} is empty"))
-    } else if t.chars().count() > MAX_TEXT {
-        Some(format!("{what} is longer than {MAX_TEXT} characters"))
-    } else {
-        None
+/// The hub's text rule (`validate::check_text`: no control character, at most `max`
+/// characters), and not empty when `required`.
+pub fn text(
+    field: &'static str,
+    what: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> Result<(), Invalid> {
+    if required && value.trim().is_empty() {
+        return Err(Invalid::new(field, format!("{what} is empty")));
     }
+    validate::check_text(field, what, value, max)
+}
+
+/// [`text`] for an optional value.
+fn opt_text(
+    field: &'static str,
+    what: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<(), Invalid> {
+    value.map_or(Ok(()), |v| text(field, what, v, max, false))
+}
+
+/// A note, part or photo id already taken on the site (by another mutation).
+fn duplicate(kind: &str, id: Uuid) -> Decision {
+    Decision::Record(rejected(
+        reject_codes::DUPLICATE_ID,
+        format!("{kind} id {id} is already taken on this site by another change: record it again as a new {kind}"),
+    ))
 }
 
 fn applied(version: i64) -> Decision {
@@ -70,10 +95,45 @@ pub fn create_work_order(b: &mut Batch<'_>, m: &Mutation) -> Decision {
             "priority {priority} is out of range 1 (highest) to 5"
         ));
     }
-    if let Some(p) = text_problem("the title", title, true)
-        .or_else(|| text_problem("the work order number", number, true))
-    {
-        return invalid(p);
+    let checked = text("title", "the title", title, MAX_TEXT_CHARS, true)
+        .and_then(|()| {
+            text(
+                "number",
+                "the work order number",
+                number,
+                MAX_CODE_CHARS,
+                true,
+            )
+        })
+        .and_then(|()| {
+            opt_text(
+                "fault_code",
+                "the fault code",
+                fault_code.as_deref(),
+                MAX_CODE_CHARS,
+            )
+        })
+        .and_then(|()| {
+            text(
+                "reported_by",
+                "the reporter's name",
+                reported_by,
+                MAX_SHORT_TEXT_CHARS,
+                false,
+            )
+        })
+        .and_then(|()| validate::check_time("reported_at", "the report time", *reported_at, b.now))
+        .and_then(|()| {
+            downtime_start.map_or(Ok(()), |at| {
+                super::push_context::check_stop(
+                    at,
+                    b.now,
+                    b.back_in_service.get(work_order_id).copied(),
+                )
+            })
+        });
+    if let Err(e) = checked {
+        return invalid(e.reason);
     }
     if !b.assets.contains(asset_id) {
         return Decision::Record(rejected(
@@ -81,9 +141,12 @@ pub fn create_work_order(b: &mut Batch<'_>, m: &Mutation) -> Decision {
             format!("asset {asset_id} is not on site {}", b.site()),
         ));
     }
-    // The work order is already there (the same creation under another mutation id).
-    if let Some(w) = b.wos.get(work_order_id) {
-        return applied(w.st.version);
+    // The work order is already there: its id was used by another mutation.
+    if b.wos.contains_key(work_order_id) {
+        return Decision::Record(rejected(
+            reject_codes::DUPLICATE_ID,
+            format!("work order {work_order_id} already exists on this site, created by another change: record the breakdown again as a new work order"),
+        ));
     }
     let fault_code = fault_code
         .as_deref()
@@ -119,14 +182,18 @@ pub fn add_note(
     text: &str,
     created_at: DateTime<Utc>,
 ) -> Decision {
-    if let Some(p) =
-        text_problem("the note", text, true).or_else(|| text_problem("the author", author, true))
-    {
-        return invalid(p);
+    let checked = self::text("text", "the note", text, MAX_TEXT_CHARS, true)
+        .and_then(|()| self::text("author", "the author", author, MAX_SHORT_TEXT_CHARS, true))
+        .and_then(|()| validate::check_time("created_at", "the note's time", created_at, b.now));
+    if let Err(e) = checked {
+        return invalid(e.reason);
     }
     let Some(version) = b.version(wo_id) else {
         return unknown_work_order(wo_id, b.site());
     };
+    if !b.taken_ids.insert(note_id) {
+        return duplicate("note", note_id);
+    }
     b.notes.push(NewNote {
         id: note_id,
         work_order_id: wo_id,
@@ -144,30 +211,49 @@ pub fn add_part(b: &mut Batch<'_>, m: &Mutation) -> Decision {
         part_number,
         description,
         quantity,
+        unit,
         created_at,
     } = m
     else {
         return invalid("not a part");
     };
-    if let Some(p) = text_problem("the part number", part_number, true).or_else(|| {
-        description
-            .as_deref()
-            .and_then(|d| text_problem("the part description", d, false))
-    }) {
-        return invalid(p);
-    }
-    if !(quantity.is_finite() && *quantity > 0.0) {
-        return invalid("the quantity must be a number above 0");
-    }
+    let checked = text(
+        "part_number",
+        "the part number",
+        part_number,
+        MAX_CODE_CHARS,
+        true,
+    )
+    .and_then(|()| {
+        opt_text(
+            "description",
+            "the part description",
+            description.as_deref(),
+            MAX_SHORT_TEXT_CHARS,
+        )
+    })
+    .and_then(|()| opt_text("unit", "the unit", unit.as_deref(), MAX_CODE_CHARS))
+    .and_then(|()| validate::check_quantity(*quantity, unit.as_deref()))
+    .and_then(|unit| {
+        validate::check_time("created_at", "the part's time", *created_at, b.now).map(|()| unit)
+    });
+    let unit = match checked {
+        Ok(unit) => unit,
+        Err(e) => return invalid(e.reason),
+    };
     let Some(version) = b.version(*work_order_id) else {
         return unknown_work_order(*work_order_id, b.site());
     };
+    if !b.taken_ids.insert(*part_id) {
+        return duplicate("part", *part_id);
+    }
     b.parts.push(NewPart {
         id: *part_id,
         work_order_id: *work_order_id,
         part_number: part_number.trim().to_string(),
         description: description.clone(),
         quantity: *quantity,
+        unit: unit.to_string(),
         created_at: *created_at,
     });
     applied(version)
@@ -194,18 +280,31 @@ pub fn add_photo(b: &mut Batch<'_>, m: &Mutation) -> Decision {
     if !is_sha256_hex(sha256) {
         return invalid(format!("{sha256:?} is not a lowercase SHA-256 hex digest"));
     }
+    let checked = text("mime", "the picture type", mime, MAX_CODE_CHARS, true)
+        .and_then(|()| {
+            opt_text(
+                "caption",
+                "the caption",
+                caption.as_deref(),
+                MAX_SHORT_TEXT_CHARS,
+            )
+        })
+        .and_then(|()| validate::check_time("created_at", "the photo's time", *created_at, b.now));
+    if let Err(e) = checked {
+        return invalid(e.reason);
+    }
     if !mime.starts_with("image/") {
         return invalid(format!("{mime} is not a picture type"));
     }
-    if let Some(p) = caption
-        .as_deref()
-        .and_then(|c| text_problem("the caption", c, false))
-    {
-        return invalid(p);
+    if *size_bytes < 0 {
+        return invalid(format!("a photo of {size_bytes} bytes cannot exist"));
     }
     let Some(version) = b.version(*work_order_id) else {
         return unknown_work_order(*work_order_id, b.site());
     };
+    if b.taken_ids.contains(photo_id) {
+        return duplicate("photo", *photo_id);
+    }
     let Some(held) = b.blobs.get(sha256).copied() else {
         return Decision::Forget(rejected(
             reject_codes::MISSING_BLOB,
@@ -217,6 +316,7 @@ pub fn add_photo(b: &mut Batch<'_>, m: &Mutation) -> Decision {
             "the photo is said to be {size_bytes} bytes but blob {sha256} is {held} bytes"
         ));
     }
+    b.taken_ids.insert(*photo_id);
     b.photos.push(NewPhoto {
         id: *photo_id,
         work_order_id: *work_order_id,
@@ -232,6 +332,19 @@ pub fn add_photo(b: &mut Batch<'_>, m: &Mutation) -> Decision {
 /// DowntimeStart (`start`) or DowntimeEnd: sets the time when unset, keeps the earliest start
 /// and the latest end; bumps the version only when something changed.
 pub fn downtime(b: &mut Batch<'_>, wo_id: Uuid, at: DateTime<Utc>, start: bool) -> Decision {
+    let checked = if start {
+        super::push_context::check_stop(at, b.now, b.back_in_service.get(&wo_id).copied())
+    } else {
+        validate::check_time(
+            "downtime_end",
+            "the time the machine was back in service",
+            at,
+            b.now,
+        )
+    };
+    if let Err(e) = checked {
+        return invalid(e.reason);
+    }
     let site = b.site().to_string();
     let Some(w) = b.wos.get_mut(&wo_id) else {
         return unknown_work_order(wo_id, &site);
@@ -330,9 +443,9 @@ pub async fn write(tx: &Transaction<'_>, b: &Batch<'_>) -> Result<()> {
         let stmt = tx
             .prepare_cached(
                 "INSERT INTO parts (site, device_id, id, work_order_id, part_number, description,
-                     quantity, created_at)
+                     quantity, created_at, unit)
                  SELECT $1::text, $2::uuid, u.* FROM unnest($3::uuid[], $4::uuid[], $5::text[],
-                     $6::text[], $7::float8[], $8::timestamptz[]) AS u
+                     $6::text[], $7::float8[], $8::timestamptz[], $9::text[]) AS u
                  ON CONFLICT (site, id) DO NOTHING",
             )
             .await?;
@@ -342,9 +455,12 @@ pub async fn write(tx: &Transaction<'_>, b: &Batch<'_>) -> Result<()> {
         let descs: Vec<Option<&str>> = b.parts.iter().map(|p| p.description.as_deref()).collect();
         let qty: Vec<f64> = b.parts.iter().map(|p| p.quantity).collect();
         let times: Vec<DateTime<Utc>> = b.parts.iter().map(|p| p.created_at).collect();
+        let units: Vec<&str> = b.parts.iter().map(|p| p.unit.as_str()).collect();
         tx.execute(
             &stmt,
-            &[&site, &device, &ids, &wos, &numbers, &descs, &qty, &times],
+            &[
+                &site, &device, &ids, &wos, &numbers, &descs, &qty, &times, &units,
+            ],
         )
         .await
     };
