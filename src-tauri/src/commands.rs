@@ -164,6 +164,13 @@ pub async fn add_photo(
     })
 }
 
+/// The bytes of a photo (by its SHA-256) for the work order's thumbnails and viewer.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn photo(state: State<'_, AppState>, sha256: String) -> IpcResult<tauri::ipc::Response> {
+    let bytes = with_store(&state, |s| s.blobs().and_then(|b| b.get(&sha256)))?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn failure_catalog(state: State<'_, AppState>) -> IpcResult<FailureCatalog> {
     with_store(&state, |s| s.failure_catalog())

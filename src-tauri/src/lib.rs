@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod manual_commands;
+pub mod single_instance;
 pub mod state;
 pub mod sync_commands;
 
@@ -46,6 +47,15 @@ fn open_main_window(app: &tauri::App, data_dir: &std::path::Path) -> Result<(), 
     Ok(())
 }
 
+/// Brings the main window to the front (a second start on the same data directory asked).
+fn focus_main_window(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 /// Starts the app and blocks until its last window closes.
 pub fn run() -> Result<(), AppError> {
     let started = std::time::Instant::now();
@@ -58,6 +68,7 @@ pub fn run() -> Result<(), AppError> {
             .to_vec(),
     )?;
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let dir = match requested {
                 Some(dir) => dir,
@@ -66,6 +77,27 @@ pub fn run() -> Result<(), AppError> {
             std::fs::create_dir_all(&dir).map_err(|error| {
                 format!("cannot create data directory {}: {error}", dir.display())
             })?;
+            let handle = app.handle().clone();
+            let instance = match single_instance::acquire(&dir, move || focus_main_window(&handle))
+            {
+                Ok(instance) => instance,
+                Err(single_instance::InstanceError::Running(dir)) => {
+                    // Two copies on one replica would both sync and keep drafts: show the first.
+                    let focused = single_instance::ask_running_to_focus(&dir).is_ok();
+                    println!(
+                        "Faultline is already running on {}{}",
+                        dir.display(),
+                        if focused {
+                            ": its window was brought to the front."
+                        } else {
+                            "."
+                        }
+                    );
+                    std::process::exit(0);
+                }
+                Err(error) => return Err(error.to_string().into()),
+            };
+            app.manage(instance);
             tracing::info!(data_dir = %dir.display(), "Faultline starting");
             app.manage(AppState::open(&dir, started));
             open_main_window(app, &dir)?;
@@ -88,6 +120,7 @@ pub fn run() -> Result<(), AppError> {
             commands::close_work_order,
             commands::add_part,
             commands::add_photo,
+            commands::photo,
             commands::failure_catalog,
             commands::procedure,
             commands::shift_report,
@@ -98,6 +131,7 @@ pub fn run() -> Result<(), AppError> {
             manual_commands::manuals_add_files,
             manual_commands::manuals_add_bytes,
             manual_commands::manuals_cancel,
+            manual_commands::pick_folder,
             manual_commands::manual_link_model,
             manual_commands::manual_retry,
             manual_commands::manual_pdf,

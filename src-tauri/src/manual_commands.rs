@@ -156,6 +156,35 @@ pub async fn manual_retry(
     Ok(manual)
 }
 
+/// Opens the system's folder chooser (GTK's on Linux: `webkitdirectory` in WebKitGTK only picks
+/// files) and returns the chosen folder, or `None` when the person cancelled.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn pick_folder(app: AppHandle, title: Option<String>) -> IpcResult<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let title = title.unwrap_or_else(|| "Add a folder of manuals".to_string());
+    // The dialog blocks until closed: never on the main (event loop) thread.
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        app.dialog().file().set_title(title).blocking_pick_folder()
+    })
+    .await
+    .map_err(|e| {
+        err(CoreError::InvalidState(format!(
+            "the folder chooser failed: {e}"
+        )))
+    })?;
+    match picked {
+        None => Ok(None),
+        Some(path) => path
+            .into_path()
+            .map(|p| Some(p.to_string_lossy().into_owned()))
+            .map_err(|e| {
+                err(CoreError::InvalidInput(format!(
+                    "that folder cannot be used: {e}"
+                )))
+            }),
+    }
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn manual_pdf(
     state: State<'_, AppState>,

@@ -62,9 +62,40 @@ impl From<reqwest::Error> for SyncError {
                 msg.push_str(&s.to_string());
                 src = s.source();
             }
-            SyncError::Unreachable(msg)
+            match certificate_problem(&msg) {
+                Some(problem) => SyncError::Unreachable(format!("{problem}; {msg}")),
+                None => SyncError::Unreachable(msg),
+            }
         }
     }
+}
+
+/// rustls's verdict on the hub's certificate, in words that say what is wrong: a missing CA
+/// bundle (unknown issuer) is not the same problem as an expired certificate or one made for
+/// another name, which no CA bundle fixes. `chain` is the error and its sources, joined; rustls's words go in brackets.
+fn certificate_problem(chain: &str) -> Option<String> {
+    const MARK: &str = "invalid peer certificate: ";
+    let at = chain.find(MARK)?;
+    let said = chain[at + MARK.len()..]
+        .split(" (os error")
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(')');
+    let lower = said.to_lowercase();
+    let what = if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
+        "the hub's certificate is not signed by a certificate authority this laptop trusts (give the plant CA bundle)"
+    } else if lower.contains("expired") {
+        "the hub's certificate has expired (the hub needs a renewed certificate)"
+    } else if lower.contains("notvalidyet") || lower.contains("not valid yet") {
+        "the hub's certificate is not valid yet (check the clock of this laptop)"
+    } else if lower.contains("notvalidforname") || lower.contains("not valid for name") {
+        "the hub's certificate is not valid for this address (use the name the certificate was made for, or ask plant IT)"
+    } else if lower.contains("revoked") {
+        "the hub's certificate was revoked"
+    } else {
+        "the hub's certificate is not valid"
+    };
+    Some(format!("{what} [rustls: {said}]"))
 }
 
 impl From<SyncError> for CoreError {
@@ -83,6 +114,43 @@ impl From<SyncError> for CoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_certificate_refusal_says_what_rustls_said() {
+        let chain = |said: &str| {
+            format!("error sending request for url (https://127.0.0.1:4443/v1/capabilities): client error (Connect): invalid peer certificate: {said}")
+        };
+        let expired = certificate_problem(&chain(
+            "certificate expired: verification time 1800000000 (UNIX), but certificate is not valid after 1700000000 (100000000 seconds ago)",
+        ));
+        assert!(
+            expired
+                .as_deref()
+                .is_some_and(|m| m.starts_with("the hub's certificate has expired")
+                    && m.contains("not valid after 1700000000")),
+            "{expired:?}"
+        );
+        let name = certificate_problem(&chain(
+            "certificate not valid for name \"127.0.0.1\"; certificate is only valid for DnsName(\"hub.plant.test\")",
+        ));
+        assert!(
+            name.as_deref().is_some_and(|m| m
+                .starts_with("the hub's certificate is not valid for this address")
+                && m.contains("hub.plant.test")),
+            "{name:?}"
+        );
+        let issuer = certificate_problem(&chain("UnknownIssuer"));
+        assert!(
+            issuer.as_deref().is_some_and(
+                |m| m.contains("not signed by a certificate authority this laptop trusts")
+            ),
+            "{issuer:?}"
+        );
+        assert_eq!(
+            certificate_problem("tcp connect error: Connection refused (os error 111)"),
+            None
+        );
+    }
 
     #[test]
     fn timeouts_rate_limits_and_hub_failures_are_retried_refusals_are_not() {

@@ -278,13 +278,31 @@ export function manualRetry(manualId: string, password?: string): Promise<Manual
   return call<Manual>("manual_retry", { manual_id: manualId, password });
 }
 
-/** The original PDF's bytes, for pdf.js. */
-export async function manualPdf(manualId: string): Promise<Uint8Array> {
-  const body = await call<ArrayBuffer | ArrayBufferView | number[]>("manual_pdf", { manual_id: manualId });
+/** A command's raw bytes answer (`tauri::ipc::Response`) as a Uint8Array. */
+async function callBytes(command: string, args: Record<string, unknown>, what: string): Promise<Uint8Array> {
+  const body = await call<ArrayBuffer | ArrayBufferView | number[]>(command, args);
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   if (Array.isArray(body)) return Uint8Array.from(body);
-  throw new ApiError("internal", "The app sent the manual in a form this page cannot read.", "manual_pdf");
+  throw new ApiError("internal", `The app sent ${what} in a form this page cannot read.`, command);
+}
+
+/** The original PDF's bytes, for pdf.js. */
+export function manualPdf(manualId: string): Promise<Uint8Array> {
+  return callBytes("manual_pdf", { manual_id: manualId }, "the manual");
+}
+
+/** A photo's bytes (by its SHA-256), for the work order's thumbnails and viewer. */
+export function photoBytes(sha256: string): Promise<Uint8Array> {
+  return callBytes("photo", { sha256 }, "the photo");
+}
+
+/**
+ * Opens the system's folder chooser (a real folder picker: `webkitdirectory` in WebKitGTK picks
+ * files); the chosen folder's path, or null when the person cancelled.
+ */
+export function pickFolder(title?: string): Promise<string | null> {
+  return call<string | null>("pick_folder", { title });
 }
 
 /** Searches the manuals' pages; the text is never parsed as query syntax. */

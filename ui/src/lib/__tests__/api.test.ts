@@ -15,6 +15,20 @@ describe("api", () => {
     invoke.mockReset();
   });
 
+  it("asks the app for the native folder chooser and a photo's bytes", async () => {
+    invoke.mockResolvedValueOnce("/home/ana/OEM manuals");
+    expect(await api.pickFolder("Add a folder of manuals")).toBe("/home/ana/OEM manuals");
+    invoke.mockResolvedValueOnce(null);
+    expect(await api.pickFolder()).toBeNull();
+    invoke.mockResolvedValueOnce(new Uint8Array([137, 80, 78, 71]).buffer);
+    expect([...(await api.photoBytes("ab".repeat(32)))]).toEqual([137, 80, 78, 71]);
+    expect(invoke.mock.calls).toEqual([
+      ["pick_folder", { title: "Add a folder of manuals" }],
+      ["pick_folder", { title: undefined }],
+      ["photo", { sha256: "ab".repeat(32) }],
+    ]);
+  });
+
   it("calls each command with snake_case arguments", async () => {
     invoke.mockResolvedValue(null);
     await api.appInfo();

@@ -231,6 +231,8 @@ function newOrder(a: Asset, s: Partial<WorkOrderSummary>, extra: Partial<WorkOrd
 }
 
 const orders: WorkOrder[] = [];
+/** Photos attached in this session, by their (made-up) hash. */
+const photoBytes = new Map<string, Uint8Array>();
 {
   const p = byId("a-p101");
   const vfd = byId("a-vfd");
@@ -453,8 +455,15 @@ const handlers: Record<string, (args: Args | undefined) => unknown> = {
   add_photo: (args) => {
     const wo = find(str(args, "work_order_id"));
     const data = str(args, "data_base64");
-    wo.photos.push({ id: uuid(), work_order_id: wo.summary.id, sha256: "dev", mime: str(args, "mime"), size_bytes: big(Math.floor((data.length * 3) / 4)), caption: optStr(args, "caption") ?? null, created_at: iso(now()), sync_state: "pending", voided: false, corrections: [] });
+    const sha256 = `dev${uuid().replaceAll("-", "")}`;
+    photoBytes.set(sha256, Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
+    wo.photos.push({ id: uuid(), work_order_id: wo.summary.id, sha256, mime: str(args, "mime"), size_bytes: big(Math.floor((data.length * 3) / 4)), caption: optStr(args, "caption") ?? null, created_at: iso(now()), sync_state: "pending", voided: false, corrections: [] });
     return touch(wo);
+  },
+  photo: (args): ArrayBuffer => {
+    const bytes = photoBytes.get(str(args, "sha256"));
+    if (!bytes) fail("not_found", "That photo is not on this laptop.");
+    return bytes.slice().buffer;
   },
   failure_catalog: () => structuredClone(catalog),
   shift_report: (args): ShiftReport => {

@@ -451,6 +451,8 @@ export function manualHandlers(
       advance(e, "queued");
       return structuredClone(e.manual);
     },
+    // The folder chooser: a folder of three manuals (see manuals_add_files).
+    pick_folder: (): string => "/home/dev/OEM manuals",
     manual_pdf: (args): ArrayBuffer => {
       const e = find(str(args, "manual_id"));
       const bytes = e.bytes ?? makePdf(e.manual.title ?? e.manual.file_name, e.pages);
