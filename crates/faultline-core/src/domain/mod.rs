@@ -7,6 +7,7 @@ mod correction;
 mod inputs;
 mod manual;
 mod procedure;
+mod shift_downtime;
 mod sync;
 mod work_order;
 
@@ -16,6 +17,7 @@ pub use correction::*;
 pub use inputs::*;
 pub use manual::*;
 pub use procedure::*;
+pub use shift_downtime::*;
 pub use sync::*;
 pub use work_order::*;
 

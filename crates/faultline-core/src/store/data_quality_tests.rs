@@ -212,6 +212,23 @@ fn shift_downtime_counts_machines_down_since_before_the_shift() -> TestResult {
 }
 
 #[test]
+fn shift_downtime_counts_each_stop_of_an_intermittent_breakdown() -> TestResult {
+    let (mut store, clock, _dir) = fixture()?;
+    let t0 = now(&clock);
+    let drive = store.resolve_asset("VFD-201")?;
+    let wo = store.log_breakdown(&breakdown(drive.id))?.summary.id;
+    clock.advance(Duration::minutes(20));
+    store.back_in_service(wo, None)?;
+    clock.advance(Duration::hours(1));
+    store.machine_stopped(wo, None)?;
+    clock.advance(Duration::minutes(15));
+    store.back_in_service(wo, None)?;
+    let report = store.shift_report(t0 - Duration::hours(1), t0 + Duration::hours(7))?;
+    assert_eq!(report.downtime_minutes, 35, "20 min + 15 min, not the 95 min span");
+    Ok(())
+}
+
+#[test]
 fn part_quantities_are_bounded_per_unit_and_the_unit_is_kept() -> TestResult {
     let (mut store, _clock, _dir) = fixture()?;
     let asset = store.resolve_asset("VFD-201")?;

@@ -1,9 +1,10 @@
 //! The shift view: what broke in a time window and what is still open.
 
+use super::rows::from_ms;
 use super::rows::ms;
 use super::work_order_reads::{summary_row, SUMMARY_SELECT};
 use super::Store;
-use crate::domain::ShiftReport;
+use crate::domain::{downtime_in_window, DowntimeInterval, ShiftReport};
 use crate::error::{CoreError, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -34,14 +35,8 @@ impl Store {
             ))?
             .query_map(params![MAX_OPEN], summary_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let downtime_minutes = breakdowns
-            .iter()
-            .filter_map(|w| {
-                let start = w.downtime_start?.max(from);
-                let end = w.downtime_end.unwrap_or(to).min(to);
-                Some((end - start).num_minutes().max(0))
-            })
-            .sum();
+        let intervals = self.downtime_intervals(from, to)?;
+        let downtime_minutes = downtime_in_window(&intervals, from, to, self.clock().now());
         Ok(ShiftReport {
             from,
             to,
@@ -49,5 +44,35 @@ impl Store {
             still_open,
             downtime_minutes,
         })
+    }
+
+    /// Every downtime interval that may overlap `[from, to)`, of any work order, whenever it
+    /// was reported (the current stop of each work order and its earlier finished ones). A stop
+    /// without an end counts as ongoing only while its work order is open (an imported closed
+    /// record without an end is not a machine down for ever).
+    pub(super) fn downtime_intervals(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DowntimeInterval>> {
+        let rows = self
+            .conn()
+            .prepare_cached(
+                "SELECT downtime_start, downtime_end FROM work_orders
+                 WHERE downtime_start IS NOT NULL AND downtime_start < ?2
+                   AND (downtime_end > ?1
+                        OR (downtime_end IS NULL AND status IN ('open', 'in_progress')))
+                 UNION ALL
+                 SELECT start_at, end_at FROM downtime_intervals
+                 WHERE start_at < ?2 AND end_at > ?1",
+            )?
+            .query_map(params![ms(from), ms(to)], |r| {
+                Ok(DowntimeInterval {
+                    start: from_ms(r.get(0)?),
+                    end: r.get::<_, Option<i64>>(1)?.map(from_ms),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 }
