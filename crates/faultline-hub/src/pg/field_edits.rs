@@ -5,6 +5,7 @@
 //! after the field-level merge must form a Maximo hierarchy found in the site's catalogue.
 
 use super::push::{rejected, Batch, Decision, NewConflict};
+use super::push_context;
 use super::Tx as Transaction;
 use crate::error::Result;
 use crate::fields::{change_entry, plan_edit, Field, FieldValue, FieldValues};
@@ -28,7 +29,7 @@ fn text(value: &Option<String>) -> FieldValue {
 }
 
 /// The fields a mutation sets, in the order they are checked.
-fn wanted(mutation: &Mutation) -> Vec<(Field, FieldValue)> {
+pub(super) fn wanted(mutation: &Mutation) -> Vec<(Field, FieldValue)> {
     match mutation {
         Mutation::SetStatus { status, .. } => {
             vec![(
@@ -90,51 +91,16 @@ fn write_fields(b: &mut Batch<'_>, wo_id: Uuid, fields: &[(Field, FieldValue)]) 
 
 /// The values of a SetStatus or CloseWorkOrder on their own: times and text lengths.
 fn check_values(m: &Mutation, now: DateTime<Utc>) -> Result<(), Invalid> {
-    match m {
-        Mutation::SetStatus { at, .. } => {
-            validate::check_time("at", "the time of the status change", *at, now)
-        }
-        Mutation::CloseWorkOrder {
-            finished_at,
-            failure_class,
-            problem_code,
-            cause_code,
-            remedy_code,
-            iso_failure_mode,
-            iso_failure_mechanism,
-            iso_failure_cause,
-            remedy_text,
-            ..
-        } => {
-            validate::check_time("finished_at", "the finish time", *finished_at, now)?;
-            for code in [
-                failure_class,
-                problem_code,
-                cause_code,
-                remedy_code,
-                iso_failure_mode,
-                iso_failure_mechanism,
-                iso_failure_cause,
-            ] {
-                validate::check_opt_text(
-                    "code",
-                    "a failure code",
-                    code.as_deref(),
-                    MAX_CODE_CHARS,
-                )?;
-            }
-            validate::check_opt_text(
-                "remedy_text",
-                "the remedy text",
-                remedy_text.as_deref(),
-                MAX_TEXT_CHARS,
-            )
-        }
-        _ => Ok(()),
+    if let Mutation::SetStatus { at, .. } = m {
+        validate::check_time("at", "the time of the status change", *at, now)?;
     }
+    wanted(m)
+        .iter()
+        .try_for_each(|(field, value)| check_chosen(*field, value, now))
 }
 
-/// A chosen value of `field` (ResolveConflict) against the field's limits.
+/// A value wanted for `field` (by a close, or chosen in a ResolveConflict) against the field's
+/// limits.
 fn check_chosen(field: Field, value: &FieldValue, now: DateTime<Utc>) -> Result<(), Invalid> {
     match value {
         FieldValue::Time(Some(t)) => validate::check_time("value", "the chosen time", *t, now),
@@ -157,7 +123,7 @@ fn check_merged(
     current: &FieldValues,
     apply: &mut [(Field, FieldValue)],
 ) -> Result<(), Invalid> {
-    if !apply.iter().any(|(f, _)| is_code(*f)) {
+    if !apply.iter().any(|(f, _)| push_context::is_code(*f)) {
         return Ok(());
     }
     let mut merged = current.clone();
@@ -166,24 +132,11 @@ fn check_merged(
     }
     let spelled = b.catalog.check_codes(current, &merged)?;
     for (f, v) in apply.iter_mut() {
-        if is_code(*f) {
+        if push_context::is_code(*f) {
             *v = spelled.get(*f).clone();
         }
     }
     Ok(())
-}
-
-fn is_code(f: Field) -> bool {
-    matches!(
-        f,
-        Field::FailureClass
-            | Field::ProblemCode
-            | Field::CauseCode
-            | Field::RemedyCode
-            | Field::IsoFailureMode
-            | Field::IsoFailureMechanism
-            | Field::IsoFailureCause
-    )
 }
 
 /// SetStatus or CloseWorkOrder: applies what does not conflict, records a conflict row for

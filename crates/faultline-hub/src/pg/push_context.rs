@@ -120,40 +120,20 @@ impl Catalog {
     }
 }
 
+/// True for the failure-code fields (Maximo and ISO).
+pub fn is_code(f: Field) -> bool {
+    MAXIMO.iter().chain(ISO.iter()).any(|(g, _)| *g == f)
+}
+
 /// The codes a mutation may set, lowercased (what [`read_catalog`] looks for).
 pub fn codes_of(m: &Mutation, out: &mut Vec<String>) {
-    match m {
-        Mutation::CloseWorkOrder {
-            failure_class,
-            problem_code,
-            cause_code,
-            remedy_code,
-            iso_failure_mode,
-            iso_failure_mechanism,
-            iso_failure_cause,
-            ..
-        } => {
-            for c in [
-                failure_class,
-                problem_code,
-                cause_code,
-                remedy_code,
-                iso_failure_mode,
-                iso_failure_mechanism,
-                iso_failure_cause,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                out.push(c.trim().to_lowercase());
-            }
+    if let Mutation::ResolveConflict { value, .. } = m {
+        out.extend(value.as_str().map(|s| s.trim().to_lowercase()));
+    }
+    for (field, value) in super::field_edits::wanted(m) {
+        if let (true, Some(code)) = (is_code(field), value.as_text()) {
+            out.push(code.to_lowercase());
         }
-        Mutation::ResolveConflict { value, .. } => {
-            if let Some(s) = value.as_str() {
-                out.push(s.trim().to_lowercase());
-            }
-        }
-        _ => {}
     }
 }
 
