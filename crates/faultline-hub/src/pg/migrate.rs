@@ -21,6 +21,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "push_audit",
         include_str!("../../migrations/0004_push_audit.sql"),
     ),
+    (
+        5,
+        "corrections_intervals_handover",
+        include_str!("../../migrations/0005_corrections_intervals_handover.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).

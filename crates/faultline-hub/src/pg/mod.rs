@@ -3,13 +3,16 @@
 
 mod auth;
 mod blobs;
+mod downtime_intervals;
 mod field_edits;
 mod migrate;
 mod pull;
+mod pull_corrections;
 mod pull_rows;
 mod push;
 mod push_appends;
 mod push_context;
+mod push_corrections;
 mod tls;
 mod wo_state;
 

@@ -17,7 +17,7 @@ pub struct Feed {
     pub to_change: fn(&Row) -> Result<Change, Error>,
 }
 
-pub const FEEDS: [Feed; 10] = [
+pub const FEEDS: [Feed; 12] = [
     Feed {
         table: "assets",
         columns: "id, external_key, tag, name, site, location_code, location_name, parent_id,
@@ -31,7 +31,11 @@ pub const FEEDS: [Feed; 10] = [
                   description, fault_code, reported_by, reported_at, started_at, finished_at,
                   downtime_start, downtime_end, failure_class, problem_code, cause_code,
                   remedy_code, iso_failure_mode, iso_failure_mechanism, iso_failure_cause,
-                  remedy_text, cost, version",
+                  remedy_text, cost, version,
+                  (SELECT array_agg(d.start_at ORDER BY d.start_at) FROM downtime_intervals d
+                   WHERE d.site = work_orders.site AND d.work_order_id = work_orders.id),
+                  (SELECT array_agg(d.end_at ORDER BY d.start_at) FROM downtime_intervals d
+                   WHERE d.site = work_orders.site AND d.work_order_id = work_orders.id)",
         to_change: work_order,
     },
     Feed {
@@ -75,6 +79,16 @@ pub const FEEDS: [Feed; 10] = [
         columns: "entity, key",
         to_change: tombstone,
     },
+    Feed {
+        table: "corrections",
+        columns: super::pull_corrections::CORRECTION_COLUMNS,
+        to_change: super::pull_corrections::correction,
+    },
+    Feed {
+        table: "handover_notes",
+        columns: super::pull_corrections::HANDOVER_COLUMNS,
+        to_change: super::pull_corrections::handover_note,
+    },
 ];
 
 fn asset(r: &Row) -> Result<Change, Error> {
@@ -99,6 +113,12 @@ fn asset(r: &Row) -> Result<Change, Error> {
 
 fn work_order(r: &Row) -> Result<Change, Error> {
     let priority: i16 = r.try_get(8)?;
+    let (downtime_start, downtime_intervals) = super::downtime_intervals::for_record(
+        r.try_get(16)?,
+        r.try_get(17)?,
+        r.try_get(28)?,
+        r.try_get(29)?,
+    );
     Ok(Change::WorkOrder(WorkOrderRecord {
         id: r.try_get(2)?,
         external_key: r.try_get(3)?,
@@ -114,7 +134,7 @@ fn work_order(r: &Row) -> Result<Change, Error> {
         reported_at: r.try_get(13)?,
         started_at: r.try_get(14)?,
         finished_at: r.try_get(15)?,
-        downtime_start: r.try_get(16)?,
+        downtime_start,
         downtime_end: r.try_get(17)?,
         failure_class: r.try_get(18)?,
         problem_code: r.try_get(19)?,
@@ -126,6 +146,7 @@ fn work_order(r: &Row) -> Result<Change, Error> {
         remedy_text: r.try_get(25)?,
         cost: r.try_get(26)?,
         version: r.try_get(27)?,
+        downtime_intervals,
     }))
 }
 

@@ -31,7 +31,7 @@
 //! one mutation per transaction, the refused one answered `rejected` (`invalid_value`).
 
 use super::Tx as Transaction;
-use super::{field_edits, push_appends, push_context, wo_state, PgStore};
+use super::{field_edits, push_appends, push_context, push_corrections, wo_state, PgStore};
 use crate::error::{HubError, Result};
 use crate::push_checks;
 use crate::store::Device;
@@ -132,6 +132,8 @@ pub struct Batch<'a> {
     pub taken_ids: HashSet<Uuid>,
     /// When the machine of each work order the batch stops was last back in service.
     pub back_in_service: HashMap<Uuid, DateTime<Utc>>,
+    /// Corrections, handover notes and finished downtime intervals (`push_corrections`).
+    pub extra: push_corrections::Extra,
 }
 
 impl Batch<'_> {
@@ -433,6 +435,7 @@ async fn push_once(
         catalog,
         taken_ids,
         back_in_service,
+        extra: push_corrections::Extra::read(&tx, site, &fresh).await?,
     };
 
     // Decide, in request order.
@@ -497,7 +500,8 @@ async fn push_once(
                 conflict_names.insert(c.mutation_id, name);
             }
         }
-        field_edits::write_resolutions(&tx, &batch).await
+        field_edits::write_resolutions(&tx, &batch).await?;
+        push_corrections::write(&tx, &batch).await
     };
     tokio::try_join!(wo_state::update(&tx, site, &edited), appends)?;
 
@@ -634,5 +638,7 @@ fn apply(b: &mut Batch<'_>, env: &MutationEnvelope) -> Decision {
             field,
             value,
         } => field_edits::resolve(b, *conflict_id, *work_order_id, field, value),
+        Mutation::Correct { correction } => push_corrections::correct(b, correction),
+        Mutation::AddHandoverNote { .. } => push_corrections::handover_note(b, &env.mutation),
     }
 }

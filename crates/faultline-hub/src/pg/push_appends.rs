@@ -349,6 +349,10 @@ pub fn downtime(b: &mut Batch<'_>, wo_id: Uuid, at: DateTime<Utc>, start: bool) 
     let Some(w) = b.wos.get_mut(&wo_id) else {
         return unknown_work_order(wo_id, &site);
     };
+    // Stopped again after it was back in service (an intermittent trip): a new interval.
+    if start && super::downtime_intervals::restart(w, &mut b.extra.past_intervals, wo_id, at) {
+        return applied(w.st.version);
+    }
     let current = if start {
         w.st.downtime_start
     } else {
