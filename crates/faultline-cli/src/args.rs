@@ -76,6 +76,9 @@ pub enum Command {
         /// When it stopped (default now): RFC 3339, or "YYYY-MM-DD HH:MM" local time.
         #[arg(long)]
         at: Option<String>,
+        /// Yes, it stopped more than 7 days before the breakdown was reported.
+        #[arg(long)]
+        confirm_old_stop: bool,
     },
     /// Record that the machine is running again.
     BackInService {
@@ -92,6 +95,9 @@ pub enum Command {
         description: Option<String>,
         #[arg(long, default_value_t = 1.0)]
         qty: f64,
+        /// Unit of the quantity: ea (default), m, mm, kg, g, l, ml, set, h.
+        #[arg(long)]
+        unit: Option<String>,
     },
     /// Attach a photo (JPEG or PNG).
     AddPhoto {
@@ -223,6 +229,18 @@ pub enum ManualsCommand {
     Reindex,
 }
 
+/// A failure-code field of `close --clear`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CodeField {
+    Class,
+    Problem,
+    Cause,
+    Remedy,
+    IsoMode,
+    IsoMechanism,
+    IsoCause,
+}
+
 /// Which value of a conflict to keep.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Keep {
@@ -258,6 +276,9 @@ pub struct LogBreakdownArgs {
     /// When the machine stopped, if earlier than now.
     #[arg(long)]
     pub stopped_at: Option<String>,
+    /// Yes, it stopped more than 7 days ago (otherwise such a stop is refused).
+    #[arg(long)]
+    pub confirm_old_stop: bool,
     #[arg(long)]
     pub priority: Option<u8>,
     #[command(flatten)]
@@ -281,6 +302,9 @@ pub struct CloseArgs {
     pub iso_mechanism: Option<String>,
     #[arg(long)]
     pub iso_cause: Option<String>,
+    /// Empty a code the work order has (repeatable); codes not given and not cleared are kept.
+    #[arg(long, value_enum)]
+    pub clear: Vec<CodeField>,
     /// What fixed it, in your words.
     #[arg(long)]
     pub fixed: Option<String>,

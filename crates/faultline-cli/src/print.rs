@@ -339,9 +339,10 @@ impl Printer {
             }
             for p in &w.parts {
                 s.push_str(&format!(
-                    "  part {} x{} {}{}  id {}\n",
+                    "  part {} {} {} {}{}  id {}\n",
                     p.part_number,
                     p.quantity,
+                    p.unit,
                     p.description.as_deref().unwrap_or(""),
                     voided(p.voided),
                     p.id

@@ -1,9 +1,11 @@
 //! Runs one parsed command against the replica.
 
-use crate::args::{Cli, CloseArgs, Command, LogBreakdownArgs, Who};
+use crate::args::{Cli, CloseArgs, CodeField, Command, LogBreakdownArgs, Who};
 use crate::print::Printer;
 use crate::time_arg::{parse as parse_time, parse_opt};
-use faultline_core::domain::{CloseWorkOrder, FailureCodes, NewBreakdown, NewPart};
+use faultline_core::domain::{
+    CloseWorkOrder, FailureCodes, FailureField, NewBreakdown, NewPart, StopMachine,
+};
 use faultline_core::{CoreError, Store};
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -94,9 +96,17 @@ pub fn run(cli: Cli) -> Result<()> {
             })?;
             out.work_order(&store.add_note(id, &author, &text)?)
         }
-        Command::Stopped { work_order, at } => {
+        Command::Stopped {
+            work_order,
+            at,
+            confirm_old_stop,
+        } => {
             let id = store.resolve_work_order(&work_order)?;
-            out.work_order(&store.machine_stopped(id, parse_opt(at.as_deref())?)?)
+            out.work_order(&store.stop_machine(&StopMachine {
+                work_order_id: id,
+                at: parse_opt(at.as_deref())?,
+                confirm_old_stop,
+            })?)
         }
         Command::BackInService { work_order, at } => {
             let id = store.resolve_work_order(&work_order)?;
@@ -107,6 +117,7 @@ pub fn run(cli: Cli) -> Result<()> {
             part,
             description,
             qty,
+            unit,
         } => {
             let id = store.resolve_work_order(&work_order)?;
             out.work_order(&store.add_part(&NewPart {
@@ -114,6 +125,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 part_number: part,
                 description,
                 quantity: qty,
+                unit,
             })?)
         }
         Command::AddPhoto {
@@ -194,6 +206,7 @@ fn log_breakdown(store: &mut Store, out: &Printer, a: LogBreakdownArgs) -> Resul
         note: a.note,
         machine_stopped: !a.running,
         stopped_at: parse_opt(a.stopped_at.as_deref())?,
+        confirm_old_stop: a.confirm_old_stop,
         priority: a.priority,
         author: author(&a.who)?,
     })?;
@@ -213,11 +226,24 @@ fn close(store: &mut Store, out: &Printer, a: CloseArgs) -> Result<()> {
             iso_failure_mechanism: a.iso_mechanism,
             iso_failure_cause: a.iso_cause,
         },
+        clear: a.clear.iter().map(|f| code_field(*f)).collect(),
         remedy_text: a.fixed,
         finished_at: parse_opt(a.finished_at.as_deref())?,
         author: author(&a.who)?,
     })?;
     out.work_order(&wo)
+}
+
+fn code_field(f: CodeField) -> FailureField {
+    match f {
+        CodeField::Class => FailureField::FailureClass,
+        CodeField::Problem => FailureField::ProblemCode,
+        CodeField::Cause => FailureField::CauseCode,
+        CodeField::Remedy => FailureField::RemedyCode,
+        CodeField::IsoMode => FailureField::IsoFailureMode,
+        CodeField::IsoMechanism => FailureField::IsoFailureMechanism,
+        CodeField::IsoCause => FailureField::IsoFailureCause,
+    }
 }
 
 /// One note per stdin line; each is acknowledged only after its transaction committed.
