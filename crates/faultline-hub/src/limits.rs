@@ -18,6 +18,10 @@ pub struct Limits {
     pub rate_per_sec: f64,
     /// Requests a device may make in a burst above the sustained rate.
     pub rate_burst: f64,
+    /// Failed token lookups (unknown, revoked or malformed tokens) allowed per peer address per
+    /// second; past the burst, that address is answered 429 before any token lookup.
+    pub auth_failures_per_sec: f64,
+    pub auth_failure_burst: f64,
     /// Pull pages built at once (reading and encoding); more pulls wait their turn, so that
     /// pushes — a laptop's saved work — keep the rest of the CPU and of the connections.
     pub max_concurrent_pulls: usize,
@@ -61,6 +65,8 @@ impl Default for Limits {
             max_pull_changes: 5_000,
             rate_per_sec: 50.0,
             rate_burst: 200.0,
+            auth_failures_per_sec: 1.0,
+            auth_failure_burst: 20.0,
             max_concurrent_pulls: pulls_for(default_max_connections()),
             request_timeout: std::time::Duration::from_secs(120),
             send_stall_timeout: std::time::Duration::from_secs(30),

@@ -77,13 +77,19 @@ pub async fn serve_on<S: HubStore>(
             let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(config).acceptor(deadline);
             let mut server = axum_server::from_tcp(listener).acceptor(acceptor);
             timeouts(server.http_builder(), header_timeout);
-            server.handle(handle).serve(app.into_make_service()).await
+            server
+                .handle(handle)
+                .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                .await
         }
         None => {
             announce(addr, "http");
             let mut server = axum_server::from_tcp(listener).acceptor(deadline);
             timeouts(server.http_builder(), header_timeout);
-            server.handle(handle).serve(app.into_make_service()).await
+            server
+                .handle(handle)
+                .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                .await
         }
     };
     result.map_err(|e| HubError::io("the listener", e))

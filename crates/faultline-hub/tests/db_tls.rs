@@ -92,7 +92,7 @@ impl TlsCluster {
         let (ca_key, ca) = make_ca(d, "plant-ca");
         let (_, wrong_ca) = make_ca(d, "other-ca");
         let data = d.join("data");
-        run(&mut Command::new("chmod").arg("755").arg(d));
+        run(Command::new("chmod").arg("755").arg(d));
         if is_root() {
             run(Command::new("chown").arg("postgres:").arg(d));
         }

@@ -180,3 +180,34 @@ async fn slow_headers_and_idle_connections_are_closed_after_the_header_timeout()
     );
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_tokens_are_rate_limited_by_peer_address_before_any_lookup() {
+    let hub = Hub::serve_with(
+        Limits {
+            auth_failures_per_sec: 0.01,
+            auth_failure_burst: 5.0,
+            ..Limits::default()
+        },
+        2,
+    )
+    .await;
+    hub.site("P1").await;
+    let dev = hub.enroll("P1", "lap-1").await;
+    // A valid token is not charged.
+    for _ in 0..10 {
+        assert_eq!(hub.get(&dev.token, "/v1/whoami").await.status, 200);
+    }
+    for i in 0..5 {
+        let r = hub.get(&format!("flt_made_up_{i}"), "/v1/whoami").await;
+        assert_eq!(r.status, 401);
+    }
+    let r = hub.get("flt_made_up_6", "/v1/whoami").await;
+    assert_eq!((r.status, r.error().code.as_str()), (429, "rate_limited"));
+    assert!(r.header("retry-after").is_some());
+    assert!(
+        r.error().message.contains("unknown tokens"),
+        "{:?}",
+        r.error()
+    );
+}

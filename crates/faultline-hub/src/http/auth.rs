@@ -1,15 +1,17 @@
-//! Who is calling: the protocol version header, the device token, the device's rate, and the
-//! site check of site-scoped routes.
+//! Who is calling: the protocol version header, the peer address's budget of failed token
+//! lookups (checked before the lookup), the device token, the device's rate, and the site check
+//! of site-scoped routes.
 
 use super::error::ApiFailure;
 use super::AppState;
 use crate::store::{Device, HubStore};
 use crate::token::token_hash;
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use faultline_protocol::api::codes;
 use faultline_protocol::{PROTOCOL_VERSION, VERSION_HEADER};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// The calling device, authenticated, on a supported protocol version, within its rate.
@@ -23,29 +25,54 @@ impl<S: HubStore> FromRequestParts<Arc<AppState<S>>> for Authed {
         state: &Arc<AppState<S>>,
     ) -> Result<Self, ApiFailure> {
         check_version(&parts.headers)?;
-        let token = bearer(&parts.headers)?;
+        // The peer address (absent when served without connect info, as in some tests).
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        if let Some(ip) = peer {
+            state.auth_failures.peek(ip).map_err(|wait| {
+                too_many(
+                    wait,
+                    "too many requests with unknown tokens from this address",
+                )
+            })?;
+        }
+        let failed = |e: ApiFailure| {
+            if let Some(ip) = peer {
+                state.auth_failures.charge(ip);
+            }
+            e
+        };
+        let token = bearer(&parts.headers).map_err(failed)?;
         let device = state
             .store
             .authenticate(&token_hash(token))
             .await?
             .ok_or_else(|| {
-                ApiFailure::new(
+                failed(ApiFailure::new(
                     StatusCode::UNAUTHORIZED,
                     codes::UNAUTHORIZED,
                     "the device token is unknown or revoked: ask plant IT to enroll this laptop again",
-                )
+                ))
             })?;
-        if let Err(wait) = state.rate.check(device.id) {
-            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            return Err(ApiFailure::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                codes::RATE_LIMITED,
-                format!("too many requests from this device: retry in {secs} s"),
-            )
-            .with_header("retry-after", secs.max(1)));
-        }
+        state
+            .rate
+            .check(device.id)
+            .map_err(|wait| too_many(wait, "too many requests from this device"))?;
         Ok(Authed(device))
     }
+}
+
+/// 429 with `retry-after` in whole seconds (at least 1).
+fn too_many(wait: std::time::Duration, what: &str) -> ApiFailure {
+    let secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    ApiFailure::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        codes::RATE_LIMITED,
+        format!("{what}: retry in {secs} s"),
+    )
+    .with_header("retry-after", secs)
 }
 
 fn check_version(headers: &HeaderMap) -> Result<(), ApiFailure> {

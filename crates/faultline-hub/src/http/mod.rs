@@ -28,6 +28,8 @@ pub struct AppState<S> {
     pub store: S,
     pub limits: Limits,
     pub rate: RateLimiter,
+    /// Failed token lookups per peer address (checked before every lookup).
+    pub auth_failures: RateLimiter<std::net::IpAddr>,
     /// Turns for building pull pages (`limits.max_concurrent_pulls`).
     pub pulls: tokio::sync::Semaphore,
 }
@@ -35,11 +37,14 @@ pub struct AppState<S> {
 impl<S: HubStore> AppState<S> {
     pub fn new(store: S, limits: Limits) -> Arc<Self> {
         let rate = RateLimiter::new(limits.rate_per_sec, limits.rate_burst);
+        let auth_failures =
+            RateLimiter::new(limits.auth_failures_per_sec, limits.auth_failure_burst);
         let pulls = tokio::sync::Semaphore::new(limits.max_concurrent_pulls.max(1));
         Arc::new(AppState {
             store,
             limits,
             rate,
+            auth_failures,
             pulls,
         })
     }
