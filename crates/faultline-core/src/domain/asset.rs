@@ -91,4 +91,7 @@ pub struct AssetPage {
     pub recent_faults: Vec<FaultEvent>,
     /// Procedures for its model, then its equipment class, then every asset.
     pub procedures: Vec<super::ProcedureSummary>,
+    /// What helps fix it now: earlier fixes of the open breakdown's code, alarms grouped by
+    /// code, the children's open work.
+    pub help: super::AssetHelp,
 }

@@ -2,22 +2,28 @@
 //! snake_case JSON; the TypeScript types in `ui/src/lib/bindings` are generated from these.
 
 mod asset;
+mod asset_help;
 mod catalog;
 mod correction;
 mod inputs;
 mod manual;
 mod procedure;
+mod shift_calendar;
 mod shift_downtime;
+mod shift_handover;
 mod sync;
 mod work_order;
 
 pub use asset::*;
+pub use asset_help::*;
 pub use catalog::*;
 pub use correction::*;
 pub use inputs::*;
 pub use manual::*;
 pub use procedure::*;
+pub use shift_calendar::*;
 pub use shift_downtime::*;
+pub use shift_handover::*;
 pub use sync::*;
 pub use work_order::*;
 

@@ -97,6 +97,15 @@ impl Store {
                 }
             }
         }
+        // 4. Nothing found: the same words with one typo each (or the whole tag one edit away).
+        if out.is_empty() {
+            let mut by_rid = conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE a.rid = ?1"))?;
+            for rid in self.fuzzy_asset_rids(query, limit)? {
+                for row in by_rid.query_map(params![rid], summary_row)? {
+                    push(row?, &mut out);
+                }
+            }
+        }
         Ok(out)
     }
 
@@ -206,6 +215,7 @@ impl Store {
             .query_row(params![rid], |r| r.get(0))?;
         let recent_faults = self.recent_faults_of(rid, 20)?;
         let procedures = self.procedures_for(&asset)?;
+        let help = self.asset_help(rid, &open_work_orders)?;
         Ok(AssetPage {
             asset,
             open_work_orders,
@@ -213,6 +223,7 @@ impl Store {
             history_total,
             recent_faults,
             procedures,
+            help,
         })
     }
 }

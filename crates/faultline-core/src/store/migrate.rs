@@ -43,6 +43,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "corrections_intervals_handover",
         include_str!("../../migrations/0009_corrections_intervals_handover.sql"),
     ),
+    (
+        10,
+        "settings",
+        include_str!("../../migrations/0010_settings.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -2,10 +2,12 @@
 //! `&mut self` and is exactly one transaction that also appends its outbox entry.
 
 mod analytics_reads;
+mod asset_help;
 mod assets;
 mod catalog;
 mod close_codes;
 mod conflicts;
+mod finder;
 mod corrections;
 mod downtime;
 mod handover;
@@ -15,6 +17,8 @@ mod outbox;
 mod procedures;
 mod rows;
 mod shift;
+mod shift_handover;
+mod start_screen;
 mod stop_time;
 mod sync_pull;
 mod sync_push;
@@ -22,6 +26,8 @@ mod sync_state;
 mod work_order_reads;
 mod work_order_writes;
 
+#[cfg(test)]
+mod shift_handover_tests;
 #[cfg(test)]
 mod data_quality_tests;
 #[cfg(test)]
