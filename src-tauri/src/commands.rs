@@ -116,10 +116,16 @@ pub async fn machine_stopped(
     state: State<'_, AppState>,
     work_order_id: String,
     at: Option<String>,
+    confirm_old_stop: Option<bool>,
 ) -> IpcResult<WorkOrder> {
     let wo = id(&work_order_id, "work order")?;
     let at = time(at)?;
-    with_store(&state, |s| s.machine_stopped(wo, at))
+    let input = faultline_core::domain::StopMachine {
+        work_order_id: wo,
+        at,
+        confirm_old_stop: confirm_old_stop.unwrap_or(false),
+    };
+    with_store(&state, |s| s.stop_machine(&input))
 }
 
 #[tauri::command(rename_all = "snake_case")]

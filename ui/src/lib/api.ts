@@ -157,8 +157,8 @@ export function addNote(workOrderId: string, author: string, text: string): Prom
 }
 
 /** Downtime starts at `at` (RFC 3339, UTC) or now. */
-export function machineStopped(workOrderId: string, at?: string): Promise<WorkOrder> {
-  return call<WorkOrder>("machine_stopped", { work_order_id: workOrderId, at });
+export function machineStopped(workOrderId: string, at?: string, confirmOldStop = false): Promise<WorkOrder> {
+  return call<WorkOrder>("machine_stopped", { work_order_id: workOrderId, at, confirm_old_stop: confirmOldStop });
 }
 
 /** Downtime ends at `at` (RFC 3339, UTC) or now. */

@@ -3,6 +3,7 @@
 import type { CatalogEntry } from "./bindings/CatalogEntry";
 import type { FailureCatalog } from "./bindings/FailureCatalog";
 import type { FailureCodes } from "./bindings/FailureCodes";
+import type { FailureField } from "./bindings/FailureField";
 
 /** What the close form shows for an entry: "CODE — description". */
 export function optionLabel(entry: CatalogEntry): string {
@@ -66,8 +67,10 @@ export function choicesFor(catalog: FailureCatalog, codes: FailureCodes, equipme
   };
 }
 
+/** The option's code (the catalogue's spelling) when `code` is offered, else null. */
 function keepIf(code: string | null, options: CatalogEntry[]): string | null {
-  return code !== null && options.some((o) => o.code === code) ? code : null;
+  if (code === null) return null;
+  return options.find((o) => sameCode(o.code, code))?.code ?? null;
 }
 
 /**
@@ -107,4 +110,35 @@ export function describe(entries: CatalogEntry[], code: string | null): string |
   if (code === null) return null;
   const entry = entries.find((e) => e.code === code);
   return entry ? optionLabel(entry) : code;
+}
+
+/** Every failure-code field, in form order (the FailureField names are the FailureCodes keys). */
+export const FAILURE_FIELDS: FailureField[] = [
+  "failure_class",
+  "problem_code",
+  "cause_code",
+  "remedy_code",
+  "iso_failure_mode",
+  "iso_failure_mechanism",
+  "iso_failure_cause",
+];
+
+/**
+ * What a close sends for the codes: only the codes the person changed are set, and a code the work
+ * order had that the person emptied is listed in `clear`; everything else is kept by the store. (So
+ * a close never wipes a code it did not show, and never overwrites one it did not change.)
+ */
+export function closeChanges(recorded: FailureCodes, chosen: FailureCodes): { failure: FailureCodes; clear: FailureField[] } {
+  const failure = emptyCodes();
+  const clear: FailureField[] = [];
+  for (const field of FAILURE_FIELDS) {
+    const before = recorded[field]?.trim() || null;
+    const after = chosen[field]?.trim() || null;
+    if (after === null) {
+      if (before !== null) clear.push(field);
+    } else if (before === null || before.toLowerCase() !== after.toLowerCase()) {
+      failure[field] = after;
+    }
+  }
+  return { failure, clear };
 }

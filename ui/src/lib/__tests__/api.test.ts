@@ -50,7 +50,7 @@ describe("api", () => {
       ["asset_page", { asset_id: "a1", history_limit: 50 }],
       ["work_order", { work_order_id: "w1" }],
       ["add_note", { work_order_id: "w1", author: "M. Chen", text: "Seal leaks" }],
-      ["machine_stopped", { work_order_id: "w1", at: undefined }],
+      ["machine_stopped", { work_order_id: "w1", at: undefined, confirm_old_stop: false }],
       ["back_in_service", { work_order_id: "w1", at: "2026-11-20T06:14:00Z" }],
       ["add_photo", { work_order_id: "w1", data_base64: "AAAA", mime: "image/jpeg", caption: "seal" }],
       ["failure_catalog", undefined],
@@ -68,6 +68,7 @@ describe("api", () => {
       note: null,
       machine_stopped: true,
       stopped_at: null,
+      confirm_old_stop: false,
       priority: 2,
       author: "M. Chen",
     };

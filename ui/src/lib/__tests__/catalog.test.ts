@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CatalogEntry } from "../bindings/CatalogEntry";
 import type { CatalogLevel } from "../bindings/CatalogLevel";
 import type { FailureCatalog } from "../bindings/FailureCatalog";
-import { childrenOf, choicesFor, describe as describeCode, emptyCodes, isoModesFor, optionLabel, reconcile } from "../catalog";
+import { childrenOf, choicesFor, closeChanges, describe as describeCode, emptyCodes, isoModesFor, optionLabel, reconcile } from "../catalog";
 
 const e = (level: CatalogLevel, code: string, description: string, parent: string | null = null): CatalogEntry => ({
   level,
@@ -80,5 +80,22 @@ describe("catalogue narrowing", () => {
     expect(describeCode(catalog.classes, "PUMP")).toBe("PUMP — Pumps");
     expect(describeCode(catalog.classes, "GONE")).toBe("GONE");
     expect(describeCode(catalog.classes, null)).toBeNull();
+  });
+});
+
+describe("closing keeps what the work order has", () => {
+  const recorded = { ...emptyCodes(), failure_class: "ELEC", problem_code: "TRIP", iso_failure_mode: "FTS" };
+
+  it("keeps the recorded codes through the catalogue (in its spelling)", () => {
+    const lower = { ...recorded, failure_class: "elec" };
+    expect(reconcile(catalog, lower, "EM")).toEqual(recorded);
+  });
+
+  it("sends only what changed, and clears only what was emptied", () => {
+    const chosen = { ...recorded, cause_code: "OVL", remedy_code: "RESET" };
+    expect(closeChanges(recorded, chosen)).toEqual({ failure: { ...emptyCodes(), cause_code: "OVL", remedy_code: "RESET" }, clear: [] });
+    expect(closeChanges(recorded, { ...recorded, iso_failure_mode: null })).toEqual({ failure: emptyCodes(), clear: ["iso_failure_mode"] });
+    expect(closeChanges(recorded, { ...recorded, failure_class: "elec" }).failure).toEqual(emptyCodes());
+    expect(closeChanges(emptyCodes(), emptyCodes())).toEqual({ failure: emptyCodes(), clear: [] });
   });
 });

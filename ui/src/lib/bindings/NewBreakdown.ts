@@ -25,6 +25,11 @@ machine_stopped: boolean,
  */
 stopped_at: string | null, 
 /**
+ * The person confirmed a stop more than `validate::PLAUSIBLE_STOP_DAYS` before now (without
+ * it such a stop is refused with a message asking for the confirmation).
+ */
+confirm_old_stop: boolean, 
+/**
  * 1 (highest) to 5; default 2 for a breakdown.
  */
 priority: number | null, author: string, };

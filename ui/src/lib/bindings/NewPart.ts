@@ -3,4 +3,9 @@
 /**
  * A part used on a work order.
  */
-export type NewPart = { work_order_id: string, part_number: string, description: string | null, quantity: number, };
+export type NewPart = { work_order_id: string, part_number: string, description: string | null, quantity: number, 
+/**
+ * Unit of measure (`ea`, `m`, `kg`, …; `validate::UNITS`); `None` = `ea`. The quantity is
+ * bounded per unit.
+ */
+unit?: string, };

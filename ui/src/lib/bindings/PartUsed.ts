@@ -2,7 +2,11 @@
 import type { Correction } from "./Correction";
 import type { SyncState } from "./SyncState";
 
-export type PartUsed = { id: string, work_order_id: string, part_number: string, description: string | null, quantity: number, created_at: string, sync_state: SyncState, 
+export type PartUsed = { id: string, work_order_id: string, part_number: string, description: string | null, quantity: number, 
+/**
+ * Unit of measure (`ea` for parts recorded before units existed).
+ */
+unit: string, created_at: string, sync_state: SyncState, 
 /**
  * Voided by a correction: shown struck through, counts no more.
  */

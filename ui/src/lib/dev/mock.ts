@@ -436,8 +436,12 @@ const handlers: Record<string, (args: Args | undefined) => unknown> = {
     const end = input.finished_at ?? iso(now());
     wo.summary.status = "closed";
     wo.summary.finished_at = end;
-    wo.summary.failure = input.failure;
-    wo.summary.remedy_text = input.remedy_text;
+    // As the store: codes not given are kept, only the listed ones are cleared.
+    const failure = { ...wo.summary.failure };
+    for (const [k, v] of Object.entries(input.failure) as [keyof typeof failure, string | null][]) if (v !== null) failure[k] = v;
+    for (const k of input.clear) failure[k] = null;
+    wo.summary.failure = failure;
+    wo.summary.remedy_text = input.remedy_text ?? wo.summary.remedy_text;
     if (wo.summary.downtime_start && !wo.summary.downtime_end) {
       wo.summary.downtime_end = end;
       wo.summary.downtime_minutes = big(minutes(wo.summary.downtime_start, end));
@@ -449,7 +453,7 @@ const handlers: Record<string, (args: Args | undefined) => unknown> = {
     const wo = find(input.work_order_id);
     if (!input.part_number.trim()) fail("invalid_input", "Enter the part number.");
     if (!(input.quantity > 0)) fail("invalid_input", "The quantity must be more than 0.");
-    wo.parts.push({ id: uuid(), work_order_id: wo.summary.id, part_number: input.part_number.trim(), description: input.description, quantity: input.quantity, created_at: iso(now()), sync_state: "pending", voided: false, corrections: [] });
+    wo.parts.push({ id: uuid(), work_order_id: wo.summary.id, part_number: input.part_number.trim(), description: input.description, quantity: input.quantity, unit: input.unit ?? "ea", created_at: iso(now()), sync_state: "pending", voided: false, corrections: [] });
     return touch(wo);
   },
   add_photo: (args) => {
