@@ -418,15 +418,26 @@ const handlers: Record<string, (args: Args | undefined) => unknown> = {
   },
   machine_stopped: (args) => {
     const wo = find(str(args, "work_order_id"));
-    if (wo.summary.downtime_start) fail("invalid_state", `Downtime is already recorded on ${wo.summary.number}.`);
-    wo.summary.downtime_start = optStr(args, "at") ?? iso(now());
+    if (wo.summary.downtime_start && !wo.summary.downtime_end) fail("invalid_state", `The machine is already recorded as stopped on ${wo.summary.number}.`);
+    const at = optStr(args, "at") ?? iso(now());
+    // Stopped again after it was back in service: a new interval; downtime is their sum.
+    if (wo.downtime_intervals.length === 0 && wo.summary.downtime_start)
+      wo.downtime_intervals.push({ start: wo.summary.downtime_start, end: wo.summary.downtime_end });
+    wo.downtime_intervals.push({ start: at, end: null });
+    wo.summary.downtime_start ??= at;
+    wo.summary.downtime_end = null;
+    wo.summary.downtime_minutes = null;
     return touch(wo);
   },
   back_in_service: (args) => {
     const wo = find(str(args, "work_order_id"));
     if (!wo.summary.downtime_start || wo.summary.downtime_end) fail("invalid_state", `${wo.summary.number} has no ongoing downtime.`);
-    wo.summary.downtime_end = optStr(args, "at") ?? iso(now());
-    wo.summary.downtime_minutes = big(minutes(wo.summary.downtime_start, wo.summary.downtime_end));
+    const end = optStr(args, "at") ?? iso(now());
+    wo.summary.downtime_end = end;
+    const last = wo.downtime_intervals.at(-1);
+    if (last && last.end === null) last.end = end;
+    const spans = wo.downtime_intervals.length > 0 ? wo.downtime_intervals : [{ start: wo.summary.downtime_start, end }];
+    wo.summary.downtime_minutes = big(spans.reduce((sum, i) => sum + minutes(i.start, i.end ?? end), 0));
     return touch(wo);
   },
   close_work_order: (args) => {

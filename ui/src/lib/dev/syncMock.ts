@@ -73,6 +73,8 @@ export function syncHandlers(orders: WorkOrder[]): Record<string, (args: Args) =
       text: "Ordered a spare seal kit for the shelf.",
       created_at: iso(new Date(Date.now() - 3 * 3600000)),
       sync_state: "rejected" as const,
+      voided: false,
+      corrections: [],
     };
     refusedOn.notes.push(note);
     refusedOn.summary.note_count = refusedOn.notes.length;
