@@ -9,6 +9,32 @@ use chrono::Duration;
 use serde_json::json;
 
 type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+type Plant = (
+    crate::store::Store,
+    std::sync::Arc<crate::clock::FixedClock>,
+    tempfile::TempDir,
+);
+
+/// The seeded plant (VFD-201 inside CNV-201) on a fixed clock.
+fn plant() -> Result<Plant, Box<dyn std::error::Error>> {
+    let clock = clock();
+    let mut store = store_with(clock.clone());
+    let dir = tempfile::tempdir()?;
+    seed(&mut store, dir.path())?;
+    Ok((store, clock, dir))
+}
+
+/// Closes a work order with what fixed it, keeping its codes.
+fn close(store: &mut crate::store::Store, id: uuid::Uuid, remedy: &str) -> TestResult {
+    store.close_work_order(&serde_json::from_value(json!({
+        "work_order_id": id,
+        "failure": {"failure_class": null, "problem_code": null, "cause_code": null,
+                    "remedy_code": null, "iso_failure_mode": null,
+                    "iso_failure_mechanism": null, "iso_failure_cause": null},
+        "remedy_text": remedy, "finished_at": null, "author": "Ben"
+    }))?)?;
+    Ok(())
+}
 
 fn breakdown(asset_id: uuid::Uuid, symptom: &str) -> Result<NewBreakdown, serde_json::Error> {
     serde_json::from_value(json!({
@@ -19,11 +45,8 @@ fn breakdown(asset_id: uuid::Uuid, symptom: &str) -> Result<NewBreakdown, serde_
 
 #[test]
 fn the_handover_shows_a_machine_down_since_before_the_shift_and_what_was_done() -> TestResult {
-    let clock = clock();
+    let (mut store, clock, _dir) = plant()?;
     let t0 = clock.now();
-    let mut store = store_with(clock.clone());
-    let dir = tempfile::tempdir()?;
-    seed(&mut store, dir.path())?;
     let vfd = store.resolve_asset("VFD-201")?;
     let cnv = store.resolve_asset("CNV-201")?;
     // Down since t0; the shift runs t0+1h .. t0+9h.
@@ -40,13 +63,7 @@ fn the_handover_shows_a_machine_down_since_before_the_shift_and_what_was_done() 
     clock.advance(Duration::hours(1));
     store.back_in_service(b.summary.id, None)?;
     clock.advance(Duration::minutes(30));
-    store.close_work_order(&serde_json::from_value(json!({
-        "work_order_id": b.summary.id,
-        "failure": {"failure_class": null, "problem_code": null, "cause_code": null,
-                    "remedy_code": null, "iso_failure_mode": null,
-                    "iso_failure_mechanism": null, "iso_failure_cause": null},
-        "remedy_text": "Tensioned the belt", "finished_at": null, "author": "Ben"
-    }))?)?;
+    close(&mut store, b.summary.id, "Tensioned the belt")?;
     clock.advance(Duration::minutes(30));
     store.add_handover_note(&serde_json::from_value(json!({
         "shift_start": from, "shift_end": to, "author": "Lea",
@@ -112,10 +129,7 @@ fn the_handover_shows_a_machine_down_since_before_the_shift_and_what_was_done() 
 
 #[test]
 fn the_start_screen_lists_what_is_down_and_open_breakdowns_by_priority() -> TestResult {
-    let clock = clock();
-    let mut store = store_with(clock.clone());
-    let dir = tempfile::tempdir()?;
-    seed(&mut store, dir.path())?;
+    let (mut store, clock, _dir) = plant()?;
     let vfd = store.resolve_asset("VFD-201")?;
     let cnv = store.resolve_asset("CNV-201")?;
     let mut low = breakdown(cnv.id, "Squeak")?;
@@ -176,9 +190,7 @@ fn the_shift_calendar_is_stored_checked_and_defaults_to_three_shifts() -> TestRe
 
 #[test]
 fn the_finder_forgives_one_typo_and_finds_work_orders_by_number() -> TestResult {
-    let mut store = store_with(clock());
-    let dir = tempfile::tempdir()?;
-    seed(&mut store, dir.path())?;
+    let (mut store, _clock, _dir) = plant()?;
     let tags = |q: &str| -> Result<Vec<String>, crate::error::CoreError> {
         Ok(store
             .find_assets(q, 10)?
@@ -210,21 +222,12 @@ fn the_finder_forgives_one_typo_and_finds_work_orders_by_number() -> TestResult 
 
 #[test]
 fn the_asset_page_helps_with_the_open_breakdown() -> TestResult {
-    let clock = clock();
-    let mut store = store_with(clock.clone());
-    let dir = tempfile::tempdir()?;
-    seed(&mut store, dir.path())?;
+    let (mut store, clock, _dir) = plant()?;
     let vfd = store.resolve_asset("VFD-201")?;
     let cnv = store.resolve_asset("CNV-201")?;
     let first = store.log_breakdown(&breakdown(vfd.id, "Trips at start")?)?;
     clock.advance(Duration::hours(1));
-    store.close_work_order(&serde_json::from_value(json!({
-        "work_order_id": first.summary.id,
-        "failure": {"failure_class": null, "problem_code": null, "cause_code": null,
-                    "remedy_code": null, "iso_failure_mode": null,
-                    "iso_failure_mechanism": null, "iso_failure_cause": null},
-        "remedy_text": "Accel time 1.5 s -> 4 s", "finished_at": null, "author": "Ana"
-    }))?)?;
+    close(&mut store, first.summary.id, "Accel time 1.5 s -> 4 s")?;
     clock.advance(Duration::days(2));
     store.log_breakdown(&breakdown(vfd.id, "Trips again")?)?;
     let rid = store.asset_rid(vfd.id)?;
