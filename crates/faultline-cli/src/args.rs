@@ -127,7 +127,17 @@ pub enum Command {
         until: Option<String>,
         #[arg(long, default_value_t = 12)]
         hours: i64,
+        /// A shift of the plant's calendar (`faultline shifts show`): current, previous, or a
+        /// shift's name (e.g. Early) on --date.
+        #[arg(long, conflicts_with_all = ["since", "until"])]
+        shift: Option<String>,
+        /// The local date the named shift starts on, YYYY-MM-DD (default: today).
+        #[arg(long, requires = "shift")]
+        date: Option<String>,
     },
+    /// The plant's shift calendar: shifts, time zone, worked days.
+    #[command(subcommand)]
+    Shifts(ShiftsCommand),
     /// The OEM manual library: add PDFs, list them.
     #[command(subcommand)]
     Manuals(ManualsCommand),
@@ -239,6 +249,25 @@ pub enum CodeField {
     IsoMode,
     IsoMechanism,
     IsoCause,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShiftsCommand {
+    /// The calendar in use (the default until one is set).
+    Show,
+    /// Change the calendar; what is not given stays, e.g.
+    /// `shifts set --tz Europe/Berlin --shift Early=05:00 --shift Late=13:00 --shift Night=21:00 --days mon-fri`.
+    Set {
+        /// IANA time zone of the plant, e.g. Europe/Berlin.
+        #[arg(long)]
+        tz: Option<String>,
+        /// A shift as NAME=HH:MM (local start); repeat for each shift of the day.
+        #[arg(long)]
+        shift: Vec<String>,
+        /// Worked days: mon-fri, mon-sat, all, or a list like mon,tue,thu.
+        #[arg(long)]
+        days: Option<String>,
+    },
 }
 
 /// Which value of a conflict to keep.

@@ -7,6 +7,7 @@ mod print;
 mod print_procedures;
 mod print_sync;
 mod run;
+mod shifts;
 mod sync;
 mod time_arg;
 

@@ -394,31 +394,6 @@ impl Printer {
         })
     }
 
-    pub fn shift(&self, r: &ShiftReport) -> Result<()> {
-        self.emit(r, || {
-            let mut s = format!(
-                "Shift {} – {}: {} breakdowns, {} min downtime\n",
-                when(r.from),
-                when(r.to),
-                r.breakdowns.len(),
-                r.downtime_minutes
-            );
-            for w in &r.breakdowns {
-                s.push_str(&format!("  {} {}\n", w.asset_tag, wo_line(w)));
-            }
-            s.push_str(&format!("\nStill open ({}):\n", r.still_open.len()));
-            for w in &r.still_open {
-                s.push_str(&format!(
-                    "  P{} {} {}\n",
-                    w.priority,
-                    w.asset_tag,
-                    wo_line(w)
-                ));
-            }
-            s.trim_end().to_string()
-        })
-    }
-
     pub fn outbox(&self, list: &[OutboxEntry]) -> Result<()> {
         self.emit(&list, || {
             if list.is_empty() {

@@ -2,7 +2,7 @@
 
 use crate::args::{Cli, CloseArgs, CodeField, Command, LogBreakdownArgs, Who};
 use crate::print::Printer;
-use crate::time_arg::{parse as parse_time, parse_opt};
+use crate::time_arg::parse_opt;
 use faultline_core::domain::{
     CloseWorkOrder, FailureCodes, FailureField, NewBreakdown, NewPart, StopMachine,
 };
@@ -164,17 +164,20 @@ pub fn run(cli: Cli) -> Result<()> {
             since,
             until,
             hours,
-        } => {
-            let to = match until {
-                Some(u) => parse_time(&u)?,
-                None => store.clock().now(),
-            };
-            let from = match since {
-                Some(s) => parse_time(&s)?,
-                None => to - chrono::Duration::hours(hours.clamp(1, 24 * 31)),
-            };
-            out.shift(&store.shift_report(from, to)?)
-        }
+            shift,
+            date,
+        } => crate::shifts::report(
+            &store,
+            &out,
+            crate::shifts::ReportArgs {
+                since,
+                until,
+                hours,
+                shift,
+                date,
+            },
+        ),
+        Command::Shifts(cmd) => crate::shifts::shifts(&mut store, &out, cmd),
         Command::Enroll {
             hub,
             token,
