@@ -7,9 +7,9 @@ use faultline_core::{CoreError, ErrorBody, Store};
 use tauri::State;
 use uuid::Uuid;
 
-type IpcResult<T> = Result<T, ErrorBody>;
+pub(crate) type IpcResult<T> = Result<T, ErrorBody>;
 
-fn err(e: CoreError) -> ErrorBody {
+pub(crate) fn err(e: CoreError) -> ErrorBody {
     tracing::warn!(code = ?e.code(), "command failed: {e}");
     ErrorBody::from(&e)
 }
@@ -22,7 +22,7 @@ fn id(s: &str, what: &str) -> IpcResult<Uuid> {
     Uuid::parse_str(s.trim()).map_err(|_| invalid(format!("{s:?} is not a valid {what} id")))
 }
 
-fn time(s: Option<String>) -> IpcResult<Option<chrono::DateTime<chrono::Utc>>> {
+pub(crate) fn time(s: Option<String>) -> IpcResult<Option<chrono::DateTime<chrono::Utc>>> {
     s.filter(|t| !t.trim().is_empty())
         .map(|t| {
             chrono::DateTime::parse_from_rfc3339(t.trim())
@@ -33,7 +33,7 @@ fn time(s: Option<String>) -> IpcResult<Option<chrono::DateTime<chrono::Utc>>> {
 }
 
 /// Runs `f` with the store locked.
-fn with_store<T>(
+pub(crate) fn with_store<T>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&mut Store) -> Result<T, CoreError>,
 ) -> IpcResult<T> {

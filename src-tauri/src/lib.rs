@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod manual_commands;
+pub mod shift_commands;
 pub mod single_instance;
 pub mod state;
 pub mod sync_commands;
@@ -127,6 +128,12 @@ pub fn run() -> Result<(), AppError> {
             commands::correct_item,
             commands::add_handover_note,
             commands::handover_notes,
+            shift_commands::shift_calendar,
+            shift_commands::set_shift_calendar,
+            shift_commands::shift_handover,
+            shift_commands::start_screen,
+            shift_commands::find_work_orders,
+            shift_commands::save_export,
             manual_commands::manuals_list,
             manual_commands::manuals_add_files,
             manual_commands::manuals_add_bytes,
