@@ -121,56 +121,33 @@ fn close_keeps_the_codes_it_is_not_given_and_clears_only_on_request() -> Result<
     Ok(())
 }
 
+/// `log-breakdown` on PMP-301 stopped at `at`, plus `extra` arguments.
+fn stopped_at<'a>(at: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "log-breakdown",
+        "--asset",
+        "PMP-301",
+        "--symptom",
+        "no flow",
+        "--author",
+        "Ana",
+        "--stopped-at",
+        at,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 #[test]
 fn an_implausible_stop_is_refused_and_an_old_one_needs_confirmation() -> Result<()> {
     let data = demo_data_dir()?;
     let d = data.path();
-    let msg = refused(
-        d,
-        &[
-            "log-breakdown",
-            "--asset",
-            "PMP-301",
-            "--symptom",
-            "no flow",
-            "--stopped-at",
-            "1900-01-01 06:00",
-            "--author",
-            "Ana",
-        ],
-    )?;
+    let msg = refused(d, &stopped_at("1900-01-01 06:00", &[]))?;
     assert!(msg.contains("before 1970"), "{msg}");
     let ten_days_ago = (chrono::Utc::now() - chrono::Duration::days(10)).to_rfc3339();
-    let msg = refused(
-        d,
-        &[
-            "log-breakdown",
-            "--asset",
-            "PMP-301",
-            "--symptom",
-            "no flow",
-            "--stopped-at",
-            &ten_days_ago,
-            "--author",
-            "Ana",
-        ],
-    )?;
+    let msg = refused(d, &stopped_at(&ten_days_ago, &[]))?;
     assert!(msg.contains("--confirm-old-stop"), "{msg}");
-    let wo = json(
-        d,
-        &[
-            "log-breakdown",
-            "--asset",
-            "PMP-301",
-            "--symptom",
-            "no flow",
-            "--stopped-at",
-            &ten_days_ago,
-            "--confirm-old-stop",
-            "--author",
-            "Ana",
-        ],
-    )?;
+    let wo = json(d, &stopped_at(&ten_days_ago, &["--confirm-old-stop"]))?;
     assert!(wo["summary"]["downtime_start"].is_string());
     Ok(())
 }
