@@ -14,7 +14,8 @@ breakdowns: Array<WorkOrderSummary>,
  */
 still_open: Array<WorkOrderSummary>, 
 /**
- * Downtime inside the shift window from the shift's breakdowns, in minutes (ongoing
- * downtime counts up to the end of the window).
+ * Downtime inside the shift window, in minutes: the overlap of every machine stop with the
+ * window, also of breakdowns reported before it (a machine down the whole shift counts the
+ * whole shift); a machine still down counts up to now (at most the window's end).
  */
 downtime_minutes: bigint, };
