@@ -176,7 +176,8 @@ pub enum Command {
     },
     /// Sync with the hub now: send local changes, then receive the site's.
     Sync {
-        /// Use this hub address (enrolls first when --token is given too).
+        /// Use this hub address for this sync only (the saved one changes with `enroll`); with
+        /// --token, enroll with it first.
         #[arg(long, env = "FAULTLINE_HUB")]
         hub: Option<String>,
         #[arg(long, hide_env_values = true)]

@@ -54,6 +54,7 @@ pub fn sync(
     if status_only {
         return out.sync_status(&store.sync_status()?);
     }
+    let mut this_sync_only = None;
     match (hub, token, store.enrollment()?) {
         (Some(hub), Some(token), _) => {
             let m = Mutex::new(store);
@@ -69,9 +70,13 @@ pub fn sync(
                 .into_inner()
                 .map_err(|_| CoreError::InvalidState("the store is unavailable".into()))?;
         }
-        (Some(hub), None, Some(mut e)) if e.hub_url != hub.trim_end_matches('/') => {
-            e.hub_url = hub.trim_end_matches('/').to_string();
-            store.save_enrollment(&e)?;
+        (Some(hub), None, Some(e)) if e.hub_url != hub.trim_end_matches('/') => {
+            // Used for this sync only: the saved address changes with `enroll` alone.
+            eprintln!(
+                "note: syncing through {hub} this time; the saved hub address stays {} (`faultline enroll` changes it)",
+                e.hub_url
+            );
+            this_sync_only = Some(hub);
         }
         (None, Some(_), _) => {
             return Err(CoreError::InvalidInput(
@@ -84,6 +89,7 @@ pub fn sync(
     let opts = SyncOptions {
         push_batch: batch.max(1),
         pull_page: page.max(1),
+        hub_url: this_sync_only,
         ..SyncOptions::default()
     };
     let json = out.json;

@@ -65,7 +65,7 @@ impl BlobStore {
             .map_err(|e| CoreError::io(format!("cannot create {}", dir.display()), e))?;
         let tmp = dir.join(format!(".{}.tmp", &sha[2..]));
         let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
+            let mut f = crate::private_files::create_private(&tmp)?;
             f.write_all(bytes)?;
             f.sync_all()?;
             std::fs::rename(&tmp, &path)

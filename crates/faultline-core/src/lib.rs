@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod private_files;
 pub mod store;
 pub mod validate;
 

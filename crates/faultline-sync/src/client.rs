@@ -17,6 +17,12 @@ use std::time::Duration;
 /// Bytes sent per blob upload request; an interrupted upload resumes at the last whole chunk.
 pub const BLOB_CHUNK: usize = 1024 * 1024;
 
+/// Times one request is sent again after a 429 before the 429 is the answer.
+pub const RATE_LIMIT_RETRIES: u32 = 5;
+
+/// Longest wait for one 429's `retry-after` (a larger value is cut to this).
+pub const RATE_LIMIT_MAX_WAIT: Duration = Duration::from_secs(30);
+
 /// How to reach the hub.
 #[derive(Debug, Clone, Default)]
 pub struct ClientOptions {
@@ -90,18 +96,43 @@ impl HubClient {
             .bearer_auth(&self.token)
     }
 
+    /// Sends `req`. A 429 (the hub's rate limit) is waited out — its `retry-after`, at most
+    /// [`RATE_LIMIT_MAX_WAIT`] — and the request sent again, up to [`RATE_LIMIT_RETRIES`] times;
+    /// after that the 429 is the answer.
+    fn send(&self, req: RequestBuilder) -> Result<Response, SyncError> {
+        let mut req = req;
+        for _ in 0..RATE_LIMIT_RETRIES {
+            let Some(again) = req.try_clone() else {
+                break;
+            };
+            let resp = req.send()?;
+            if resp.status() != StatusCode::TOO_MANY_REQUESTS {
+                return Ok(resp);
+            }
+            let wait = retry_after(&resp).min(RATE_LIMIT_MAX_WAIT);
+            tracing::info!(
+                "the hub asked to slow down: retrying in {} s",
+                wait.as_secs()
+            );
+            drop(resp);
+            std::thread::sleep(wait);
+            req = again;
+        }
+        Ok(req.send()?)
+    }
+
     /// `GET /v1/capabilities`: also the cheap "is the hub reachable" probe.
     pub fn capabilities(&self) -> Result<Capabilities, SyncError> {
-        json(self.request(Method::GET, "/v1/capabilities").send()?)
+        json(self.send(self.request(Method::GET, "/v1/capabilities"))?)
     }
 
     pub fn whoami(&self) -> Result<WhoAmI, SyncError> {
-        json(self.request(Method::GET, "/v1/whoami").send()?)
+        json(self.send(self.request(Method::GET, "/v1/whoami"))?)
     }
 
     pub fn push(&self, site: &str, req: &PushRequest) -> Result<PushResponse, SyncError> {
         let path = format!("/v1/sites/{}/push", enc(site));
-        json(self.request(Method::POST, &path).json(req).send()?)
+        json(self.send(self.request(Method::POST, &path).json(req))?)
     }
 
     pub fn changes(
@@ -115,14 +146,14 @@ impl HubClient {
             path.push_str("&cursor=");
             path.push_str(&enc(c));
         }
-        json(self.request(Method::GET, &path).send()?)
+        json(self.send(self.request(Method::GET, &path))?)
     }
 
     /// Bytes of `sha256` the hub already holds: `Ok(None)` when complete, else the offset of an
     /// unfinished upload (0 when it has nothing).
     pub fn blob_offset(&self, site: &str, sha256: &str) -> Result<Option<u64>, SyncError> {
         let path = format!("/v1/sites/{}/blobs/{sha256}", enc(site));
-        let resp = self.request(Method::HEAD, &path).send()?;
+        let resp = self.send(self.request(Method::HEAD, &path))?;
         match resp.status() {
             s if s.is_success() => Ok(None),
             StatusCode::NOT_FOUND => Ok(Some(upload_offset(&resp).unwrap_or(0))),
@@ -154,13 +185,13 @@ impl HubClient {
                 .unwrap_or(BLOB_CHUNK);
             file.read_exact(&mut buf[..want])
                 .map_err(|e| SyncError::Config(format!("{}: {e}", path.display())))?;
-            let resp = self
-                .request(Method::PATCH, &url)
-                .header("upload-offset", offset.to_string())
-                .header("upload-length", total.to_string())
-                .header("content-type", "application/octet-stream")
-                .body(buf[..want].to_vec())
-                .send()?;
+            let resp = self.send(
+                self.request(Method::PATCH, &url)
+                    .header("upload-offset", offset.to_string())
+                    .header("upload-length", total.to_string())
+                    .header("content-type", "application/octet-stream")
+                    .body(buf[..want].to_vec()),
+            )?;
             match resp.status() {
                 StatusCode::CREATED | StatusCode::OK => return Ok(()),
                 StatusCode::NO_CONTENT => {
@@ -188,7 +219,7 @@ impl HubClient {
         if have > 0 {
             req = req.header("range", format!("bytes={have}-"));
         }
-        let mut resp = req.send()?;
+        let mut resp = self.send(req)?;
         let append = match resp.status() {
             StatusCode::PARTIAL_CONTENT => true,
             StatusCode::OK => false,
@@ -227,6 +258,17 @@ fn enc(s: &str) -> String {
         }
     }
     out
+}
+
+/// A 429's `retry-after` in seconds (1 s when missing or an HTTP date).
+fn retry_after(resp: &Response) -> Duration {
+    let secs = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(1);
+    Duration::from_secs(secs.max(1))
 }
 
 fn upload_offset(resp: &Response) -> Option<u64> {
@@ -275,6 +317,58 @@ mod tests {
     fn site_codes_and_cursors_are_escaped_in_paths() {
         assert_eq!(enc("PLANT 1/a"), "PLANT%201%2Fa");
         assert_eq!(enc("eHg6MTI="), "eHg6MTI%3D");
+    }
+
+    /// A one-thread HTTP server answering the given raw responses in turn, one per connection.
+    fn answering(responses: Vec<String>) -> (String, std::thread::JoinHandle<usize>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let url = format!(
+            "http://{}",
+            listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
+        );
+        let server = std::thread::spawn(move || {
+            let mut served = 0;
+            for r in responses {
+                let Ok((mut s, _)) = listener.accept() else {
+                    break;
+                };
+                let mut buf = [0u8; 4096];
+                let _ = std::io::Read::read(&mut s, &mut buf);
+                let _ = std::io::Write::write_all(&mut s, r.as_bytes());
+                served += 1;
+            }
+            served
+        });
+        (url, server)
+    }
+
+    fn http(status: &str, extra: &str, body: &str) -> String {
+        format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nconnection: close\r\n{extra}content-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    }
+
+    #[test]
+    fn a_429_is_waited_out_for_its_retry_after_and_the_request_sent_again() {
+        let limited = http(
+            "429 Too Many Requests",
+            "retry-after: 1\r\n",
+            r#"{"code":"rate_limited","message":"retry in 1 s"}"#,
+        );
+        let whoami = http(
+            "200 OK",
+            "",
+            r#"{"device_id":"0190f5f0-0000-7000-8000-000000000001","device_name":"lap","site_code":"P1","site_name":"Plant 1"}"#,
+        );
+        let (url, server) = answering(vec![limited.clone(), limited, whoami]);
+        let client =
+            HubClient::new(&url, "t", &ClientOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let started = std::time::Instant::now();
+        let who = client.whoami();
+        assert!(who.is_ok(), "{who:?}");
+        assert!(started.elapsed() >= Duration::from_secs(2));
+        assert_eq!(server.join().unwrap_or(0), 3);
     }
 
     #[test]

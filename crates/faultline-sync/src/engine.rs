@@ -25,6 +25,9 @@ pub struct SyncOptions {
     /// Recorded in the hub's audit table with every change.
     pub user: String,
     pub timeout: Option<Duration>,
+    /// Reach the hub at this address for this sync only; the enrollment keeps its own (only
+    /// `enroll` changes it).
+    pub hub_url: Option<String>,
 }
 
 impl Default for SyncOptions {
@@ -34,6 +37,7 @@ impl Default for SyncOptions {
             pull_page: 2_000,
             user: std::env::var("USER").unwrap_or_else(|_| "technician".into()),
             timeout: None,
+            hub_url: None,
         }
     }
 }
@@ -100,7 +104,10 @@ fn run(
     opts: &SyncOptions,
     progress: &dyn Fn(&SyncProgress),
 ) -> Result<SyncReport, SyncError> {
-    let enrollment = lock(store)?.require_enrollment()?;
+    let mut enrollment = lock(store)?.require_enrollment()?;
+    if let Some(url) = &opts.hub_url {
+        enrollment.hub_url = url.trim_end_matches('/').to_string();
+    }
     let client = client_for(&enrollment, opts.timeout)?;
     let site = enrollment.site_code.as_str();
     let mut p = SyncProgress {

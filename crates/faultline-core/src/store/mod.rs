@@ -83,6 +83,11 @@ impl Store {
                 e,
             )
         })?;
+        // Owner-only: the database holds the device token (src/private_files.rs).
+        let private = |p: &Path, r: std::io::Result<()>| {
+            r.map_err(|e| CoreError::io(format!("cannot make {} private", p.display()), e))
+        };
+        private(data_dir, crate::private_files::restrict_dir(data_dir))?;
         let path = data_dir.join(DB_FILE);
         let conn = Connection::open_with_flags(
             &path,
@@ -90,6 +95,11 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        // Before the WAL files exist: SQLite gives them the database file's permissions.
+        for suffix in ["", "-wal", "-shm"] {
+            let p = data_dir.join(format!("{DB_FILE}{suffix}"));
+            private(&p, crate::private_files::restrict_file(&p))?;
+        }
         let mut store = Store {
             conn,
             clock,
