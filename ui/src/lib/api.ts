@@ -23,7 +23,11 @@ import type { Procedure } from "./bindings/Procedure";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { SearchResults } from "./bindings/SearchResults";
 import type { ShiftReport } from "./bindings/ShiftReport";
+import type { ShiftCalendar } from "./bindings/ShiftCalendar";
+import type { ShiftHandover } from "./bindings/ShiftHandover";
+import type { StartScreen } from "./bindings/StartScreen";
 import type { WorkOrder } from "./bindings/WorkOrder";
+import type { WorkOrderSummary } from "./bindings/WorkOrderSummary";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "invalid_input",
@@ -215,6 +219,39 @@ export function addHandoverNote(input: NewHandoverNote): Promise<HandoverNote> {
 /** Handover notes of the shifts overlapping `from`..`to` (RFC 3339, UTC; default the last 24 h). */
 export function handoverNotes(from?: string, to?: string): Promise<HandoverNote[]> {
   return call<HandoverNote[]>("handover_notes", { from, to });
+}
+
+/** The plant's shift calendar (shifts, time zone, worked days); the default until one is set. */
+export function shiftCalendar(): Promise<ShiftCalendar> {
+  return call<ShiftCalendar>("shift_calendar");
+}
+
+/** Checks and stores the shift calendar; answers it as stored (shifts in start order). */
+export function setShiftCalendar(calendar: ShiftCalendar): Promise<ShiftCalendar> {
+  return call<ShiftCalendar>("set_shift_calendar", { calendar });
+}
+
+/** What to hand over: a calendar shift (`current`, `previous`, or a name on `date` YYYY-MM-DD), or a custom range. */
+export type ShiftPick = { shift: string; date?: string } | { from: string; to: string };
+
+/** The shift handover: down now, open work, what was done per work order, downtime, handover notes. */
+export function shiftHandover(pick: ShiftPick): Promise<ShiftHandover> {
+  return call<ShiftHandover>("shift_handover", { ...pick });
+}
+
+/** The first screen: machines down now and open breakdowns by priority. */
+export function startScreen(): Promise<StartScreen> {
+  return call<StartScreen>("start_screen");
+}
+
+/** Work orders whose number is or starts with `query` (empty for text that is not number-like). */
+export function findWorkOrders(query: string, limit = 10): Promise<WorkOrderSummary[]> {
+  return call<WorkOrderSummary[]>("find_work_orders", { query, limit });
+}
+
+/** Writes an export (CSV) into the data directory's `exports/` folder; answers the file's full path. */
+export function saveExport(fileName: string, text: string): Promise<string> {
+  return call<string>("save_export", { file_name: fileName, text });
 }
 
 /** Tells the app the first screen is on the display (cold-start measurement). */

@@ -96,3 +96,9 @@ export function moveActive(current: number, delta: number, count: number): numbe
   if (next >= count) return count - 1;
   return next;
 }
+
+/** Could the typed text be a work-order number (a digit, no spaces)? Mirrors the core's `find_work_orders`. */
+export function looksLikeWorkOrderNumber(text: string): boolean {
+  const q = text.trim();
+  return q.length > 0 && q.length <= 40 && /\d/.test(q) && !/\s/.test(q);
+}

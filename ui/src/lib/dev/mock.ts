@@ -11,6 +11,9 @@ import type { CloseWorkOrder } from "../bindings/CloseWorkOrder";
 import type { ErrorBody } from "../bindings/ErrorBody";
 import type { FailureCatalog } from "../bindings/FailureCatalog";
 import type { FailureCodes } from "../bindings/FailureCodes";
+import type { HandoverNote } from "../bindings/HandoverNote";
+import type { AssetHelp } from "../bindings/AssetHelp";
+import type { FaultGroup } from "../bindings/FaultGroup";
 import type { FaultEvent } from "../bindings/FaultEvent";
 import type { NewBreakdown } from "../bindings/NewBreakdown";
 import type { NewPart } from "../bindings/NewPart";
@@ -20,6 +23,7 @@ import type { WorkOrderSummary } from "../bindings/WorkOrderSummary";
 import { correctionHandlers } from "./mockCorrections";
 import { manualHandlers } from "./mockManuals";
 import { procedureHandlers, proceduresFor } from "./mockProcedures";
+import { shiftHandlers } from "./mockShift";
 import { syncHandlers } from "./syncMock";
 
 export { mockListen } from "./mockEvents";
@@ -347,6 +351,29 @@ const optStr = (args: Args | undefined, key: string): string | undefined => {
   return typeof v === "string" ? v : undefined;
 };
 
+/** The asset page's help: earlier fixes of the open breakdown's code, alarms by code, children's open work. */
+function assetHelp(a: Asset, mine: WorkOrderSummary[]): AssetHelp {
+  const open = mine.filter(isOpen);
+  const current = open.find((s) => s.wo_type === "breakdown") ?? open[0];
+  const code = current?.fault_code ?? current?.failure.problem_code ?? null;
+  const same = (s: WorkOrderSummary) => (current?.fault_code && s.fault_code === current.fault_code) || (current?.failure.problem_code && s.failure.problem_code === current.failure.problem_code);
+  const groups = new Map<string, FaultGroup>();
+  for (const f of faults.filter((x) => x.asset_id === a.id).sort((x, y) => y.occurred_at.localeCompare(x.occurred_at))) {
+    const g = groups.get(f.code);
+    if (g) {
+      g.count += 1;
+      g.first = f.occurred_at;
+    } else groups.set(f.code, { code: f.code, message: f.message, count: 1, first: f.occurred_at, last: f.occurred_at });
+  }
+  const children = assets.filter((c) => c.parent?.id === a.id).map((c) => c.id);
+  return {
+    matched_code: code,
+    same_code_fixes: code ? mine.filter((s) => !isOpen(s) && same(s)).slice(0, 5) : [],
+    fault_groups: [...groups.values()],
+    children_open_work: orders.map((o) => o.summary).filter((s) => children.includes(s.asset_id) && isOpen(s)),
+  };
+}
+
 const handlers: Record<string, (args: Args | undefined) => unknown> = {
   app_info: (): AppInfo => ({
     version: "0.1.0-dev",
@@ -382,6 +409,7 @@ const handlers: Record<string, (args: Args | undefined) => unknown> = {
       history_total: mine.length,
       recent_faults: faults.filter((f) => f.asset_id === a.id).sort((x, y) => y.occurred_at.localeCompare(x.occurred_at)),
       procedures: proceduresFor(a),
+      help: assetHelp(a, mine),
     });
   },
   work_order: (args) => structuredClone(find(str(args, "work_order_id"))),
@@ -510,6 +538,7 @@ const manuals = manualHandlers((assetId) => {
 const sync = syncHandlers(orders);
 const procedureCommands = procedureHandlers();
 const corrections = correctionHandlers(orders, touch);
+const shiftCommands = shiftHandlers(orders, (from, to) => corrections["handover_notes"]!({ from, to }) as HandoverNote[]);
 
 /** Same shape as `invoke`: named arguments, or raw bytes plus headers (manuals_add_bytes). */
 export async function mockInvoke<T>(
@@ -524,7 +553,7 @@ export async function mockInvoke<T>(
     new Headers(options?.headers).forEach((v, k) => (headers[k] = v));
     return (await manual(args, headers)) as T;
   }
-  const handler = handlers[command] ?? procedureCommands[command] ?? sync[command] ?? corrections[command];
+  const handler = handlers[command] ?? procedureCommands[command] ?? sync[command] ?? corrections[command] ?? shiftCommands[command];
   if (!handler) throw `command ${command} not found`;
   return handler(args instanceof Uint8Array ? undefined : args) as T;
 }
