@@ -150,3 +150,55 @@ async fn a_stop_in_1900_is_refused_and_one_10_days_ago_asks_to_confirm() -> Resu
         .await?;
     app.close().await
 }
+
+#[tokio::test]
+async fn the_work_orders_stop_control_asks_to_confirm_and_parts_are_bounded_per_unit() -> Result<()>
+{
+    if !e2e_enabled()? {
+        return Ok(());
+    }
+    let data = faultline_tests::demo_data_dir()?;
+    let app = App::launch(data.path()).await?;
+    app.type_into("#tech-name", "Ana Ruiz").await?;
+    scan(&app, "PMP-301").await?;
+    app.click("[data-testid=log-breakdown]").await?;
+    app.type_into("#bd-symptom", "Seal drips, still running")
+        .await?;
+    app.click("#bd-stopped").await?;
+    app.click("[data-testid=bd-submit]").await?;
+    app.wait_text("[data-testid=wo-status]", |t| t.trim() == "Open")
+        .await?;
+
+    // "Machine stopped" 10 days ago: the downtime is shown and a confirmation asked first.
+    let ten_days_ago = chrono::Local::now() - chrono::Duration::days(10);
+    let at = ten_days_ago.format("%Y-%m-%dT%H:%M").to_string();
+    set_datetime(&app, "#downtime-at", &at).await?;
+    app.wait_text("[data-testid=downtime-preview]", |t| {
+        t.contains("down for 10 d")
+    })
+    .await?;
+    app.click("[data-testid=machine-stopped]").await?;
+    app.wait_text(".downtime .problem", |t| t.contains("Yes, it stopped then"))
+        .await?;
+    app.click("[data-testid=downtime-confirm-old-stop]").await?;
+    app.click("[data-testid=machine-stopped]").await?;
+    app.wait_text("[data-testid=downtime-end]", |t| t.contains("not yet"))
+        .await?;
+
+    // 99,999,999,999 of a part is refused naming the bound; 12.5 m is kept with its unit.
+    app.type_into("#part-number", "CABLE-4G1.5").await?;
+    app.type_into("#part-qty", "99999999999").await?;
+    app.click("[data-testid=part-add]").await?;
+    app.wait_text("[data-testid=part-problem]", |t| {
+        t.contains("at most 1000 ea")
+    })
+    .await?;
+    let qty = app.wait_for("#part-qty").await?;
+    qty.clear().await?;
+    qty.send_keys("12.5").await?;
+    select(&app, "#part-unit", "m").await?;
+    app.click("[data-testid=part-add]").await?;
+    app.wait_text("[data-testid=part-qty]", |t| t.contains("12.5 m"))
+        .await?;
+    app.close().await
+}
