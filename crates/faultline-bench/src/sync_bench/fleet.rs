@@ -28,33 +28,37 @@ struct DeviceResult {
     applied: usize,
 }
 
-/// One laptop's shift: the envelopes it pushes, numbered from 1.
+/// One laptop's shift: the envelopes it pushes, numbered from 1. With `stops`, the breakdown
+/// stopped the machine (downtime start and end); without, two more notes stand in for them — the
+/// hub refuses a stop before the machine was last back in service, so only one laptop per asset
+/// records its stop.
 fn shift(
     asset_id: Uuid,
     device: usize,
     mutations: usize,
     photos: &[(String, usize)],
+    stops: bool,
 ) -> Vec<Mutation> {
     let wo = Uuid::now_v7();
     let t0 = Utc::now() - Days::hours(8);
-    let mut out = vec![
-        Mutation::CreateWorkOrder {
-            work_order_id: wo,
-            number: format!("BD-{device:03}"),
-            asset_id,
-            wo_type: "breakdown".into(),
-            priority: 2,
-            title: "Drive trips on start (OC1)".into(),
-            fault_code: Some("OC1".into()),
-            reported_by: format!("tech-{device}"),
-            reported_at: t0,
-            downtime_start: None,
-        },
-        Mutation::DowntimeStart {
+    let mut out = vec![Mutation::CreateWorkOrder {
+        work_order_id: wo,
+        number: format!("BD-{device:03}"),
+        asset_id,
+        wo_type: "breakdown".into(),
+        priority: 2,
+        title: "Drive trips on start (OC1)".into(),
+        fault_code: Some("OC1".into()),
+        reported_by: format!("tech-{device}"),
+        reported_at: t0,
+        downtime_start: None,
+    }];
+    if stops {
+        out.push(Mutation::DowntimeStart {
             work_order_id: wo,
             at: t0,
-        },
-    ];
+        });
+    }
     for (sha, size) in photos {
         out.push(Mutation::AddPhoto {
             photo_id: Uuid::now_v7(),
@@ -77,7 +81,7 @@ fn shift(
             created_at: t0,
         });
     }
-    let notes = mutations.saturating_sub(out.len() + 2);
+    let notes = mutations.saturating_sub(out.len() + 1 + usize::from(stops));
     for n in 0..notes {
         out.push(Mutation::AddNote {
             note_id: Uuid::now_v7(),
@@ -87,10 +91,12 @@ fn shift(
             created_at: t0 + Days::minutes(i64::try_from(n).unwrap_or(0)),
         });
     }
-    out.push(Mutation::DowntimeEnd {
-        work_order_id: wo,
-        at: t0 + Days::hours(2),
-    });
+    if stops {
+        out.push(Mutation::DowntimeEnd {
+            work_order_id: wo,
+            at: t0 + Days::hours(2),
+        });
+    }
     out.push(Mutation::CloseWorkOrder {
         work_order_id: wo,
         finished_at: t0 + Days::hours(2),
@@ -166,6 +172,8 @@ fn round(args: &SyncBenchArgs, photos_per_device: usize) -> Result<(String, bool
     for (i, token) in tokens.into_iter().enumerate() {
         let (barrier, url, cursor) = (barrier.clone(), hub.url.clone(), cursor.clone());
         let asset = assets[i % assets.len()];
+        // The first laptop on each asset stops its machine (see `shift`).
+        let stops = i < assets.len();
         let (mutations, photos) = (args.mutations, photos_per_device);
         handles.push(std::thread::spawn(move || -> Result<DeviceResult> {
             let client = HubClient::new(&url, &token, &ClientOptions::default())?;
@@ -182,7 +190,7 @@ fn round(args: &SyncBenchArgs, photos_per_device: usize) -> Result<(String, bool
                 shas.push((sha, path, bytes.len()));
             }
             let meta: Vec<(String, usize)> = shas.iter().map(|(s, _, n)| (s.clone(), *n)).collect();
-            let envelopes: Vec<MutationEnvelope> = shift(asset, i, mutations, &meta)
+            let envelopes: Vec<MutationEnvelope> = shift(asset, i, mutations, &meta, stops)
                 .into_iter()
                 .enumerate()
                 .map(|(seq, m)| MutationEnvelope {
