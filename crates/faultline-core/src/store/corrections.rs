@@ -7,6 +7,7 @@
 
 use super::outbox::append;
 use super::rows::{from_ms, ms, parse_enum, DbUuid};
+use super::work_order_reads::ENTITY_SYNC_STATE;
 use super::Store;
 use crate::domain::{Correction, NewCorrection, SyncState, WorkOrder};
 use crate::error::{CoreError, Result};
@@ -45,14 +46,9 @@ struct Row {
     sync_state: SyncState,
 }
 
-const SELECT: &str = "SELECT x.id, x.target_id, x.action, x.author, x.created_at, x.text,
-        x.part_number, x.quantity, x.unit, x.caption, x.reason,
-        CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'pending')
-             THEN 'pending'
-             WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'rejected')
-             THEN 'rejected'
-             ELSE 'synced' END
-    FROM corrections x";
+/// The columns `read_row` reads, before the sync state (`ENTITY_SYNC_STATE`).
+const COLUMNS: &str = "x.id, x.target_id, x.action, x.author, x.created_at, x.text,
+        x.part_number, x.quantity, x.unit, x.caption, x.reason";
 
 /// The order of an item's history: the hub's, then the laptop's own not yet pulled back.
 const ORDER: &str = "ORDER BY x.hub_order IS NULL, x.hub_order, x.rid";
@@ -323,7 +319,10 @@ impl Store {
     pub(super) fn attach_corrections(&self, work_order_rid: i64, wo: &mut WorkOrder) -> Result<()> {
         let rows: Vec<Row> = self
             .conn()
-            .prepare_cached(&format!("{SELECT} WHERE x.work_order_rid = ?1 {ORDER}"))?
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, {ENTITY_SYNC_STATE} FROM corrections x
+                 WHERE x.work_order_rid = ?1 {ORDER}"
+            ))?
             .query_map(params![work_order_rid], read_row)?
             .collect::<rusqlite::Result<_>>()?;
         if rows.is_empty() {

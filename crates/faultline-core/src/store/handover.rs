@@ -3,6 +3,7 @@
 
 use super::outbox::append;
 use super::rows::{from_ms, ms, DbUuid};
+use super::work_order_reads::ENTITY_SYNC_STATE;
 use super::Store;
 use crate::domain::{HandoverNote, NewHandoverNote, SyncState};
 use crate::error::{CoreError, Result};
@@ -14,13 +15,8 @@ use rusqlite::{params, Transaction};
 /// Longest shift a handover note may cover.
 const MAX_SHIFT_DAYS: i64 = 7;
 
-const SELECT: &str = "SELECT x.id, x.shift_start, x.shift_end, x.author, x.text, x.created_at,
-        CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'pending')
-             THEN 'pending'
-             WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'rejected')
-             THEN 'rejected'
-             ELSE 'synced' END
-    FROM handover_notes x";
+/// The columns `note_row` reads, before the sync state (`ENTITY_SYNC_STATE`).
+const COLUMNS: &str = "x.id, x.shift_start, x.shift_end, x.author, x.text, x.created_at";
 
 fn note_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HandoverNote> {
     Ok(HandoverNote {
@@ -95,7 +91,9 @@ impl Store {
         append(&tx, mutation_id, id, 0, now, &m)?;
         tx.commit()?;
         self.conn()
-            .prepare_cached(&format!("{SELECT} WHERE x.id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, {ENTITY_SYNC_STATE} FROM handover_notes x WHERE x.id = ?1"
+            ))?
             .query_row(params![id.to_string()], note_row)
             .map_err(Into::into)
     }
@@ -114,7 +112,8 @@ impl Store {
         let rows = self
             .conn()
             .prepare_cached(&format!(
-                "{SELECT} WHERE x.shift_start < ?2 AND x.shift_end > ?1
+                "SELECT {COLUMNS}, {ENTITY_SYNC_STATE} FROM handover_notes x
+                 WHERE x.shift_start < ?2 AND x.shift_end > ?1
                  ORDER BY x.shift_start, x.created_at, x.rid"
             ))?
             .query_map(params![ms(from), ms(to)], note_row)?

@@ -30,7 +30,7 @@ pub(super) const SUMMARY_SELECT: &str = "SELECT w.id, w.number, a.id, a.tag, a.n
     FROM work_orders w JOIN assets a ON a.rid = w.asset_rid";
 
 /// Where an appended record (note, part, photo) stands: pending, rejected, or synced.
-const ENTITY_SYNC_STATE: &str = "CASE
+pub(super) const ENTITY_SYNC_STATE: &str = "CASE
         WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'pending')
         THEN 'pending'
         WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = x.id AND o.state = 'rejected')
