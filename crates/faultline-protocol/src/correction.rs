@@ -132,6 +132,25 @@ mod tests {
     }
 
     #[test]
+    fn a_work_order_from_a_hub_without_intervals_still_parses_and_one_stop_sends_no_list() {
+        let old = r#"{"kind":"work_order","record":{"id":"00000000-0000-0000-0000-000000000001",
+            "external_key":null,"number":"41851","asset_id":"00000000-0000-0000-0000-000000000002",
+            "wo_type":"breakdown","status":"open","priority":2,"title":"trips","description":null,
+            "fault_code":"OC1","reported_by":null,"reported_at":"2026-11-25T10:00:00Z",
+            "started_at":null,"finished_at":null,"downtime_start":"2026-11-25T10:00:00Z",
+            "downtime_end":null,"failure_class":null,"problem_code":null,"cause_code":null,
+            "remedy_code":null,"iso_failure_mode":null,"iso_failure_mechanism":null,
+            "iso_failure_cause":null,"remedy_text":null,"cost":null,"version":3}}"#;
+        let parsed = serde_json::from_str::<Change>(old).map_err(|e| e.to_string());
+        let Ok(Change::WorkOrder(w)) = parsed else {
+            panic!("{parsed:?}")
+        };
+        assert!(w.downtime_intervals.is_empty());
+        let again = serde_json::to_string(&Change::WorkOrder(w)).unwrap_or_default();
+        assert!(!again.contains("downtime_intervals"), "{again}");
+    }
+
+    #[test]
     fn the_new_change_kinds_read_back_what_was_written() {
         let mut pulled = void_part();
         pulled.hub_order = 42;
