@@ -12,35 +12,42 @@ use hyper::Method;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-/// The first `first` bytes of a made-up blob of `total` bytes (named by a hash no bytes match).
-async fn start_upload(hub: &Hub, token: &str, name: u8, total: usize, first: usize) -> Resp {
-    let sha = hex::encode(Sha256::digest([name]));
+/// One PATCH of blob `sha` on site P1.
+async fn patch(
+    hub: &Hub,
+    token: &str,
+    sha: &str,
+    offset: usize,
+    total: usize,
+    body: Vec<u8>,
+) -> Resp {
     hub.call(
         Method::PATCH,
         &format!("/v1/sites/P1/blobs/{sha}"),
         Some(token),
         &[
-            ("upload-offset", "0".into()),
+            ("upload-offset", offset.to_string()),
             ("upload-length", total.to_string()),
         ],
-        Bytes::from(vec![7u8; first]),
+        Bytes::from(body),
     )
     .await
 }
 
+/// The name of made-up blob `n` (a hash no bytes sent here match).
+fn made_up(n: u8) -> String {
+    hex::encode(Sha256::digest([n]))
+}
+
+/// The first `first` bytes of made-up blob `name` of `total` bytes.
+async fn start_upload(hub: &Hub, token: &str, name: u8, total: usize, first: usize) -> Resp {
+    patch(hub, token, &made_up(name), 0, total, vec![7u8; first]).await
+}
+
+/// A blob sent whole in one chunk.
 async fn whole_blob(hub: &Hub, token: &str, bytes: &[u8]) -> Resp {
     let sha = hex::encode(Sha256::digest(bytes));
-    hub.call(
-        Method::PATCH,
-        &format!("/v1/sites/P1/blobs/{sha}"),
-        Some(token),
-        &[
-            ("upload-offset", "0".into()),
-            ("upload-length", bytes.len().to_string()),
-        ],
-        Bytes::copy_from_slice(bytes),
-    )
-    .await
+    patch(hub, token, &sha, 0, bytes.len(), bytes.to_vec()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,19 +79,7 @@ async fn a_device_over_its_quota_of_unfinished_uploads_is_refused_with_upload_qu
         r.error()
     );
     // Continuing an upload it holds is not a new one.
-    let sha1 = hex::encode(Sha256::digest([1u8]));
-    let r = hub
-        .call(
-            Method::PATCH,
-            &format!("/v1/sites/P1/blobs/{sha1}"),
-            Some(&dev.token),
-            &[
-                ("upload-offset", "10".into()),
-                ("upload-length", "1000".into()),
-            ],
-            Bytes::from(vec![7u8; 10]),
-        )
-        .await;
+    let r = patch(&hub, &dev.token, &made_up(1), 10, 1_000, vec![7u8; 10]).await;
     assert_eq!(r.status, 204);
     // A photo sent whole leaves nothing unfinished: never refused by the quota.
     assert_eq!(whole_blob(&hub, &dev.token, b"a photo").await.status, 201);
