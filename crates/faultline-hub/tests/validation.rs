@@ -385,6 +385,32 @@ async fn a_stop_before_the_machine_was_last_back_in_service_is_refused() {
         }
         other => panic!("{other:?}"),
     }
+    // Created without a stop and stopped at t(500) in the same batch: the stop is refused.
+    let third = Uuid::now_v7();
+    let r = hub
+        .push(
+            tok,
+            "P1",
+            vec![
+                env(0, create(third, asset, None)),
+                env(
+                    1,
+                    Mutation::DowntimeStart {
+                        work_order_id: third,
+                        at: t(500),
+                    },
+                ),
+            ],
+        )
+        .await;
+    let got: Vec<String> = r.results.iter().map(|r| outcome_code(&r.outcome)).collect();
+    assert_eq!(
+        got,
+        [
+            "applied".to_string(),
+            reject_codes::INVALID_VALUE.to_string()
+        ]
+    );
     // Created without a stop, then a stop at t(500): refused; at t(1500): applied.
     assert_eq!(
         code(&hub, tok, env(0, create(second, asset, None))).await,

@@ -377,10 +377,25 @@ async fn push_once(
     let mut codes = Vec::new();
     let mut entity_ids = Vec::new();
     let mut stops = Vec::new();
+    // A stop on a work order this batch creates is checked against the new one's asset.
+    let new_assets: HashMap<Uuid, Uuid> = fresh
+        .iter()
+        .filter_map(|e| match &e.mutation {
+            Mutation::CreateWorkOrder {
+                work_order_id,
+                asset_id,
+                ..
+            } => Some((*work_order_id, *asset_id)),
+            _ => None,
+        })
+        .collect();
     for e in &fresh {
         push_context::codes_of(&e.mutation, &mut codes);
         entity_ids.extend(push_context::entity_id(&e.mutation));
-        stops.extend(push_context::stop_of(&e.mutation));
+        stops.extend(
+            push_context::stop_of(&e.mutation)
+                .map(|(wo, asset)| (wo, asset.or_else(|| new_assets.get(&wo).copied()))),
+        );
         if let Some(wo) = e.mutation.work_order_id() {
             if edits_work_order(&e.mutation) {
                 locked.push(wo);
