@@ -119,3 +119,5 @@ bindings-check: bindings
 screenshot: build
 	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot.png
 	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-procedure.png JP-VX-OC1
+	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-start.png start
+	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-shift.png shift

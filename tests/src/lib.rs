@@ -120,6 +120,29 @@ pub fn run_cli(data_dir: &Path, args: &[&str]) -> Result<Output> {
     Ok(output)
 }
 
+/// Logs a breakdown on the demo plant's compressor CMP-301 that stopped `hours` ago: a machine
+/// down since before the current shift, for the first screen and the shift handover.
+pub fn compressor_down_since(data_dir: &Path, hours: i64, author: &str) -> Result<()> {
+    let stopped = (chrono::Utc::now() - chrono::Duration::hours(hours)).to_rfc3339();
+    run_cli(
+        data_dir,
+        &[
+            "log-breakdown",
+            "--asset",
+            "CMP-301",
+            "--code",
+            "MOTOR-OT",
+            "--symptom",
+            "Compressor stopped, motor hot",
+            "--stopped-at",
+            &stopped,
+            "--author",
+            author,
+        ],
+    )
+    .map(|_| ())
+}
+
 /// A fresh data directory with the bundled demo plant loaded (`faultline demo-load`), deleted
 /// when dropped.
 pub fn demo_data_dir() -> Result<tempfile::TempDir> {

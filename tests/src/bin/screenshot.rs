@@ -1,6 +1,8 @@
 //! Takes the README's screenshots: the demo plant in the real app window, on the asset page of
-//! the conveyor drive with repeated OC1 trips (`screenshot OUT.png`), or on one of its job plans
-//! (`screenshot OUT.png JP-VX-OC1`). Run under a display: `make screenshot`.
+//! the conveyor drive with repeated OC1 trips (`screenshot OUT.png`), on one of its job plans
+//! (`screenshot OUT.png JP-VX-OC1`), or with a compressor down since yesterday on the first screen
+//! (`screenshot OUT.png start`) or the Shift screen (`screenshot OUT.png shift`). Run under a
+//! display: `make screenshot`.
 
 use anyhow::{Context, Result};
 use faultline_tests::{workspace_root, App, Key};
@@ -13,8 +15,20 @@ async fn main() -> Result<()> {
         .unwrap_or_else(|| workspace_root().join("docs/screenshot.png"));
     let procedure = std::env::args().nth(2);
     let data = faultline_tests::demo_data_dir()?;
+    let overview = matches!(procedure.as_deref(), Some("start" | "shift"));
+    if overview {
+        faultline_tests::compressor_down_since(data.path(), 20, "D. Nguyen")?;
+    }
     let app = App::launch(data.path()).await?;
     app.type_into("#tech-name", "Ana Ruiz").await?;
+    if overview {
+        app.wait_for("[data-testid=start-screen]").await?;
+        if procedure.as_deref() == Some("shift") {
+            app.click("[data-testid=nav-shift]").await?;
+            app.wait_for("[data-testid=shift-window]").await?;
+        }
+        return snap(app, &out).await;
+    }
     app.type_into(
         "#asset-search",
         &format!("VFD-202{}", char::from(Key::Enter)),
@@ -31,6 +45,10 @@ async fn main() -> Result<()> {
         )
         .await?;
     }
+    snap(app, &out).await
+}
+
+async fn snap(app: App, out: &std::path::Path) -> Result<()> {
     // Let the page settle (fonts, layout) before the picture.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let png = app
@@ -38,7 +56,7 @@ async fn main() -> Result<()> {
         .screenshot()
         .await
         .context("cannot take the screenshot")?;
-    std::fs::write(&out, png).with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::write(out, png).with_context(|| format!("cannot write {}", out.display()))?;
     println!("wrote {}", out.display());
     app.close().await
 }
