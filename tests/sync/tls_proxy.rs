@@ -28,6 +28,12 @@ fn openssl(dir: &Path, args: &[&str]) -> Result<()> {
 
 /// A private CA and a server certificate for 127.0.0.1 signed by it.
 fn plant_pki(dir: &Path) -> Result<()> {
+    plant_pki_with(dir, "IP:127.0.0.1,DNS:localhost", "2")
+}
+
+/// A private CA and a server certificate signed by it for the names `san`, valid for `days`
+/// from now (negative: expired that many days ago).
+fn plant_pki_with(dir: &Path, san: &str, days: &str) -> Result<()> {
     openssl(
         dir,
         &[
@@ -63,7 +69,7 @@ fn plant_pki(dir: &Path) -> Result<()> {
     )?;
     std::fs::write(
         dir.join("ext.cnf"),
-        "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n",
+        format!("subjectAltName={san}\nextendedKeyUsage=serverAuth\n"),
     )?;
     openssl(
         dir,
@@ -78,7 +84,7 @@ fn plant_pki(dir: &Path) -> Result<()> {
             "ca.key",
             "-CAcreateserial",
             "-days",
-            "2",
+            days,
             "-extfile",
             "ext.cnf",
             "-out",
@@ -166,5 +172,60 @@ fn a_tls_hub_with_the_plants_own_ca_is_reached_directly_and_through_a_proxy() ->
         proxy.tunnels.load(std::sync::atomic::Ordering::SeqCst) >= 2,
         "enroll and sync went through the proxy"
     );
+    Ok(())
+}
+
+/// With the plant CA bundle given, a hub certificate that is expired or made for another name is
+/// not "untrusted": the error says what rustls found wrong with it.
+#[test]
+fn an_invalid_hub_certificate_is_named_for_what_is_wrong_with_it() -> Result<()> {
+    let db = TestDb::create("tlsbad")?;
+    hub_admin(&db, &["site", "add", "PLANT1", "Riverside"])?;
+    for (san, days, expected) in [
+        (
+            "DNS:hub.plant.test",
+            "2",
+            "the hub's certificate is not valid for this address",
+        ),
+        ("IP:127.0.0.1", "-1", "the hub's certificate has expired"),
+    ] {
+        let pki = tempfile::tempdir()?;
+        plant_pki_with(pki.path(), san, days)?;
+        let cert = pki.path().join("hub.pem");
+        let key = pki.path().join("hub.key");
+        let hub = Hub::start_with(
+            &db.url,
+            None,
+            &[
+                "--tls-cert",
+                &cert.to_string_lossy(),
+                "--tls-key",
+                &key.to_string_lossy(),
+            ],
+        )?;
+        let token = enroll_device(&db, "PLANT1", &format!("laptop-{days}"))?;
+        let dir = temp_data_dir()?;
+        let out = Command::new(faultline_tests::cli_binary()?)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args([
+                "enroll",
+                "--hub",
+                &format!("https://{}", hub.addr),
+                "--token",
+                &token,
+                "--ca-bundle",
+                &pki.path().join("ca.pem").to_string_lossy(),
+            ])
+            .output()?;
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{san} / {days} days must be refused");
+        assert!(err.contains(expected), "{san} / {days} days: {err}");
+        assert!(err.contains("[rustls: "), "rustls's words: {err}");
+        assert!(
+            !err.contains("not signed by a certificate authority"),
+            "the CA bundle was given: {err}"
+        );
+    }
     Ok(())
 }
