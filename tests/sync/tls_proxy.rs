@@ -93,15 +93,11 @@ fn plant_pki_with(dir: &Path, san: &str, days: &str) -> Result<()> {
     )
 }
 
-#[test]
-fn a_tls_hub_with_the_plants_own_ca_is_reached_directly_and_through_a_proxy() -> Result<()> {
-    let pki = tempfile::tempdir()?;
-    plant_pki(pki.path())?;
-    let db = TestDb::create("tls")?;
-    hub_admin(&db, &["site", "add", "PLANT1", "Riverside"])?;
-    let cert = pki.path().join("hub.pem");
-    let key = pki.path().join("hub.key");
-    let hub = Hub::start_with(
+/// A hub serving HTTPS with the certificate and key `plant_pki` made in `pki`.
+fn tls_hub(db: &TestDb, pki: &Path) -> Result<Hub> {
+    let cert = pki.join("hub.pem");
+    let key = pki.join("hub.key");
+    Hub::start_with(
         &db.url,
         None,
         &[
@@ -110,7 +106,16 @@ fn a_tls_hub_with_the_plants_own_ca_is_reached_directly_and_through_a_proxy() ->
             "--tls-key",
             &key.to_string_lossy(),
         ],
-    )?;
+    )
+}
+
+#[test]
+fn a_tls_hub_with_the_plants_own_ca_is_reached_directly_and_through_a_proxy() -> Result<()> {
+    let pki = tempfile::tempdir()?;
+    plant_pki(pki.path())?;
+    let db = TestDb::create("tls")?;
+    hub_admin(&db, &["site", "add", "PLANT1", "Riverside"])?;
+    let hub = tls_hub(&db, pki.path())?;
     let https = format!("https://{}", hub.addr);
     let ca = pki.path().join("ca.pem");
     let ca = ca.to_string_lossy();
@@ -191,18 +196,7 @@ fn an_invalid_hub_certificate_is_named_for_what_is_wrong_with_it() -> Result<()>
     ] {
         let pki = tempfile::tempdir()?;
         plant_pki_with(pki.path(), san, days)?;
-        let cert = pki.path().join("hub.pem");
-        let key = pki.path().join("hub.key");
-        let hub = Hub::start_with(
-            &db.url,
-            None,
-            &[
-                "--tls-cert",
-                &cert.to_string_lossy(),
-                "--tls-key",
-                &key.to_string_lossy(),
-            ],
-        )?;
+        let hub = tls_hub(&db, pki.path())?;
         let token = enroll_device(&db, "PLANT1", &format!("laptop-{days}"))?;
         let dir = temp_data_dir()?;
         let out = Command::new(faultline_tests::cli_binary()?)
