@@ -9,6 +9,7 @@
 pub mod eval;
 pub mod events;
 pub mod metrics;
+pub mod oee;
 pub mod pareto;
 pub mod prng;
 pub mod risk;

@@ -18,6 +18,7 @@ mod prng;
 mod relevance;
 mod replica;
 mod report;
+mod risk_bench;
 mod search_bench;
 mod search_queries;
 mod search_report;
@@ -100,6 +101,9 @@ enum Cmd {
     /// PDF text extraction vs pdftotext on the corpus manuals: pages/s on every core, and
     /// word-level agreement per manual.
     Extract(extract_bench::ExtractArgs),
+    /// Risk ranking back-test on the Azure PdM history: ROC AUC, average precision and
+    /// precision@10 at weekly origins vs simple baselines.
+    Risk(risk_bench::RiskArgs),
 }
 
 fn main() -> ExitCode {
@@ -158,6 +162,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }),
         Cmd::Search(args) => search_bench::run(args),
         Cmd::Extract(args) => extract_bench::run(args),
+        Cmd::Risk(args) => risk_bench::run(args),
         Cmd::Sync(args) => sync_bench::run(args),
     }
 }

@@ -1,19 +1,17 @@
 //! A tiny deterministic PRNG (SplitMix64) so that generated plants and query mixes are the same
 //! on every machine and with every version of every dependency.
 
-pub struct Prng(u64);
+use faultline_analytics::prng::SplitMix64;
+
+pub struct Prng(SplitMix64);
 
 impl Prng {
     pub fn new(seed: u64) -> Self {
-        Prng(seed)
+        Prng(SplitMix64::new(seed))
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// Uniform in [0, 1).

@@ -8,7 +8,7 @@ use crate::time::DAY_MS;
 use std::collections::HashMap;
 
 /// Feature names, in the order of [`Features::values`]. These are the contribution names.
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 8] = [
     "model_failure_rate",
     "own_failure_rate",
     "breakdowns_90d",
@@ -16,6 +16,7 @@ pub const NAMES: [&str; 7] = [
     "alarms_7d",
     "alarms_8_30d",
     "component_overdue",
+    "components_worn",
 ];
 
 /// Pseudo-exposure (asset-days) with which a group's rate is pulled toward its parent's.
@@ -122,6 +123,13 @@ pub struct Overdue {
     pub model_median: bool,
 }
 
+impl Overdue {
+    /// Days since replacement / median interval, capped at 5.
+    pub fn ratio(&self) -> f64 {
+        (self.days_since / self.median_days).min(5.0)
+    }
+}
+
 /// One asset's inputs at one origin, with the evidence behind them.
 #[derive(Debug, Clone)]
 pub struct Features {
@@ -135,6 +143,8 @@ pub struct Features {
     pub alarms_7d: Vec<(i64, String)>,
     pub alarms_8_30d: usize,
     pub overdue: Option<Overdue>,
+    /// Every component with a known median interval, by name.
+    pub worn: Vec<Overdue>,
 }
 
 impl Features {
@@ -166,7 +176,7 @@ impl Features {
         for (t, c) in &a.replacements[..r_end] {
             last.insert(c.as_str(), *t);
         }
-        let overdue = last
+        let mut worn: Vec<Overdue> = last
             .into_iter()
             .filter_map(|(c, t)| {
                 let own_median = g.medians.get(&(a.asset.model.clone(), c.to_string()));
@@ -181,11 +191,16 @@ impl Features {
                     model_median,
                 })
             })
+            .collect();
+        worn.sort_by(|x, y| x.component.cmp(&y.component));
+        let overdue = worn
+            .iter()
             .max_by(|x, y| {
-                (x.days_since / x.median_days)
-                    .total_cmp(&(y.days_since / y.median_days))
+                x.ratio()
+                    .total_cmp(&y.ratio())
                     .then(y.component.cmp(&x.component))
-            });
+            })
+            .cloned();
         Features {
             model_rate_per_day: model_rate,
             model_failures,
@@ -200,11 +215,21 @@ impl Features {
                 .collect(),
             alarms_8_30d: a7 - a30.min(a7),
             overdue,
+            worn,
+        }
+    }
+
+    /// Mean of the components' overdue ratios (0 without any).
+    pub fn worn_mean(&self) -> f64 {
+        if self.worn.is_empty() {
+            0.0
+        } else {
+            self.worn.iter().map(Overdue::ratio).sum::<f64>() / self.worn.len() as f64
         }
     }
 
     /// The model's inputs, in the order of [`NAMES`].
-    pub fn values(&self, horizon_days: f64) -> [f64; 7] {
+    pub fn values(&self, horizon_days: f64) -> [f64; 8] {
         let floor = 1e-6;
         [
             (self.model_rate_per_day * horizon_days).max(floor).ln(),
@@ -213,9 +238,8 @@ impl Features {
             self.recent_14d as f64,
             (self.alarms_7d.len() as f64).ln_1p(),
             (self.alarms_8_30d as f64).ln_1p(),
-            self.overdue
-                .as_ref()
-                .map_or(0.0, |o| (o.days_since / o.median_days).min(5.0)),
+            self.overdue.as_ref().map_or(0.0, Overdue::ratio),
+            self.worn_mean(),
         ]
     }
 }

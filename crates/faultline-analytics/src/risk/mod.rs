@@ -36,6 +36,9 @@ pub struct ModelSummary {
     pub intercept: f64,
     /// Log-odds per standard deviation of each input (fitted) or per unit (priors).
     pub weights: BTreeMap<&'static str, f64>,
+    /// The training average of each input (what a contribution is measured from); empty with
+    /// the priors.
+    pub averages: BTreeMap<&'static str, f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,6 +50,8 @@ pub struct AssetRisk {
     pub probability: f64,
     pub reasons: Vec<String>,
     pub contributions: BTreeMap<&'static str, f64>,
+    /// The value of each input (see docs/analytics.md for units).
+    pub inputs: BTreeMap<&'static str, f64>,
     /// Work order numbers and alarms behind the reasons.
     pub evidence: BTreeMap<&'static str, Vec<String>>,
     /// Alarms per week, the last 8 weeks before `at`, oldest first (for a sparkline).
@@ -62,7 +67,7 @@ pub struct RiskRanking {
 }
 
 /// Prior weights per unit of each input (used when the history is too short to fit).
-const PRIOR: [f64; 7] = [0.0, 0.5, 0.3, 0.3, 0.5, 0.2, 0.7];
+const PRIOR: [f64; 8] = [0.0, 0.5, 0.3, 0.3, 0.5, 0.2, 0.7, 0.3];
 
 enum Weights {
     Fitted(Logistic),
@@ -70,6 +75,15 @@ enum Weights {
 }
 
 impl Weights {
+    /// Whether input `j` is a warning sign present on this asset: above the training average
+    /// (priors: above zero).
+    fn present(&self, j: usize, x: &[f64; 8]) -> bool {
+        match self {
+            Weights::Fitted(m) => x[j] > m.mean[j],
+            Weights::Prior => x[j] > 0.0,
+        }
+    }
+
     fn baseline(&self) -> f64 {
         match self {
             Weights::Fitted(m) => m.coef[0],
@@ -77,7 +91,7 @@ impl Weights {
         }
     }
 
-    fn contributions(&self, f: &Features, x: &[f64; 7], horizon: f64) -> Vec<f64> {
+    fn contributions(&self, f: &Features, x: &[f64; 8], horizon: f64) -> Vec<f64> {
         match self {
             Weights::Fitted(m) => m.contributions(x),
             Weights::Prior => {
@@ -88,6 +102,7 @@ impl Weights {
                 let mut c: Vec<f64> = x.iter().zip(PRIOR).map(|(v, w)| v * w).collect();
                 c[0] = (p / (1.0 - p)).ln();
                 c[6] = PRIOR[6] * (x[6] - 1.0).max(0.0);
+                c[7] = PRIOR[7] * (x[7] - 1.0).max(0.0);
                 c
             }
         }
@@ -189,6 +204,18 @@ fn reason(name: &str, f: &Features, tag_model: &str) -> String {
             ),
             None => "no component replacement on record".into(),
         },
+        "components_worn" => {
+            let list: Vec<String> = f
+                .worn
+                .iter()
+                .map(|o| format!("{} {:.1}×", o.component, o.days_since / o.median_days))
+                .collect();
+            format!(
+                "components on average at {:.1}× their median replacement interval ({})",
+                f.worn_mean(),
+                list.join(", ")
+            )
+        }
         _ => name.to_string(),
     }
 }
@@ -213,17 +240,24 @@ pub fn rank(h: &History, at: i64, horizon_days: u32) -> RiskRanking {
             let c = weights.contributions(&f, &x, horizon as f64);
             let score = baseline + c.iter().sum::<f64>();
             let model = a.asset.model.clone();
-            let mut named: Vec<(&'static str, f64)> = NAMES.iter().copied().zip(c).collect();
-            named.sort_by(|x, y| y.1.total_cmp(&x.1));
+            let mut named: Vec<(usize, &'static str, f64)> = NAMES
+                .iter()
+                .copied()
+                .zip(c)
+                .enumerate()
+                .map(|(j, (n, v))| (j, n, v))
+                .collect();
+            named.sort_by(|x, y| y.2.total_cmp(&x.2));
             let mut reasons: Vec<String> = named
                 .iter()
-                .filter(|(_, v)| *v >= REASON_MIN)
-                .map(|(n, _)| reason(n, &f, model.as_deref().unwrap_or("(none)")))
+                .filter(|(j, _, v)| *v >= REASON_MIN && weights.present(*j, &x))
+                .map(|(_, n, _)| reason(n, &f, model.as_deref().unwrap_or("(none)")))
                 .collect();
             if reasons.is_empty() {
                 reasons.push("no warning sign above an average machine".into());
             }
-            let mut contributions: BTreeMap<&'static str, f64> = named.into_iter().collect();
+            let mut contributions: BTreeMap<&'static str, f64> =
+                named.into_iter().map(|(_, n, v)| (n, v)).collect();
             contributions.insert("baseline", baseline);
             let mut evidence = BTreeMap::new();
             evidence.insert(
@@ -264,6 +298,7 @@ pub fn rank(h: &History, at: i64, horizon_days: u32) -> RiskRanking {
                 probability: sigmoid(score),
                 reasons,
                 contributions,
+                inputs: NAMES.iter().copied().zip(x).collect(),
                 evidence,
                 alarms_by_week,
             }
@@ -274,9 +309,9 @@ pub fn rank(h: &History, at: i64, horizon_days: u32) -> RiskRanking {
             .total_cmp(&a.score)
             .then(a.asset_tag.cmp(&b.asset_tag))
     });
-    let (fitted, intercept, w): (bool, f64, Vec<f64>) = match &weights {
-        Weights::Fitted(m) => (true, m.coef[0], m.coef[1..].to_vec()),
-        Weights::Prior => (false, 0.0, PRIOR.to_vec()),
+    let (fitted, intercept, w, means): (bool, f64, Vec<f64>, Vec<f64>) = match &weights {
+        Weights::Fitted(m) => (true, m.coef[0], m.coef[1..].to_vec(), m.mean.clone()),
+        Weights::Prior => (false, 0.0, PRIOR.to_vec(), Vec::new()),
     };
     RiskRanking {
         at: iso(at),
@@ -288,6 +323,7 @@ pub fn rank(h: &History, at: i64, horizon_days: u32) -> RiskRanking {
             training_origins: origins,
             intercept,
             weights: NAMES.iter().copied().zip(w).collect(),
+            averages: NAMES.iter().copied().zip(means).collect(),
         },
         assets,
     }

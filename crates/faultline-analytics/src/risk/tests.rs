@@ -71,10 +71,13 @@ fn every_score_is_its_contributions_and_reasons_follow_them() {
             a.score
         );
         assert!((a.probability - sigmoid(a.score)).abs() < 1e-12);
+        // Reasons: the terms that raise the score and whose input is above average.
         let raising = a
             .contributions
             .iter()
-            .filter(|(k, v)| **k != "baseline" && **v >= REASON_MIN)
+            .filter(|(k, v)| {
+                **k != "baseline" && **v >= REASON_MIN && a.inputs[*k] > r.model.averages[*k]
+            })
             .count();
         assert_eq!(a.reasons.len(), raising.max(1), "{:?}", a);
     }
