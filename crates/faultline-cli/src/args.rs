@@ -138,6 +138,14 @@ pub enum Command {
     /// The plant's shift calendar: shifts, time zone, worked days.
     #[command(subcommand)]
     Shifts(ShiftsCommand),
+    /// Reliability figures for a scope and period: MTTR, MTBF, MTTF, availability.
+    Metrics(crate::analytics::MetricsArgs),
+    /// Downtime Pareto by cause, problem, failure class or asset, and repeat failures.
+    Pareto(crate::analytics::ParetoArgs),
+    /// Month-by-month breakdowns, downtime and MTTR; with --marker, MTTR before vs after.
+    Trends(crate::analytics::TrendsArgs),
+    /// The assets most likely to break down within the horizon, with their reasons.
+    Risk(crate::analytics::RiskArgs),
     /// The OEM manual library: add PDFs, list them.
     #[command(subcommand)]
     Manuals(ManualsCommand),

@@ -1,5 +1,6 @@
 //! `faultline`: the same core as the desktop app, for shift leads' scripts, tests and benchmarks.
 
+mod analytics;
 mod args;
 mod corrections;
 mod manuals;

@@ -178,6 +178,10 @@ pub fn run(cli: Cli) -> Result<()> {
             },
         ),
         Command::Shifts(cmd) => crate::shifts::shifts(&mut store, &out, cmd),
+        Command::Metrics(a) => crate::analytics::metrics(&store, &out, a),
+        Command::Pareto(a) => crate::analytics::pareto(&store, &out, a),
+        Command::Trends(a) => crate::analytics::trends(&store, &out, a),
+        Command::Risk(a) => crate::analytics::risk(&store, &out, a),
         Command::Enroll {
             hub,
             token,
