@@ -178,15 +178,22 @@ mod tests {
             panic!("analytics reads failed");
         };
         assert!(!assets.is_empty() && !wos.is_empty() && !alarms.is_empty());
-        assert!(assets.iter().all(|a| a.site == "PLANT1" && a.location.is_some()));
+        assert!(assets
+            .iter()
+            .all(|a| a.site == "PLANT1" && a.location.is_some()));
         assert!(wos.windows(2).all(|w| w[0].reported_at <= w[1].reported_at));
-        assert!(wos.iter().any(|w| w.wo_type == "breakdown" && !w.downtime.is_empty()));
+        assert!(wos
+            .iter()
+            .any(|w| w.wo_type == "breakdown" && !w.downtime.is_empty()));
         // `before` is strict.
         let cut = wos[wos.len() / 2].reported_at;
         let Ok(early) = store.analytics_work_orders(Some(cut)) else {
             panic!("read before");
         };
         assert!(early.iter().all(|w| w.reported_at < cut));
-        assert_eq!(early.len(), wos.iter().filter(|w| w.reported_at < cut).count());
+        assert_eq!(
+            early.len(),
+            wos.iter().filter(|w| w.reported_at < cut).count()
+        );
     }
 }
