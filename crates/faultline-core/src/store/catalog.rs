@@ -47,28 +47,35 @@ impl Store {
     /// Checks each picked code against the catalogue (where the catalogue has that level) and
     /// returns them in the catalogue's spelling. A Maximo code must sit under the code picked one
     /// level up; an ISO failure mode under the asset's equipment class when the catalogue lists
-    /// modes for that class.
+    /// modes for that class. A code the work order already `held` (imported from the CMMS, say,
+    /// and since dropped from the catalogue) is kept as it is: a close never refuses or empties
+    /// what it did not change (the hub follows the same rule).
     pub(super) fn validate_failure_codes(
         &self,
         codes: &FailureCodes,
+        held: &FailureCodes,
         equipment_class: Option<&str>,
     ) -> Result<FailureCodes> {
-        let class = self.check_code(CatalogLevel::Class, None, codes.failure_class.as_deref())?;
-        let problem = self.check_code(
-            CatalogLevel::Problem,
-            class.as_deref(),
-            codes.problem_code.as_deref(),
-        )?;
-        let cause = self.check_code(
-            CatalogLevel::Cause,
-            problem.as_deref(),
-            codes.cause_code.as_deref(),
-        )?;
-        let remedy = self.check_code(
-            CatalogLevel::Remedy,
-            cause.as_deref(),
-            codes.remedy_code.as_deref(),
-        )?;
+        let keep = |code: Option<&str>, was: Option<&str>| -> Option<String> {
+            match (code, was) {
+                (Some(c), Some(w)) if c.trim().eq_ignore_ascii_case(w.trim()) => {
+                    Some(w.to_string())
+                }
+                _ => None,
+            }
+        };
+        macro_rules! check {
+            ($level:expr, $parent:expr, $field:ident) => {
+                match keep(codes.$field.as_deref(), held.$field.as_deref()) {
+                    Some(w) => Some(w),
+                    None => self.check_code($level, $parent, codes.$field.as_deref())?,
+                }
+            };
+        }
+        let class = check!(CatalogLevel::Class, None, failure_class);
+        let problem = check!(CatalogLevel::Problem, class.as_deref(), problem_code);
+        let cause = check!(CatalogLevel::Cause, problem.as_deref(), cause_code);
+        let remedy = check!(CatalogLevel::Remedy, cause.as_deref(), remedy_code);
         let class_has_modes = match equipment_class {
             Some(ec) => self.level_has_parent(CatalogLevel::IsoMode, ec)?,
             None => false,
@@ -83,21 +90,9 @@ impl Store {
             problem_code: problem,
             cause_code: cause,
             remedy_code: remedy,
-            iso_failure_mode: self.check_code(
-                CatalogLevel::IsoMode,
-                mode_parent,
-                codes.iso_failure_mode.as_deref(),
-            )?,
-            iso_failure_mechanism: self.check_code(
-                CatalogLevel::IsoMechanism,
-                None,
-                codes.iso_failure_mechanism.as_deref(),
-            )?,
-            iso_failure_cause: self.check_code(
-                CatalogLevel::IsoCause,
-                None,
-                codes.iso_failure_cause.as_deref(),
-            )?,
+            iso_failure_mode: check!(CatalogLevel::IsoMode, mode_parent, iso_failure_mode),
+            iso_failure_mechanism: check!(CatalogLevel::IsoMechanism, None, iso_failure_mechanism),
+            iso_failure_cause: check!(CatalogLevel::IsoCause, None, iso_failure_cause),
         })
     }
 

@@ -282,3 +282,26 @@ fn control_characters_from_a_scanner_are_removed_before_saving() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn a_code_the_work_order_holds_but_the_catalogue_dropped_is_kept_at_close() -> TestResult {
+    let (mut store, _clock, _dir) = fixture()?;
+    let id = coded_breakdown(&mut store)?;
+    // The CMMS export carried an ISO mode this site's catalogue no longer lists.
+    store.conn().execute(
+        "UPDATE work_orders SET iso_failure_mode = 'OLDMODE' WHERE id = ?1",
+        [id.to_string()],
+    )?;
+    let closed = store.close_work_order(&close_input(id, FailureCodes::default(), vec![]))?;
+    assert_eq!(closed.summary.failure.iso_failure_mode.as_deref(), Some("OLDMODE"));
+    assert_eq!(closed.summary.failure.failure_class.as_deref(), Some("DRIVE"));
+    // A code the person picks is still checked against the catalogue.
+    let picked = FailureCodes {
+        iso_failure_mechanism: Some("NOSUCHMECH".into()),
+        ..FailureCodes::default()
+    };
+    let id2 = coded_breakdown(&mut store)?;
+    let refused = store.close_work_order(&close_input(id2, picked, vec![]));
+    assert!(refused.is_err_and(|e| e.code() == ErrorCode::InvalidInput));
+    Ok(())
+}
