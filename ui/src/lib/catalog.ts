@@ -54,16 +54,35 @@ export interface CloseChoices {
   isoCauses: CatalogEntry[];
 }
 
-/** The options each select of the close form offers, given what is chosen above it. */
-export function choicesFor(catalog: FailureCatalog, codes: FailureCodes, equipmentClass: string | null): CloseChoices {
+/**
+ * A code the work order already holds is offered even when the catalogue does not list it (an
+ * imported CMMS code since dropped from the catalogue): the close form shows it, selected, and a
+ * close keeps it unless the person changes it (the store and the hub accept a held code as it is).
+ */
+function withHeld(options: CatalogEntry[], held: string | null | undefined, parent: string | null): CatalogEntry[] {
+  const code = held?.trim();
+  if (!code || options.some((o) => sameCode(o.code, code))) return options;
+  return [...options, { level: "class", code, description: "recorded on this work order, not in the catalogue", parent }];
+}
+
+/** `held`'s code at a Maximo level counts only under the parent it was recorded under. */
+function heldUnder(held: FailureCodes | undefined, field: FailureField, parentField: FailureField | null, codes: FailureCodes): string | null {
+  if (!held) return null;
+  if (parentField !== null && !sameCode(held[parentField], codes[parentField])) return null;
+  return held[field];
+}
+
+/** The options each select of the close form offers, given what is chosen above it (and what the
+ * work order already holds, `held`). */
+export function choicesFor(catalog: FailureCatalog, codes: FailureCodes, equipmentClass: string | null, held?: FailureCodes): CloseChoices {
   return {
-    classes: uniqueByCode(catalog.classes),
-    problems: codes.failure_class === null ? [] : childrenOf(catalog.problems, codes.failure_class),
-    causes: codes.problem_code === null ? [] : childrenOf(catalog.causes, codes.problem_code),
-    remedies: codes.cause_code === null ? [] : childrenOf(catalog.remedies, codes.cause_code),
-    isoModes: isoModesFor(catalog, equipmentClass),
-    isoMechanisms: uniqueByCode(catalog.iso_mechanisms),
-    isoCauses: uniqueByCode(catalog.iso_causes),
+    classes: withHeld(uniqueByCode(catalog.classes), heldUnder(held, "failure_class", null, codes), null),
+    problems: codes.failure_class === null ? [] : withHeld(childrenOf(catalog.problems, codes.failure_class), heldUnder(held, "problem_code", "failure_class", codes), codes.failure_class),
+    causes: codes.problem_code === null ? [] : withHeld(childrenOf(catalog.causes, codes.problem_code), heldUnder(held, "cause_code", "problem_code", codes), codes.problem_code),
+    remedies: codes.cause_code === null ? [] : withHeld(childrenOf(catalog.remedies, codes.cause_code), heldUnder(held, "remedy_code", "cause_code", codes), codes.cause_code),
+    isoModes: withHeld(isoModesFor(catalog, equipmentClass), held?.iso_failure_mode, equipmentClass),
+    isoMechanisms: withHeld(uniqueByCode(catalog.iso_mechanisms), held?.iso_failure_mechanism, null),
+    isoCauses: withHeld(uniqueByCode(catalog.iso_causes), held?.iso_failure_cause, null),
   };
 }
 
@@ -77,19 +96,23 @@ function keepIf(code: string | null, options: CatalogEntry[]): string | null {
  * Drops every choice that is no longer offered after a choice above it changed (a new class clears
  * a problem of another class, and so on down the chain).
  */
-export function reconcile(catalog: FailureCatalog, codes: FailureCodes, equipmentClass: string | null): FailureCodes {
-  const failure_class = keepIf(codes.failure_class, uniqueByCode(catalog.classes));
-  const problem_code = failure_class === null ? null : keepIf(codes.problem_code, childrenOf(catalog.problems, failure_class));
-  const cause_code = problem_code === null ? null : keepIf(codes.cause_code, childrenOf(catalog.causes, problem_code));
-  const remedy_code = cause_code === null ? null : keepIf(codes.remedy_code, childrenOf(catalog.remedies, cause_code));
+export function reconcile(catalog: FailureCatalog, codes: FailureCodes, equipmentClass: string | null, held?: FailureCodes): FailureCodes {
+  const failure_class = keepIf(codes.failure_class, choicesFor(catalog, codes, equipmentClass, held).classes);
+  const withClass = { ...codes, failure_class };
+  const problem_code = failure_class === null ? null : keepIf(codes.problem_code, choicesFor(catalog, withClass, equipmentClass, held).problems);
+  const withProblem = { ...withClass, problem_code };
+  const cause_code = problem_code === null ? null : keepIf(codes.cause_code, choicesFor(catalog, withProblem, equipmentClass, held).causes);
+  const withCause = { ...withProblem, cause_code };
+  const all = choicesFor(catalog, withCause, equipmentClass, held);
+  const remedy_code = cause_code === null ? null : keepIf(codes.remedy_code, all.remedies);
   return {
     failure_class,
     problem_code,
     cause_code,
     remedy_code,
-    iso_failure_mode: keepIf(codes.iso_failure_mode, isoModesFor(catalog, equipmentClass)),
-    iso_failure_mechanism: keepIf(codes.iso_failure_mechanism, catalog.iso_mechanisms),
-    iso_failure_cause: keepIf(codes.iso_failure_cause, catalog.iso_causes),
+    iso_failure_mode: keepIf(codes.iso_failure_mode, all.isoModes),
+    iso_failure_mechanism: keepIf(codes.iso_failure_mechanism, all.isoMechanisms),
+    iso_failure_cause: keepIf(codes.iso_failure_cause, all.isoCauses),
   };
 }
 

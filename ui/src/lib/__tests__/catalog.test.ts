@@ -98,4 +98,16 @@ describe("closing keeps what the work order has", () => {
     expect(closeChanges(recorded, { ...recorded, failure_class: "elec" }).failure).toEqual(emptyCodes());
     expect(closeChanges(emptyCodes(), emptyCodes())).toEqual({ failure: emptyCodes(), clear: [] });
   });
+
+  it("offers a held code the catalogue no longer lists, so closing does not clear it", () => {
+    const held = { ...emptyCodes(), failure_class: "ELEC", problem_code: "OLDTRIP", iso_failure_mode: "XYZ" };
+    const choices = choicesFor(catalog, held, "EM", held);
+    expect(choices.problems.map((x) => x.code)).toContain("OLDTRIP");
+    expect(choices.isoModes.map((x) => x.code)).toContain("XYZ");
+    expect(reconcile(catalog, held, "EM", held)).toEqual(held);
+    expect(closeChanges(held, reconcile(catalog, held, "EM", held))).toEqual({ failure: emptyCodes(), clear: [] });
+    // Under another class the held problem is not offered.
+    const other = { ...held, failure_class: "PUMP" };
+    expect(reconcile(catalog, other, "EM", held).problem_code).toBeNull();
+  });
 });
