@@ -23,6 +23,7 @@ mod expand;
 mod language;
 mod live;
 mod manual_index;
+mod proximity;
 mod query_compounds;
 mod query_plan;
 mod rebuild;
@@ -30,6 +31,7 @@ mod schema;
 mod search;
 mod snippet;
 mod stem_and_keep;
+mod synonyms;
 mod types;
 mod writer;
 

@@ -1,18 +1,22 @@
 //! Turns what the technician typed into a tantivy query, without ever parsing it as query
 //! syntax: the text only goes through the same analyzers as the pages. The query is one flat
 //! union of term queries (so tantivy can prune with block-max WAND):
-//! - fault codes found by the code tokenizer, strongly boosted (exact code matches rank first),
-//!   plus a bonus for the spelling as typed and the hexadecimal reading of display codes
-//!   ("E02F" → "0x2f", the manual's "2Fh");
+//! - fault codes found by the code tokenizer, boosted as one signal among others, plus a bonus
+//!   for the spelling as typed and the hexadecimal reading of display codes ("E02F" → "0x2f",
+//!   the manual's "2Fh");
 //! - every word in every body language's analyzer: its stem, scored by BM25, and the word as
 //!   typed, weakly (pages with the exact form rank a little higher);
-//! - for a word no page contains (or only a handful do), its typo neighbours: edit distance 1
+//! - for a word no page contains (or only a handful do, at least two), its typo neighbours: edit distance 1
 //!   for words of 5+ characters, 2 for 9+;
 //! - for the last word, unless followed by a space, the most frequent words it starts;
 //! - compounds (`query_compounds`): two typed words joined ("over current", "over-current" →
 //!   "overcurrent"), and a typed word split into two indexed words matched as a phrase
 //!   ("overcurrent" → "over current");
-//! - every word against the manual's title, manufacturer and models, weakly.
+//! - every word against the manual's title, manufacturer and models (a word of 4+ characters
+//!   also as the start of one: "cmmo" → "CMMOSTC51LKP"): a word that names a manual scopes the
+//!   search to it, and weighs less as page evidence (every page of that manual has it);
+//! - neighbouring words as sloppy phrases (`proximity`), and the synonym table's manual words
+//!   for colloquial ones (`synonyms`); colloquial filler ("wont", "cant") is not searched.
 //!
 //! It also keeps, per field, the terms it searched for, which the snippet highlights.
 
@@ -23,6 +27,7 @@ use super::error::Result;
 use super::expand;
 use super::language::BodyLang;
 use super::schema::Fields;
+use super::synonyms;
 use std::collections::HashMap;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -31,13 +36,23 @@ use tantivy::{Searcher, Term};
 
 /// Only this much of the typed text is used (a paste of a whole paragraph stays fast).
 const MAX_QUERY_BYTES: usize = 256;
-/// Boost of a fault-code match, against about 1–15 per matched word.
-const CODE_BOOST: f32 = 12.0;
+/// Boost of a fault-code match, against about 1–15 per matched word: one strong signal among
+/// others, not a gate (12 let any letter-digit token — "e3" of "Mini E3", "tmc2209", "24v" —
+/// outrank every page that had the typed words; tuned on the dev set).
+const CODE_BOOST: f32 = 3.0;
 /// Extra boost for a page that spells the code exactly as typed ("PD013", not "PD13").
-const LITERAL_BOOST: f32 = 4.0;
+const LITERAL_BOOST: f32 = 1.0;
 /// Boost of the hexadecimal reading of a display code.
-const HEX_ALTERNATE_BOOST: f32 = 8.0;
-const META_BOOST: f32 = 0.3;
+const HEX_ALTERNATE_BOOST: f32 = 2.0;
+/// Boost of a typed word found in a manual's title, manufacturer or models (BM25 on the `meta`
+/// field, whose idf is that of the manual's share of pages): the model scoping a technician
+/// types ("cmmo", "mini e3", "tmc2209").
+const META_BOOST: f32 = 2.0;
+/// A typed word that names no manual exactly is tried as the start of a title or model word
+/// from this many characters ("cmmo" → "cmmostc51lkp").
+const META_PREFIX_MIN_CHARS: usize = 4;
+/// The weight of a manual-naming word as page evidence (body and code), against 1.0.
+const MODEL_WORD_SHARE: f32 = 0.2;
 /// Bonus for a page that has the word exactly as typed, not only its stem.
 const EXACT_WORD_BOOST: f32 = 0.3;
 const FUZZY_BOOST: [f32; 3] = [1.0, 0.6, 0.35];
@@ -53,6 +68,9 @@ const PREFIX_MIN_CHARS: usize = 3;
 /// A word found on more than `num_docs / RARE_DIVISOR` pages (at least one) is taken as spelt
 /// right and not expanded.
 const RARE_DIVISOR: u64 = 5_000;
+/// …but a word on at most this many pages is always expanded too: a typo can be a real word
+/// elsewhere ("breaking" for "braking") or a stray token of text extraction.
+const RARE_MIN_PAGES: u64 = 2;
 
 /// A term the snippet should highlight, with its share of a passage's score.
 #[derive(Debug, Clone)]
@@ -105,6 +123,10 @@ pub(super) struct Builder<'a> {
     pub clauses: Vec<(Occur, Box<dyn Query>)>,
     pub highlight: HighlightTerms,
     pub num_docs: u64,
+    /// Offsets of the typed words that name a manual (found in some manual's title,
+    /// manufacturer or models): they scope the search to that manual through `meta` and weigh
+    /// less as page evidence, since every page of the manual has them.
+    pub model_words: Vec<usize>,
 }
 
 /// Cuts `text` to at most `MAX_QUERY_BYTES` on a char boundary.
@@ -196,7 +218,12 @@ impl Builder<'_> {
                 continue;
             }
             seen.push(term);
-            let df = self.add(self.fields.code, term, *boost)?;
+            let boost = if self.model_words.contains(offset) {
+                boost * MODEL_WORD_SHARE
+            } else {
+                *boost
+            };
+            let df = self.add(self.fields.code, term, boost)?;
             let weight = 3.0 * boost / CODE_BOOST * self.idf(df);
             self.highlight.code.push(Mark {
                 term: term.clone(),
@@ -225,7 +252,17 @@ impl Builder<'_> {
             let at_end = ends_open && offset + len == text.len();
             words.insert(offset as u32, Word { chars, at_end });
             if chars >= 2 {
-                self.add(self.fields.meta, &word, META_BOOST)?;
+                let boost = META_BOOST;
+                let mut df = self.add(self.fields.meta, &word, boost)?;
+                if df == 0 && chars >= META_PREFIX_MIN_CHARS {
+                    // "cmmo" names the manual titled "CMMOSTC51LKP overview".
+                    for e in expand::prefix(self.searcher, self.fields.meta, &word, 2)? {
+                        df += self.add(self.fields.meta, &e.term, boost)?;
+                    }
+                }
+                if df > 0 {
+                    self.model_words.push(offset);
+                }
             }
         }
         Ok(words)
@@ -249,10 +286,15 @@ impl Builder<'_> {
                     continue;
                 }
                 let key = offset as u32;
-                let df = self.add_body(lang, &stem, key, 1.0)?;
+                let share = if self.model_words.contains(&offset) {
+                    MODEL_WORD_SHARE
+                } else {
+                    1.0
+                };
+                let df = self.add_body(lang, &stem, key, share)?;
                 *word_df.entry(key).or_default() += df;
                 if typed != stem {
-                    self.add_body(lang, &typed, key, EXACT_WORD_BOOST)?;
+                    self.add_body(lang, &typed, key, EXACT_WORD_BOOST * share)?;
                 }
                 words.push(BodyWord {
                     offset,
@@ -281,7 +323,9 @@ impl Builder<'_> {
     ) -> Result<()> {
         let field = self.fields.body[lang.index()];
         let mut found = Vec::new();
-        if word.chars >= FUZZY_MIN_CHARS_1 && word_df <= self.num_docs / RARE_DIVISOR {
+        if word.chars >= FUZZY_MIN_CHARS_1
+            && word_df <= (self.num_docs / RARE_DIVISOR).max(RARE_MIN_PAGES)
+        {
             let distance = if word.chars >= FUZZY_MIN_CHARS_2 {
                 2
             } else {
@@ -328,6 +372,36 @@ impl Builder<'_> {
     }
 }
 
+impl Builder<'_> {
+    /// The synonym table's manual words for the typed words (see `synonyms`), stemmed per body
+    /// language, at a reduced weight; a stem the query already searches is not added again.
+    fn add_synonyms(
+        &mut self,
+        text: &str,
+        body: &BodyWords,
+        analyzers: &mut QueryAnalyzers,
+    ) -> Result<()> {
+        let plain = tokens(&mut analyzers.meta, text);
+        let found = synonyms::expansions(&plain);
+        if found.is_empty() {
+            return Ok(());
+        }
+        let boost = synonyms::SYNONYM_BOOST;
+        for (lang, words) in &body.per_lang {
+            let mut added: Vec<String> = words.iter().map(|w| w.stem.clone()).collect();
+            for (offset, word) in &found {
+                for (_, stem) in tokens(analyzers.stems_mut(*lang), word) {
+                    if !added.contains(&stem) {
+                        self.add_body(*lang, &stem, *offset as u32, boost)?;
+                        added.push(stem);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Offsets of the words that are no stopword in any stemmed language: "am", "die" or "con"
 /// would otherwise match the function words of the other languages' pages.
 fn content_words(text: &str, analyzers: &mut QueryAnalyzers) -> Vec<usize> {
@@ -342,7 +416,14 @@ fn content_words(text: &str, analyzers: &mut QueryAnalyzers) -> Vec<usize> {
             Some(k) => k.into_iter().filter(|o| offsets.contains(o)).collect(),
         });
     }
-    kept.unwrap_or_default()
+    let filler: Vec<usize> = tokens(&mut super::analyzers::plain_analyzer(), text)
+        .into_iter()
+        .filter(|(_, w)| synonyms::is_filler(w))
+        .map(|(o, _)| o)
+        .collect();
+    let mut kept = kept.unwrap_or_default();
+    kept.retain(|o| !filler.contains(o));
+    kept
 }
 
 impl QueryPlan {
@@ -359,12 +440,15 @@ impl QueryPlan {
             clauses: Vec::new(),
             highlight: HighlightTerms::default(),
             num_docs: searcher.num_docs(),
+            model_words: Vec::new(),
         };
-        b.add_codes(text)?;
         let words = b.add_meta_words(text, &mut analyzers.meta)?;
+        b.add_codes(text)?;
         let body = b.add_body_words(text, analyzers)?;
+        b.add_synonyms(text, &body, analyzers)?;
         for (lang, body_words) in &body.per_lang {
             b.add_compounds(text, *lang, body_words, analyzers)?;
+            b.add_proximity(*lang, body_words)?;
             for w in body_words {
                 let key = w.offset as u32;
                 if let Some(word) = words.get(&key) {

@@ -69,9 +69,14 @@ pub fn library() -> Vec<PageDoc> {
 
 /// A rebuilt index of [`library`] in a fresh temporary directory.
 pub fn built() -> TestResult<(tempfile::TempDir, ManualIndex)> {
+    built_with(library())
+}
+
+/// A rebuilt index of `pages` in a fresh temporary directory.
+pub fn built_with(pages: Vec<PageDoc>) -> TestResult<(tempfile::TempDir, ManualIndex)> {
     let dir = tempfile::tempdir()?;
     let index = ManualIndex::open(dir.path().join("index"))?;
-    index.rebuild(library(), |_| {}, &AtomicBool::new(false))?;
+    index.rebuild(pages, |_| {}, &AtomicBool::new(false))?;
     Ok((dir, index))
 }
 

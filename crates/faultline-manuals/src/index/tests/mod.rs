@@ -6,5 +6,6 @@ mod compound_tests;
 mod fixtures;
 mod language_tests;
 mod lifecycle_tests;
+mod ranking_tests;
 mod search_tests;
 mod snippet_tests;

@@ -1,0 +1,188 @@
+//! The query-side synonym table of maintenance language: what a technician at a machine types
+//! ("won't take new firmware", "moves the wrong way", "goes limp", "temp", "blinks") mapped to the
+//! words OEM manuals use for the same thing ("firmware update", "direction of rotation",
+//! "disabled", "temperature", "flashing"). Derived from how manuals name symptoms, states and
+//! procedures (fault tables, LED tables, commissioning chapters) — general vocabulary, not the
+//! words of any one manual — in English and German.
+//!
+//! Matching is on the query's plain words (lowercased, accents folded, contractions split by
+//! the tokenizer: "won't" → "won" "t"): a trigger of one to three words, in order. Each
+//! expansion word is searched (stemmed, per body language) with a reduced weight
+//! ([`SYNONYM_BOOST`]), keyed to the trigger's first word, so a page that uses the manual's word
+//! ranks close to one that uses the typed word, but never above a page that has both.
+//!
+//! Colloquial filler ("wont", "cant", "dont", "keeps", "stuff") carries no topic: such words are
+//! not searched at all ([`is_filler`]); they would otherwise match stray words or typos.
+//!
+//! To add an entry: put the typed form (as the plain analyzer sees it: lowercase, no accents,
+//! "won't" is "won t") and the manual's words in [`TABLE`], and a case in the tests below.
+
+/// Weight of a synonym's match, against 1.0 for the typed word's own stem.
+pub(crate) const SYNONYM_BOOST: f32 = 0.6;
+
+/// Trigger (space-separated plain words) → words the manuals use.
+const TABLE: &[(&str, &[&str])] = &[
+    // Motion and direction.
+    ("wrong way", &["direction", "reverse", "invert"]),
+    ("wrong direction", &["direction", "reverse", "invert"]),
+    ("backwards", &["reverse", "direction", "invert"]),
+    ("goes limp", &["disabled", "enable", "holding", "torque"]),
+    ("limp", &["disabled", "enable", "torque"]),
+    ("wont move", &["blocked", "enable", "stall"]),
+    ("won t move", &["blocked", "enable", "stall"]),
+    ("stuck", &["blocked", "jammed", "seized"]),
+    ("buzzes", &["noise", "vibration", "current"]),
+    ("buzzing", &["noise", "vibration", "current"]),
+    ("shakes", &["vibration", "resonance"]),
+    ("jerky", &["vibration", "resonance", "acceleration"]),
+    ("ramp up", &["acceleration"]),
+    ("ramping up", &["acceleration"]),
+    ("ramp down", &["deceleration"]),
+    ("slows down", &["deceleration"]),
+    ("rpm", &["speed", "frequency"]),
+    // Power and heat.
+    ("dead", &["power", "supply", "fuse"]),
+    ("no power", &["supply", "voltage", "fuse"]),
+    ("hot", &["temperature", "overtemperature", "overheating"]),
+    ("overheating", &["temperature", "overtemperature", "hot"]),
+    ("overheats", &["temperature", "overtemperature", "hot"]),
+    ("temp", &["temperature"]),
+    ("burnt", &["damaged", "destroyed", "polarity"]),
+    ("fried", &["damaged", "destroyed", "polarity"]),
+    ("backwards in", &["polarity", "reverse"]),
+    ("trips", &["fault", "error", "protection"]),
+    ("trip", &["fault", "error", "protection"]),
+    // Firmware, connection, display.
+    ("take new firmware", &["update", "flash", "bootloader"]),
+    ("take firmware", &["update", "flash", "bootloader"]),
+    ("flash", &["update", "firmware", "upload"]),
+    ("flashing firmware", &["update", "upload"]),
+    ("not recognized", &["driver", "detected", "connection"]),
+    ("not detected", &["driver", "recognized", "connection"]),
+    ("cant connect", &["connection", "network", "address"]),
+    ("can t connect", &["connection", "network", "address"]),
+    ("web page", &["browser", "webserver", "ip"]),
+    ("blinks", &["flashing", "flashes", "blinking"]),
+    ("blinking", &["flashing", "flashes"]),
+    ("light", &["led", "indicator"]),
+    ("lights", &["leds", "indicator"]),
+    ("screen", &["display", "lcd"]),
+    ("blank", &["dark", "display", "backlight"]),
+    ("hook up", &["connect", "wiring", "connection"]),
+    ("hookup", &["connect", "wiring", "connection"]),
+    ("pinout", &["pin", "assignment", "wiring"]),
+    ("calc", &["calculate", "calculation"]),
+    ("setup", &["configuration", "settings", "commissioning"]),
+    ("set up", &["configuration", "settings", "commissioning"]),
+    ("clear", &["reset", "acknowledge", "delete"]),
+    ("factory reset", &["default", "initialize", "restore"]),
+    ("loose", &["tighten", "torque"]),
+    ("keeps coming loose", &["tighten", "vibration"]),
+    // German colloquial.
+    ("geht nicht", &["storung", "fehler", "defekt"]),
+    ("kaputt", &["defekt", "storung", "fehler"]),
+    ("blinkt", &["blinken", "blinkend"]),
+    ("leuchtet", &["led", "anzeige"]),
+    ("bleibt leer", &["anzeige", "display", "batterie"]),
+    ("zurucksetzen", &["reset", "quittieren", "rucksetzen"]),
+    ("knackt", &["gerausch", "gerausche"]),
+    ("quietscht", &["gerausch", "gerausche"]),
+    ("fernbedienung", &["fernbedienung", "infrarot"]),
+];
+
+/// Plain words that carry no topic in a technician's query.
+const FILLER: &[&str] = &[
+    "wont", "won", "cant", "dont", "doesnt", "didnt", "isnt", "aint", "keeps", "stuff", "thing",
+    "anymore", "still", "just", "really", "somehow",
+];
+
+/// Whether `word` (plain: lowercase, folded) is colloquial filler, not searched.
+pub(crate) fn is_filler(word: &str) -> bool {
+    FILLER.contains(&word)
+}
+
+/// The expansions of the query's plain words `words` (in order, with their offsets):
+/// `(offset of the trigger's first word, manual word)`, each manual word once.
+pub(crate) fn expansions(words: &[(usize, String)]) -> Vec<(usize, &'static str)> {
+    let mut out: Vec<(usize, &'static str)> = Vec::new();
+    for (trigger, targets) in TABLE {
+        let parts: Vec<&str> = trigger.split(' ').collect();
+        for (i, window) in words.windows(parts.len()).enumerate() {
+            if window.iter().zip(&parts).all(|((_, w), p)| w == p) {
+                let offset = words[i].0;
+                for t in *targets {
+                    if !out.iter().any(|(_, seen)| seen == t) {
+                        out.push((offset, t));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(text: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let mut analyzer = super::super::analyzers::plain_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push((t.offset_from, t.text.clone()));
+        }
+        out
+    }
+
+    fn words_of(text: &str) -> Vec<&'static str> {
+        expansions(&plain(text))
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect()
+    }
+
+    #[test]
+    fn multi_word_triggers_match_in_order_only() {
+        assert!(words_of("axis moves the wrong way").contains(&"direction"));
+        assert!(!words_of("way wrong").contains(&"direction"));
+        assert!(words_of("won't take new firmware").contains(&"update"));
+        assert!(words_of("motor goes limp").contains(&"disabled"));
+    }
+
+    #[test]
+    fn expansions_are_keyed_to_the_trigger_and_listed_once() {
+        let found = expansions(&plain("temp too hot"));
+        // "hot" (offset 9) comes first in the table, so its "temperature" is the one kept.
+        assert!(found.contains(&(9, "temperature")));
+        assert!(found.contains(&(9, "overtemperature")));
+        assert_eq!(found.iter().filter(|(_, w)| *w == "temperature").count(), 1);
+    }
+
+    #[test]
+    fn german_triggers_match_folded_words() {
+        assert!(words_of("Störung zurücksetzen").contains(&"quittieren"));
+        assert!(words_of("Heizung geht nicht").contains(&"fehler"));
+    }
+
+    #[test]
+    fn filler_words_are_recognised() {
+        assert!(is_filler("wont"));
+        assert!(is_filler("won"));
+        assert!(!is_filler("firmware"));
+    }
+
+    #[test]
+    fn every_trigger_and_target_is_plain_lowercase() {
+        for (trigger, targets) in TABLE {
+            for w in trigger.split(' ').chain(targets.iter().copied()) {
+                assert!(
+                    !w.is_empty()
+                        && w.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+                    "{w:?}"
+                );
+            }
+        }
+    }
+}

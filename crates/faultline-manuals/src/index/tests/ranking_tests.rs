@@ -1,0 +1,106 @@
+//! The ranking signals on small made-up libraries: a close pair of typed words (a display
+//! message) beats a shorter page that merely has the words apart, the synonym table finds the
+//! manual's words for a colloquial symptom, and a typed model name scopes the search to its
+//! manual without its cover page outranking the page that answers.
+
+use super::fixtures::{built_with, page, TestResult};
+use crate::index::{ManualIndex, PageDoc, SearchQuery};
+use uuid::Uuid;
+
+const DRIVE: Uuid = Uuid::from_u128(0x10);
+const BOARD: Uuid = Uuid::from_u128(0x20);
+const OTHER: Uuid = Uuid::from_u128(0x30);
+
+fn drive(p: u32, text: &str) -> PageDoc {
+    page(DRIVE, "acmeservo_manual.pdf", "AD-7", "en", p, text)
+}
+
+fn board(p: u32, text: &str) -> PageDoc {
+    page(
+        BOARD,
+        "BTT_SKR_Mini_E3_manual.pdf",
+        "SKR-MINI-E3",
+        "en",
+        p,
+        text,
+    )
+}
+
+fn other(p: u32, text: &str) -> PageDoc {
+    page(OTHER, "printer_controller_guide.pdf", "PC-1", "en", p, text)
+}
+
+fn library() -> Vec<PageDoc> {
+    vec![
+        drive(1, "AcmeServo AD-7 servo drive. Safety instructions and intended use of the drive."),
+        drive(2, "Stage two. Output wiring, hot surface, hot."),
+        drive(3, "Fault table. Output stage too hot: the heat sink temperature exceeded its limit; reduce the load, check the fan, clean the heat sink and wait until the drive cools down before the restart."),
+        drive(4, "Direction of rotation: if the axis runs in reverse, invert the direction parameter P3."),
+        drive(5, "The axis moves to the home position after the enable signal."),
+        drive(6, "Cabling of the encoder and of the motor cable shield; keep the motor cable short."),
+        board(1, "SKR Mini E3 V2.0. The Mini E3 board: Mini E3 features, Mini E3 dimensions."),
+        board(2, "Power supply 12 to 24 V. USB port. Fan outputs."),
+        board(6, "Sensorless homing: set the jumper on the DIAG pins of each driver, then build the firmware with the homing sensitivity enabled and check the endstop states before the first home of each axis."),
+        other(4, "Sensorless homing: remove the jumper on the DIAG pins."),
+        other(5, "Thermistor inputs and heater outputs."),
+        other(6, "Cable."),
+    ]
+}
+
+fn built() -> TestResult<(tempfile::TempDir, ManualIndex)> {
+    built_with(library())
+}
+
+fn ranked(index: &ManualIndex, text: &str) -> TestResult<Vec<(Uuid, u32)>> {
+    Ok(index
+        .search(&SearchQuery::new(text))?
+        .hits
+        .into_iter()
+        .map(|h| (h.manual_id, h.page))
+        .collect())
+}
+
+#[test]
+fn a_display_message_typed_with_context_finds_its_table_entry_first() -> TestResult {
+    let (_dir, index) = built()?;
+    // Page 2 is short and has all three words, apart; page 3 has them side by side.
+    assert_eq!(
+        ranked(&index, "output stage too hot")?.first(),
+        Some(&(DRIVE, 3))
+    );
+    Ok(())
+}
+
+#[test]
+fn a_colloquial_symptom_finds_the_manuals_words() -> TestResult {
+    let (_dir, index) = built()?;
+    // "wrong way" is "direction", "reverse", "invert" in the manual.
+    assert_eq!(
+        ranked(&index, "axis moves wrong way")?.first(),
+        Some(&(DRIVE, 4))
+    );
+    Ok(())
+}
+
+#[test]
+fn a_typed_model_name_scopes_without_its_cover_page_winning() -> TestResult {
+    let (_dir, index) = built()?;
+    let hits = ranked(&index, "sensorless homing jumper mini e3")?;
+    assert_eq!(hits.first(), Some(&(BOARD, 6)), "{hits:?}");
+    // Without the model name, the page that says it most often comes first.
+    assert_eq!(
+        ranked(&index, "sensorless homing jumper")?.first(),
+        Some(&(OTHER, 4))
+    );
+    Ok(())
+}
+
+#[test]
+fn a_glued_model_prefix_names_the_manual() -> TestResult {
+    let (_dir, index) = built()?;
+    // "acme" starts the drive's title word "acmeservo"; the other manual's short page has
+    // "cable" too, but not the model.
+    let hits = ranked(&index, "acme cable")?;
+    assert_eq!(hits.first().map(|h| h.0), Some(DRIVE), "{hits:?}");
+    Ok(())
+}
