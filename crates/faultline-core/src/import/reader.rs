@@ -197,6 +197,13 @@ impl Fields {
                 return Some(Cow::Borrowed(mapped.as_str()));
             }
         }
+        // Control characters in an export (a NUL from a scanner, a stray form feed) are cleaned
+        // as the laptop cleans typed text (crate::validate): no record, here or on the hub, holds one.
+        if v.chars().any(crate::validate::is_forbidden_char) {
+            let cleaned = crate::validate::clean_controls(&v);
+            let cleaned = cleaned.trim();
+            return (!cleaned.is_empty()).then(|| Cow::Owned(cleaned.to_string()));
+        }
         Some(v)
     }
 
