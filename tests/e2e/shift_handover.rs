@@ -112,3 +112,71 @@ async fn the_first_screen_and_the_shift_handover_show_what_is_down() -> Result<(
     }
     app.close().await
 }
+
+/// The top and bottom of `css`'s first element in viewport px (scrolled to the top).
+async fn rect_of(app: &App, css: &str) -> Result<(f64, f64)> {
+    let v = app
+        .client()?
+        .execute(
+            "window.scrollTo(0, 0); const e = document.querySelector(arguments[0]); \
+             if (!e) return [-1, -1]; const r = e.getBoundingClientRect(); return [r.top, r.bottom];",
+            vec![css.into()],
+        )
+        .await?;
+    Ok((
+        v[0].as_f64().context("no rect")?,
+        v[1].as_f64().context("no rect")?,
+    ))
+}
+
+#[tokio::test]
+async fn the_asset_page_shows_what_helps_fix_it_above_the_fold() -> Result<()> {
+    if !e2e_enabled()? {
+        return Ok(());
+    }
+    let data = faultline_tests::demo_data_dir()?;
+    let app = App::launch(data.path()).await?;
+    app.client()?.set_window_size(1024, 600).await?;
+    app.type_into("#tech-name", "Ana Ruiz").await?;
+    app.type_into(
+        "#asset-search",
+        &format!("VDF-202{}", char::from(faultline_tests::Key::Enter)),
+    )
+    .await?;
+    // "VDF-202" (a typo) still finds the drive.
+    app.wait_text("[data-testid=asset-tag]", |t| t.contains("VFD-202"))
+        .await?;
+    // Its open OC1 breakdown brings the earlier OC1 fixes, with what fixed them, into sight.
+    app.wait_for("[data-testid=same-code-fixes] [data-testid=same-code-fix]")
+        .await?;
+    let fold = app
+        .client()?
+        .execute(
+            "return document.querySelector('[data-testid=status-line]').getBoundingClientRect().top;",
+            vec![],
+        )
+        .await?
+        .as_f64()
+        .context("no viewport")?;
+    // Log breakdown and the first earlier fix whole, the open work order's first lines.
+    for (css, whole) in [
+        ("[data-testid=log-breakdown]", true),
+        ("[data-testid=same-code-fix]", true),
+        ("[data-testid=open-work-orders] [data-testid=wo-row]", false),
+    ] {
+        let (top, bottom) = rect_of(&app, css).await?;
+        let end = if whole { bottom } else { top + 100.0 };
+        if top < 0.0 || end > fold {
+            bail!("{css} spans {top}..{bottom} px, below the fold ({fold} px) at 1024×600");
+        }
+    }
+    // Repeated alarms are one row per code: "N × OC1 since …".
+    let groups = texts(&app, "[data-testid=fault-group]").await?;
+    if !groups
+        .iter()
+        .any(|g| g.contains("× E.OC1") || g.contains("× OC1"))
+    {
+        bail!("alarm groups: {groups:?}");
+    }
+    app.close().await
+}
