@@ -14,7 +14,7 @@ BINDINGS_DIR := ui/src/lib/bindings
 # A virtual display big enough for the 1280x800 window, in 24-bit colour.
 XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
 
-.PHONY: help setup ui build demo test test-unit e2e bench lint deny bindings bindings-check screenshot
+.PHONY: help setup ui build demo test test-unit e2e bench lint deny bindings bindings-check screenshot relevance-check
 
 help:
 	@echo "make demo   - install what is missing, build, load the demo plant, open the app (or the CLI)"
@@ -54,10 +54,18 @@ demo: setup build
 
 test: setup ui bindings-check lint deny
 	$(CARGO) build --release $(RELEASE_PKGS)
+	$(MAKE) relevance-check
 	mkdir -p target
 	cd ui && $(NPM) test 2>&1 | tee ../target/test-ui.log
 	$(WITH_PG) $(XVFB) $(CARGO) test --workspace 2>&1 | tee target/test-rust.log
 	bash scripts/test-summary.sh target/test-ui.log target/test-rust.log
+
+# Manual search relevance on the judged query sets vs SQLite FTS5 (seconds, after one pdftotext
+# pass cached under target/bench/relevance): fails when the blind test set's recall@5 or MRR@10
+# falls more than 0.02 below crates/faultline-bench/relevance/figures.toml. Needs the corpus
+# at ../shared/corpus (or FAULTLINE_CORPUS).
+relevance-check:
+	$(CARGO) run --release -p faultline-bench -- relevance --check crates/faultline-bench/relevance/figures.toml
 
 # Quick iteration: unit and integration tests without the app window (never used by CI).
 test-unit: ui/dist/index.html

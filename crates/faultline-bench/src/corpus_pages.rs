@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct CorpusPage {
     pub file_name: String,
     /// 1-based.

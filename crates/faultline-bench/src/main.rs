@@ -16,6 +16,9 @@ mod lookups;
 mod percentiles;
 mod prng;
 mod relevance;
+mod relevance_bench;
+mod relevance_cache;
+mod relevance_report;
 mod replica;
 mod report;
 mod risk_bench;
@@ -98,6 +101,9 @@ enum Cmd {
     /// Manual search (tantivy index) vs SQLite FTS5 on the corpus manuals: latency, size,
     /// memory, recall@5 and MRR@10.
     Search(search_bench::SearchArgs),
+    /// Search relevance on the judged query sets (dev, test, seen) vs SQLite FTS5, on the 14
+    /// corpus manuals; `--check` guards the committed test figures (`make relevance-check`).
+    Relevance(relevance_bench::RelevanceArgs),
     /// PDF text extraction vs pdftotext on the corpus manuals: pages/s on every core, and
     /// word-level agreement per manual.
     Extract(extract_bench::ExtractArgs),
@@ -163,6 +169,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Search(args) => search_bench::run(args),
         Cmd::Extract(args) => extract_bench::run(args),
         Cmd::Risk(args) => risk_bench::run(args),
+        Cmd::Relevance(args) => relevance_bench::run(args),
         Cmd::Sync(args) => sync_bench::run(args),
     }
 }

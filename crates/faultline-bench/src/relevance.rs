@@ -1,5 +1,8 @@
 //! Search relevance against judged queries (crates/faultline-bench/relevance/*.toml):
-//! recall@5 and MRR@10 per query kind, for any engine that returns ranked `(file, page)`.
+//! recall@5, MRR@10 and nDCG@10 per query kind, for any engine that returns ranked
+//! `(file, page)`. A query lists `relevant` pages (grade 2: the answer) and, optionally,
+//! `partial` ones (grade 1: related, e.g. a parameter description); recall@5 and MRR@10 count
+//! grade-2 pages only, nDCG@10 both grades (gain 2^grade - 1).
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -17,13 +20,39 @@ struct RawQuery {
     text: String,
     kind: String,
     relevant: Vec<String>,
+    #[serde(default)]
+    partial: Vec<String>,
 }
 
 pub struct Judged {
     pub text: String,
     pub kind: String,
-    /// `(file_name, page)`.
+    /// `(file_name, page)`, grade 2.
     pub relevant: Vec<(String, u32)>,
+    /// `(file_name, page)`, grade 1 (never also in `relevant`).
+    pub partial: Vec<(String, u32)>,
+}
+
+/// `ALIAS:PAGE` judgments as `(file_name, page)`.
+fn resolve(
+    query: &str,
+    manuals: &BTreeMap<String, String>,
+    judgments: &[String],
+) -> Result<Vec<(String, u32)>> {
+    let mut out = Vec::with_capacity(judgments.len());
+    for r in judgments {
+        let Some((alias, page)) = r.split_once(':') else {
+            bail!("{query:?}: judgment {r:?} is not ALIAS:PAGE");
+        };
+        let file_name = manuals
+            .get(alias)
+            .with_context(|| format!("{query:?}: unknown manual alias {alias:?}"))?;
+        let page: u32 = page
+            .parse()
+            .with_context(|| format!("{query:?}: bad page in {r:?}"))?;
+        out.push((file_name.clone(), page));
+    }
+    Ok(out)
 }
 
 /// Loads and checks the judgments: every `ALIAS:PAGE` names a listed manual.
@@ -34,20 +63,9 @@ pub fn load(path: &Path) -> Result<Vec<Judged>> {
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let mut out = Vec::with_capacity(file.query.len());
     for q in file.query {
-        let mut relevant = Vec::with_capacity(q.relevant.len());
-        for r in &q.relevant {
-            let Some((alias, page)) = r.split_once(':') else {
-                bail!("{:?}: judgment {r:?} is not ALIAS:PAGE", q.text);
-            };
-            let file_name = file
-                .manuals
-                .get(alias)
-                .with_context(|| format!("{:?}: unknown manual alias {alias:?}", q.text))?;
-            let page: u32 = page
-                .parse()
-                .with_context(|| format!("{:?}: bad page in {r:?}", q.text))?;
-            relevant.push((file_name.clone(), page));
-        }
+        let relevant = resolve(&q.text, &file.manuals, &q.relevant)?;
+        let mut partial = resolve(&q.text, &file.manuals, &q.partial)?;
+        partial.retain(|p| !relevant.contains(p));
         if relevant.is_empty() {
             bail!("{:?} has no relevant page", q.text);
         }
@@ -55,6 +73,7 @@ pub fn load(path: &Path) -> Result<Vec<Judged>> {
             text: q.text,
             kind: q.kind,
             relevant,
+            partial,
         });
     }
     Ok(out)
@@ -69,9 +88,57 @@ pub struct QueryScore {
     pub rr10: f64,
     /// 1-based rank of the first relevant page, if in the top 10.
     pub first: Option<usize>,
+    /// Graded DCG of the top 10 over the ideal DCG (grade 2 and grade 1 pages).
+    pub ndcg10: f64,
 }
 
-pub fn score(ranked: &[(String, u32)], relevant: &[(String, u32)]) -> QueryScore {
+/// Gain of a page of `grade` (0, 1, 2) at 1-based `rank`: (2^grade - 1) / log2(rank + 1).
+fn gain(grade: u32, rank: usize) -> f64 {
+    f64::from((1u32 << grade) - 1) / ((rank + 1) as f64).log2()
+}
+
+/// nDCG@10 of `ranked`: each judged page counts once, at its first rank.
+fn ndcg10(ranked: &[(String, u32)], relevant: &[(String, u32)], partial: &[(String, u32)]) -> f64 {
+    let grade = |hit: &(String, u32)| {
+        if relevant.contains(hit) {
+            2
+        } else if partial.contains(hit) {
+            1
+        } else {
+            0
+        }
+    };
+    let mut seen: Vec<&(String, u32)> = Vec::new();
+    let mut dcg = 0.0;
+    for (i, hit) in ranked.iter().take(10).enumerate() {
+        if seen.contains(&hit) {
+            continue;
+        }
+        seen.push(hit);
+        dcg += gain(grade(hit), i + 1);
+    }
+    let ideal: f64 = relevant
+        .iter()
+        .map(|_| 2)
+        .chain(partial.iter().map(|_| 1))
+        .take(10)
+        .enumerate()
+        .map(|(i, g)| gain(g, i + 1))
+        .sum();
+    if ideal > 0.0 {
+        dcg / ideal
+    } else {
+        0.0
+    }
+}
+
+/// The scores of `ranked` against grade-2 `relevant` pages (recall@5, MRR@10, nDCG@10) and
+/// grade-1 `partial` pages (nDCG@10 only).
+pub fn score(
+    ranked: &[(String, u32)],
+    relevant: &[(String, u32)],
+    partial: &[(String, u32)],
+) -> QueryScore {
     let is_relevant = |hit: &(String, u32)| relevant.iter().any(|r| r == hit);
     let mut top5: Vec<&(String, u32)> = ranked.iter().take(5).filter(|h| is_relevant(h)).collect();
     top5.dedup();
@@ -81,6 +148,7 @@ pub fn score(ranked: &[(String, u32)], relevant: &[(String, u32)]) -> QueryScore
         recall5: found as f64 / relevant.len().min(5) as f64,
         rr10: first.map_or(0.0, |r| 1.0 / r as f64),
         first,
+        ndcg10: ndcg10(ranked, relevant, partial),
     }
 }
 
@@ -90,6 +158,7 @@ pub struct Means {
     pub queries: usize,
     pub recall5: f64,
     pub mrr10: f64,
+    pub ndcg10: f64,
 }
 
 pub fn means<'a>(scores: impl Iterator<Item = &'a QueryScore>) -> Means {
@@ -98,10 +167,12 @@ pub fn means<'a>(scores: impl Iterator<Item = &'a QueryScore>) -> Means {
         m.queries += 1;
         m.recall5 += s.recall5;
         m.mrr10 += s.rr10;
+        m.ndcg10 += s.ndcg10;
     }
     if m.queries > 0 {
         m.recall5 /= m.queries as f64;
         m.mrr10 /= m.queries as f64;
+        m.ndcg10 /= m.queries as f64;
     }
     m
 }
@@ -118,13 +189,31 @@ mod tests {
     fn recall_is_capped_at_five_and_mrr_takes_the_first_hit() {
         let relevant = vec![p("a", 1), p("a", 2)];
         let ranked = vec![p("b", 9), p("a", 2), p("c", 1), p("a", 1)];
-        let s = score(&ranked, &relevant);
+        let s = score(&ranked, &relevant, &[]);
         assert!((s.recall5 - 1.0).abs() < 1e-9);
         assert!((s.rr10 - 0.5).abs() < 1e-9);
         assert_eq!(s.first, Some(2));
-        let none = score(&[p("z", 1)], &relevant);
+        let none = score(&[p("z", 1)], &relevant, &[]);
         assert_eq!(none.first, None);
         assert!(none.recall5.abs() < 1e-9);
+    }
+
+    #[test]
+    fn ndcg_is_graded_and_one_for_the_ideal_order() {
+        let relevant = vec![p("a", 1)];
+        let partial = vec![p("a", 2)];
+        let ideal = score(&[p("a", 1), p("a", 2)], &relevant, &partial);
+        assert!((ideal.ndcg10 - 1.0).abs() < 1e-9);
+        let swapped = score(&[p("a", 2), p("a", 1)], &relevant, &partial);
+        assert!(swapped.ndcg10 < 1.0 && swapped.ndcg10 > 0.5);
+        // A partial page alone: gain 1 against an ideal of 3 + 1/log2(3).
+        let only_partial = score(&[p("a", 2)], &relevant, &partial);
+        let expected = 1.0 / (3.0 + 1.0 / 3f64.log2());
+        assert!((only_partial.ndcg10 - expected).abs() < 1e-9);
+        // Partial pages never count for recall@5 or MRR@10.
+        assert_eq!(only_partial.first, None);
+        assert!(only_partial.recall5.abs() < 1e-9);
+        assert!(score(&[p("z", 1)], &relevant, &partial).ndcg10.abs() < 1e-9);
     }
 
     #[test]
@@ -132,6 +221,12 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("relevance/manual_queries.toml");
         let judged = load(&path)?;
         assert!(judged.len() >= 40);
+        // The blind sets load too (only counted here: the test set is never inspected).
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("relevance");
+        let dev = load(&dir.join("blind_dev.toml"))?;
+        let test = load(&dir.join("blind_test.toml"))?;
+        assert!(dev.len() + test.len() >= 200);
+        assert!(dev.iter().any(|q| !q.partial.is_empty()));
         Ok(())
     }
 }

@@ -47,10 +47,10 @@ pub struct SearchArgs {
     rss_probe: Option<PathBuf>,
 }
 
-const LIMIT: usize = 10;
+pub(crate) const LIMIT: usize = 10;
 
 /// The corpus pages, `copies` times, each copy of a manual under its own id.
-fn page_docs(pages: &[CorpusPage], copies: usize) -> impl Iterator<Item = PageDoc> + '_ {
+pub(crate) fn page_docs(pages: &[CorpusPage], copies: usize) -> impl Iterator<Item = PageDoc> + '_ {
     let mut files: Vec<&str> = pages.iter().map(|p| p.file_name.as_str()).collect();
     files.dedup();
     (0..copies).flat_map(move |copy| {
@@ -104,7 +104,7 @@ fn fresh_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn build_index(root: &Path, docs: impl Iterator<Item = PageDoc>) -> Result<ManualIndex> {
+pub(crate) fn build_index(root: &Path, docs: impl Iterator<Item = PageDoc>) -> Result<ManualIndex> {
     fresh_dir(root)?;
     let index = ManualIndex::open(root)?;
     let mut next_report = 10_000;
@@ -125,7 +125,7 @@ fn build_index(root: &Path, docs: impl Iterator<Item = PageDoc>) -> Result<Manua
     Ok(index)
 }
 
-fn ours_ranked(
+pub(crate) fn ours_ranked(
     index: &ManualIndex,
     text: &str,
     boost_models: Vec<String>,
@@ -161,9 +161,13 @@ fn relevance_rows(
     )?;
     let mut rows = Vec::with_capacity(judged.len());
     for q in judged {
-        let ours: QueryScore =
-            relevance::score(&ours_ranked(&index, &q.text, Vec::new())?, &q.relevant);
-        let fts: QueryScore = relevance::score(&fts.search(&q.text, LIMIT)?, &q.relevant);
+        let ours: QueryScore = relevance::score(
+            &ours_ranked(&index, &q.text, Vec::new())?,
+            &q.relevant,
+            &q.partial,
+        );
+        let fts: QueryScore =
+            relevance::score(&fts.search(&q.text, LIMIT)?, &q.relevant, &q.partial);
         rows.push(QueryRow {
             text: q.text.clone(),
             kind: q.kind.clone(),

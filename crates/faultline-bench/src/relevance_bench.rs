@@ -1,0 +1,192 @@
+//! The `relevance` subcommand: the manual search against SQLite FTS5 on the judged query sets —
+//! `dev` (tuned on), `test` (only ever scored in aggregate) and `seen` (the older queries written
+//! while reading the manuals) — over the 14 corpus manuals, extracted once and cached. Prints
+//! recall@5, MRR@10 and nDCG@10 per set and per query kind; optionally per query (dev and seen
+//! only), rewrites the docs section, saves or checks the committed test figures.
+
+use crate::corpus_pages::model_of;
+use crate::doc;
+use crate::fts5_baseline::Fts5;
+use crate::relevance::{self, Judged};
+use crate::relevance_cache;
+use crate::relevance_report::{self, Figures, Row, SetResult};
+use crate::search_bench::{build_index, ours_ranked, page_docs, LIMIT};
+use anyhow::{bail, Context, Result};
+use faultline_manuals::index::ManualIndex;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct RelevanceArgs {
+    /// The corpus folder; its `manuals/*.pdf` are indexed (read in place, never copied).
+    #[arg(long, env = "FAULTLINE_CORPUS", default_value = "../shared/corpus")]
+    corpus: PathBuf,
+    /// The judged query sets.
+    #[arg(long, default_value = "crates/faultline-bench/relevance")]
+    judgments: PathBuf,
+    /// Where the page cache and the indexes go.
+    #[arg(long, default_value = "target/bench/relevance")]
+    out: PathBuf,
+    /// Print one line per query of this set: `dev` or `seen` (never `test`).
+    #[arg(long)]
+    per_query: Vec<String>,
+    /// Rewrite the relevance section of this markdown file (e.g. docs/benchmarks.md).
+    #[arg(long)]
+    write_doc: Option<PathBuf>,
+    /// Fail when the test set's recall@5 or MRR@10 is more than 0.02 below the figures in this
+    /// file (e.g. crates/faultline-bench/relevance/figures.toml).
+    #[arg(long)]
+    check: Option<PathBuf>,
+    /// Write this run's figures to this file (the committed figures `--check` compares with).
+    #[arg(long)]
+    save_figures: Option<PathBuf>,
+}
+
+/// The sets: name, file under `--judgments`.
+const SETS: [(&str, &str); 3] = [
+    ("dev", "blind_dev.toml"),
+    ("test", "blind_test.toml"),
+    ("seen", "manual_queries.toml"),
+];
+
+fn page_label(hit: &(String, u32)) -> String {
+    let model = model_of(&hit.0);
+    let short: String = model.chars().take(14).collect();
+    format!("{short}:{}", hit.1)
+}
+
+fn score_set(
+    name: &'static str,
+    judged: &[Judged],
+    index: &ManualIndex,
+    fts: &Fts5,
+) -> Result<SetResult> {
+    let mut rows = Vec::with_capacity(judged.len());
+    for q in judged {
+        let ours = ours_ranked(index, &q.text, Vec::new())?;
+        let fts_ranked = fts.search(&q.text, LIMIT)?;
+        rows.push(Row {
+            text: q.text.clone(),
+            kind: q.kind.clone(),
+            ours: relevance::score(&ours, &q.relevant, &q.partial),
+            fts: relevance::score(&fts_ranked, &q.relevant, &q.partial),
+            ours_top: ours.iter().take(5).map(page_label).collect(),
+            relevant: q.relevant.iter().map(page_label).collect(),
+        });
+    }
+    Ok(SetResult { name, rows })
+}
+
+pub fn run(args: RelevanceArgs) -> Result<()> {
+    for set in &args.per_query {
+        match set.as_str() {
+            "dev" | "seen" => {}
+            "test" => bail!(
+                "the test set is only ever scored in aggregate: no per-query lines for it \
+                 (use --per-query dev or --per-query seen)"
+            ),
+            other => bail!("--per-query takes dev or seen, not {other:?}"),
+        }
+    }
+    let manuals = args.corpus.join("manuals");
+    if !manuals.is_dir() {
+        bail!(
+            "the corpus manuals are not at {} — the relevance check needs the 14 corpus PDFs \
+             (../shared/corpus/manuals from the project root, or set FAULTLINE_CORPUS)",
+            manuals.display()
+        );
+    }
+    let started = Instant::now();
+    let (pages, cached) = relevance_cache::load(&manuals, &args.out)?;
+    eprintln!(
+        "relevance: {} pages ({}) …",
+        pages.len(),
+        if cached {
+            "cached text"
+        } else {
+            "extracted with pdftotext, now cached"
+        }
+    );
+    let index = build_index(&args.out.join("index"), page_docs(&pages, 1))?;
+    let fts = Fts5::build(
+        &args.out.join("fts5.db"),
+        pages
+            .iter()
+            .map(|p| (p.file_name.as_str(), p.page, p.text.as_str())),
+    )?;
+    let mut results = Vec::new();
+    for (name, file) in SETS {
+        let judged = relevance::load(&args.judgments.join(file))
+            .with_context(|| format!("the {name} set"))?;
+        results.push(score_set(name, &judged, &index, &fts)?);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let by_name = |n: &str| results.iter().find(|r| r.name == n);
+    let (Some(dev), Some(test), Some(seen)) = (by_name("dev"), by_name("test"), by_name("seen"))
+    else {
+        bail!("a query set is missing");
+    };
+    for set in &args.per_query {
+        if let Some(r) = by_name(set) {
+            println!("{}", r.per_query());
+        }
+    }
+    let tables = format!("{}\n{}\n{}", test.table(), dev.table(), seen.table());
+    println!("{tables}");
+    eprintln!("relevance: {secs:.1} s");
+
+    let figures = Figures {
+        test: test.figures(),
+        dev: dev.figures(),
+        seen: seen.figures(),
+    };
+    if let Some(path) = &args.write_doc {
+        let body = format!(
+            "## Manual search relevance: blind test set vs SQLite FTS5\n\n{}\n{}\n{tables}",
+            doc::context_lines(&doc::load_average()),
+            method_text(pages.len())
+        );
+        doc::write_section(path, "relevance", &body)?;
+        eprintln!("wrote the relevance section of {}", path.display());
+    }
+    if let Some(path) = &args.save_figures {
+        relevance_report::save_figures(path, &figures)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.check {
+        let committed = relevance_report::load_figures(path)?;
+        let t = &figures.test;
+        println!(
+            "check: test recall@5 {:.3} (committed {:.3}), MRR@10 {:.3} (committed {:.3}); \
+             FTS5 in this run: recall@5 {:.3}, MRR@10 {:.3}",
+            t.recall5,
+            committed.test.recall5,
+            t.mrr10,
+            committed.test.mrr10,
+            t.fts5_recall5,
+            t.fts5_mrr10
+        );
+        let failures = relevance_report::check(t, &committed.test);
+        if !failures.is_empty() {
+            bail!("relevance regression: {}", failures.join("; "));
+        }
+    }
+    Ok(())
+}
+
+fn method_text(pages: usize) -> String {
+    format!(
+        "Corpus: the 14 manuals of `../shared/corpus/manuals`, {pages} pages (text from poppler's \
+         `pdftotext`, cached under `target/bench/relevance`). Query sets \
+         (`crates/faultline-bench/relevance/`): **test** = `blind_test.toml` and **dev** = \
+         `blind_dev.toml`, technician queries written and judged page by page before looking at \
+         any ranking, split once by hash; the ranking is tuned on dev only and the test set is \
+         only ever scored in aggregate. **seen** = `manual_queries.toml`, the older queries \
+         written while reading the manuals. recall@5 and MRR@10 count the grade-2 pages \
+         (`relevant`), nDCG@10 also the grade-1 pages (`partial`). Ours: `ManualIndex::search`; \
+         FTS5: `porter unicode61`, words quoted and OR-ed, bm25, measured in the same run. \
+         `make relevance-check` fails when the test recall@5 or MRR@10 falls more than {} below \
+         `relevance/figures.toml`.\n",
+        relevance_report::TOLERANCE
+    )
+}
