@@ -6,6 +6,7 @@
 
 pub mod blobs;
 pub mod clock;
+pub mod code_normalize;
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -92,18 +92,7 @@ impl Store {
                     .push((r.get(1)?, Some(r.get(2)?)));
             }
         }
-        let mut parts: HashMap<i64, Vec<String>> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT p.work_order_rid, p.part_number FROM parts_used p
-                 JOIN work_orders w ON w.rid = p.work_order_rid
-                 WHERE w.reported_at < ?1 ORDER BY p.rid",
-            )?;
-            let mut rows = stmt.query(params![before])?;
-            while let Some(r) = rows.next()? {
-                parts.entry(r.get(0)?).or_default().push(r.get(1)?);
-            }
-        }
+        let mut parts = self.part_numbers_before(before)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT w.rid, w.number, a.tag, w.wo_type, w.status, w.reported_at, w.started_at,
                     w.finished_at, w.downtime_start, w.downtime_end, w.failure_class,
@@ -138,6 +127,21 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// The part numbers used on each work order (by rid) reported strictly before `before`.
+    pub(super) fn part_numbers_before(&self, before: i64) -> Result<HashMap<i64, Vec<String>>> {
+        let mut parts: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.work_order_rid, p.part_number FROM parts_used p
+             JOIN work_orders w ON w.rid = p.work_order_rid
+             WHERE w.reported_at < ?1 ORDER BY p.rid",
+        )?;
+        let mut rows = stmt.query(params![before])?;
+        while let Some(r) = rows.next()? {
+            parts.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+        Ok(parts)
     }
 
     /// Every alarm that occurred strictly before `before` (all with `None`), oldest first.

@@ -4,6 +4,7 @@
 mod analytics_reads;
 mod asset_help;
 mod assets;
+mod diagnosis_reads;
 mod catalog;
 mod close_codes;
 mod conflicts;
@@ -38,6 +39,7 @@ mod sync_tests;
 mod tests;
 
 pub use analytics_reads::{AnalyticsAlarm, AnalyticsAsset, AnalyticsWorkOrder};
+pub use diagnosis_reads::DiagnosisWorkOrder;
 pub use downtime::total_minutes as downtime_total_minutes;
 pub use manuals::IndexPage;
 pub use migrate::latest_version;

@@ -1,0 +1,123 @@
+//! Plain-row reads for guided diagnosis (`crates/faultline-diagnosis`): the work orders with the
+//! text and codes a ranking needs (title, description, notes, fault code, the four failure codes,
+//! remedy text, parts), each read strictly before a time so that a ranking `--at` a moment sees
+//! only what was recorded before it. Assets and alarms come from the analytics reads
+//! ([`Store::analytics_assets`], [`Store::analytics_alarms`]).
+
+use super::Store;
+use crate::error::Result;
+use rusqlite::params;
+use std::collections::HashMap;
+
+/// A work order as the diagnosis ranking needs it. Times are milliseconds since the Unix epoch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiagnosisWorkOrder {
+    pub id: String,
+    pub number: String,
+    pub asset_tag: String,
+    /// `breakdown`, `corrective` or `preventive`.
+    pub wo_type: String,
+    /// `open`, `in_progress`, `completed`, `closed` or `cancelled`.
+    pub status: String,
+    pub reported_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub title: String,
+    pub description: Option<String>,
+    /// The code on the display when the work order was logged.
+    pub fault_code: Option<String>,
+    pub failure_class: Option<String>,
+    pub problem_code: Option<String>,
+    pub cause_code: Option<String>,
+    pub remedy_code: Option<String>,
+    pub remedy_text: Option<String>,
+    /// The text of its notes written strictly before the cut, oldest first.
+    pub notes: Vec<String>,
+    /// Part numbers used on it.
+    pub parts: Vec<String>,
+}
+
+impl Store {
+    /// Every work order reported strictly before `before` (milliseconds), oldest first, with its
+    /// notes written before `before` and its parts.
+    pub fn diagnosis_work_orders(&self, before: i64) -> Result<Vec<DiagnosisWorkOrder>> {
+        let mut notes: HashMap<i64, Vec<String>> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT n.work_order_rid, n.text FROM notes n
+                 JOIN work_orders w ON w.rid = n.work_order_rid
+                 WHERE w.reported_at < ?1 AND n.created_at < ?1
+                 ORDER BY n.created_at, n.rid",
+            )?;
+            let mut rows = stmt.query(params![before])?;
+            while let Some(r) = rows.next()? {
+                notes.entry(r.get(0)?).or_default().push(r.get(1)?);
+            }
+        }
+        let mut parts = self.part_numbers_before(before)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT w.rid, w.id, w.number, a.tag, w.wo_type, w.status, w.reported_at,
+                    w.started_at, w.finished_at, w.title, w.description, w.fault_code,
+                    w.failure_class, w.problem_code, w.cause_code, w.remedy_code, w.remedy_text
+             FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
+             WHERE w.reported_at < ?1
+             ORDER BY w.reported_at, w.rid",
+        )?;
+        let mut rows = stmt.query(params![before])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let rid: i64 = r.get(0)?;
+            out.push(DiagnosisWorkOrder {
+                id: r.get(1)?,
+                number: r.get(2)?,
+                asset_tag: r.get(3)?,
+                wo_type: r.get(4)?,
+                status: r.get(5)?,
+                reported_at: r.get(6)?,
+                started_at: r.get(7)?,
+                finished_at: r.get(8)?,
+                title: r.get(9)?,
+                description: r.get(10)?,
+                fault_code: r.get(11)?,
+                failure_class: r.get(12)?,
+                problem_code: r.get(13)?,
+                cause_code: r.get(14)?,
+                remedy_code: r.get(15)?,
+                remedy_text: r.get(16)?,
+                notes: notes.remove(&rid).unwrap_or_default(),
+                parts: parts.remove(&rid).unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::test_support::{clock, store_with};
+    use std::path::Path;
+
+    #[test]
+    fn a_work_order_reported_exactly_at_the_cut_is_not_read() {
+        let mut store = store_with(clock());
+        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+        if let Err(e) = crate::demo::load_demo(&mut store, &demo) {
+            panic!("demo: {e}");
+        }
+        let Ok(all) = store.diagnosis_work_orders(i64::MAX) else {
+            panic!("read all");
+        };
+        assert!(all
+            .iter()
+            .any(|w| w.fault_code.is_some() && !w.title.is_empty()));
+        let cut = all[all.len() / 2].reported_at;
+        let Ok(early) = store.diagnosis_work_orders(cut) else {
+            panic!("read before");
+        };
+        assert!(early.iter().all(|w| w.reported_at < cut));
+        assert_eq!(
+            early.len(),
+            all.iter().filter(|w| w.reported_at < cut).count()
+        );
+    }
+}

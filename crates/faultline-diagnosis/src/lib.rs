@@ -1,0 +1,89 @@
+//! Guided diagnosis, first slice: from an asset, the codes on its display (or its recent alarms)
+//! and a few words of symptom, the likely causes ranked as probabilities with the evidence behind
+//! each, and the similar past work orders ("what fixed it last time").
+//!
+//! Everything is computed from plain rows read strictly before the diagnosis time (`at`), so a
+//! ranking can be back-tested on history that contains the answer: [`History`] holds the rows,
+//! [`diagnose`] is pure, [`diagnose_store`] reads the rows through core and calls it.
+
+pub mod causes;
+pub mod codes;
+pub mod history;
+pub mod shorthand;
+pub mod similar;
+
+pub use causes::{Cause, CauseParams, Evidence, LevelCount};
+pub use history::History;
+pub use similar::SimilarWorkOrder;
+
+use faultline_core::Store;
+
+/// Milliseconds in an hour.
+pub const HOUR_MS: i64 = 3_600_000;
+
+/// What to diagnose.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub asset_tag: String,
+    /// Codes as typed; empty: the asset's alarms in the window before `at`.
+    pub codes: Vec<String>,
+    pub symptom: Option<String>,
+    /// Only what was recorded strictly before this time (ms since the epoch) is used.
+    pub at: i64,
+    pub window_hours: u32,
+    pub limit: usize,
+}
+
+/// The answer: causes and similar work orders, best first.
+#[derive(Debug, Clone)]
+pub struct Diagnosis {
+    pub asset_tag: String,
+    pub at: i64,
+    /// The codes used, as written (given or from the alarms), distinct by normalised form.
+    pub codes: Vec<String>,
+    pub causes: Vec<Cause>,
+    pub similar_work_orders: Vec<SimilarWorkOrder>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiagnosisError {
+    #[error("no asset with tag {0:?}")]
+    UnknownAsset(String),
+    #[error(transparent)]
+    Core(#[from] faultline_core::CoreError),
+}
+
+/// Ranks causes and similar work orders for `q` from `h` (rows at or after `q.at` are ignored).
+pub fn diagnose(h: &History, q: &Query) -> Result<Diagnosis, DiagnosisError> {
+    let asset = h
+        .asset(&q.asset_tag)
+        .ok_or_else(|| DiagnosisError::UnknownAsset(q.asset_tag.clone()))?;
+    let codes = if q.codes.is_empty() {
+        h.alarm_codes_before(&asset.tag, q.at, i64::from(q.window_hours) * HOUR_MS)
+    } else {
+        codes::distinct(&q.codes)
+    };
+    let params = CauseParams {
+        window_ms: i64::from(q.window_hours) * HOUR_MS,
+        ..CauseParams::default()
+    };
+    let mut causes = causes::rank(h, asset, &codes, q.at, &params);
+    causes.truncate(q.limit);
+    let similar = similar::find(h, asset, &codes, q.symptom.as_deref(), q.at, q.limit);
+    Ok(Diagnosis {
+        asset_tag: asset.tag.clone(),
+        at: q.at,
+        codes,
+        causes,
+        similar_work_orders: similar,
+    })
+}
+
+/// Reads the replica strictly before `q.at` and diagnoses.
+pub fn diagnose_store(store: &Store, q: &Query) -> Result<Diagnosis, DiagnosisError> {
+    let h = History::read(store, q.at)?;
+    diagnose(&h, q)
+}
+
+#[cfg(test)]
+mod tests;
