@@ -3,6 +3,7 @@
 mod analytics;
 mod args;
 mod corrections;
+mod diagnose;
 mod manuals;
 mod print;
 mod print_procedures;

@@ -209,20 +209,22 @@ pub fn rank(
     // The unconditional chain, from the site down to the asset.
     let mut prior: HashMap<String, f64> =
         candidates.iter().map(|c| ((*c).clone(), uniform)).collect();
+    let mut per_level_p: Vec<HashMap<String, f64>> = Vec::new();
     for l in levels.iter().rev() {
         let counts = l.per_cause.iter().map(|(c, v)| (c.clone(), v.1)).collect();
         prior = smooth(&counts, l.all_total, &prior, p.alpha);
+        per_level_p.push(prior.clone());
     }
     // The conditional chain on the codes, its top backed off to the asset's own mix.
-    let mut per_level_p: Vec<HashMap<String, f64>> = Vec::new();
     if !query.is_empty() {
+        per_level_p.clear();
         for l in levels.iter().rev() {
             let counts = l.per_cause.iter().map(|(c, v)| (c.clone(), v.0)).collect();
             prior = smooth(&counts, l.matched_total, &prior, p.alpha);
             per_level_p.push(prior.clone());
         }
-        per_level_p.reverse();
     }
+    per_level_p.reverse();
     let total: f64 = prior.values().sum();
     let mut out: Vec<Cause> = prior
         .iter()

@@ -44,7 +44,11 @@ fn document(w: &DiagnosisWorkOrder) -> Vec<String> {
         text.push(' ');
         text.push_str(n);
     }
-    tokens(&text)
+    let mut toks = tokens(&text);
+    if let Some(c) = w.fault_code.as_deref().filter(|c| !c.trim().is_empty()) {
+        toks.push(crate::codes::key(c));
+    }
+    toks
 }
 
 /// The `limit` past work orders most like the symptom and codes, best first.
@@ -56,7 +60,8 @@ pub fn find(
     at: i64,
     limit: usize,
 ) -> Vec<SimilarWorkOrder> {
-    let mut query: Vec<String> = codes.iter().flat_map(|c| tokens(c)).collect();
+    // A code is one token, its matching key, however it was typed ("oc 1").
+    let mut query: Vec<String> = codes.iter().map(|c| crate::codes::key(c)).collect();
     query.extend(symptom.map(tokens).unwrap_or_default());
     let query: HashSet<String> = query.into_iter().collect();
     if query.is_empty() || limit == 0 {
