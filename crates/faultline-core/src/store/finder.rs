@@ -13,13 +13,23 @@ const MIN_FUZZY_LEN: usize = 3;
 /// True when `a` and `b` differ by at most one edit: an inserted, deleted or replaced character,
 /// or two neighbours swapped. Compares characters as given (callers lowercase).
 pub(super) fn within_one_edit(a: &str, b: &str) -> bool {
+    if a.len().abs_diff(b.len()) > 4 {
+        return false; // more than one character apart even in 4-byte UTF-8
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    one_edit(&a, &b)
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     let (la, lb) = (a.len(), b.len());
     if la.abs_diff(lb) > 1 {
         return false;
     }
-    let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     if p == la && p == lb {
         return true;
     }
@@ -37,10 +47,10 @@ pub(super) fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+/// The words of an already lowercased text (no allocation).
+fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
 }
 
 /// How an asset matches a query with typos: the whole tag one edit away (best), or every typed
@@ -52,22 +62,46 @@ pub(super) enum FuzzyMatch {
     Words,
 }
 
-pub(super) fn fuzzy_match(query: &str, tag: &str, text: &str) -> Option<FuzzyMatch> {
-    let q = query.trim().to_lowercase();
-    if within_one_edit(&q, &tag.to_lowercase()) {
-        return Some(FuzzyMatch::Tag);
+/// A query prepared once for matching every asset: lowercased, split into words, each marked
+/// whether it may carry a typo.
+pub(super) struct FuzzyQuery {
+    whole: String,
+    typed: Vec<(String, bool)>,
+}
+
+impl FuzzyQuery {
+    pub(super) fn new(query: &str) -> Self {
+        let whole = query.trim().to_lowercase();
+        let typed = words(&whole)
+            .map(|t| {
+                let fuzzy =
+                    t.chars().count() >= MIN_FUZZY_LEN && !t.chars().any(|c| c.is_ascii_digit());
+                (t.to_string(), fuzzy)
+            })
+            .collect();
+        FuzzyQuery { whole, typed }
     }
-    let have: Vec<String> = words(text).collect();
-    let mut typed = words(query).peekable();
-    typed.peek()?;
-    typed
-        .all(|t| {
-            let fuzzy =
-                t.chars().count() >= MIN_FUZZY_LEN && !t.chars().any(|c| c.is_ascii_digit());
-            have.iter()
-                .any(|h| h.starts_with(&t) || (fuzzy && within_one_edit(&t, h)))
-        })
-        .then_some(FuzzyMatch::Words)
+
+    /// `tag` and `text` lowercased by the caller.
+    pub(super) fn matches(&self, tag: &str, text: &str) -> Option<FuzzyMatch> {
+        if within_one_edit(&self.whole, tag) {
+            return Some(FuzzyMatch::Tag);
+        }
+        if self.typed.is_empty() {
+            return None;
+        }
+        self.typed
+            .iter()
+            .all(|(t, fuzzy)| {
+                words(text).any(|h| h.starts_with(t.as_str()) || (*fuzzy && within_one_edit(t, h)))
+            })
+            .then_some(FuzzyMatch::Words)
+    }
+}
+
+#[cfg(test)]
+fn fuzzy_match(query: &str, tag: &str, text: &str) -> Option<FuzzyMatch> {
+    FuzzyQuery::new(query).matches(&tag.to_lowercase(), &text.to_lowercase())
 }
 
 /// Does the text look like a work-order number someone typed (a digit, no spaces)?
@@ -100,19 +134,26 @@ impl Store {
     /// Asset rids (in tag order) matching `query` with at most one typo per word.
     pub(super) fn fuzzy_asset_rids(&self, query: &str, limit: usize) -> Result<Vec<i64>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT a.rid, a.tag, a.tag || ' ' || a.name || ' ' || coalesce(m.model, '') || ' '
-                    || coalesce(l.name, '')
+            "SELECT a.rid, lower(a.tag), lower(a.tag || ' ' || a.name || ' ' || coalesce(m.model, '')
+                    || ' ' || coalesce(l.name, ''))
              FROM assets a
              LEFT JOIN locations l ON l.id = a.location_id
              LEFT JOIN asset_models m ON m.id = a.model_id
              ORDER BY a.tag",
         )?;
+        let q = FuzzyQuery::new(query);
         let mut rows = stmt.query([])?;
         let mut found: Vec<(FuzzyMatch, i64)> = Vec::new();
         while let Some(r) = rows.next()? {
             let tag: String = r.get(1)?;
             let text: String = r.get(2)?;
-            if let Some(m) = fuzzy_match(query, &tag, &text) {
+            // SQLite's lower() folds ASCII only: fold the rest here (rarely needed).
+            let (tag, text) = if text.is_ascii() {
+                (tag, text)
+            } else {
+                (tag.to_lowercase(), text.to_lowercase())
+            };
+            if let Some(m) = q.matches(&tag, &text) {
                 found.push((m, r.get(0)?));
             }
         }
