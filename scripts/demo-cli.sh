@@ -7,7 +7,8 @@
 # The walkthrough, step by step (every command is echoed, shell-quoted, before it runs):
 #   status, assets, history VFD-402, procedure JP-VX-OC1 (the job plan for an OC1 trip),
 #   log-breakdown on VFD-402, a note, back-in-service, close with failure codes from the catalogue,
-#   the manual library and a search in it, the shift report, and sync with a hub.
+#   the manual library (the demo's own VX-300, NSC and KM-600 manuals) and a search for OC1 in it,
+#   the shift report, and sync with a hub.
 #
 # Sync: with FAULTLINE_DEMO_DATABASE_URL (a PostgreSQL database the demo may write to) and the
 # hub built (target/release/faultline-hub), a local hub is started on a free port with the demo
@@ -88,11 +89,16 @@ echo "== The OEM manual library and a search in it =="
 fl manuals list
 manuals="$("$FAULTLINE" --data-dir "$DATA_DIR" --json manuals list 2>/dev/null || echo '[]')"
 if [[ "$(tr -d '[:space:]' <<<"$manuals")" == "[]" ]]; then
-  echo "(The demo plant ships no OEM manuals: they are the manufacturers' PDFs. Add yours, a file"
-  echo " or a whole folder, and search them the way technicians type:"
-  echo "   $(printf '%q ' faultline --data-dir "$DATA_DIR" manuals add ~/manuals)"
-  echo "   $(printf '%q ' faultline --data-dir "$DATA_DIR" search "E.oC.1" --asset VFD-402))"
+  echo "(No manuals in $DATA_DIR: it was loaded before the demo had its manuals. Load the demo"
+  echo " again to add them: $(printf '%q ' "$FAULTLINE" --data-dir "$DATA_DIR" demo-load))"
 fi
+echo "(The demo's manuals are written by the project itself: assets/demo/generate_manuals.py."
+echo " Add the manufacturers' PDFs of your own machines, a file or a whole folder:"
+echo "   $(printf '%q ' faultline --data-dir "$DATA_DIR" manuals add ~/manuals --manufacturer "Vantor Drives" --model VX-300))"
+echo
+echo "== The drive shows OC1: what does the manual say? (the fault code as the display shows it"
+echo "   works too: E.oC.1) =="
+fl search OC1 --asset VFD-402 --limit 3
 fl search "overcurrent during acceleration" --asset VFD-402 --limit 3
 
 fl shift-report --hours 12

@@ -7,6 +7,8 @@ This script is the only source of the demo data. It writes, next to itself:
   assets.csv         41 assets on 4 functional locations (machining, assembly, pack-out, utilities)
   work_orders.csv    2024-09-01 .. 2026-11-20: breakdowns, corrective and preventive work orders
   fault_events.csv   alarms shown by the machines or reported by operators
+  manuals/*.pdf      the OEM-style manuals of the VX-300 drives, the NSC compressors and the
+                     KM-600 machining centres (generate_manuals.py, written by tiny_pdf.py)
 Each CSV has a hand-written import mapping beside it (same name, .toml; see docs/import-mapping.md).
 
 Run it with `python3 assets/demo/generate.py`. Python 3 standard library only, a fixed random
@@ -1709,4 +1711,11 @@ for name, n in counts.items():
 print("work orders by WORKTYPE: %s; open (WAPPR/APPR/INPRG): %d" % (
     ", ".join("%s %d" % kv for kv in sorted(by_type.items())),
     sum(1 for w in WOS if w["status"] in ("WAPPR", "APPR", "INPRG"))))
+
+# The OEM manuals of the demo's machines (PDFs written by the project itself).
+sys.dont_write_bytecode = True
+sys.path.insert(0, OUT)
+import generate_manuals  # noqa: E402
+
+generate_manuals.main()
 sys.exit(0)

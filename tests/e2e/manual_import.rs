@@ -34,6 +34,9 @@ fn corpus() -> Result<Option<std::path::PathBuf>> {
     Ok(None)
 }
 
+/// The demo plant's own manuals, in the library from `demo-load` on.
+const DEMO: usize = faultline_core::demo::DEMO_MANUALS.len();
+
 /// The manuals the window lists: (file name, state) of each row.
 const ROWS: &str = "return [...document.querySelectorAll('[data-testid=manual-row]')] \
     .map((r) => [r.querySelector('[data-testid=manual-name]')?.textContent ?? '', \
@@ -91,7 +94,7 @@ async fn manuals_picked_or_handed_over_by_path_import_with_progress_and_become_s
         .context("cannot hand the files to the picker")?;
     let rows = poll(&app, ROWS, Duration::from_secs(120), |v| {
         v.as_array()
-            .is_some_and(|rows| rows.len() == 2 && rows.iter().all(|r| r[1] == "indexed"))
+            .is_some_and(|rows| rows.len() == DEMO + 2 && rows.iter().all(|r| r[1] == "indexed"))
     })
     .await
     .context("the picked manuals never showed as indexed")?;
@@ -125,7 +128,7 @@ async fn manuals_picked_or_handed_over_by_path_import_with_progress_and_become_s
     eprintln!("summary: {summary}");
     poll(&app, ROWS, Duration::from_secs(120), |v| {
         v.as_array()
-            .is_some_and(|rows| rows.len() == 3 && rows.iter().all(|r| r[1] == "indexed"))
+            .is_some_and(|rows| rows.len() == DEMO + 3 && rows.iter().all(|r| r[1] == "indexed"))
     })
     .await
     .context(

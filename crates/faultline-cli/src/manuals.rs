@@ -106,6 +106,64 @@ pub fn process_queue(dir: &Path, store: &Mutex<Store>, out: &Printer) -> Result<
     Ok(())
 }
 
+/// `demo-load`'s second half: adds the demo plant's OEM manuals (from `demo/manuals/`), linked
+/// to their asset models, and extracts and indexes them like `manuals add`. Loading the demo
+/// again finds them already in the library.
+pub fn add_demo_manuals(dir: &Path, store: Store, out: &Printer, demo: &Path) -> Result<()> {
+    let files = faultline_core::demo::demo_manual_paths(demo)?;
+    let store = Mutex::new(store);
+    let library = open_library(dir, &store, out)?;
+    let mut ids = Vec::new();
+    for (manual, path) in &files {
+        let (first, more) = manual.models.split_first().ok_or_else(|| {
+            CoreError::InvalidInput(format!("demo manual {} names no model", manual.file))
+        })?;
+        let report = Library::add_paths(
+            &store,
+            std::slice::from_ref(path),
+            Some((manual.manufacturer, first)),
+        )?;
+        for m in &report.manuals {
+            for model in more {
+                lock_store(&store).link_manual_to_model(m.id, manual.manufacturer, model)?;
+            }
+            ids.push(m.id);
+        }
+    }
+    library.process_queue(
+        &store,
+        &HashMap::new(),
+        &progress(out),
+        &AtomicBool::new(false),
+    )?;
+    for id in ids {
+        let m = lock_store(&store).manual(id)?;
+        let pages = m
+            .page_count
+            .map(|n| format!(", {n} pages"))
+            .unwrap_or_default();
+        out.note(&format!(
+            "manual {}: {}{pages} ({})",
+            m.file_name,
+            m.state.as_str(),
+            m.models.join(", ")
+        ));
+        if let Some(why) = m.failure_message {
+            return Err(CoreError::InvalidInput(format!(
+                "the demo manual {} could not be read: {why}",
+                m.file_name
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn lock_store(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 pub fn search(
     dir: &Path,
     store: Store,

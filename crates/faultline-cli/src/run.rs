@@ -60,13 +60,14 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             out.imports(&files, &reports)
         }
-        Command::DemoLoad { dir } => {
-            let reports = faultline_core::demo::load_demo(&mut store, &dir)?;
+        Command::DemoLoad { dir: demo } => {
+            let reports = faultline_core::demo::load_demo(&mut store, &demo)?;
             let files: Vec<PathBuf> = faultline_core::demo::DEMO_FILES
                 .iter()
-                .map(|n| dir.join(format!("{n}.csv")))
+                .map(|n| demo.join(format!("{n}.csv")))
                 .collect();
-            out.imports(&files, &reports)
+            out.imports(&files, &reports)?;
+            crate::manuals::add_demo_manuals(&dir, store, &out, &demo)
         }
         Command::Assets { query, limit } => {
             out.assets(&store.find_assets(query.as_deref().unwrap_or(""), limit)?)
