@@ -53,8 +53,8 @@ demo: setup build
 	fi
 
 test: setup ui bindings-check lint deny
-	$(CARGO) build --release $(RELEASE_PKGS)
-	$(MAKE) relevance-check
+	$(CARGO) build --release $(RELEASE_PKGS) -p faultline-bench
+	$(RELEASE)/faultline-bench relevance --check crates/faultline-bench/relevance/figures.toml
 	mkdir -p target
 	cd ui && $(NPM) test 2>&1 | tee ../target/test-ui.log
 	$(WITH_PG) $(XVFB) $(CARGO) test --workspace 2>&1 | tee target/test-rust.log
@@ -64,8 +64,10 @@ test: setup ui bindings-check lint deny
 # pass cached under target/bench/relevance): fails when the blind test set's recall@5 or MRR@10
 # falls more than 0.02 below crates/faultline-bench/relevance/figures.toml. Needs the corpus
 # at ../shared/corpus (or FAULTLINE_CORPUS).
-relevance-check:
-	$(CARGO) run --release -p faultline-bench -- relevance --check crates/faultline-bench/relevance/figures.toml
+# (The bench is built with the app's packages so shared crates keep one feature set.)
+relevance-check: ui/dist/index.html
+	$(CARGO) build --release $(RELEASE_PKGS) -p faultline-bench
+	$(RELEASE)/faultline-bench relevance --check crates/faultline-bench/relevance/figures.toml
 
 # Quick iteration: unit and integration tests without the app window (never used by CI).
 test-unit: ui/dist/index.html
