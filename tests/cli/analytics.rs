@@ -93,7 +93,7 @@ fn metrics_pareto_trends_and_risk_on_the_demo_plant() -> Result<()> {
             (sum - x["score"].as_f64().unwrap_or(f64::NAN)).abs() < 1e-6,
             "{x}"
         );
-        assert!(!x["reasons"].as_array().map_or(true, Vec::is_empty), "{x}");
+        assert!(!x["reasons"].as_array().is_none_or(Vec::is_empty), "{x}");
     }
     let top = json(
         d,
