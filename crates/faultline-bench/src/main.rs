@@ -22,6 +22,7 @@ mod relevance_report;
 mod replica;
 mod report;
 mod risk_bench;
+mod diagnose_bench;
 mod search_bench;
 mod search_queries;
 mod search_report;
@@ -110,6 +111,9 @@ enum Cmd {
     /// Risk ranking back-test on the Azure PdM history: ROC AUC, average precision and
     /// precision@10 at weekly origins vs simple baselines.
     Risk(risk_bench::RiskArgs),
+    /// Cause-ranking back-test on the Azure PdM history: top-1/top-3/MRR of the failed component
+    /// vs the overall prior, the model prior and the oldest-replaced component.
+    Diagnose(diagnose_bench::DiagnoseArgs),
 }
 
 fn main() -> ExitCode {
@@ -169,6 +173,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Search(args) => search_bench::run(args),
         Cmd::Extract(args) => extract_bench::run(args),
         Cmd::Risk(args) => risk_bench::run(args),
+        Cmd::Diagnose(args) => diagnose_bench::run(args),
         Cmd::Relevance(args) => relevance_bench::run(args),
         Cmd::Sync(args) => sync_bench::run(args),
     }

@@ -50,7 +50,7 @@ const METHODS: [&str; 7] = [
 ];
 
 /// Imports the four Azure files in reference order into a fresh replica in `dir`.
-fn import(dir: &Path, corpus: &Path, mappings: &Path) -> Result<Store> {
+pub(crate) fn import(dir: &Path, corpus: &Path, mappings: &Path) -> Result<Store> {
     let mut store = Store::open(dir)?;
     for (mapping, csv) in [
         ("azure-pdm-machines.toml", "PdM_machines.csv"),
