@@ -7,6 +7,7 @@ This script is the only source of the demo data. It writes, next to itself:
   assets.csv         41 assets on 4 functional locations (machining, assembly, pack-out, utilities)
   work_orders.csv    2024-09-01 .. 2026-11-20: breakdowns, corrective and preventive work orders
   fault_events.csv   alarms shown by the machines or reported by operators
+  production.csv     production counts per line and shift for OEE (the last 26 weeks)
   manuals/*.pdf      the OEM-style manuals of the VX-300 drives, the NSC compressors and the
                      KM-600 machining centres (generate_manuals.py, written by tiny_pdf.py)
 Each CSV has a hand-written import mapping beside it (same name, .toml; see docs/import-mapping.md).
@@ -1702,6 +1703,50 @@ for i, e in enumerate(EVENTS):
     ev_rows.append(["EV%06d" % (i + 1), e["tag"], e["code"], e["text"], ts(e["t"]), e["source"]])
 counts["fault_events.csv"] = write("fault_events.csv", ["EVENTID", "ASSETNUM", "ALARMCODE", "ALARMTEXT",
                                                         "EVENTTIME", "SOURCE"], ev_rows)
+
+# Production counts for OEE (production.csv): one row per line and shift over the last 26
+# weeks. Shifts: A 05:00-13:00 and B 13:00-21:00 Mon-Fri, A only on Saturday; 30 min planned
+# break each (PBT 7.5 h). The line stops whenever a breakdown stops any of its machines, so the
+# counts agree with the work orders; the rest is speed loss and scrap. Its own random stream:
+# the other files do not change when this part does.
+prng = random.Random(SEED + 22400)
+PROD_LINES = [("L1-MACH", 90), ("L2-ASSY", 40), ("L3-PACK", 20)]  # line, planned s per unit
+line_stops = {}
+for w in WOS:
+    loc = ASSET[w["tag"]][2]
+    if w["type"] == "EM" and w["status"] != "CAN" and w["down_start"]:
+        line_stops.setdefault(loc, []).append((w["down_start"], w["down_end"] or NOW))
+
+
+def stopped_hours(loc, t0, t1):
+    spans = sorted((max(a, t0), min(b, t1)) for a, b in line_stops.get(loc, []) if a < t1 and b > t0)
+    total, end = timedelta(0), None
+    for a, b in spans:
+        if end is not None and a < end:
+            a = end
+        if b > a:
+            total += b - a
+            end = b if end is None else max(end, b)
+    return total.total_seconds() / 3600.0
+
+
+prod_rows = []
+for day in DAYS:
+    if day < (NOW - timedelta(weeks=26)).date() or in_production(day) is None:
+        continue
+    shifts = [("A", 5)] + ([("B", 13)] if day.weekday() < 5 else [])
+    for name, hour in shifts:
+        t0 = datetime(day.year, day.month, day.day, hour)
+        t1 = t0 + timedelta(hours=8)
+        if t1 > NOW:
+            continue
+        for loc, cycle_s in PROD_LINES:
+            apt = max(0.0, 7.5 - stopped_hours(loc, t0, t1))
+            made = int(apt * 3600 / cycle_s * prng.uniform(0.84, 0.96))
+            scrap = int(round(made * prng.uniform(0.004, 0.03)))
+            prod_rows.append([loc, name, ts(t0), ts(t1), "7.5", str(cycle_s), str(made), str(made - scrap), str(scrap)])
+counts["production.csv"] = write("production.csv", ["LINE", "SHIFT", "SHIFTSTART", "SHIFTEND", "PLANNEDHRS",
+                                                    "CYCLESEC", "QTYMADE", "QTYGOOD", "QTYSCRAP"], prod_rows)
 
 by_type = {}
 for w in WOS:

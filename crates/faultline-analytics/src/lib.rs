@@ -10,6 +10,7 @@ pub mod eval;
 pub mod events;
 pub mod metrics;
 pub mod oee;
+pub mod oee_report;
 pub mod pareto;
 pub mod prng;
 pub mod risk;

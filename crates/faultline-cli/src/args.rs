@@ -146,6 +146,8 @@ pub enum Command {
     Trends(crate::analytics::TrendsArgs),
     /// The assets most likely to break down within the horizon, with their reasons.
     Risk(crate::analytics::RiskArgs),
+    /// OEE per ISO 22400-2 of a line or asset from its production counts and breakdowns.
+    Oee(crate::oee::OeeArgs),
     /// Likely causes of a fault on an asset with their evidence, and similar past work orders.
     Diagnose(crate::diagnose::DiagnoseArgs),
     /// The OEM manual library: add PDFs, list them.

@@ -5,6 +5,7 @@ mod args;
 mod corrections;
 mod diagnose;
 mod manuals;
+mod oee;
 mod print;
 mod print_procedures;
 mod print_sync;

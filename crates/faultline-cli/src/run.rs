@@ -183,6 +183,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pareto(a) => crate::analytics::pareto(&store, &out, a),
         Command::Trends(a) => crate::analytics::trends(&store, &out, a),
         Command::Risk(a) => crate::analytics::risk(&store, &out, a),
+        Command::Oee(a) => crate::oee::oee(&store, &out, a),
         Command::Diagnose(a) => crate::diagnose::diagnose(&store, &out, a),
         Command::Enroll {
             hub,

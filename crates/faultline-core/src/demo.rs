@@ -8,12 +8,13 @@ use crate::store::Store;
 use std::path::Path;
 
 /// The demo's files, in import order.
-pub const DEMO_FILES: [&str; 5] = [
+pub const DEMO_FILES: [&str; 6] = [
     "failure_codes",
     "assets",
     "work_orders",
     "fault_events",
     "procedures",
+    "production",
 ];
 
 /// One of the demo's OEM manuals: its file under `manuals/` and the asset models it is linked to.

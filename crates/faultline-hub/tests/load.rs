@@ -197,6 +197,17 @@ async fn rows_go_to_the_named_site_and_fault_events_are_not_served() {
     .map(|e| e.to_string())
     .unwrap_or_default();
     assert!(err.contains("fault events"), "{err}");
+    let err = admin::load_csv(
+        &hub.store,
+        "PLANT1",
+        &repo("assets/demo/production.toml"),
+        &repo("assets/demo/production.csv"),
+    )
+    .await
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(err.contains("not loaded on the hub yet"), "{err}");
     // A bad row stops the load with the importer's own FILE:LINE message; nothing is kept.
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("wo.csv");

@@ -14,6 +14,8 @@ pub enum RecordKind {
     FaultEvents,
     FailureCodes,
     Procedures,
+    /// Production counts for OEE: one row per asset or line and shift/period.
+    Production,
 }
 
 impl RecordKind {
@@ -24,6 +26,7 @@ impl RecordKind {
             RecordKind::FaultEvents => "fault_events",
             RecordKind::FailureCodes => "failure_codes",
             RecordKind::Procedures => "procedures",
+            RecordKind::Production => "production",
         }
     }
 
@@ -106,6 +109,31 @@ impl RecordKind {
                     "step",
                     "instruction",
                     "caution",
+                ],
+            ),
+            // Each row names an asset_tag or a line (one of the two); good or scrap (or both,
+            // adding up to produced).
+            RecordKind::Production => (
+                &[
+                    "period_start",
+                    "period_end",
+                    "planned_busy_hours",
+                    "run_time_per_unit_s",
+                    "produced",
+                ],
+                &[
+                    "period_start",
+                    "period_end",
+                    "planned_busy_hours",
+                    "run_time_per_unit_s",
+                    "produced",
+                    "key",
+                    "asset_tag",
+                    "line",
+                    "shift",
+                    "actual_production_hours",
+                    "good",
+                    "scrap",
                 ],
             ),
         }

@@ -7,6 +7,7 @@
 mod dates;
 mod mapping;
 mod procedures;
+mod production;
 mod reader;
 mod sinks;
 mod template;

@@ -123,6 +123,7 @@ pub fn run(store: &mut Store, mapping: &Mapping, path: &Path) -> Result<ImportRe
         RecordKind::FaultEvents => "fault_events",
         RecordKind::FailureCodes => "failure_codes",
         RecordKind::Procedures => "procedures",
+        RecordKind::Production => "production_counts",
     };
     let before = count(&tx, table)?;
     let result = match mapping.kind {
@@ -131,6 +132,7 @@ pub fn run(store: &mut Store, mapping: &Mapping, path: &Path) -> Result<ImportRe
         RecordKind::FaultEvents => import_fault_events(&tx, &mut rows),
         RecordKind::FailureCodes => import_failure_codes(&tx, &mut rows),
         RecordKind::Procedures => super::procedures::import(&tx, &mut rows),
+        RecordKind::Production => super::production::import(&tx, &mut rows),
     };
     let (n_rows, changes) = result.map_err(|e| match e {
         CoreError::Import(mut ie) if ie.file.is_empty() => {

@@ -48,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "settings",
         include_str!("../../migrations/0010_settings.sql"),
     ),
+    (
+        11,
+        "production_counts",
+        include_str!("../../migrations/0011_production_counts.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -53,6 +53,13 @@ pub async fn load_csv(
                 .into(),
         ));
     }
+    if mapping.kind == RecordKind::Production {
+        return Err(HubError::Invalid(
+            "production counts (import kind `production`, for OEE) are not loaded on the hub \
+             yet: import them in the app with `faultline import`"
+                .into(),
+        ));
+    }
     let kind = mapping.kind;
     let seed = match kind {
         RecordKind::Assets | RecordKind::WorkOrders => load_copy::site_assets(store, site).await?,
@@ -98,6 +105,7 @@ pub async fn load_csv(
             r?
         }
         RecordKind::FaultEvents => return Err(HubError::Invalid("fault events".into())),
+        RecordKind::Production => return Err(HubError::Invalid("production counts".into())),
     };
     drop(dir);
     tracing::info!(
