@@ -25,6 +25,9 @@ pub struct LookupResults {
     pub by_tag: Summary,
     pub tag_prefix: Summary,
     pub word_prefix: Summary,
+    /// Whole tags with two neighbouring letters swapped: nothing matches, the one-typo fallback
+    /// scans every tag and name.
+    pub tag_typo: Summary,
     pub page_all: Summary,
     pub page_busiest: Summary,
     /// Work orders of the busiest asset.
@@ -156,6 +159,16 @@ pub fn run(
     })?;
     show_slowest("name-word prefixes", &word_prefixes, &word_prefix, 8);
 
+    let (warm, typos) = series(cfg.warmup, cfg.queries, |_| {
+        let mut t: Vec<char> = rng.pick(assets).tag.chars().collect();
+        if t.len() > 2 {
+            t.swap(1, 2);
+        }
+        t.into_iter().collect::<String>()
+    });
+    let (tag_typo, _) = time_each(&warm, &typos, |q| Ok(store.find_assets(q, 20)?.len()))?;
+    show_slowest("tags with a typo", &typos, &tag_typo, 8);
+
     let busiest = busiest_assets(data_dir, cfg.busiest)?;
     let id_of = |tag: &str| -> Result<Uuid> {
         Ok(store
@@ -184,6 +197,7 @@ pub fn run(
         by_tag: by_tag.summary(),
         tag_prefix: tag_prefix.summary(),
         word_prefix: word_prefix.summary(),
+        tag_typo: tag_typo.summary(),
         page_all: page_all.summary(),
         page_busiest: page_busy.summary(),
         busiest_count: busiest.first().map_or(0, |b| b.1),

@@ -168,6 +168,12 @@ impl ReplicaReport {
         );
         latency_row(
             &mut o,
+            "type-ahead, a whole tag with two letters swapped (`find_assets`, nothing matches as typed: the one-typo fallback scans every tag and name)",
+            &l.tag_typo,
+            "< 50 ms",
+        );
+        latency_row(
+            &mut o,
             "asset page (`asset_page(id, 50)`), random assets + the 20 busiest",
             &l.page_all,
             "p99 < 10 ms",
