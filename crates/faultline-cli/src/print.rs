@@ -322,7 +322,10 @@ impl Printer {
                     ));
                 }
                 if let Some(total) = m.downtime_minutes {
-                    s.push_str(&format!("  downtime {total} min in {} stops\n", w.downtime_intervals.len()));
+                    s.push_str(&format!(
+                        "  downtime {total} min in {} stops\n",
+                        w.downtime_intervals.len()
+                    ));
                 }
             }
             for n in &w.notes {

@@ -60,8 +60,12 @@ proptest! {
 }
 
 #[test]
-fn control_characters_in_an_export_are_cleaned_not_stored() -> Result<(), Box<dyn std::error::Error>> {
-    let got = import_titles(&["Pump\u{0} leaks\u{1b}".to_string(), "ok\r\nline".to_string()])?;
+fn control_characters_in_an_export_are_cleaned_not_stored() -> Result<(), Box<dyn std::error::Error>>
+{
+    let got = import_titles(&[
+        "Pump\u{0} leaks\u{1b}".to_string(),
+        "ok\r\nline".to_string(),
+    ])?;
     assert_eq!(got, vec!["Pump leaks".to_string(), "ok\nline".to_string()]);
     Ok(())
 }

@@ -224,7 +224,10 @@ fn shift_downtime_counts_each_stop_of_an_intermittent_breakdown() -> TestResult 
     clock.advance(Duration::minutes(15));
     store.back_in_service(wo, None)?;
     let report = store.shift_report(t0 - Duration::hours(1), t0 + Duration::hours(7))?;
-    assert_eq!(report.downtime_minutes, 35, "20 min + 15 min, not the 95 min span");
+    assert_eq!(
+        report.downtime_minutes, 35,
+        "20 min + 15 min, not the 95 min span"
+    );
     Ok(())
 }
 
@@ -293,8 +296,14 @@ fn a_code_the_work_order_holds_but_the_catalogue_dropped_is_kept_at_close() -> T
         [id.to_string()],
     )?;
     let closed = store.close_work_order(&close_input(id, FailureCodes::default(), vec![]))?;
-    assert_eq!(closed.summary.failure.iso_failure_mode.as_deref(), Some("OLDMODE"));
-    assert_eq!(closed.summary.failure.failure_class.as_deref(), Some("DRIVE"));
+    assert_eq!(
+        closed.summary.failure.iso_failure_mode.as_deref(),
+        Some("OLDMODE")
+    );
+    assert_eq!(
+        closed.summary.failure.failure_class.as_deref(),
+        Some("DRIVE")
+    );
     // A code the person picks is still checked against the catalogue.
     let picked = FailureCodes {
         iso_failure_mechanism: Some("NOSUCHMECH".into()),

@@ -340,7 +340,8 @@ impl Store {
         let (current, current_remedy_text) = self.closing_fields_of(st.rid)?;
         let merged =
             super::close_codes::merge_failure_codes(&current, &input.failure, &input.clear)?;
-        let codes = self.validate_failure_codes(&merged, &current, st.equipment_class.as_deref())?;
+        let codes =
+            self.validate_failure_codes(&merged, &current, st.equipment_class.as_deref())?;
         let remedy_text = optional_text(
             "remedy_text",
             "what fixed it",

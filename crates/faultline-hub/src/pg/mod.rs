@@ -71,7 +71,10 @@ impl PgStore {
     /// Connects and brings the schema up to date (see [`migrate`]).
     pub async fn open(url: &str, max_connections: usize) -> Result<PgStore> {
         let store = PgStore::connect(url, max_connections)?;
-        let mut client = store.client().await.map_err(|e| first_connect_failed(url, e))?;
+        let mut client = store
+            .client()
+            .await
+            .map_err(|e| first_connect_failed(url, e))?;
         migrate(&mut client).await?;
         Ok(store)
     }
