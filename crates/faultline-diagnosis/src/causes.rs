@@ -25,6 +25,9 @@ pub struct CauseParams {
     pub half_life_days: f64,
     /// Alarms in this window before a past breakdown count as its codes.
     pub window_ms: i64,
+    /// With a symptom, the closed breakdowns among this many most similar past work orders
+    /// (BM25, [`crate::similar`]) count as showing it, in proportion to their similarity.
+    pub text_neighbours: usize,
 }
 
 impl Default for CauseParams {
@@ -33,6 +36,7 @@ impl Default for CauseParams {
             alpha: 2.0,
             half_life_days: 365.0,
             window_ms: 48 * crate::HOUR_MS,
+            text_neighbours: 25,
         }
     }
 }
@@ -137,15 +141,19 @@ pub fn smooth(
         .collect()
 }
 
-/// Ranks the causes of a fault with `codes` on `asset` at `at`, best first.
+/// Ranks the causes of a fault with `codes` (and `symptom`) on `asset` at `at`, best first.
+/// A past breakdown "shows" the fault by the share of the codes it showed and, with a symptom,
+/// by its text similarity relative to the most similar one; with both, the mean of the two.
 pub fn rank(
     h: &History,
     asset: &AnalyticsAsset,
     codes_raw: &[String],
+    symptom: Option<&str>,
     at: i64,
     p: &CauseParams,
 ) -> Vec<Cause> {
     let query: HashSet<String> = codes_raw.iter().map(|c| codes::key(c)).collect();
+    let text = text_shares(h, asset, symptom, at, p.text_neighbours);
     let mut levels = vec![Level::new("asset", asset.tag.clone())];
     if let Some(m) = &asset.model {
         levels.push(Level::new("model", m.clone()));
@@ -162,11 +170,16 @@ pub fn rank(
         let Some(other) = h.asset(&w.asset_tag) else {
             continue;
         };
-        let share = if query.is_empty() {
-            1.0
-        } else {
+        let code_share = (!query.is_empty()).then(|| {
             let keys = h.work_order_code_keys(w, p.window_ms);
             keys.iter().filter(|k| query.contains(*k)).count() as f64 / query.len() as f64
+        });
+        let text_share =
+            (!text.is_empty()).then(|| text.get(w.id.as_str()).copied().unwrap_or(0.0));
+        let share = match (code_share, text_share) {
+            (None, None) => 1.0,
+            (Some(s), None) | (None, Some(s)) => s,
+            (Some(c), Some(t)) => (c + t) / 2.0,
         };
         let weight = recency_weight(at - w.reported_at, p.half_life_days);
         let cause = w
@@ -216,7 +229,7 @@ pub fn rank(
         per_level_p.push(prior.clone());
     }
     // The conditional chain on the codes, its top backed off to the asset's own mix.
-    if !query.is_empty() {
+    if !query.is_empty() || !text.is_empty() {
         per_level_p.clear();
         for l in levels.iter().rev() {
             let counts = l.per_cause.iter().map(|(c, v)| (c.clone(), v.0)).collect();
@@ -336,6 +349,33 @@ fn build(
         explanation: explain(asset, cause, codes_raw, &evidence),
         evidence,
     }
+}
+
+/// Per past closed breakdown id among the `k` most similar work orders to the symptom: its
+/// similarity over the best one's (empty without a symptom or a match).
+fn text_shares<'h>(
+    h: &'h History,
+    asset: &AnalyticsAsset,
+    symptom: Option<&str>,
+    at: i64,
+    k: usize,
+) -> HashMap<&'h str, f64> {
+    let Some(symptom) = symptom.filter(|s| !s.trim().is_empty()) else {
+        return HashMap::new();
+    };
+    let near: Vec<(f64, &DiagnosisWorkOrder)> =
+        crate::similar::scored(h, asset, &[], Some(symptom), at)
+            .into_iter()
+            .filter(|(_, w)| is_evidence(w))
+            .take(k)
+            .collect();
+    let best = near.first().map_or(0.0, |n| n.0);
+    if best <= 0.0 {
+        return HashMap::new();
+    }
+    near.into_iter()
+        .map(|(s, w)| (w.id.as_str(), s / best))
+        .collect()
 }
 
 /// When this asset's item `cause` was last replaced or worked on strictly before `at`: the end

@@ -67,7 +67,7 @@ pub fn diagnose(h: &History, q: &Query) -> Result<Diagnosis, DiagnosisError> {
         window_ms: i64::from(q.window_hours) * HOUR_MS,
         ..CauseParams::default()
     };
-    let mut causes = causes::rank(h, asset, &codes, q.at, &params);
+    let mut causes = causes::rank(h, asset, &codes, q.symptom.as_deref(), q.at, &params);
     causes.truncate(q.limit);
     let similar = similar::find(h, asset, &codes, q.symptom.as_deref(), q.at, q.limit);
     Ok(Diagnosis {

@@ -60,11 +60,46 @@ pub fn find(
     at: i64,
     limit: usize,
 ) -> Vec<SimilarWorkOrder> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    scored(h, asset, codes, symptom, at)
+        .into_iter()
+        .take(limit)
+        .map(|(score, w)| SimilarWorkOrder {
+            id: w.id.clone(),
+            number: w.number.clone(),
+            asset_tag: w.asset_tag.clone(),
+            reported_at: w.reported_at,
+            title: w.title.clone(),
+            failure_class: w.failure_class.clone(),
+            problem_code: w.problem_code.clone(),
+            cause_code: w.cause_code.clone(),
+            remedy_code: w.remedy_code.clone(),
+            remedy_text: w.remedy_text.clone(),
+            repair_minutes: w.finished_at.and_then(|end| {
+                let start = w.started_at.unwrap_or(w.reported_at);
+                (end >= start).then(|| (end - start) as f64 / 60_000.0)
+            }),
+            score,
+        })
+        .collect()
+}
+
+/// Every past work order (before `at`, not cancelled) sharing a token with the codes and the
+/// symptom, with its BM25 score (boosted for this asset and its model), best first.
+pub fn scored<'h>(
+    h: &'h History,
+    asset: &AnalyticsAsset,
+    codes: &[String],
+    symptom: Option<&str>,
+    at: i64,
+) -> Vec<(f64, &'h DiagnosisWorkOrder)> {
     // A code is one token, its matching key, however it was typed ("oc 1").
     let mut query: Vec<String> = codes.iter().map(|c| crate::codes::key(c)).collect();
     query.extend(symptom.map(tokens).unwrap_or_default());
     let query: HashSet<String> = query.into_iter().collect();
-    if query.is_empty() || limit == 0 {
+    if query.is_empty() {
         return Vec::new();
     }
     let docs: Vec<(&DiagnosisWorkOrder, Vec<String>)> = h
@@ -122,24 +157,4 @@ pub fn find(
             .then_with(|| b.1.reported_at.cmp(&a.1.reported_at))
     });
     scored
-        .into_iter()
-        .take(limit)
-        .map(|(score, w)| SimilarWorkOrder {
-            id: w.id.clone(),
-            number: w.number.clone(),
-            asset_tag: w.asset_tag.clone(),
-            reported_at: w.reported_at,
-            title: w.title.clone(),
-            failure_class: w.failure_class.clone(),
-            problem_code: w.problem_code.clone(),
-            cause_code: w.cause_code.clone(),
-            remedy_code: w.remedy_code.clone(),
-            remedy_text: w.remedy_text.clone(),
-            repair_minutes: w.finished_at.and_then(|end| {
-                let start = w.started_at.unwrap_or(w.reported_at);
-                (end >= start).then(|| (end - start) as f64 / 60_000.0)
-            }),
-            score,
-        })
-        .collect()
 }

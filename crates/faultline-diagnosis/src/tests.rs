@@ -59,7 +59,7 @@ fn top(h: &History, tag: &str, c: &[&str], at: i64, p: &CauseParams) -> Vec<(Str
     let Some(a) = h.asset(tag) else {
         panic!("no asset {tag}");
     };
-    rank(h, a, &codes(c), at, p)
+    rank(h, a, &codes(c), None, at, p)
         .into_iter()
         .map(|c| (c.cause_code, c.score))
         .collect()
@@ -214,7 +214,7 @@ fn the_explanation_says_the_counts_the_last_fix_and_the_repair_time() {
     ];
     let h = History::new(fleet(), w, Vec::new());
     let r = match h.asset("VFD-1") {
-        Some(a) => rank(&h, a, &codes(&["OC1"]), NOW, &CauseParams::default()),
+        Some(a) => rank(&h, a, &codes(&["OC1"]), None, NOW, &CauseParams::default()),
         None => panic!("asset"),
     };
     let e = &r[0].explanation;
@@ -225,4 +225,30 @@ fn the_explanation_says_the_counts_the_last_fix_and_the_repair_time() {
     assert!(e.contains("1 of 1 on this asset"), "{e}");
     assert!(e.contains("fixed by FIX-ADJACC 'ADJACC sorted'"), "{e}");
     assert!(e.contains("median repair 25 min"), "{e}");
+}
+
+#[test]
+fn a_symptom_in_shorthand_favours_the_causes_of_similar_past_work() {
+    let mut w = Vec::new();
+    for i in 0..3 {
+        let mut a = wo(i, "VFD-1", "", "HOSE", NOW - (10 + i as i64) * DAY);
+        a.fault_code = None;
+        a.title = "Change hydraulic hose right hand, leaking".into();
+        w.push(a);
+    }
+    for i in 3..7 {
+        let mut b = wo(i, "VFD-1", "", "ENGINE", NOW - (10 + i as i64) * DAY);
+        b.fault_code = None;
+        b.title = "Engine will not start".into();
+        w.push(b);
+    }
+    let h = History::new(fleet(), w, Vec::new());
+    let Some(a) = h.asset("VFD-1") else {
+        panic!("asset");
+    };
+    let p = CauseParams::default();
+    let plain = rank(&h, a, &[], None, NOW, &p);
+    assert_eq!(plain[0].cause_code, "ENGINE", "{plain:?}");
+    let hinted = rank(&h, a, &[], Some("chg hyd hose r/h"), NOW, &p);
+    assert_eq!(hinted[0].cause_code, "HOSE", "{hinted:?}");
 }
