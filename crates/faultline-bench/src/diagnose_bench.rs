@@ -32,6 +32,12 @@ pub struct DiagnoseArgs {
     /// Alarms in this many hours before a failure are its codes.
     #[arg(long, default_value_t = 48)]
     window_hours: u32,
+    /// The excavator work-order history (skipped when absent).
+    #[arg(long, default_value = "../shared/corpus/history/excavator-mwo")]
+    excavators: PathBuf,
+    /// Excavator test rows: breakdowns from this time on.
+    #[arg(long, default_value = "2010-01-01T00:00:00Z")]
+    excavator_from: String,
     /// Rewrite the diagnosis section of this markdown file (e.g. docs/benchmarks.md).
     #[arg(long)]
     write_doc: Option<PathBuf>,
@@ -227,6 +233,12 @@ pub fn run(args: DiagnoseArgs) -> Result<()> {
         pct(0.5),
         pct(0.99)
     )?;
+    let exc_from = chrono::DateTime::parse_from_rfc3339(&args.excavator_from)
+        .with_context(|| format!("--excavator-from {:?}", args.excavator_from))?
+        .timestamp_millis();
+    if let Some(s) = crate::diagnose_excavator::run(&args.excavators, &args.mappings, exc_from)? {
+        writeln!(out, "\n{s}")?;
+    }
     print!("{out}");
     if let Some(path) = args.write_doc {
         doc::write_section(

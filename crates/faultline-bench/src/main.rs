@@ -23,6 +23,7 @@ mod replica;
 mod report;
 mod risk_bench;
 mod diagnose_bench;
+mod diagnose_excavator;
 mod search_bench;
 mod search_queries;
 mod search_report;
