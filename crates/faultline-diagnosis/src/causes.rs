@@ -239,6 +239,13 @@ pub fn rank(
     }
     per_level_p.reverse();
     let total: f64 = prior.values().sum();
+    // What the counts of the sentence count.
+    let what = match (query.is_empty(), text.is_empty()) {
+        (true, true) => "closed breakdowns",
+        (false, true) => "closed breakdowns with these codes",
+        (true, false) => "closed breakdowns most like the symptom",
+        (false, false) => "closed breakdowns with these codes or most like the symptom",
+    };
     let mut out: Vec<Cause> = prior
         .iter()
         .map(|(cause, score)| {
@@ -270,6 +277,7 @@ pub fn rank(
                 lc,
                 &used,
                 codes_raw,
+                what,
                 at,
             )
         })
@@ -292,6 +300,7 @@ fn build(
     levels: Vec<LevelCount>,
     used: &[(&DiagnosisWorkOrder, f64)],
     codes_raw: &[String],
+    what: &str,
     at: i64,
 ) -> Cause {
     let with_cause: Vec<&DiagnosisWorkOrder> = used
@@ -346,7 +355,7 @@ fn build(
         problem_code: latest_with(|w| w.problem_code.as_ref()),
         remedy_code: latest_with(|w| w.remedy_code.as_ref()),
         score,
-        explanation: explain(asset, cause, codes_raw, &evidence),
+        explanation: explain(asset, cause, codes_raw, what, &evidence),
         evidence,
     }
 }
@@ -409,7 +418,13 @@ fn day(ms: i64) -> String {
 
 /// "OC1 on VX-300 machines: ADJACC in 9 of 14 closed breakdowns, 3 of 4 on this asset; last
 /// 2026-10-02, fixed by ADJACC 'accel 5 s', median repair 25 min."
-fn explain(asset: &AnalyticsAsset, cause: &str, codes_raw: &[String], e: &Evidence) -> String {
+fn explain(
+    asset: &AnalyticsAsset,
+    cause: &str,
+    codes_raw: &[String],
+    what: &str,
+    e: &Evidence,
+) -> String {
     let scope = e
         .levels
         .iter()
@@ -429,11 +444,6 @@ fn explain(asset: &AnalyticsAsset, cause: &str, codes_raw: &[String], e: &Eviden
         )),
         _ => s.push_str(&format!("site {}", asset.site)),
     }
-    let what = if codes_raw.is_empty() {
-        "closed breakdowns"
-    } else {
-        "closed breakdowns with these codes"
-    };
     if let Some(l) = scope {
         s.push_str(&format!(": {cause} in {} of {} {what}", l.matched, l.of));
     }

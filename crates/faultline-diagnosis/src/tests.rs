@@ -251,4 +251,9 @@ fn a_symptom_in_shorthand_favours_the_causes_of_similar_past_work() {
     assert_eq!(plain[0].cause_code, "ENGINE", "{plain:?}");
     let hinted = rank(&h, a, &[], Some("chg hyd hose r/h"), NOW, &p);
     assert_eq!(hinted[0].cause_code, "HOSE", "{hinted:?}");
+    let e = &hinted[0].explanation;
+    assert!(
+        e.contains("HOSE in 3 of 3 closed breakdowns most like the symptom"),
+        "{e}"
+    );
 }
