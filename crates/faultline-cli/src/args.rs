@@ -252,18 +252,6 @@ pub enum ManualsCommand {
     Reindex,
 }
 
-/// A failure-code field of `close --clear`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum CodeField {
-    Class,
-    Problem,
-    Cause,
-    Remedy,
-    IsoMode,
-    IsoMechanism,
-    IsoCause,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum ShiftsCommand {
     /// The calendar in use (the default until one is set).
@@ -281,6 +269,18 @@ pub enum ShiftsCommand {
         #[arg(long)]
         days: Option<String>,
     },
+}
+
+/// A failure-code field of `close --clear`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CodeField {
+    Class,
+    Problem,
+    Cause,
+    Remedy,
+    IsoMode,
+    IsoMechanism,
+    IsoCause,
 }
 
 /// Which value of a conflict to keep.
