@@ -5,6 +5,8 @@
 mod anchor;
 mod cold_start;
 mod corpus_pages;
+mod diagnose_bench;
+mod diagnose_excavator;
 mod doc;
 mod extract_bench;
 mod fts5_baseline;
@@ -22,8 +24,6 @@ mod relevance_report;
 mod replica;
 mod report;
 mod risk_bench;
-mod diagnose_bench;
-mod diagnose_excavator;
 mod search_bench;
 mod search_queries;
 mod search_report;

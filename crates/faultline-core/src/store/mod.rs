@@ -4,13 +4,13 @@
 mod analytics_reads;
 mod asset_help;
 mod assets;
-mod diagnosis_reads;
 mod catalog;
 mod close_codes;
 mod conflicts;
-mod finder;
 mod corrections;
+mod diagnosis_reads;
 mod downtime;
+mod finder;
 mod handover;
 mod manuals;
 mod migrate;
@@ -29,11 +29,11 @@ mod work_order_reads;
 mod work_order_writes;
 
 #[cfg(test)]
-mod shift_handover_tests;
+mod corrections_tests;
 #[cfg(test)]
 mod data_quality_tests;
 #[cfg(test)]
-mod corrections_tests;
+mod shift_handover_tests;
 #[cfg(test)]
 mod sync_tests;
 #[cfg(test)]
@@ -45,8 +45,8 @@ pub use downtime::total_minutes as downtime_total_minutes;
 pub use manuals::IndexPage;
 pub use migrate::latest_version;
 pub use outbox::OutboxEntry;
-pub use production::ProductionCountRow;
 pub(crate) use procedures::{delete_procedure, upsert_procedure};
+pub use production::ProductionCountRow;
 pub use sync_pull::PullTally;
 pub use sync_push::PushTally;
 pub use sync_state::HubEnrollment;
