@@ -6,8 +6,8 @@ use super::rows::{from_ms, ms, opt_from_ms};
 use super::work_order_reads::{summary_row, SUMMARY_SELECT};
 use super::Store;
 use crate::domain::{
-    downtime_in_window, overlap_minutes, DownNow, DowntimeInterval, OpenItem, ShiftCalendar,
-    ShiftEvent, ShiftEventKind, ShiftHandover, WorkOrderActivity, WorkOrderSummary,
+    downtime_in_window, overlap_minutes, DownNow, OpenItem, ShiftCalendar, ShiftEvent,
+    ShiftEventKind, ShiftHandover, WorkOrderActivity, WorkOrderSummary,
 };
 use crate::error::{CoreError, Result};
 use chrono::{DateTime, Utc};
@@ -168,6 +168,8 @@ impl Store {
                   WHERE finished_at IS NOT NULL AND finished_at >= ?1 AND finished_at < ?2
                  UNION SELECT rid FROM work_orders
                   WHERE downtime_end IS NOT NULL AND downtime_end >= ?1 AND downtime_start < ?2
+                 UNION SELECT work_order_rid FROM downtime_intervals
+                  WHERE end_at >= ?1 AND start_at < ?2
                  UNION SELECT rid FROM work_orders WHERE status IN ('open', 'in_progress')",
             )?
             .query_map(params![f, t], |r| r.get(0))?
@@ -214,26 +216,33 @@ impl Store {
             if let Some(s) = started_at.filter(|s| inside(*s)) {
                 list.push(event(s, ShiftEventKind::Started, "work started".into()));
             }
-            if let Some(s) = w.downtime_start.filter(|s| inside(*s)) {
-                list.push(event(s, ShiftEventKind::Stopped, "machine stopped".into()));
-            }
-            if let Some(s) = w.downtime_end.filter(|s| inside(*s)) {
-                list.push(event(
-                    s,
-                    ShiftEventKind::BackInService,
-                    "back in service".into(),
-                ));
+            // Every stop of the breakdown (an intermittent trip has several), not only the last.
+            let stops = self.intervals_of(rid)?;
+            for stop in &stops {
+                if inside(stop.start) {
+                    list.push(event(
+                        stop.start,
+                        ShiftEventKind::Stopped,
+                        "machine stopped".into(),
+                    ));
+                }
+                if let Some(s) = stop.end.filter(|s| inside(*s)) {
+                    list.push(event(
+                        s,
+                        ShiftEventKind::BackInService,
+                        "back in service".into(),
+                    ));
+                }
             }
             if let Some(s) = w.finished_at.filter(|s| inside(*s)) {
                 list.push(event(s, ShiftEventKind::Finished, finished_text(&w)));
             }
             // A stop without an end is a machine down only while its work order is open.
-            let downtime_minutes = match (w.downtime_start, w.downtime_end) {
-                (Some(start), end) if end.is_some() || w.status.is_open() => {
-                    overlap_minutes(DowntimeInterval { start, end }, from, to, now)
-                }
-                _ => 0,
-            };
+            let downtime_minutes: i64 = stops
+                .iter()
+                .filter(|stop| stop.end.is_some() || w.status.is_open())
+                .map(|stop| overlap_minutes(*stop, from, to, now))
+                .sum();
             if list.is_empty() && downtime_minutes == 0 {
                 continue;
             }

@@ -267,3 +267,33 @@ fn the_asset_page_helps_with_the_open_breakdown() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn the_handover_lists_every_stop_of_an_intermittent_breakdown_and_sums_them() -> TestResult {
+    let (mut store, clock, _dir) = plant()?;
+    let t0 = clock.now();
+    let vfd = store.resolve_asset("VFD-201")?;
+    // Stopped at t0 for 20 min, again at t0+1h for 15 min; the window is t0 .. t0+8h.
+    let b = store.log_breakdown(&breakdown(vfd.id, "Trips now and then")?)?;
+    let id = b.summary.id;
+    clock.advance(Duration::minutes(20));
+    store.back_in_service(id, None)?;
+    clock.advance(Duration::minutes(40));
+    store.machine_stopped(id, None)?;
+    clock.advance(Duration::minutes(15));
+    store.back_in_service(id, None)?;
+    clock.advance(Duration::hours(1));
+    let h = store.shift_handover(t0, t0 + Duration::hours(8), clock.now())?;
+    let a = h
+        .activity
+        .iter()
+        .find(|a| a.work_order.id == id)
+        .ok_or("the intermittent breakdown is not in the handover")?;
+    let kinds: Vec<ShiftEventKind> = a.events.iter().map(|e| e.kind).collect();
+    let count = |k: ShiftEventKind| kinds.iter().filter(|x| **x == k).count();
+    assert_eq!(count(ShiftEventKind::Stopped), 2, "{kinds:?}");
+    assert_eq!(count(ShiftEventKind::BackInService), 2, "{kinds:?}");
+    assert_eq!(a.downtime_minutes, 35);
+    assert_eq!(h.downtime_minutes, 35);
+    Ok(())
+}
