@@ -7,22 +7,8 @@ mod common;
 
 use common::*;
 use faultline_protocol::push::reject_codes;
-use faultline_protocol::{Change, CorrectionRecord, Mutation, Outcome};
+use faultline_protocol::{Change, CorrectionRecord, Mutation};
 use uuid::Uuid;
-
-fn applied(o: &Outcome) -> i64 {
-    match o {
-        Outcome::Applied { version } => *version,
-        other => panic!("expected applied, got {other:?}"),
-    }
-}
-
-fn rejected_code(o: &Outcome) -> &str {
-    match o {
-        Outcome::Rejected { code, .. } => code,
-        other => panic!("expected rejected, got {other:?}"),
-    }
-}
 
 fn correction(wo: Uuid, target: &str, target_id: Uuid, action: &str) -> CorrectionRecord {
     CorrectionRecord {

@@ -63,14 +63,6 @@ async fn push_body(hub: &Hub, token: &str, user: &str, mutations: &[String]) -> 
     .await
 }
 
-fn code_of(o: &Outcome) -> &str {
-    match o {
-        Outcome::Rejected { code, .. } => code,
-        Outcome::Applied { .. } => "applied",
-        Outcome::Conflict { .. } => "conflict",
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn poison_values_reject_only_their_own_mutation_and_the_rest_is_applied() {
     let hub = Hub::start().await;
@@ -145,7 +137,7 @@ async fn poison_values_reject_only_their_own_mutation_and_the_rest_is_applied() 
     let got: Vec<(Uuid, &str)> = resp
         .results
         .iter()
-        .map(|r| (r.mutation_id, code_of(&r.outcome)))
+        .map(|r| (r.mutation_id, outcome_code(&r.outcome)))
         .collect();
     assert_eq!(got, want, "{resp:#?}");
     // Each refusal says what is wrong.
@@ -162,7 +154,7 @@ async fn poison_values_reject_only_their_own_mutation_and_the_rest_is_applied() 
     let again: Vec<(Uuid, &str)> = again
         .results
         .iter()
-        .map(|r| (r.mutation_id, code_of(&r.outcome)))
+        .map(|r| (r.mutation_id, outcome_code(&r.outcome)))
         .collect();
     assert_eq!(again, want);
     assert_eq!(hub.count("SELECT count(*) FROM notes").await, 1);
@@ -188,7 +180,11 @@ async fn a_value_the_database_still_refuses_rejects_only_that_mutation() {
         env(0, note(wo, "third")),
     ];
     let resp = hub.push(&dev.token, "P1", batch.clone()).await;
-    let codes: Vec<&str> = resp.results.iter().map(|r| code_of(&r.outcome)).collect();
+    let codes: Vec<&str> = resp
+        .results
+        .iter()
+        .map(|r| outcome_code(&r.outcome))
+        .collect();
     assert_eq!(
         codes,
         ["applied", reject_codes::INVALID_VALUE, "applied"],

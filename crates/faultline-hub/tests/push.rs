@@ -10,20 +10,6 @@ use faultline_protocol::{Change, Mutation, Outcome};
 use serde_json::json;
 use uuid::Uuid;
 
-fn applied(o: &Outcome) -> i64 {
-    match o {
-        Outcome::Applied { version } => *version,
-        other => panic!("expected applied, got {other:?}"),
-    }
-}
-
-fn rejected_code(o: &Outcome) -> &str {
-    match o {
-        Outcome::Rejected { code, .. } => code,
-        other => panic!("expected rejected, got {other:?}"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_is_applied_and_its_replay_changes_nothing_and_answers_the_same() {
     let hub = Hub::start().await;

@@ -42,14 +42,6 @@ fn codes(wo: Uuid, c: [Option<&str>; 4]) -> Mutation {
     }
 }
 
-fn outcome_code(o: &Outcome) -> String {
-    match o {
-        Outcome::Rejected { code, .. } => code.clone(),
-        Outcome::Applied { .. } => "applied".into(),
-        Outcome::Conflict { .. } => "conflict".into(),
-    }
-}
-
 async fn answer(hub: &Hub, token: &str, e: MutationEnvelope) -> Outcome {
     hub.push(token, "P1", vec![e])
         .await
@@ -59,7 +51,7 @@ async fn answer(hub: &Hub, token: &str, e: MutationEnvelope) -> Outcome {
 }
 
 async fn code(hub: &Hub, token: &str, e: MutationEnvelope) -> String {
-    outcome_code(&answer(hub, token, e).await)
+    outcome_code(&answer(hub, token, e).await).to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -403,7 +395,7 @@ async fn a_stop_before_the_machine_was_last_back_in_service_is_refused() {
             ],
         )
         .await;
-    let got: Vec<String> = r.results.iter().map(|r| outcome_code(&r.outcome)).collect();
+    let got: Vec<&str> = r.results.iter().map(|r| outcome_code(&r.outcome)).collect();
     assert_eq!(
         got,
         [
@@ -522,7 +514,7 @@ async fn a_replay_with_different_content_or_a_reused_record_id_is_refused() {
     let r = hub
         .push(tok, "P1", vec![env(0, part.clone()), env(0, part)])
         .await;
-    let got: Vec<String> = r.results.iter().map(|r| outcome_code(&r.outcome)).collect();
+    let got: Vec<&str> = r.results.iter().map(|r| outcome_code(&r.outcome)).collect();
     assert_eq!(
         got,
         [

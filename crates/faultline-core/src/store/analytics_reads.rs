@@ -164,16 +164,11 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::test_support::{clock, store_with};
-    use std::path::Path;
+    use crate::store::test_support::demo_store;
 
     #[test]
     fn the_demo_plant_reads_back_with_downtime_and_scope_attributes() {
-        let mut store = store_with(clock());
-        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
-        if let Err(e) = crate::demo::load_demo(&mut store, &demo) {
-            panic!("demo: {e}");
-        }
+        let store = demo_store();
         let (Ok(assets), Ok(wos), Ok(alarms)) = (
             store.analytics_assets(),
             store.analytics_work_orders(None),

@@ -94,16 +94,11 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::test_support::{clock, store_with};
-    use std::path::Path;
+    use crate::store::test_support::demo_store;
 
     #[test]
     fn a_work_order_reported_exactly_at_the_cut_is_not_read() {
-        let mut store = store_with(clock());
-        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
-        if let Err(e) = crate::demo::load_demo(&mut store, &demo) {
-            panic!("demo: {e}");
-        }
+        let store = demo_store();
         let Ok(all) = store.diagnosis_work_orders(i64::MAX) else {
             panic!("read all");
         };

@@ -271,4 +271,14 @@ pub(crate) mod test_support {
             Err(e) => panic!("in-memory store: {e}"),
         }
     }
+
+    /// The bundled demo plant (`assets/demo/`), for the reads tested on a realistic history.
+    pub fn demo_store() -> Store {
+        let mut store = store_with(clock());
+        let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+        if let Err(e) = crate::demo::load_demo(&mut store, &demo) {
+            panic!("demo: {e}");
+        }
+        store
+    }
 }

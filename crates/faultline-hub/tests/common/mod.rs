@@ -440,3 +440,28 @@ pub fn close(wo: Uuid, remedy: &str) -> Mutation {
         remedy_text: Some("seal replaced".into()),
     }
 }
+
+/// The version of an `applied` outcome (panics on any other outcome).
+pub fn applied(o: &faultline_protocol::Outcome) -> i64 {
+    match o {
+        faultline_protocol::Outcome::Applied { version } => *version,
+        other => panic!("expected applied, got {other:?}"),
+    }
+}
+
+/// The code of a `rejected` outcome (panics on any other outcome).
+pub fn rejected_code(o: &faultline_protocol::Outcome) -> &str {
+    match o {
+        faultline_protocol::Outcome::Rejected { code, .. } => code,
+        other => panic!("expected rejected, got {other:?}"),
+    }
+}
+
+/// The rejection code of an outcome, or "applied" / "conflict".
+pub fn outcome_code(o: &faultline_protocol::Outcome) -> &str {
+    match o {
+        faultline_protocol::Outcome::Rejected { code, .. } => code,
+        faultline_protocol::Outcome::Applied { .. } => "applied",
+        faultline_protocol::Outcome::Conflict { .. } => "conflict",
+    }
+}
