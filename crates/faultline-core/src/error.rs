@@ -34,7 +34,7 @@ pub enum CoreError {
     #[error("{0}")]
     InvalidState(String),
     #[error("{0}")]
-    Import(#[from] crate::import::ImportError),
+    Import(#[from] crate::import_error::ImportError),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("file error: {context}: {source}")]

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+mod import_error;
 pub mod private_files;
 pub mod store;
 pub mod validate;

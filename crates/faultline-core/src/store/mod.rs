@@ -12,6 +12,7 @@ mod diagnosis_reads;
 mod downtime;
 mod finder;
 mod handover;
+mod hub_conflicts;
 mod manuals;
 mod migrate;
 mod outbox;
@@ -32,6 +33,8 @@ mod work_order_writes;
 mod corrections_tests;
 #[cfg(test)]
 mod data_quality_tests;
+#[cfg(all(test, unix))]
+mod permissions_tests;
 #[cfg(test)]
 mod shift_handover_tests;
 #[cfg(test)]

@@ -220,7 +220,7 @@ fn apply_one(
             (Applied::Done, String::new())
         }
         Change::Conflict(c) => {
-            super::sync_push::insert_conflict(tx, c, chrono::Utc::now().timestamp_millis())?;
+            super::hub_conflicts::insert_conflict(tx, c, chrono::Utc::now().timestamp_millis())?;
             (Applied::Done, String::new())
         }
         Change::Tombstone { entity, key } => {

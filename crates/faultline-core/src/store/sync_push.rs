@@ -7,7 +7,7 @@ use super::Store;
 use crate::domain::RejectedChange;
 use crate::error::Result;
 use faultline_protocol::{MutationEnvelope, MutationResult, Outcome};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeSet;
 
 /// What one answered batch did, for progress and the CLI's report.
@@ -62,7 +62,7 @@ impl Store {
                     ("rejected", Some(code.clone()), Some(reason.clone()))
                 }
                 Outcome::Conflict { conflict } => {
-                    insert_conflict(&tx, conflict, now)?;
+                    super::hub_conflicts::insert_conflict(&tx, conflict, now)?;
                     tally.conflicts += 1;
                     (
                         "conflict",
@@ -105,35 +105,4 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-}
-
-/// Stores a conflict the hub reported (pushed answer or pulled record); a known one keeps its
-/// local resolution unless the hub has one.
-pub(super) fn insert_conflict(
-    tx: &Transaction<'_>,
-    c: &faultline_protocol::push::ConflictInfo,
-    now: i64,
-) -> Result<()> {
-    let resolution = c
-        .resolution
-        .as_ref()
-        .map(|_| "resolved on the hub".to_string());
-    tx.prepare_cached(
-        "INSERT INTO sync_conflicts (id, work_order_id, field, server_value, client_value,
-             server_version, server_changed_by, resolution, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT(id) DO UPDATE SET resolution = coalesce(excluded.resolution, resolution)",
-    )?
-    .execute(params![
-        c.conflict_id.to_string(),
-        c.work_order_id.to_string(),
-        c.field,
-        c.server_value.to_string(),
-        c.client_value.to_string(),
-        c.server_version,
-        c.server_changed_by,
-        resolution,
-        now
-    ])?;
-    Ok(())
 }
