@@ -1,14 +1,12 @@
-// Typed wrappers around the app's Tauri commands (docs/ipc.md): one function per command, snake_case
+// Typed wrappers around the app's commands (docs/ipc.md): one function per command, snake_case
 // argument names, and every rejection turned into an `ApiError` the UI can branch on and show.
-import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
-import { listen } from "@tauri-apps/api/event";
+// One transport (transport.ts): Tauri IPC inside the app window, HTTP + SSE to `faultline
+// dev-serve` in a plain browser (`npm run dev`); app events arrive through `onAppEvent`.
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Asset } from "./bindings/Asset";
 import type { AssetPage } from "./bindings/AssetPage";
 import type { AssetSummary } from "./bindings/AssetSummary";
 import type { CloseWorkOrder } from "./bindings/CloseWorkOrder";
-import type { ErrorBody } from "./bindings/ErrorBody";
-import type { ErrorCode } from "./bindings/ErrorCode";
 import type { FailureCatalog } from "./bindings/FailureCatalog";
 import type { HandoverNote } from "./bindings/HandoverNote";
 import type { ImportProgress } from "./bindings/ImportProgress";
@@ -28,104 +26,30 @@ import type { ShiftHandover } from "./bindings/ShiftHandover";
 import type { StartScreen } from "./bindings/StartScreen";
 import type { WorkOrder } from "./bindings/WorkOrder";
 import type { WorkOrderSummary } from "./bindings/WorkOrderSummary";
+import type { Unlisten } from "./events";
+import { send, sendRaw, underTauri } from "./transport";
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  "invalid_input",
-  "not_found",
-  "invalid_state",
-  "import_failed",
-  "storage",
-  "hub_unreachable",
-  "hub_refused",
-];
-
-/**
- * The codes an `ApiError` carries: the app's own `ErrorCode`s, plus `internal` for a rejection
- * that did not come from a command's `ErrorBody` (the IPC layer itself failed: command missing,
- * arguments not accepted, app not running under Tauri).
- */
-export type ApiErrorCode = ErrorCode | "internal";
-
-/** A failed command: a stable `code` to branch on and a `message` for the person. */
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
-  readonly command: string | null;
-
-  constructor(code: ApiErrorCode, message: string, command: string | null = null) {
-    super(message);
-    this.name = "ApiError";
-    this.code = code;
-    this.command = command;
-  }
-
-  /** The error as the app sent it (`internal` errors have no ErrorBody equivalent). */
-  toErrorBody(): ErrorBody | null {
-    return this.code === "internal" ? null : { code: this.code, message: this.message };
-  }
-}
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
-}
-
-/** Converts whatever a rejected `invoke` (or anything else) threw into an `ApiError`. */
-export function toApiError(reason: unknown, command: string | null = null): ApiError {
-  if (reason instanceof ApiError) return reason;
-  if (typeof reason === "object" && reason !== null) {
-    const body = reason as { code?: unknown; message?: unknown };
-    if (isErrorCode(body.code) && typeof body.message === "string") {
-      return new ApiError(body.code, body.message, command);
-    }
-    if (reason instanceof Error) {
-      return new ApiError("internal", describeInternal(reason.message, command), command);
-    }
-    if (typeof body.message === "string") {
-      return new ApiError("internal", describeInternal(body.message, command), command);
-    }
-  }
-  if (typeof reason === "string" && reason.length > 0) {
-    return new ApiError("internal", describeInternal(reason, command), command);
-  }
-  return new ApiError("internal", describeInternal("unknown error", command), command);
-}
-
-function describeInternal(message: string, command: string | null): string {
-  return command === null ? message : `The app could not run "${command}": ${message}`;
-}
-
-type Args = Record<string, unknown>;
-type Invoker = <T>(command: string, args?: InvokeArgs, options?: InvokeOptions) => Promise<T>;
-
-function underTauri(): boolean {
-  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
-}
-
-let devInvoker: Promise<Invoker> | null = null;
-
-function invoker(): Invoker | Promise<Invoker> {
-  // `npm run dev` in a plain browser: an in-memory stand-in for the app. `import.meta.env.DEV` is
-  // the constant `false` in `vite build`, so this branch and the mock module are not in the bundle.
-  if (import.meta.env.DEV && !underTauri()) {
-    devInvoker ??= import("./dev/mock").then((m) => m.mockInvoke as Invoker);
-    return devInvoker;
-  }
-  if (!underTauri()) {
-    throw new ApiError("internal", "This page is not running inside the Faultline app, so it cannot reach the data.");
-  }
-  return invoke;
-}
+export { ApiError, isErrorCode, toApiError, type ApiErrorCode } from "./apiError";
+export {
+  listening,
+  onAppEvent,
+  onDataChanged,
+  onImportProgress,
+  onIndexRebuild,
+  onManualChanged,
+  type AppEvent,
+  type DataKind,
+  type IndexRebuild,
+  type ManualChanged,
+  type Unlisten,
+} from "./events";
 
 /**
- * Calls one command; resolves with its value or rejects with an `ApiError`. `args` is usually the
- * named arguments; a command that takes a raw body (manuals_add_bytes) gets the bytes instead.
+ * Calls one command; resolves with its value or rejects with an `ApiError`. `args` is the
+ * command's named arguments (snake_case, the Rust argument struct's JSON shape).
  */
-export async function call<T>(command: string, args?: Args | Uint8Array, options?: InvokeOptions): Promise<T> {
-  try {
-    const run = await invoker();
-    return await (options === undefined ? run<T>(command, args) : run<T>(command, args, options));
-  } catch (reason) {
-    throw toApiError(reason, command);
-  }
+export function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  return send(command, args, "json") as Promise<T>;
 }
 
 // ---- one wrapper per command (docs/ipc.md) -------------------------------------------------
@@ -263,25 +187,9 @@ export function uiReady(): Promise<void> {
 
 // The library's types are generated from the Rust types by ts-rs (./bindings, `make bindings`):
 // `Manual`/`ManualState` from faultline-core, `SearchResults`/`SearchHit` from the manual index,
-// `ImportStarted` (what manuals_add_files started) and `ImportProgress` (`manuals://progress`,
-// while an import runs) from the manual library. Re-exported here for the screens.
+// `ImportStarted` (what manuals_add_files started) and `ImportProgress` (the `import_progress`
+// event, while an import runs) from the manual library. Re-exported here for the screens.
 export type { ImportProgress, ImportStarted, Manual, ManualState, SearchHit, SearchResults };
-
-/** `manuals://changed`: a manual's state changed (`null`: the import ended, reload the list). */
-export interface ManualChanged {
-  manual_id: string | null;
-}
-
-/** `index://rebuild`, while the search index is rebuilt from the database. */
-export interface IndexRebuild {
-  done: number;
-  total: number;
-  finished: boolean;
-}
-
-export const EVENT_IMPORT_PROGRESS = "manuals://progress";
-export const EVENT_MANUAL_CHANGED = "manuals://changed";
-export const EVENT_INDEX_REBUILD = "index://rebuild";
 
 /** The library, newest first. */
 export function manualsList(): Promise<Manual[]> {
@@ -290,7 +198,7 @@ export function manualsList(): Promise<Manual[]> {
 
 /**
  * Imports files or folders by path (drag and drop); folders are searched for PDFs. `model` is
- * "Manufacturer Model" to link the new manuals to. Progress arrives as `manuals://progress`.
+ * "Manufacturer Model" to link the new manuals to. Progress arrives as `import_progress` events.
  */
 export function manualsAddFiles(paths: string[], model?: string): Promise<ImportStarted> {
   return call<ImportStarted>("manuals_add_files", { paths, model });
@@ -298,7 +206,7 @@ export function manualsAddFiles(paths: string[], model?: string): Promise<Import
 
 /** Imports one PDF from its bytes (the file picker); the name travels URL-encoded in a header. */
 export function manualsAddBytes(fileName: string, bytes: Uint8Array): Promise<Manual> {
-  return call<Manual>("manuals_add_bytes", bytes, { headers: { "x-file-name": encodeURIComponent(fileName) } });
+  return sendRaw("manuals_add_bytes", bytes, { "x-file-name": encodeURIComponent(fileName) }) as Promise<Manual>;
 }
 
 /** Stops the import: running extractions are stopped and their manuals wait in the queue for the next import. */
@@ -315,23 +223,14 @@ export function manualRetry(manualId: string, password?: string): Promise<Manual
   return call<Manual>("manual_retry", { manual_id: manualId, password });
 }
 
-/** A command's raw bytes answer (`tauri::ipc::Response`) as a Uint8Array. */
-async function callBytes(command: string, args: Record<string, unknown>, what: string): Promise<Uint8Array> {
-  const body = await call<ArrayBuffer | ArrayBufferView | number[]>(command, args);
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  if (Array.isArray(body)) return Uint8Array.from(body);
-  throw new ApiError("internal", `The app sent ${what} in a form this page cannot read.`, command);
-}
-
 /** The original PDF's bytes, for pdf.js. */
 export function manualPdf(manualId: string): Promise<Uint8Array> {
-  return callBytes("manual_pdf", { manual_id: manualId }, "the manual");
+  return send("manual_pdf", { manual_id: manualId }, "bytes") as Promise<Uint8Array>;
 }
 
 /** A photo's bytes (by its SHA-256), for the work order's thumbnails and viewer. */
 export function photoBytes(sha256: string): Promise<Uint8Array> {
-  return callBytes("photo", { sha256 }, "the photo");
+  return send("photo", { sha256 }, "bytes") as Promise<Uint8Array>;
 }
 
 /**
@@ -347,31 +246,7 @@ export function searchManuals(text: string, assetId?: string, limit?: number): P
   return call<SearchResults>("search_manuals", { text, asset_id: assetId, limit });
 }
 
-// ---- events ----------------------------------------------------------------------------------
-
-export type Unlisten = () => void;
-
-/** Listens to one app event; resolves with the function that stops listening. */
-export async function listenEvent<T>(name: string, handler: (payload: T) => void): Promise<Unlisten> {
-  if (import.meta.env.DEV && !underTauri()) {
-    const mock = await import("./dev/mock");
-    return mock.mockListen(name, (payload) => handler(payload as T));
-  }
-  if (!underTauri()) return () => {};
-  return listen<T>(name, (event) => handler(event.payload));
-}
-
-export function onImportProgress(handler: (p: ImportProgress) => void): Promise<Unlisten> {
-  return listenEvent<ImportProgress>(EVENT_IMPORT_PROGRESS, handler);
-}
-
-export function onManualChanged(handler: (p: ManualChanged) => void): Promise<Unlisten> {
-  return listenEvent<ManualChanged>(EVENT_MANUAL_CHANGED, handler);
-}
-
-export function onIndexRebuild(handler: (p: IndexRebuild) => void): Promise<Unlisten> {
-  return listenEvent<IndexRebuild>(EVENT_INDEX_REBUILD, handler);
-}
+// ---- window-only events ---------------------------------------------------------------------
 
 /** Files dragged over or dropped on the window, with their paths on disk (Tauri only). */
 export type FileDrop =
@@ -393,26 +268,4 @@ export async function onFileDrop(handler: (drop: FileDrop) => void): Promise<Unl
     const p = event.payload;
     handler(p.type === "enter" || p.type === "drop" ? { type: p.type, paths: p.paths } : { type: p.type });
   });
-}
-
-/**
- * For an `$effect`: starts listening, and returns the cleanup that stops it, also when the
- * listener is only registered after the component is gone.
- */
-export function listening(start: Promise<Unlisten | null>): () => void {
-  let stop: Unlisten | null = null;
-  let gone = false;
-  start.then(
-    (un) => {
-      if (gone) un?.();
-      else stop = un;
-    },
-    () => {
-      // The event system is unavailable: the screen still works, it only misses live updates.
-    },
-  );
-  return () => {
-    gone = true;
-    stop?.();
-  };
 }

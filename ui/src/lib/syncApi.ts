@@ -1,16 +1,13 @@
-// Typed wrappers around the app's sync commands and events (src-tauri/src/sync_commands.rs):
-// status, "Sync now", enrollment, conflicts and refused changes; `sync://progress` while a sync
-// runs and `sync://finished` at the end of every attempt (by hand or by itself).
-import { call, listenEvent, type Unlisten } from "./api";
+// Typed wrappers around the app's sync commands and events: status, "Sync now", enrollment,
+// conflicts and refused changes; `sync_progress` events while a sync runs and `sync_finished` at
+// the end of every attempt (by hand or by itself), filtered from the app's one event stream.
+import { call } from "./api";
 import type { ConflictChoice } from "./bindings/ConflictChoice";
 import type { RejectedChange } from "./bindings/RejectedChange";
 import type { SyncConflict } from "./bindings/SyncConflict";
-import type { SyncFinished } from "./bindings/SyncFinished";
-import type { SyncProgress } from "./bindings/SyncProgress";
 import type { SyncStatus } from "./bindings/SyncStatus";
 
-export const EVENT_SYNC_PROGRESS = "sync://progress";
-export const EVENT_SYNC_FINISHED = "sync://finished";
+export { onSyncFinished, onSyncProgress } from "./events";
 
 /** Where this laptop stands with its hub (enrolled, pending, last sync, last error). */
 export function syncStatus(): Promise<SyncStatus> {
@@ -40,12 +37,4 @@ export function resolveConflict(conflictId: string, choice: ConflictChoice): Pro
 /** Local changes the hub refused, newest first, each with its reason. */
 export function rejectedChanges(): Promise<RejectedChange[]> {
   return call<RejectedChange[]>("rejected_changes");
-}
-
-export function onSyncProgress(handler: (p: SyncProgress) => void): Promise<Unlisten> {
-  return listenEvent<SyncProgress>(EVENT_SYNC_PROGRESS, handler);
-}
-
-export function onSyncFinished(handler: (f: SyncFinished) => void): Promise<Unlisten> {
-  return listenEvent<SyncFinished>(EVENT_SYNC_FINISHED, handler);
 }

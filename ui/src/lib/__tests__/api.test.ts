@@ -5,7 +5,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(
 const listen = vi.fn();
 vi.mock("@tauri-apps/api/event", () => ({ listen: (...args: unknown[]) => listen(...args) }));
 
-// Pretend to run inside Tauri so api.ts uses `invoke` (not the dev-only mock).
+// Pretend to run inside Tauri so the transport uses `invoke` (not HTTP to dev-serve).
 (globalThis as unknown as { window: object }).window = { __TAURI_INTERNALS__: {} };
 
 const api = await import("../api");
@@ -154,23 +154,39 @@ describe("api", () => {
     expect(invoke).toHaveBeenCalledWith("manual_pdf", { manual_id: "m1" });
   });
 
-  it("listens to the library's events and passes on their payloads", async () => {
+  it("hears the shell's per-kind events as AppEvents, filtered for each listener", async () => {
     const unlisten = vi.fn();
-    let handler: ((e: { payload: unknown }) => void) | null = null;
-    listen.mockImplementation((_name: string, h: (e: { payload: unknown }) => void) => {
-      handler = h;
+    const handlers = new Map<string, (e: { payload: unknown }) => void>();
+    listen.mockImplementation((name: string, h: (e: { payload: unknown }) => void) => {
+      handlers.set(name, h);
       return Promise.resolve(unlisten);
     });
-    const seen: unknown[] = [];
-    const stop = await api.onImportProgress((p) => seen.push(p));
-    expect(listen.mock.calls[0]![0]).toBe("manuals://progress");
-    handler!({ payload: { total: 3, done: 1, current: "a.pdf", cancelled: false } });
-    expect(seen).toEqual([{ total: 3, done: 1, current: "a.pdf", cancelled: false }]);
+    const progress: unknown[] = [];
+    const changed: unknown[] = [];
+    const data: unknown[] = [];
+    const stop = await api.onImportProgress((p) => progress.push(p));
+    const stopChanged = await api.onManualChanged((p) => changed.push(p));
+    const stopData = await api.onDataChanged((what) => data.push(what));
+    // One subscription to the source, whoever listens.
+    expect(listen.mock.calls.map((c) => c[0]).sort()).toEqual([
+      "index://rebuild",
+      "manuals://changed",
+      "manuals://progress",
+      "sync://finished",
+      "sync://progress",
+    ]);
+    handlers.get("manuals://progress")!({ payload: { total: 3, done: 1, current: "a.pdf", cancelled: false } });
+    handlers.get("manuals://changed")!({ payload: { manual_id: null } });
+    expect(progress).toEqual([{ total: 3, done: 1, current: "a.pdf", cancelled: false }]);
+    expect(changed).toEqual([{ manual_id: null }]);
+    expect(data).toEqual([["manuals"]]);
     stop();
-    expect(unlisten).toHaveBeenCalledOnce();
-    await api.onManualChanged(() => {});
-    await api.onIndexRebuild(() => {});
-    expect(listen.mock.calls.map((c) => c[0])).toEqual(["manuals://progress", "manuals://changed", "index://rebuild"]);
+    stopChanged();
+    expect(unlisten).not.toHaveBeenCalled();
+    stopData();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(unlisten).toHaveBeenCalledTimes(5);
   });
 
   it("stops a listener that registers after its component is gone", async () => {

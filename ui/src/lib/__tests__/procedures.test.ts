@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { Asset } from "../bindings/Asset";
-import { proceduresFor } from "../dev/mockProcedures";
 import {
   appliesTo,
   countDone,
@@ -160,20 +158,5 @@ describe("procedures", () => {
 
   it("has the not-found wording the screen shows", () => {
     expect(PROCEDURE_NOT_FOUND).toBe("This procedure is not on this laptop: sync, or ask the planner.");
-  });
-
-  it("dev mock: lists an asset's procedures model first, then class, then general", () => {
-    const pump = {
-      manufacturer: "grundfos",
-      model: "CRN 10-6",
-      equipment_class: "PU",
-    } as Asset;
-    expect(proceduresFor(pump).map((p) => [p.code, p.scope])).toEqual([
-      ["JP-PUMP-SEAL", "model"],
-      ["JP-PUMP-VIB", "class"],
-      ["JP-LOTO", "general"],
-    ]);
-    expect(proceduresFor({ manufacturer: null, model: null, equipment_class: null } as Asset).map((p) => p.code)).toEqual(["JP-LOTO"]);
-    expect(proceduresFor(pump)[0]).toMatchObject({ title: "Replace the mechanical seal", problem_code: "LEAK", step_count: 9 });
   });
 });

@@ -1,0 +1,199 @@
+// The app's events as the UI hears them (docs/ipc.md): one stream of `AppEvent`s — in the window
+// the Tauri channel `APP_EVENT_CHANNEL`, in a plain browser dev-serve's SSE stream `/api/events`.
+// `onAppEvent` is the one subscription; `onDataChanged` and the per-kind listeners are filters
+// over it, and `listening` ties a subscription to an `$effect`.
+import { listen } from "@tauri-apps/api/event";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { SyncFinished } from "./bindings/SyncFinished";
+import type { SyncProgress } from "./bindings/SyncProgress";
+import { route, SHELL_HAS_CALL } from "./transport";
+
+/** `manual_changed`: a manual's state changed (`null`: the import ended, reload the list). */
+export interface ManualChanged {
+  manual_id: string | null;
+}
+
+/** `index_rebuild`, while the search index is rebuilt from the database. */
+export interface IndexRebuild {
+  done: number;
+  total: number;
+  finished: boolean;
+}
+
+/** What a `data_changed` event says changed; a screen showing it reloads. */
+export type DataKind = "assets" | "work_orders" | "manuals" | "catalog" | "sync";
+
+export const ALL_DATA_KINDS: readonly DataKind[] = ["assets", "work_orders", "manuals", "catalog", "sync"];
+
+/** Every event the app sends, tagged by name (the Rust `AppEvent`, `{event, payload}`). */
+export type AppEvent =
+  | { event: "import_progress"; payload: ImportProgress }
+  | { event: "manual_changed"; payload: ManualChanged }
+  | { event: "index_rebuild"; payload: IndexRebuild }
+  | { event: "sync_progress"; payload: SyncProgress }
+  | { event: "sync_finished"; payload: SyncFinished }
+  | { event: "data_changed"; payload: { what: DataKind[] } };
+
+export const APP_EVENT_CHANNEL = "faultline://event";
+
+export type Unlisten = () => void;
+
+type Handler = (event: AppEvent) => void;
+
+const handlers = new Set<Handler>();
+/** The running subscription to the source (Tauri or SSE), while anyone listens. */
+let source: Promise<Unlisten> | null = null;
+
+function deliver(event: AppEvent): void {
+  for (const h of [...handlers]) {
+    try {
+      h(event);
+    } catch (error) {
+      console.error("an app event handler failed", error);
+    }
+  }
+}
+
+/** The shell's per-kind event names before it had `APP_EVENT_CHANNEL` (SHELL_HAS_CALL false). */
+const LEGACY_EVENTS: Record<string, AppEvent["event"]> = {
+  "manuals://progress": "import_progress",
+  "manuals://changed": "manual_changed",
+  "index://rebuild": "index_rebuild",
+  "sync://progress": "sync_progress",
+  "sync://finished": "sync_finished",
+};
+
+/**
+ * A legacy event as the `AppEvent` it now is, followed by the `data_changed` the new shell sends
+ * for it (an import that ended changed the manuals; a sync that received records changed them all).
+ */
+export function fromLegacy(name: string, payload: unknown): AppEvent[] {
+  const event = LEGACY_EVENTS[name];
+  if (event === undefined) return [];
+  const out = [{ event, payload } as AppEvent];
+  if (out[0]!.event === "manual_changed" && out[0]!.payload.manual_id === null) {
+    out.push({ event: "data_changed", payload: { what: ["manuals"] } });
+  }
+  if (out[0]!.event === "sync_finished" && out[0]!.payload.received > 0) {
+    out.push({ event: "data_changed", payload: { what: [...ALL_DATA_KINDS] } });
+  }
+  return out;
+}
+
+async function startTauri(): Promise<Unlisten> {
+  if (SHELL_HAS_CALL) return listen<AppEvent>(APP_EVENT_CHANNEL, (e) => deliver(e.payload));
+  const stops = await Promise.all(
+    Object.keys(LEGACY_EVENTS).map((name) => listen(name, (e) => fromLegacy(name, e.payload).forEach(deliver))),
+  );
+  return () => stops.forEach((stop) => stop());
+}
+
+function startSse(): Unlisten {
+  if (typeof EventSource === "undefined") return () => {};
+  const stream = new EventSource("/api/events");
+  let lost = false;
+  stream.onmessage = (m: MessageEvent<string>) => {
+    try {
+      deliver(JSON.parse(m.data) as AppEvent);
+    } catch {
+      // Not an event of ours (a proxy's page): ignore it.
+    }
+  };
+  stream.onerror = () => {
+    lost = true;
+  };
+  stream.onopen = () => {
+    // Back after dev-serve restarted: what the screens show may be stale.
+    if (lost) deliver({ event: "data_changed", payload: { what: [...ALL_DATA_KINDS] } });
+    lost = false;
+  };
+  return () => stream.close();
+}
+
+function start(): Promise<Unlisten> {
+  switch (route()) {
+    case "tauri":
+      return startTauri();
+    case "http":
+      return Promise.resolve(startSse());
+    case "none":
+      return Promise.resolve(() => {});
+  }
+}
+
+/** Listens to every app event; resolves with the function that stops listening. */
+export async function onAppEvent(handler: Handler): Promise<Unlisten> {
+  const h: Handler = (e) => handler(e);
+  handlers.add(h);
+  source ??= start();
+  try {
+    await source;
+  } catch (error) {
+    handlers.delete(h);
+    source = null;
+    throw error;
+  }
+  return () => {
+    if (!handlers.delete(h) || handlers.size > 0 || source === null) return;
+    const stopping = source;
+    source = null;
+    void stopping.then((stop) => stop()).catch(() => {});
+  };
+}
+
+/** The payload of one kind of app event. */
+export type EventPayload<K extends AppEvent["event"]> = Extract<AppEvent, { event: K }>["payload"];
+
+/** Listens to the payloads of one kind of app event. */
+export function onEvent<K extends AppEvent["event"]>(kind: K, handler: (payload: EventPayload<K>) => void): Promise<Unlisten> {
+  return onAppEvent((e) => {
+    if (e.event === kind) handler(e.payload as EventPayload<K>);
+  });
+}
+
+/** Listens to `data_changed`: what changed (assets, work orders, manuals, catalog, sync state). */
+export function onDataChanged(handler: (what: DataKind[]) => void): Promise<Unlisten> {
+  return onEvent("data_changed", (p) => handler(p.what));
+}
+
+export function onImportProgress(handler: (p: ImportProgress) => void): Promise<Unlisten> {
+  return onEvent("import_progress", handler);
+}
+
+export function onManualChanged(handler: (p: ManualChanged) => void): Promise<Unlisten> {
+  return onEvent("manual_changed", handler);
+}
+
+export function onIndexRebuild(handler: (p: IndexRebuild) => void): Promise<Unlisten> {
+  return onEvent("index_rebuild", handler);
+}
+
+export function onSyncProgress(handler: (p: SyncProgress) => void): Promise<Unlisten> {
+  return onEvent("sync_progress", handler);
+}
+
+export function onSyncFinished(handler: (f: SyncFinished) => void): Promise<Unlisten> {
+  return onEvent("sync_finished", handler);
+}
+
+/**
+ * For an `$effect`: starts listening, and returns the cleanup that stops it, also when the
+ * listener is only registered after the component is gone.
+ */
+export function listening(start: Promise<Unlisten | null>): () => void {
+  let stop: Unlisten | null = null;
+  let gone = false;
+  start.then(
+    (un) => {
+      if (gone) un?.();
+      else stop = un;
+    },
+    () => {
+      // The event system is unavailable: the screen still works, it only misses live updates.
+    },
+  );
+  return () => {
+    gone = true;
+    stop?.();
+  };
+}
