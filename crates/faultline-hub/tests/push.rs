@@ -408,3 +408,58 @@ async fn a_photo_waits_for_its_blob_and_the_same_mutation_applies_after_the_uplo
     assert_eq!(applied(&r.results[0].outcome), 0);
     assert_eq!(hub.count("SELECT count(*) FROM photos").await, 1);
 }
+
+/// Mutation ids are scoped by site: what another site does with the same id (answers it
+/// differently, or forgets it until a photo is uploaded) leaves this site's stored answer alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_sites_use_of_a_mutation_id_leaves_this_sites_answer_alone() {
+    let hub = Hub::start().await;
+    hub.site("P1").await;
+    hub.site("P2").await;
+    let a = hub.enroll("P1", "lap-a").await;
+    let b = hub.enroll("P2", "lap-b").await;
+    let asset = hub.asset("P1", "PMP-1").await;
+    let wo = hub.work_order("P1", asset, "open").await;
+    let first = env(0, note(wo, "seal weeping"));
+    let r = hub.push(&a.token, "P1", vec![first.clone()]).await;
+    let version = applied(&r.results[0].outcome);
+
+    // Site P2 answers the same id otherwise: the work order is not on P2.
+    let mut other = first.clone();
+    other.mutation = note(Uuid::now_v7(), "elsewhere");
+    let r = hub.push(&b.token, "P2", vec![other]).await;
+    assert_eq!(
+        rejected_code(&r.results[0].outcome),
+        reject_codes::UNKNOWN_RECORD
+    );
+    let replay = hub.push(&a.token, "P1", vec![first.clone()]).await;
+    assert!(replay.results[0].replayed);
+    assert_eq!(applied(&replay.results[0].outcome), version);
+
+    // Site P3 forgets the same id (a photo whose bytes are not uploaded yet).
+    hub.site("P3").await;
+    let c = hub.enroll("P3", "lap-c").await;
+    let wo3 = {
+        let asset3 = hub.asset("P3", "PMP-3").await;
+        hub.work_order("P3", asset3, "open").await
+    };
+    let mut photo = first.clone();
+    photo.mutation = Mutation::AddPhoto {
+        photo_id: Uuid::now_v7(),
+        work_order_id: wo3,
+        sha256: "ab".repeat(32),
+        mime: "image/png".into(),
+        size_bytes: 10,
+        caption: None,
+        created_at: t(40),
+    };
+    let r = hub.push(&c.token, "P3", vec![photo]).await;
+    assert_eq!(
+        rejected_code(&r.results[0].outcome),
+        reject_codes::MISSING_BLOB
+    );
+    let replay = hub.push(&a.token, "P1", vec![first]).await;
+    assert!(replay.results[0].replayed, "P1's claim must survive");
+    assert_eq!(applied(&replay.results[0].outcome), version);
+    assert_eq!(hub.count("SELECT count(*) FROM notes").await, 1);
+}

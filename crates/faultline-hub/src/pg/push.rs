@@ -578,19 +578,20 @@ async fn push_once(
         let stmt = tx
             .prepare_cached(
                 "UPDATE applied_mutations a SET outcome = u.outcome
-                 FROM unnest($1::uuid[], $2::jsonb[]) AS u(id, outcome)
-                 WHERE a.mutation_id = u.id",
+                 FROM unnest($2::uuid[], $3::jsonb[]) AS u(id, outcome)
+                 WHERE a.site = $1 AND a.mutation_id = u.id",
             )
             .await?;
-        tx.execute(&stmt, &[&outcome_ids, &outcome_values]).await
+        tx.execute(&stmt, &[&site, &outcome_ids, &outcome_values])
+            .await
     };
     let forgotten = async {
         if forget.is_empty() {
             return Ok(0);
         }
         tx.execute(
-            "DELETE FROM applied_mutations WHERE mutation_id = ANY($1)",
-            &[&forget],
+            "DELETE FROM applied_mutations WHERE site = $1 AND mutation_id = ANY($2)",
+            &[&site, &forget],
         )
         .await
     };
