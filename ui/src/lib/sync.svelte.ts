@@ -1,7 +1,7 @@
 // The one live copy of where sync stands (syncState.ts reduces what the UI hears into it): the
 // status line starts listening to the sync events at start; screens read `sync.view` and call
 // `syncNowAction`. After every finished attempt the sync status and the app's counts are fetched
-// again, and `generation` moves on so open screens reload their records' sync states.
+// again (open screens reload their records themselves: live.svelte.ts).
 import { listening } from "./api";
 import { showError } from "./errors.svelte";
 import { refreshStatus } from "./status.svelte";

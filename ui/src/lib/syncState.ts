@@ -18,8 +18,6 @@ export interface SyncView {
   retryAt: number | null;
   /** The last attempt heard in this session. */
   last: SyncFinished | null;
-  /** Counts finished attempts, so screens know to reload the records they show. */
-  generation: number;
 }
 
 export const initialSyncView: SyncView = {
@@ -30,7 +28,6 @@ export const initialSyncView: SyncView = {
   error: null,
   retryAt: null,
   last: null,
-  generation: 0,
 };
 
 export type SyncAction =
@@ -76,7 +73,6 @@ export function reduceSync(view: SyncView, action: SyncAction): SyncView {
         requestedAt: null,
         progress: null,
         last: r,
-        generation: view.generation + 1,
         error: r.ok ? null : (r.error ?? "the sync failed"),
         retryAt: !r.ok && r.retry_in_secs !== null ? action.now + r.retry_in_secs * 1000 : null,
       };

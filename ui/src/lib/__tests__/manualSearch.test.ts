@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { deferred } from "./deferred";
 import type { SearchHit, SearchResults } from "../api";
 import { ManualSearch, rememberedQuery, rememberQuery, SEARCH_DELAY_MS, type ManualSearchView } from "../manualSearch";
 
@@ -11,16 +12,6 @@ const hit = (manual_id: string, page: number, score = 1): SearchHit => ({
   snippet: `page ${page}`,
   highlights: [],
 });
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 describe("manual search as you type", () => {
   let views: ManualSearchView[];
