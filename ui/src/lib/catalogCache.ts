@@ -1,5 +1,6 @@
-// The failure-code catalogue, fetched once per app run (it changes only with a sync or an import);
-// a failed fetch is not cached so the next close form tries again.
+// The failure-code catalogue, fetched once and kept until the app says it changed (a sync or an
+// import: `forgetCatalog` on `DataChanged` of `catalog`); a failed fetch is not kept so the next
+// close form tries again.
 import { failureCatalog } from "./api";
 import type { FailureCatalog } from "./bindings/FailureCatalog";
 
@@ -13,4 +14,9 @@ export function loadCatalog(): Promise<FailureCatalog> {
     });
   }
   return cached;
+}
+
+/** The catalogue changed: the next close form reads it again. */
+export function forgetCatalog(): void {
+  cached = null;
 }
