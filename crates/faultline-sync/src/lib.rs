@@ -9,9 +9,17 @@
 mod auto;
 mod backoff;
 mod client;
+mod downloads;
 mod engine;
 mod enroll;
 mod error;
+mod local_state;
+mod plan;
+#[cfg(test)]
+mod plan_tests;
+mod progress_feed;
+mod pull_step;
+mod push_step;
 
 pub use auto::{AutoSync, AutoSyncEvent};
 pub use backoff::Backoff;

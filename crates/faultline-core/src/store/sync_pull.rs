@@ -26,6 +26,17 @@ pub struct PullTally {
     pub skipped: u32,
 }
 
+/// Pages add up to a pull's tally.
+impl std::ops::AddAssign for PullTally {
+    fn add_assign(&mut self, t: PullTally) {
+        self.applied += t.applied;
+        self.waiting += t.waiting;
+        self.deferred += t.deferred;
+        self.deleted += t.deleted;
+        self.skipped += t.skipped;
+    }
+}
+
 /// What one page's writes can skip: checks that are the same for every record of the page.
 struct PageCtx {
     /// Any local change pending at all? (If not, no pulled work order needs holding back.)

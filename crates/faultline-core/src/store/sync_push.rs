@@ -20,6 +20,16 @@ pub struct PushTally {
     pub unknown: u32,
 }
 
+/// Batches add up to a sync's tally.
+impl std::ops::AddAssign for PushTally {
+    fn add_assign(&mut self, t: PushTally) {
+        self.applied += t.applied;
+        self.rejected += t.rejected;
+        self.conflicts += t.conflicts;
+        self.unknown += t.unknown;
+    }
+}
+
 impl Store {
     /// The oldest `limit` changes not yet answered by the hub, in device order.
     pub fn pending_envelopes(&self, limit: usize) -> Result<Vec<MutationEnvelope>> {
