@@ -1,7 +1,7 @@
 // What keeps a screen's data fresh, as pure logic (live.svelte.ts wires it into components): the
 // kinds of data the app says changed (`DataChanged`), a filter that turns a burst of matching
 // changes into one reload, and a loader whose latest answer always wins.
-import type { DataKind } from "./events";
+import type { DataKind } from "./bindings/DataKind";
 
 export type { DataKind };
 
