@@ -108,11 +108,16 @@ export class Loader<T> {
     else void this.#start(false);
   }
 
-  /** A newer value than any load on its way (what a save answered): show it, drop those answers. */
+  /**
+   * A newer value than any load on its way (what a save answered): show it and drop their answers,
+   * which may not have the save. A load on its way was read for a reason (a change elsewhere the
+   * value may not have): it is read again, quietly, after the save.
+   */
   set(value: T): void {
     if (this.#stopped) return;
     this.#seq++;
     const wasLoading = this.#inFlight !== null && this.#foreground;
+    if (this.#inFlight !== null) this.#again = true;
     this.#inFlight = null;
     this.#foreground = false;
     this.#options.onChange(wasLoading ? { value, error: null, loading: false } : { value, error: null });

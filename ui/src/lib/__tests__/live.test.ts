@@ -163,7 +163,7 @@ describe("Loader", () => {
     expect(h.errors).toEqual([]);
   });
 
-  it("keeps a saved value over a load that was already on its way", async () => {
+  it("keeps a saved value over a load that was already on its way, and reads again after it", async () => {
     const h = harness<string>();
     const load = h.loader.reload();
     h.loader.set("saved");
@@ -171,6 +171,17 @@ describe("Loader", () => {
     h.loads[0]!.resolve("read before the save");
     await load;
     expect(h.state.value).toBe("saved");
+    // That load was read for a reason the saved value may not have: it is read once more.
+    expect(h.loads).toHaveLength(2);
+    h.loads[1]!.resolve("saved, and what changed elsewhere");
+    await vi.waitFor(() => expect(h.state.value).toBe("saved, and what changed elsewhere"));
+    expect(h.state.loading).toBe(false);
+  });
+
+  it("a save with no load on its way reads nothing again", () => {
+    const h = harness<string>();
+    h.loader.set("saved");
+    expect(h.loads).toHaveLength(0);
   });
 
   it("refreshes quietly: no loading state, a failure keeps the value and shows no banner", async () => {
