@@ -8,7 +8,6 @@
 
 pub mod causes;
 pub mod codes;
-pub mod guide;
 pub mod history;
 pub mod shorthand;
 pub mod similar;

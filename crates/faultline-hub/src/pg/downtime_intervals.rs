@@ -4,7 +4,7 @@
 //! one. A pull sends every interval in the record (`downtime_intervals`, first start in
 //! `downtime_start`); a work order that stopped once is sent as before (no list).
 
-use super::push::SimWo;
+use super::push_batch::SimWo;
 use super::Tx as Transaction;
 use crate::error::Result;
 use chrono::{DateTime, Utc};

@@ -4,7 +4,7 @@
 //! Values are checked first (times, lengths), and the failure codes the work order would hold
 //! after the field-level merge must form a Maximo hierarchy found in the site's catalogue.
 
-use super::push::{rejected, Batch, Decision, NewConflict};
+use super::push_batch::{rejected, Batch, Decision, NewConflict};
 use super::push_context;
 use super::Tx as Transaction;
 use crate::error::Result;
@@ -61,6 +61,18 @@ pub(super) fn wanted(mutation: &Mutation) -> Vec<(Field, FieldValue)> {
             (Field::FinishedAt, FieldValue::Time(Some(*finished_at))),
         ],
         _ => Vec::new(),
+    }
+}
+
+/// The codes a mutation may set, lowercased (what `push_context::read_catalog` looks for).
+pub fn codes_of(m: &Mutation, out: &mut Vec<String>) {
+    if let Mutation::ResolveConflict { value, .. } = m {
+        out.extend(value.as_str().map(|s| s.trim().to_lowercase()));
+    }
+    for (field, value) in wanted(m) {
+        if let (true, Some(code)) = (push_context::is_code(field), value.as_text()) {
+            out.push(code.to_lowercase());
+        }
     }
 }
 

@@ -11,8 +11,10 @@ mod pull_corrections;
 mod pull_rows;
 mod push;
 mod push_appends;
+mod push_batch;
 mod push_context;
 mod push_corrections;
+mod push_decide;
 mod tls;
 mod wo_state;
 

@@ -6,7 +6,7 @@
 //! per unit, a stop not before the machine was last back in service); a new record whose id is
 //! already taken on the site is refused (`duplicate_id`).
 
-use super::push::{rejected, Batch, Decision, NewNote, NewPart, NewPhoto, SimWo};
+use super::push_batch::{rejected, Batch, Decision, NewNote, NewPart, NewPhoto, SimWo};
 use super::wo_state::{NewWo, WoState};
 use super::Tx as Transaction;
 use crate::error::Result;

@@ -125,19 +125,8 @@ pub fn is_code(f: Field) -> bool {
     MAXIMO.iter().chain(ISO.iter()).any(|(g, _)| *g == f)
 }
 
-/// The codes a mutation may set, lowercased (what [`read_catalog`] looks for).
-pub fn codes_of(m: &Mutation, out: &mut Vec<String>) {
-    if let Mutation::ResolveConflict { value, .. } = m {
-        out.extend(value.as_str().map(|s| s.trim().to_lowercase()));
-    }
-    for (field, value) in super::field_edits::wanted(m) {
-        if let (true, Some(code)) = (is_code(field), value.as_text()) {
-            out.push(code.to_lowercase());
-        }
-    }
-}
-
-/// The site's catalogue levels, and its entries with one of `codes` (lowercase). Nothing is
+/// The site's catalogue levels, and its entries with one of `codes` (lowercase,
+/// `field_edits::codes_of`). Nothing is
 /// read when the batch sets no code.
 pub async fn read_catalog(
     tx: &Transaction<'_>,
