@@ -170,6 +170,15 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<std::ffi::OsString>,
     },
+    /// Serve the app's commands and events over HTTP on 127.0.0.1 for `npm run dev` in a plain
+    /// browser: a throw-away copy of the demo plant, or the replica given with --data-dir.
+    DevServe {
+        #[arg(long, default_value_t = 1421)]
+        port: u16,
+        /// The demo plant to copy when no --data-dir is given.
+        #[arg(long, env = "FAULTLINE_DEMO_DIR", default_value = "assets/demo")]
+        demo: PathBuf,
+    },
     /// Enroll this laptop with the plant's hub, with a device token from plant IT
     /// (`faultline-hub device enroll`).
     Enroll {

@@ -3,6 +3,8 @@
 mod analytics;
 mod args;
 mod corrections;
+mod dev_serve;
+mod dev_serve_routes;
 mod diagnose;
 mod manuals;
 mod oee;

@@ -42,11 +42,15 @@ pub fn run(cli: Cli) -> Result<()> {
             1
         });
     }
+    if let Command::DevServe { port, demo } = &cli.command {
+        // Its own replica: a throw-away demo copy unless --data-dir names one.
+        return crate::dev_serve::dev_serve(cli.data_dir.clone(), *port, demo);
+    }
     let dir = data_dir(&cli)?;
     let mut store = Store::open(&dir)?;
     let out = Printer { json: cli.json };
     match cli.command {
-        Command::ExtractWorker { .. } => Ok(()),
+        Command::ExtractWorker { .. } | Command::DevServe { .. } => Ok(()),
         Command::Manuals(cmd) => crate::manuals::manuals(&dir, store, &out, cmd),
         Command::Search { text, asset, limit } => {
             crate::manuals::search(&dir, store, &out, &text, asset.as_deref(), limit)

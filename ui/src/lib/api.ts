@@ -27,7 +27,8 @@ import type { StartScreen } from "./bindings/StartScreen";
 import type { WorkOrder } from "./bindings/WorkOrder";
 import type { WorkOrderSummary } from "./bindings/WorkOrderSummary";
 import type { Unlisten } from "./events";
-import { send, sendRaw, underTauri } from "./transport";
+import { bytesToBase64 } from "./files";
+import { send, sendRaw, takesRawBody, underTauri } from "./transport";
 
 export { ApiError, isErrorCode, toApiError, type ApiErrorCode } from "./apiError";
 export {
@@ -204,9 +205,15 @@ export function manualsAddFiles(paths: string[], model?: string): Promise<Import
   return call<ImportStarted>("manuals_add_files", { paths, model });
 }
 
-/** Imports one PDF from its bytes (the file picker); the name travels URL-encoded in a header. */
+/**
+ * Imports one PDF from its bytes (the file picker): as base64 JSON, or (the shell's old IPC) as
+ * the raw body with the name URL-encoded in a header.
+ */
 export function manualsAddBytes(fileName: string, bytes: Uint8Array): Promise<Manual> {
-  return sendRaw("manuals_add_bytes", bytes, { "x-file-name": encodeURIComponent(fileName) }) as Promise<Manual>;
+  if (takesRawBody()) {
+    return sendRaw("manuals_add_bytes", bytes, { "x-file-name": encodeURIComponent(fileName) }) as Promise<Manual>;
+  }
+  return call<Manual>("manuals_add_bytes", { file_name: fileName, data_base64: bytesToBase64(bytes) });
 }
 
 /** Stops the import: running extractions are stopped and their manuals wait in the queue for the next import. */

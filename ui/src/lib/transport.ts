@@ -55,25 +55,23 @@ function dispatch(command: string, args: Record<string, unknown> | undefined, ki
 }
 
 /**
- * Sends a raw body (a picked PDF) with its headers: `manuals_add_bytes`, a shell command in the
- * window (the bytes travel without JSON) and the same body to dev-serve over HTTP.
+ * Whether a command's arguments may be a raw body (a picked PDF to `manuals_add_bytes`): only the
+ * shell's old per-command IPC took one; `call` and HTTP take JSON (the bytes as base64).
  */
+export function takesRawBody(): boolean {
+  return route() === "tauri" && !SHELL_HAS_CALL;
+}
+
+/** Sends a raw body with its headers through the shell's old per-command IPC. */
 export async function sendRaw(command: string, body: Uint8Array, headers: Record<string, string>): Promise<unknown> {
   try {
-    switch (route()) {
-      case "tauri":
-        return await invoke(command, body, { headers });
-      case "http":
-        return await httpCall(command, body as Uint8Array<ArrayBuffer>, { ...headers, "content-type": "application/octet-stream" }, "json");
-      case "none":
-        throw new ApiError("internal", NOT_IN_APP);
-    }
+    return await invoke(command, body, { headers });
   } catch (reason) {
     throw toApiError(reason, command);
   }
 }
 
-async function httpCall(command: string, body: BodyInit, headers: Record<string, string>, kind: Kind): Promise<unknown> {
+async function httpCall(command: string, body: string, headers: Record<string, string>, kind: Kind): Promise<unknown> {
   const path = kind === "bytes" ? "bytes" : "call";
   let response: Response;
   try {
