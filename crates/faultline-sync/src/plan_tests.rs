@@ -173,6 +173,7 @@ fn sent_batch(tokens: &[&str], here: &[&str]) -> SentBatch {
 #[case::all_applied_are_recorded(&["note", "note"], &[], &["applied", "applied"], &[1, 2], &[])]
 #[case::a_photo_the_hub_lost_after_we_sent_it_goes_again(&["note", "photo:aa"], &["aa"], &["applied", "rejected:missing_blob"], &[1], &[2])]
 #[case::a_photo_missing_on_this_laptop_stays_refused(&["photo:aa"], &[], &["rejected:missing_blob"], &[1], &[])]
+#[case::only_the_photo_we_sent_goes_again(&["photo:aa", "photo:bb"], &["bb"], &["rejected:missing_blob", "rejected:missing_blob"], &[1], &[2])]
 #[case::another_refusal_of_a_sent_photo_is_recorded(&["photo:aa"], &["aa"], &["rejected:invalid_input"], &[1], &[])]
 #[case::missing_blob_for_a_note_is_recorded(&["note"], &[], &["rejected:missing_blob"], &[1], &[])]
 fn what_a_push_answer_means(
