@@ -473,3 +473,90 @@ async fn a_bad_job_plan_row_stops_the_load_and_keeps_nothing() {
     assert!(err.contains("plans.csv:4") && err.contains("step"), "{err}");
     assert_eq!(hub.count("SELECT count(*) FROM procedures").await, 0);
 }
+
+/// What the throw-away replica used to decide is now the hub sink's: a location renamed by a
+/// partial export is renamed for the site's other assets there too, a tag another asset holds
+/// is refused at its line, and a catalogue entry given twice keeps its last description.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_export_renames_locations_refuses_taken_tags_and_keeps_the_last_code() {
+    let hub = Hub::start().await;
+    hub.site("PLANT1").await;
+    load_demo(&hub).await;
+    let dir = tempfile::tempdir().unwrap();
+    let at_machining = "SELECT count(*) FROM assets WHERE location_code = 'L1-MACH'";
+    let renamed = "SELECT count(*) FROM assets WHERE location_name = 'Machining hall'";
+    let with_parent = "SELECT count(*) FROM assets WHERE parent_id IS NOT NULL";
+    let parents = hub.count(with_parent).await;
+    assert!(parents > 0);
+    let demo = std::fs::read_to_string(repo("assets/demo/assets.csv")).unwrap();
+    let mut lines = demo.lines();
+    let header = lines.next().unwrap();
+    let first = lines.next().unwrap();
+    assert!(first.contains(",L1-MACH,Line 1 - Machining,"), "{first}");
+    let csv = dir.path().join("one.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "{header}\n{}\n",
+            first.replace(",L1-MACH,Line 1 - Machining,", ",L1-MACH,Machining hall,")
+        ),
+    )
+    .unwrap();
+    let r = admin::load_csv(&hub.store, "PLANT1", &repo("assets/demo/assets.toml"), &csv)
+        .await
+        .unwrap();
+    let n = hub.count(at_machining).await;
+    assert!(n > 1, "{n}");
+    assert_eq!((r.rows, r.inserted, r.updated), (1, 0, n as u64));
+    assert_eq!(hub.count(renamed).await, n);
+    assert_eq!(
+        hub.count(with_parent).await,
+        parents,
+        "the assets not in the export keep their parents"
+    );
+
+    // A new asset whose tag (in another case) is an existing asset's.
+    let mapping = dir.path().join("taken.toml");
+    std::fs::write(
+        &mapping,
+        "kind = \"assets\"\n[fields]\nkey = \"{K}\"\ntag = \"{T}\"\nname = \"{N}\"\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("taken.csv");
+    std::fs::write(&csv, "K,T,N\nNEW-1,NEW-1,Fine\nNEW-2,cnc-102,Taken\n").unwrap();
+    let before = hub.count("SELECT count(*) FROM assets").await;
+    let err = admin::load_csv(&hub.store, "PLANT1", &mapping, &csv)
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("taken.csv:3") && err.contains("\"cnc-102\" is already used"),
+        "{err}"
+    );
+    assert_eq!(hub.count("SELECT count(*) FROM assets").await, before);
+
+    // The same catalogue entry twice in one file: one row, the last description.
+    let csv = dir.path().join("codes.csv");
+    std::fs::write(
+        &csv,
+        "TYPE,FAILURECODE,PARENT,DESCRIPTION\nFAILURECLASS,NEWCLS,,First\nFAILURECLASS,NEWCLS,,Second\n",
+    )
+    .unwrap();
+    let r = admin::load_csv(
+        &hub.store,
+        "PLANT1",
+        &repo("assets/demo/failure_codes.toml"),
+        &csv,
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.rows, r.inserted), (2, 1));
+    assert_eq!(
+        hub.count(
+            "SELECT count(*) FROM failure_codes WHERE code = 'NEWCLS' AND description = 'Second'"
+        )
+        .await,
+        1
+    );
+}

@@ -3,17 +3,29 @@
 //! One import is one SQLite transaction: a bad row stops it and nothing of the file is kept.
 //! Every row has a stable key, and record ids are derived from it, so importing the same file
 //! again changes nothing and a corrected export updates exactly the rows it changed.
+//!
+//! The importer yields typed records ([`read_records`] → an [`ImportSink`]): the app's replica
+//! is one sink (`Store::import_csv`), the hub's PostgreSQL load another.
 
 mod dates;
+mod fault_events;
 mod mapping;
 mod procedures;
 mod production;
 mod reader;
+mod records;
 mod sinks;
+mod sqlite_sink;
+mod stream;
 mod template;
 
 pub use crate::import_error::ImportError;
 pub use mapping::{Mapping, RecordKind};
+pub use records::{
+    refused, AssetLookup, AssetParent, AssetRecord, FailureCodeRecord, ImportCount, ImportSink,
+    LocationRecord, ModelRecord, SiteRecord, WorkOrderRecord,
+};
+pub use stream::read_records;
 
 use crate::error::Result;
 use crate::store::Store;

@@ -5,11 +5,10 @@
 
 use super::mapping::RecordKind;
 use super::reader::{CsvRows, FieldId};
+use super::records::ImportSink;
 use super::ImportError;
 use crate::domain::{Procedure, ProcedureStep};
 use crate::error::Result;
-use crate::store::upsert_procedure;
-use rusqlite::Transaction;
 use std::collections::HashMap;
 
 /// A procedure being gathered from its rows, with the line it started on.
@@ -38,7 +37,8 @@ fn header_values(p: &Procedure) -> [Option<&str>; 5] {
     ]
 }
 
-pub(super) fn import(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)> {
+/// Gathers the file's plans and hands each to `sink` whole, in the order they first appear.
+pub(super) fn import<S: ImportSink>(sink: &mut S, rows: &mut CsvRows) -> Result<(u64, u64)> {
     let k = RecordKind::Procedures;
     let id = |n: &str| rows.fields.id(k, n);
     let [code, step, instruction, caution] = ["code", "step", "instruction", "caution"].map(id);
@@ -147,7 +147,7 @@ pub(super) fn import(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u
             column: None,
             message: m,
         })?;
-        changes += u64::from(upsert_procedure(tx, &g.proc)?);
+        changes += u64::from(sink.procedure(&g.proc)?);
     }
     Ok((n, changes))
 }

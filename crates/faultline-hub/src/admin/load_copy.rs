@@ -7,15 +7,15 @@
 //! older version then conflicts instead of silently overwriting the CMMS's value.
 
 use super::load::LoadReport;
+use super::load_rows::{
+    AssetRow, CodeRow, ProcedureRow, Staged, WoRow, ASSET_COLS, PROCEDURE_COLS, WO_COLS,
+};
 use crate::error::{HubError, Result};
 use crate::fields::Field;
 use crate::pg::PgStore;
-use chrono::{DateTime, Utc};
 use futures_util::pin_mut;
 use tokio::sync::mpsc;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
-use tokio_postgres::types::{ToSql, Type};
-use uuid::Uuid;
 
 /// What the importer thread sends.
 pub enum Msg<R> {
@@ -27,205 +27,7 @@ pub enum Msg<R> {
     Failed(HubError),
 }
 
-/// A row that can be written into its staging table.
-pub trait Staged: Send + 'static {
-    const TYPES: &'static [Type];
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)>;
-}
-
-#[derive(Debug, Clone)]
-pub struct AssetRow {
-    pub id: Uuid,
-    pub external_key: String,
-    pub tag: String,
-    pub name: String,
-    pub location_code: Option<String>,
-    pub location_name: Option<String>,
-    pub parent_id: Option<Uuid>,
-    pub manufacturer: Option<String>,
-    pub model: Option<String>,
-    pub equipment_class: Option<String>,
-    pub criticality: Option<String>,
-    pub serial_number: Option<String>,
-    pub description: Option<String>,
-}
-
-const ASSET_COLS: &str = "id, external_key, tag, name, location_code, location_name, parent_id, \
-     manufacturer, model, equipment_class, criticality, serial_number, description";
-
-impl Staged for AssetRow {
-    const TYPES: &'static [Type] = &[
-        Type::UUID,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::UUID,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-    ];
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.external_key,
-            &self.tag,
-            &self.name,
-            &self.location_code,
-            &self.location_name,
-            &self.parent_id,
-            &self.manufacturer,
-            &self.model,
-            &self.equipment_class,
-            &self.criticality,
-            &self.serial_number,
-            &self.description,
-        ]
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct WoRow {
-    pub id: Uuid,
-    pub external_key: Option<String>,
-    pub number: String,
-    pub asset_id: Uuid,
-    pub wo_type: String,
-    pub status: String,
-    pub priority: i16,
-    pub title: String,
-    pub description: Option<String>,
-    pub fault_code: Option<String>,
-    pub reported_by: Option<String>,
-    pub reported_at: DateTime<Utc>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
-    pub downtime_start: Option<DateTime<Utc>>,
-    pub downtime_end: Option<DateTime<Utc>>,
-    /// failure_class, problem_code, cause_code, remedy_code, iso_failure_mode,
-    /// iso_failure_mechanism, iso_failure_cause, remedy_text.
-    pub codes: [Option<String>; 8],
-    pub cost: Option<f64>,
-}
-
-const WO_COLS: &str = "id, external_key, number, asset_id, wo_type, status, priority, title, \
-     description, fault_code, reported_by, reported_at, started_at, finished_at, downtime_start, \
-     downtime_end, failure_class, problem_code, cause_code, remedy_code, iso_failure_mode, \
-     iso_failure_mechanism, iso_failure_cause, remedy_text, cost";
-
-impl Staged for WoRow {
-    const TYPES: &'static [Type] = &[
-        Type::UUID,
-        Type::TEXT,
-        Type::TEXT,
-        Type::UUID,
-        Type::TEXT,
-        Type::TEXT,
-        Type::INT2,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TIMESTAMPTZ,
-        Type::TIMESTAMPTZ,
-        Type::TIMESTAMPTZ,
-        Type::TIMESTAMPTZ,
-        Type::TIMESTAMPTZ,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::FLOAT8,
-    ];
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        let mut v: Vec<&(dyn ToSql + Sync)> = vec![
-            &self.id,
-            &self.external_key,
-            &self.number,
-            &self.asset_id,
-            &self.wo_type,
-            &self.status,
-            &self.priority,
-            &self.title,
-            &self.description,
-            &self.fault_code,
-            &self.reported_by,
-            &self.reported_at,
-            &self.started_at,
-            &self.finished_at,
-            &self.downtime_start,
-            &self.downtime_end,
-        ];
-        for c in &self.codes {
-            v.push(c);
-        }
-        v.push(&self.cost);
-        v
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct CodeRow {
-    pub level: String,
-    pub parent: String,
-    pub code: String,
-    pub description: String,
-}
-
-impl Staged for CodeRow {
-    const TYPES: &'static [Type] = &[Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT];
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.level, &self.parent, &self.code, &self.description]
-    }
-}
-
-/// A procedure (job plan) with its steps as one JSON array of `ProcedureStepRecord`s.
-#[derive(Debug, Clone)]
-pub struct ProcedureRow {
-    pub code: String,
-    pub title: String,
-    pub manufacturer: Option<String>,
-    pub model: Option<String>,
-    pub equipment_class: Option<String>,
-    pub problem_code: Option<String>,
-    pub steps: serde_json::Value,
-}
-
-const PROCEDURE_COLS: &str =
-    "code, title, manufacturer, model, equipment_class, problem_code, steps";
-
-impl Staged for ProcedureRow {
-    const TYPES: &'static [Type] = &[
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::JSONB,
-    ];
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.code,
-            &self.title,
-            &self.manufacturer,
-            &self.model,
-            &self.equipment_class,
-            &self.problem_code,
-            &self.steps,
-        ]
-    }
-}
-
-/// Every asset of `site`, for seeding the importer's replica.
+/// Every asset of `site`: what the importer looks tags up in, and what a load updates.
 pub async fn site_assets(store: &PgStore, site: &str) -> Result<Vec<AssetRow>> {
     let client = store.client().await?;
     let rows = client

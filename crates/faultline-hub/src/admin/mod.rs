@@ -4,6 +4,8 @@
 mod devices;
 mod load;
 mod load_copy;
+mod load_rows;
+mod load_sink;
 mod manuals;
 mod retention;
 mod sites;
