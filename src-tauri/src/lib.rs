@@ -1,16 +1,16 @@
-//! Faultline desktop app: resolves the data directory, manages state and registers IPC commands.
+//! Faultline desktop app: resolves the data directory, opens the App (crates/faultline-api) on it
+//! and hands the window's IPC to it (`call`, `call_bytes`; `ui_ready`, `pick_folder` are the
+//! window's own).
 
-pub mod commands;
-pub mod manual_commands;
-pub mod shift_commands;
+pub mod ipc;
+mod legacy;
 pub mod single_instance;
 pub mod state;
-pub mod sync_commands;
 
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
 
-pub use state::{AppDataDir, AppState, DataDirError};
+pub use state::{AppDataDir, DataDirError};
 
 /// Errors that stop the app before or while it runs.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +68,13 @@ pub fn run() -> Result<(), AppError> {
             .unwrap_or_default()
             .to_vec(),
     )?;
+    let handler: Box<dyn Fn(tauri::ipc::Invoke) -> bool + Send + Sync> =
+        Box::new(tauri::generate_handler![
+            ipc::call,
+            ipc::call_bytes,
+            ipc::ui_ready,
+            ipc::pick_folder,
+        ]);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
@@ -100,56 +107,30 @@ pub fn run() -> Result<(), AppError> {
             };
             app.manage(instance);
             tracing::info!(data_dir = %dir.display(), "Faultline starting");
-            app.manage(AppState::open(&dir, started));
+            // This binary's `extract-worker` (main.rs); without its path, extraction fails per file.
+            let worker =
+                faultline_manuals::extract::WorkerCommand::current_exe().unwrap_or_else(|_| {
+                    faultline_manuals::extract::WorkerCommand {
+                        exe: "faultline-app".into(),
+                        args_before: vec!["extract-worker".into()],
+                    }
+                });
+            let options = faultline_api::AppOptions {
+                sync: faultline_api::SyncSettings::from_env(),
+                started,
+                ..faultline_api::AppOptions::new(env!("CARGO_PKG_VERSION"), worker)
+            };
+            let sink = std::sync::Arc::new(ipc::WindowSink(app.handle().clone()));
+            app.manage(faultline_api::App::open(&dir, options, sink));
             open_main_window(app, &dir)?;
-            manual_commands::recover_library(app.handle());
-            sync_commands::start(app.handle());
+            app.state::<faultline_api::App>().start_background();
             app.manage(AppDataDir(dir));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::ui_ready,
-            commands::find_assets,
-            commands::asset_by_tag,
-            commands::asset_page,
-            commands::work_order,
-            commands::log_breakdown,
-            commands::add_note,
-            commands::machine_stopped,
-            commands::back_in_service,
-            commands::close_work_order,
-            commands::add_part,
-            commands::add_photo,
-            commands::photo,
-            commands::failure_catalog,
-            commands::procedure,
-            commands::shift_report,
-            commands::correct_item,
-            commands::add_handover_note,
-            commands::handover_notes,
-            shift_commands::shift_calendar,
-            shift_commands::set_shift_calendar,
-            shift_commands::shift_handover,
-            shift_commands::start_screen,
-            shift_commands::find_work_orders,
-            shift_commands::save_export,
-            manual_commands::manuals_list,
-            manual_commands::manuals_add_files,
-            manual_commands::manuals_add_bytes,
-            manual_commands::manuals_cancel,
-            manual_commands::pick_folder,
-            manual_commands::manual_link_model,
-            manual_commands::manual_retry,
-            manual_commands::manual_pdf,
-            manual_commands::search_manuals,
-            sync_commands::sync_status,
-            sync_commands::sync_now,
-            sync_commands::sync_enroll,
-            sync_commands::sync_conflicts,
-            sync_commands::resolve_conflict,
-            sync_commands::rejected_changes,
-        ])
+        .invoke_handler(move |invoke| match legacy::forward(invoke) {
+            None => true,
+            Some(invoke) => handler(invoke),
+        })
         .run(tauri::generate_context!("../tauri.conf.json"))?;
     Ok(())
 }

@@ -1,61 +1,8 @@
-//! State managed by Tauri for the whole app: where Faultline keeps its data, and the open store.
+//! Where Faultline keeps its data: `FAULTLINE_DATA_DIR`, then `--data-dir DIR`, else the
+//! platform's app-data directory.
 
-use faultline_core::{ErrorBody, Store};
-use faultline_manuals::extract::WorkerCommand;
-use faultline_manuals::library::Library;
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
-
-/// The open replica (or why it could not be opened), shared by every command.
-pub struct AppState {
-    store: Result<Mutex<Store>, ErrorBody>,
-    /// When the app process began starting: the zero of the cold-start measurement.
-    pub started: Instant,
-    /// The manual library (its search index); `None` when it could not be opened.
-    pub library: Option<faultline_manuals::library::Library>,
-    /// A manual import runs on a background thread.
-    pub importing: AtomicBool,
-    /// Set by "Cancel": the import takes no new manual.
-    pub cancel_import: AtomicBool,
-}
-
-impl AppState {
-    pub fn open(dir: &std::path::Path, started: Instant) -> Self {
-        let store = Store::open(dir).map(Mutex::new).map_err(|e| {
-            tracing::error!(data_dir = %dir.display(), "cannot open the replica: {e}");
-            ErrorBody::from(&e)
-        });
-        let library = WorkerCommand::current_exe()
-            .map_err(|e| e.to_string())
-            .and_then(|w| Library::open(dir, w).map_err(|e| e.to_string()))
-            .map_err(|e| tracing::error!("cannot open the manual library: {e}"))
-            .ok();
-        AppState {
-            store,
-            started,
-            library,
-            importing: AtomicBool::new(false),
-            cancel_import: AtomicBool::new(false),
-        }
-    }
-
-    /// The store's mutex itself, for the manual library (which locks it only briefly).
-    pub fn store_mutex(&self) -> Result<&Mutex<Store>, ErrorBody> {
-        self.store.as_ref().map_err(Clone::clone)
-    }
-
-    /// The store, locked for one command. A panic in an earlier command does not poison it for
-    /// good: SQLite rolled back whatever that command had not committed.
-    pub fn store(&self) -> Result<MutexGuard<'_, Store>, ErrorBody> {
-        match &self.store {
-            Ok(m) => Ok(m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
-            Err(e) => Err(e.clone()),
-        }
-    }
-}
 
 /// Environment variable that names the data directory; it wins over `--data-dir`.
 pub const DATA_DIR_ENV: &str = "FAULTLINE_DATA_DIR";

@@ -83,3 +83,38 @@ impl TestApp {
         Ok(a["id"].as_str().ok_or("no such asset")?.to_string())
     }
 }
+
+/// A fresh App with its background work started as the window starts it; returns once the
+/// library's recovery built the (empty) index, with the sink cleared.
+pub fn open_started(files: &[&str]) -> Result<TestApp, Box<dyn std::error::Error>> {
+    let t = open(files)?;
+    t.app.start_background();
+    wait_for(&t.sink, "the first index build", |events| {
+        events
+            .iter()
+            .any(|e| matches!(e, faultline_api::AppEvent::IndexRebuild(r) if r.finished))
+    })?;
+    t.sink.clear();
+    Ok(t)
+}
+
+/// Waits (up to a minute) until `done` holds for the events so far.
+pub fn wait_for(
+    sink: &CollectingSink,
+    what: &str,
+    done: impl Fn(&[faultline_api::AppEvent]) -> bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < until {
+        if done(&sink.events()) {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Err(format!("timed out waiting for {what}; events: {:?}", sink.events()).into())
+}
+
+/// The demo's VX-300 drive manual (a real PDF the project writes itself).
+pub fn demo_pdf() -> PathBuf {
+    demo_dir().join("manuals/vantor-vx300-instruction-manual.pdf")
+}
