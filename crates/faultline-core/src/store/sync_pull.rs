@@ -45,10 +45,12 @@ struct PageCtx {
     shadows_any: bool,
     /// Asset id → rid, for the work orders of the page.
     asset_rids: std::collections::HashMap<uuid::Uuid, i64>,
+    /// The store clock's time for the page (ms), stamped on the conflicts it brings.
+    now: i64,
 }
 
 impl PageCtx {
-    fn read(tx: &Transaction<'_>) -> Result<Self> {
+    fn read(tx: &Transaction<'_>, now: i64) -> Result<Self> {
         Ok(PageCtx {
             pending_any: tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending')",
@@ -59,6 +61,7 @@ impl PageCtx {
                 r.get(0)
             })?,
             asset_rids: std::collections::HashMap::new(),
+            now,
         })
     }
 }
@@ -82,9 +85,10 @@ impl Store {
     /// Applies a pulled page and stores `next_cursor`, in one transaction.
     pub fn apply_pulled(&mut self, changes: &[Change], next_cursor: &str) -> Result<PullTally> {
         let mut tally = PullTally::default();
+        let now = self.clock().now().timestamp_millis();
         let tx = self.conn_mut().transaction()?;
         let resyncing = resyncing(&tx)?;
-        let mut ctx = PageCtx::read(&tx)?;
+        let mut ctx = PageCtx::read(&tx, now)?;
         for change in changes {
             apply_one(&tx, change, &mut tally, &mut ctx)?;
             if resyncing {
@@ -231,7 +235,7 @@ fn apply_one(
             (Applied::Done, String::new())
         }
         Change::Conflict(c) => {
-            super::hub_conflicts::insert_conflict(tx, c, chrono::Utc::now().timestamp_millis())?;
+            super::hub_conflicts::insert_conflict(tx, c, ctx.now)?;
             (Applied::Done, String::new())
         }
         Change::Tombstone { entity, key } => {
@@ -478,7 +482,11 @@ fn apply_work_order(
 }
 
 /// After a work order's pending changes were answered: applies the hub copy pulled meanwhile.
-pub(super) fn apply_shadow_if_settled(tx: &Transaction<'_>, work_order_id: &str) -> Result<()> {
+pub(super) fn apply_shadow_if_settled(
+    tx: &Transaction<'_>,
+    work_order_id: &str,
+    now: i64,
+) -> Result<()> {
     let still_pending: bool = tx
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM outbox WHERE work_order_id = ?1 AND state = 'pending')",
@@ -501,6 +509,7 @@ pub(super) fn apply_shadow_if_settled(tx: &Transaction<'_>, work_order_id: &str)
             pending_any: true,
             shadows_any: true,
             asset_rids: std::collections::HashMap::new(),
+            now,
         };
         apply_work_order(tx, &w, true, &mut ctx)?;
     }

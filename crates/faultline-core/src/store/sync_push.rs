@@ -89,7 +89,7 @@ impl Store {
             touched.insert(wo);
         }
         for wo in touched {
-            super::sync_pull::apply_shadow_if_settled(&tx, &wo)?;
+            super::sync_pull::apply_shadow_if_settled(&tx, &wo, now)?;
         }
         tx.commit()?;
         Ok(tally)

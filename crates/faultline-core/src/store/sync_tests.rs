@@ -277,3 +277,32 @@ fn kinds_from_a_newer_hub_are_skipped_and_fetched_again_after_an_update() -> Tes
     assert_eq!(store.find_assets("", 10)?.len(), 1);
     Ok(())
 }
+
+#[test]
+fn a_conflict_pulled_from_the_hub_is_stamped_by_the_stores_clock() -> TestResult {
+    let fixed = clock();
+    let mut store = store_with(fixed.clone());
+    enroll(&mut store)?;
+    let (a, wo) = (Uuid::from_u128(30), Uuid::from_u128(31));
+    store.apply_pulled(
+        &[
+            Change::Asset(asset(a, None)),
+            Change::WorkOrder(work_order(wo, a, "open", 1)),
+            Change::Conflict(ConflictInfo {
+                conflict_id: Uuid::from_u128(98),
+                work_order_id: wo,
+                field: "remedy_code".into(),
+                server_value: serde_json::json!("REPLACE"),
+                client_value: serde_json::json!("ADJUST"),
+                server_version: 2,
+                server_changed_by: Some("laptop-2".into()),
+                resolution: None,
+            }),
+        ],
+        "c1",
+    )?;
+    let list = store.conflicts(true)?;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].created_at, crate::Clock::now(fixed.as_ref()));
+    Ok(())
+}
