@@ -175,6 +175,20 @@ fn a_pulled_work_order_waits_while_local_changes_are_pending_then_rejections_sho
     Ok(())
 }
 
+/// The hub kept REPLACE as the remedy code where this laptop chose ADJUST.
+fn remedy_conflict(conflict_id: Uuid, wo: Uuid) -> ConflictInfo {
+    ConflictInfo {
+        conflict_id,
+        work_order_id: wo,
+        field: "remedy_code".into(),
+        server_value: serde_json::json!("REPLACE"),
+        client_value: serde_json::json!("ADJUST"),
+        server_version: 2,
+        server_changed_by: Some("laptop-2".into()),
+        resolution: None,
+    }
+}
+
 #[test]
 fn a_conflict_is_listed_with_both_values_and_settled_by_a_person() -> TestResult {
     let mut store = store_with(clock());
@@ -194,16 +208,7 @@ fn a_conflict_is_listed_with_both_values_and_settled_by_a_person() -> TestResult
         mutation_id: m.mutation_id,
         replayed: false,
         outcome: Outcome::Conflict {
-            conflict: ConflictInfo {
-                conflict_id,
-                work_order_id: wo,
-                field: "remedy_code".into(),
-                server_value: serde_json::json!("REPLACE"),
-                client_value: serde_json::json!("ADJUST"),
-                server_version: 2,
-                server_changed_by: Some("laptop-2".into()),
-                resolution: None,
-            },
+            conflict: remedy_conflict(conflict_id, wo),
         },
     }])?;
     let list = store.conflicts(true)?;
@@ -288,16 +293,7 @@ fn a_conflict_pulled_from_the_hub_is_stamped_by_the_stores_clock() -> TestResult
         &[
             Change::Asset(asset(a, None)),
             Change::WorkOrder(work_order(wo, a, "open", 1)),
-            Change::Conflict(ConflictInfo {
-                conflict_id: Uuid::from_u128(98),
-                work_order_id: wo,
-                field: "remedy_code".into(),
-                server_value: serde_json::json!("REPLACE"),
-                client_value: serde_json::json!("ADJUST"),
-                server_version: 2,
-                server_changed_by: Some("laptop-2".into()),
-                resolution: None,
-            }),
+            Change::Conflict(remedy_conflict(Uuid::from_u128(98), wo)),
         ],
         "c1",
     )?;
