@@ -28,7 +28,8 @@ import type { WorkOrder } from "./bindings/WorkOrder";
 import type { WorkOrderSummary } from "./bindings/WorkOrderSummary";
 import type { Unlisten } from "./events";
 import { bytesToBase64 } from "./files";
-import { send, sendRaw, takesRawBody, underTauri } from "./transport";
+import { send, sendRaw, SHELL_COMMANDS, takesRawBody, underTauri } from "./transport";
+import type { ApiCommands, CommandName } from "./bindings/commands";
 
 export { ApiError, isErrorCode, toApiError, type ApiErrorCode } from "./apiError";
 export {
@@ -45,62 +46,74 @@ export {
   type Unlisten,
 } from "./events";
 
+type ArgsOf<K extends CommandName> = ApiCommands[K]["args"];
+type ResultOf<K extends CommandName> = ApiCommands[K]["result"];
+
 /**
- * Calls one command; resolves with its value or rejects with an `ApiError`. `args` is the
- * command's named arguments (snake_case, the Rust argument struct's JSON shape).
+ * Calls one App command (`COMMANDS` in crates/faultline-api, generated into bindings/commands.ts);
+ * resolves with its value or rejects with an `ApiError`. The arguments are the command's Rust
+ * argument struct (snake_case), checked here against its generated type.
  */
-export function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+export function call<K extends CommandName>(
+  command: K,
+  ...args: ArgsOf<K> extends void ? [] : [ArgsOf<K>]
+): Promise<ResultOf<K>> {
+  return send(command, args[0] as Record<string, unknown> | undefined, "json") as Promise<ResultOf<K>>;
+}
+
+/** A command of the window itself (`SHELL_COMMANDS`), not of the App. */
+function callShell<T>(command: (typeof SHELL_COMMANDS)[number], args?: Record<string, unknown>): Promise<T> {
   return send(command, args, "json") as Promise<T>;
 }
 
 // ---- one wrapper per command (docs/ipc.md) -------------------------------------------------
 
 export function appInfo(): Promise<AppInfo> {
-  return call<AppInfo>("app_info");
+  return call("app_info");
 }
 
 /** Type-ahead: assets matching `query`, an exact tag first. */
 export function findAssets(query: string, limit?: number): Promise<AssetSummary[]> {
-  return call<AssetSummary[]>("find_assets", { query, limit });
+  return call("find_assets", { query, limit });
 }
 
 /** What a barcode scan resolves to: the asset with exactly this tag, or null. */
 export function assetByTag(tag: string): Promise<Asset | null> {
-  return call<Asset | null>("asset_by_tag", { tag });
+  return call("asset_by_tag", { tag });
 }
 
 export function assetPage(assetId: string, historyLimit?: number): Promise<AssetPage> {
-  return call<AssetPage>("asset_page", { asset_id: assetId, history_limit: historyLimit });
+  return call("asset_page", { asset_id: assetId, history_limit: historyLimit });
 }
 
 export function workOrder(workOrderId: string): Promise<WorkOrder> {
-  return call<WorkOrder>("work_order", { work_order_id: workOrderId });
+  return call("work_order", { work_order_id: workOrderId });
 }
 
 export function logBreakdown(input: NewBreakdown): Promise<WorkOrder> {
-  return call<WorkOrder>("log_breakdown", { input });
+  return call("log_breakdown", { input });
 }
 
 export function addNote(workOrderId: string, author: string, text: string): Promise<WorkOrder> {
-  return call<WorkOrder>("add_note", { work_order_id: workOrderId, author, text });
+  return call("add_note", { work_order_id: workOrderId, author, text });
 }
 
 /** Downtime starts at `at` (RFC 3339, UTC) or now. */
 export function machineStopped(workOrderId: string, at?: string, confirmOldStop = false): Promise<WorkOrder> {
-  return call<WorkOrder>("machine_stopped", { work_order_id: workOrderId, at, confirm_old_stop: confirmOldStop });
+  return call("machine_stopped", { work_order_id: workOrderId, at, confirm_old_stop: confirmOldStop });
 }
 
 /** Downtime ends at `at` (RFC 3339, UTC) or now. */
 export function backInService(workOrderId: string, at?: string): Promise<WorkOrder> {
-  return call<WorkOrder>("back_in_service", { work_order_id: workOrderId, at });
+  return call("back_in_service", { work_order_id: workOrderId, at });
 }
 
 export function closeWorkOrder(input: CloseWorkOrder): Promise<WorkOrder> {
-  return call<WorkOrder>("close_work_order", { input });
+  return call("close_work_order", { input });
 }
 
 export function addPart(input: NewPart): Promise<WorkOrder> {
-  return call<WorkOrder>("add_part", { input });
+  return call("add_part", { input });
 }
 
 export function addPhoto(
@@ -109,7 +122,7 @@ export function addPhoto(
   mime: string,
   caption?: string,
 ): Promise<WorkOrder> {
-  return call<WorkOrder>("add_photo", {
+  return call("add_photo", {
     work_order_id: workOrderId,
     data_base64: dataBase64,
     mime,
@@ -118,42 +131,42 @@ export function addPhoto(
 }
 
 export function failureCatalog(): Promise<FailureCatalog> {
-  return call<FailureCatalog>("failure_catalog");
+  return call("failure_catalog");
 }
 
 /** A procedure (job plan) with its steps, by its code; `not_found` when this laptop does not have it. */
 export function procedure(code: string): Promise<Procedure> {
-  return call<Procedure>("procedure", { code });
+  return call("procedure", { code });
 }
 
 /** Without `from`/`to` the app reports the last 12 hours. */
 export function shiftReport(from?: string, to?: string): Promise<ShiftReport> {
-  return call<ShiftReport>("shift_report", { from, to });
+  return call("shift_report", { from, to });
 }
 
 /** Amends or voids a note, part or photo (append-only: the original stays in its history). */
 export function correctItem(input: NewCorrection): Promise<WorkOrder> {
-  return call<WorkOrder>("correct_item", { input });
+  return call("correct_item", { input });
 }
 
 /** Adds the shift lead's handover note for the shift `input.shift_start`..`input.shift_end`. */
 export function addHandoverNote(input: NewHandoverNote): Promise<HandoverNote> {
-  return call<HandoverNote>("add_handover_note", { input });
+  return call("add_handover_note", { input });
 }
 
 /** Handover notes of the shifts overlapping `from`..`to` (RFC 3339, UTC; default the last 24 h). */
 export function handoverNotes(from?: string, to?: string): Promise<HandoverNote[]> {
-  return call<HandoverNote[]>("handover_notes", { from, to });
+  return call("handover_notes", { from, to });
 }
 
 /** The plant's shift calendar (shifts, time zone, worked days); the default until one is set. */
 export function shiftCalendar(): Promise<ShiftCalendar> {
-  return call<ShiftCalendar>("shift_calendar");
+  return call("shift_calendar");
 }
 
 /** Checks and stores the shift calendar; answers it as stored (shifts in start order). */
 export function setShiftCalendar(calendar: ShiftCalendar): Promise<ShiftCalendar> {
-  return call<ShiftCalendar>("set_shift_calendar", { calendar });
+  return call("set_shift_calendar", { calendar });
 }
 
 /** What to hand over: a calendar shift (`current`, `previous`, or a name on `date` YYYY-MM-DD), or a custom range. */
@@ -161,27 +174,27 @@ export type ShiftPick = { shift: string; date?: string } | { from: string; to: s
 
 /** The shift handover: down now, open work, what was done per work order, downtime, handover notes. */
 export function shiftHandover(pick: ShiftPick): Promise<ShiftHandover> {
-  return call<ShiftHandover>("shift_handover", { ...pick });
+  return call("shift_handover", { ...pick });
 }
 
 /** The first screen: machines down now and open breakdowns by priority. */
 export function startScreen(): Promise<StartScreen> {
-  return call<StartScreen>("start_screen");
+  return call("start_screen");
 }
 
 /** Work orders whose number is or starts with `query` (empty for text that is not number-like). */
 export function findWorkOrders(query: string, limit = 10): Promise<WorkOrderSummary[]> {
-  return call<WorkOrderSummary[]>("find_work_orders", { query, limit });
+  return call("find_work_orders", { query, limit });
 }
 
 /** Writes an export (CSV) into the data directory's `exports/` folder; answers the file's full path. */
 export function saveExport(fileName: string, text: string): Promise<string> {
-  return call<string>("save_export", { file_name: fileName, text });
+  return call("save_export", { file_name: fileName, text });
 }
 
 /** Tells the app the first screen is on the display (cold-start measurement). */
 export function uiReady(): Promise<void> {
-  return call<void>("ui_ready");
+  return callShell<void>("ui_ready");
 }
 
 // ---- manual library (docs/ipc.md, "Manual library (issue 3)") -------------------------------
@@ -194,7 +207,7 @@ export type { ImportProgress, ImportStarted, Manual, ManualState, SearchHit, Sea
 
 /** The library, newest first. */
 export function manualsList(): Promise<Manual[]> {
-  return call<Manual[]>("manuals_list");
+  return call("manuals_list");
 }
 
 /**
@@ -202,7 +215,7 @@ export function manualsList(): Promise<Manual[]> {
  * "Manufacturer Model" to link the new manuals to. Progress arrives as `import_progress` events.
  */
 export function manualsAddFiles(paths: string[], model?: string): Promise<ImportStarted> {
-  return call<ImportStarted>("manuals_add_files", { paths, model });
+  return call("manuals_add_files", { paths, model });
 }
 
 /**
@@ -213,21 +226,21 @@ export function manualsAddBytes(fileName: string, bytes: Uint8Array): Promise<Ma
   if (takesRawBody()) {
     return sendRaw("manuals_add_bytes", bytes, { "x-file-name": encodeURIComponent(fileName) }) as Promise<Manual>;
   }
-  return call<Manual>("manuals_add_bytes", { file_name: fileName, data_base64: bytesToBase64(bytes) });
+  return call("manuals_add_bytes", { file_name: fileName, data_base64: bytesToBase64(bytes) });
 }
 
 /** Stops the import: running extractions are stopped and their manuals wait in the queue for the next import. */
-export function manualsCancel(): Promise<void> {
-  return call<void>("manuals_cancel");
+export function manualsCancel(): Promise<null> {
+  return call("manuals_cancel");
 }
 
 export function manualLinkModel(manualId: string, manufacturer: string, model: string): Promise<Manual> {
-  return call<Manual>("manual_link_model", { manual_id: manualId, manufacturer, model });
+  return call("manual_link_model", { manual_id: manualId, manufacturer, model });
 }
 
 /** Queues a failed manual again; the password (for an encrypted PDF) is used once, never stored. */
 export function manualRetry(manualId: string, password?: string): Promise<Manual> {
-  return call<Manual>("manual_retry", { manual_id: manualId, password });
+  return call("manual_retry", { manual_id: manualId, password });
 }
 
 /** The original PDF's bytes, for pdf.js. */
@@ -245,12 +258,12 @@ export function photoBytes(sha256: string): Promise<Uint8Array> {
  * files); the chosen folder's path, or null when the person cancelled.
  */
 export function pickFolder(title?: string): Promise<string | null> {
-  return call<string | null>("pick_folder", { title });
+  return callShell<string | null>("pick_folder", { title });
 }
 
 /** Searches the manuals' pages; the text is never parsed as query syntax. */
 export function searchManuals(text: string, assetId?: string, limit?: number): Promise<SearchResults> {
-  return call<SearchResults>("search_manuals", { text, asset_id: assetId, limit });
+  return call("search_manuals", { text, asset_id: assetId, limit });
 }
 
 // ---- window-only events ---------------------------------------------------------------------

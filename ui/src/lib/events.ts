@@ -3,38 +3,29 @@
 // `onAppEvent` is the one subscription; `onDataChanged` and the per-kind listeners are filters
 // over it, and `listening` ties a subscription to an `$effect`.
 import { listen } from "@tauri-apps/api/event";
+import type { AppEvent } from "./bindings/AppEvent";
+import { APP_EVENT_CHANNEL } from "./bindings/commands";
+import type { DataKind } from "./bindings/DataKind";
 import type { ImportProgress } from "./bindings/ImportProgress";
+import type { IndexRebuild } from "./bindings/IndexRebuild";
+import type { ManualChanged } from "./bindings/ManualChanged";
 import type { SyncFinished } from "./bindings/SyncFinished";
 import type { SyncProgress } from "./bindings/SyncProgress";
 import { route, SHELL_HAS_CALL } from "./transport";
 
-/** `manual_changed`: a manual's state changed (`null`: the import ended, reload the list). */
-export interface ManualChanged {
-  manual_id: string | null;
-}
+// Generated from the Rust types (crates/faultline-api/src/events.rs); re-exported for the screens.
+export type { AppEvent, DataKind, IndexRebuild, ManualChanged };
 
-/** `index_rebuild`, while the search index is rebuilt from the database. */
-export interface IndexRebuild {
-  done: number;
-  total: number;
-  finished: boolean;
-}
-
-/** What a `data_changed` event says changed; a screen showing it reloads. */
-export type DataKind = "assets" | "work_orders" | "manuals" | "catalog" | "sync";
-
-export const ALL_DATA_KINDS: readonly DataKind[] = ["assets", "work_orders", "manuals", "catalog", "sync"];
-
-/** Every event the app sends, tagged by name (the Rust `AppEvent`, `{event, payload}`). */
-export type AppEvent =
-  | { event: "import_progress"; payload: ImportProgress }
-  | { event: "manual_changed"; payload: ManualChanged }
-  | { event: "index_rebuild"; payload: IndexRebuild }
-  | { event: "sync_progress"; payload: SyncProgress }
-  | { event: "sync_finished"; payload: SyncFinished }
-  | { event: "data_changed"; payload: { what: DataKind[] } };
-
-export const APP_EVENT_CHANNEL = "faultline://event";
+/** Every kind `data_changed` may name (a new Rust kind fails type-checking here until added). */
+const DATA_KINDS: Record<DataKind, true> = {
+  assets: true,
+  work_orders: true,
+  manuals: true,
+  catalog: true,
+  shifts: true,
+  sync: true,
+};
+export const ALL_DATA_KINDS = Object.keys(DATA_KINDS) as readonly DataKind[];
 
 export type Unlisten = () => void;
 

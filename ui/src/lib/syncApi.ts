@@ -11,30 +11,30 @@ export { onSyncFinished, onSyncProgress } from "./events";
 
 /** Where this laptop stands with its hub (enrolled, pending, last sync, last error). */
 export function syncStatus(): Promise<SyncStatus> {
-  return call<SyncStatus>("sync_status");
+  return call("sync_status");
 }
 
 /** Starts a sync now; progress and the result arrive as events. Rejects when not enrolled. */
-export function syncNow(): Promise<void> {
-  return call<void>("sync_now");
+export function syncNow(): Promise<null> {
+  return call("sync_now");
 }
 
 /** Enrolls this laptop (the hub checks the token first); starts the first sync. */
 export function syncEnroll(hubUrl: string, token: string, caBundle?: string): Promise<SyncStatus> {
-  return call<SyncStatus>("sync_enroll", { hub_url: hubUrl, token, ca_bundle: caBundle });
+  return call("sync_enroll", { hub_url: hubUrl, token, ca_bundle: caBundle });
 }
 
 /** Conflicts still waiting for a person to choose. */
 export function syncConflicts(): Promise<SyncConflict[]> {
-  return call<SyncConflict[]>("sync_conflicts");
+  return call("sync_conflicts");
 }
 
 /** Settles one conflict; resolves with the conflicts still open. */
 export function resolveConflict(conflictId: string, choice: ConflictChoice): Promise<SyncConflict[]> {
-  return call<SyncConflict[]>("resolve_conflict", { conflict_id: conflictId, choice });
+  return call("resolve_conflict", { conflict_id: conflictId, choice });
 }
 
 /** Local changes the hub refused, newest first, each with its reason. */
 export function rejectedChanges(): Promise<RejectedChange[]> {
-  return call<RejectedChange[]>("rejected_changes");
+  return call("rejected_changes");
 }

@@ -42,10 +42,13 @@ export async function send(command: string, args: Record<string, unknown> | unde
   }
 }
 
+/** The window's own commands (a native dialog, the first-screen signal): never through `call`. */
+export const SHELL_COMMANDS = ["ui_ready", "pick_folder"] as const;
+
 function dispatch(command: string, args: Record<string, unknown> | undefined, kind: Kind): Promise<unknown> {
   switch (route()) {
     case "tauri":
-      if (!SHELL_HAS_CALL) return invoke(command, args);
+      if (!SHELL_HAS_CALL || (SHELL_COMMANDS as readonly string[]).includes(command)) return invoke(command, args);
       return invoke(kind === "bytes" ? "call_bytes" : "call", { command, args: args ?? {} });
     case "http":
       return httpCall(command, JSON.stringify(args ?? {}), { "content-type": "application/json" }, kind);
