@@ -23,7 +23,15 @@ struct DevServe {
 }
 
 impl Drop for DevServe {
+    /// SIGTERM first, so that dev-serve deletes its throw-away replica; SIGKILL if it hangs.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -119,6 +127,14 @@ fn calls_answer_json_and_failures_their_error_body() -> TestResult {
         .send()?;
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.json::<Value>()?["assets"].as_u64().unwrap_or(0) > 0);
+
+    // A byte answer: a demo manual's PDF.
+    let (status, manuals) = server.call("manuals_list", json!({}))?;
+    assert_eq!(status, 200, "{manuals}");
+    let manual = manuals[0]["id"].as_str().ok_or("no demo manual")?;
+    let r = server.post("/api/bytes/manual_pdf", &json!({ "manual_id": manual }))?;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.bytes()?.starts_with(b"%PDF"));
 
     let (status, e) = server.call("work_order", json!({ "work_order_id": "not-an-id" }))?;
     assert_eq!(
