@@ -29,7 +29,7 @@ import type { WorkOrderSummary } from "./bindings/WorkOrderSummary";
 import type { Unlisten } from "./events";
 import { bytesToBase64 } from "./files";
 import { send, sendRaw, SHELL_COMMANDS, takesRawBody, underTauri } from "./transport";
-import type { ApiCommands, CommandName } from "./bindings/commands";
+import type { ApiCommands, BYTE_COMMANDS, CommandName } from "./bindings/commands";
 
 export { ApiError, isErrorCode, toApiError, type ApiErrorCode } from "./apiError";
 export {
@@ -59,6 +59,11 @@ export function call<K extends CommandName>(
   ...args: ArgsOf<K> extends void ? [] : [ArgsOf<K>]
 ): Promise<ResultOf<K>> {
   return send(command, args[0] as Record<string, unknown> | undefined, "json") as Promise<ResultOf<K>>;
+}
+
+/** Calls one App command that answers raw bytes (`BYTE_COMMANDS`: a photo, a manual's PDF). */
+function callBytes<K extends (typeof BYTE_COMMANDS)[number]>(command: K, args: ArgsOf<K>): Promise<Uint8Array> {
+  return send(command, args as Record<string, unknown>, "bytes") as Promise<Uint8Array>;
 }
 
 /** A command of the window itself (`SHELL_COMMANDS`), not of the App. */
@@ -245,12 +250,12 @@ export function manualRetry(manualId: string, password?: string): Promise<Manual
 
 /** The original PDF's bytes, for pdf.js. */
 export function manualPdf(manualId: string): Promise<Uint8Array> {
-  return send("manual_pdf", { manual_id: manualId }, "bytes") as Promise<Uint8Array>;
+  return callBytes("manual_pdf", { manual_id: manualId });
 }
 
 /** A photo's bytes (by its SHA-256), for the work order's thumbnails and viewer. */
 export function photoBytes(sha256: string): Promise<Uint8Array> {
-  return send("photo", { sha256 }, "bytes") as Promise<Uint8Array>;
+  return callBytes("photo", { sha256 });
 }
 
 /**
