@@ -176,11 +176,12 @@ impl App {
             .context("cannot read the title")
     }
 
-    /// Calls a Tauri command the way the UI does (`invoke(cmd, args)`) and returns its result.
+    /// Calls an App command the way the UI does (`invoke("call", {command, args})`, see
+    /// ui/src/lib/transport.ts) and returns its result.
     pub async fn invoke(&self, command: &str, args: Value) -> Result<Value> {
         let script = "const [cmd, args, done] = arguments; \
-            window.__TAURI_INTERNALS__.invoke(cmd, args) \
-              .then((value) => done({ ok: value }), (error) => done({ err: String(error) }));";
+            window.__TAURI_INTERNALS__.invoke('call', { command: cmd, args }) \
+              .then((value) => done({ ok: value }), (error) => done({ err: typeof error === 'string' ? error : JSON.stringify(error) }));";
         let outcome = self
             .client()?
             .execute_async(script, vec![json!(command), args])

@@ -28,7 +28,7 @@ import type { WorkOrder } from "./bindings/WorkOrder";
 import type { WorkOrderSummary } from "./bindings/WorkOrderSummary";
 import type { Unlisten } from "./events";
 import { bytesToBase64 } from "./files";
-import { send, sendRaw, SHELL_COMMANDS, takesRawBody, underTauri } from "./transport";
+import { send, SHELL_COMMANDS, underTauri } from "./transport";
 import type { ApiCommands, BYTE_COMMANDS, CommandName } from "./bindings/commands";
 
 export { ApiError, isErrorCode, toApiError, type ApiErrorCode } from "./apiError";
@@ -223,14 +223,8 @@ export function manualsAddFiles(paths: string[], model?: string): Promise<Import
   return call("manuals_add_files", { paths, model });
 }
 
-/**
- * Imports one PDF from its bytes (the file picker): as base64 JSON, or (the shell's old IPC) as
- * the raw body with the name URL-encoded in a header.
- */
+/** Imports one PDF from its bytes (the file picker), sent as base64. */
 export function manualsAddBytes(fileName: string, bytes: Uint8Array): Promise<Manual> {
-  if (takesRawBody()) {
-    return sendRaw("manuals_add_bytes", bytes, { "x-file-name": encodeURIComponent(fileName) }) as Promise<Manual>;
-  }
   return call("manuals_add_bytes", { file_name: fileName, data_base64: bytesToBase64(bytes) });
 }
 

@@ -11,7 +11,7 @@ import type { IndexRebuild } from "./bindings/IndexRebuild";
 import type { ManualChanged } from "./bindings/ManualChanged";
 import type { SyncFinished } from "./bindings/SyncFinished";
 import type { SyncProgress } from "./bindings/SyncProgress";
-import { route, SHELL_HAS_CALL } from "./transport";
+import { route } from "./transport";
 
 // Generated from the Rust types (crates/faultline-api/src/events.rs); re-exported for the screens.
 export type { AppEvent, DataKind, IndexRebuild, ManualChanged };
@@ -45,38 +45,8 @@ function deliver(event: AppEvent): void {
   }
 }
 
-/** The shell's per-kind event names before it had `APP_EVENT_CHANNEL` (SHELL_HAS_CALL false). */
-const LEGACY_EVENTS: Record<string, AppEvent["event"]> = {
-  "manuals://progress": "import_progress",
-  "manuals://changed": "manual_changed",
-  "index://rebuild": "index_rebuild",
-  "sync://progress": "sync_progress",
-  "sync://finished": "sync_finished",
-};
-
-/**
- * A legacy event as the `AppEvent` it now is, followed by the `data_changed` the new shell sends
- * for it (an import that ended changed the manuals; a sync that received records changed them all).
- */
-export function fromLegacy(name: string, payload: unknown): AppEvent[] {
-  const event = LEGACY_EVENTS[name];
-  if (event === undefined) return [];
-  const out = [{ event, payload } as AppEvent];
-  if (out[0]!.event === "manual_changed" && out[0]!.payload.manual_id === null) {
-    out.push({ event: "data_changed", payload: { what: ["manuals"] } });
-  }
-  if (out[0]!.event === "sync_finished" && out[0]!.payload.received > 0) {
-    out.push({ event: "data_changed", payload: { what: [...ALL_DATA_KINDS] } });
-  }
-  return out;
-}
-
-async function startTauri(): Promise<Unlisten> {
-  if (SHELL_HAS_CALL) return listen<AppEvent>(APP_EVENT_CHANNEL, (e) => deliver(e.payload));
-  const stops = await Promise.all(
-    Object.keys(LEGACY_EVENTS).map((name) => listen(name, (e) => fromLegacy(name, e.payload).forEach(deliver))),
-  );
-  return () => stops.forEach((stop) => stop());
+function startTauri(): Promise<Unlisten> {
+  return listen<AppEvent>(APP_EVENT_CHANNEL, (e) => deliver(e.payload));
 }
 
 function startSse(): Unlisten {

@@ -1,17 +1,11 @@
 // How a command travels to the app's core (docs/ipc.md), the one place that calls `invoke` or
-// `fetch`: Tauri IPC inside the app window; in a plain browser under `npm run dev`, HTTP to
+// `fetch`: Tauri IPC inside the app window (`call` / `call_bytes` with the command's name and
+// arguments; the window's own `ui_ready` and `pick_folder` by name); in a plain browser under `npm run dev`, HTTP to
 // `faultline dev-serve` (vite proxies `/api` to it): `POST /api/call/<command>` with the arguments
 // as JSON, `POST /api/bytes/<command>` for a command answering raw bytes. Errors come back as the
 // app's ErrorBody (an HTTP 4xx/5xx with that JSON) and leave here as `ApiError`s.
 import { invoke } from "@tauri-apps/api/core";
 import { ApiError, toApiError } from "./apiError";
-
-/**
- * The one-line switch of issue 10: true once the Tauri shell answers `call` / `call_bytes` and
- * emits every app event on `APP_EVENT_CHANNEL`; false while it still has one IPC command per
- * action and one event name per kind.
- */
-export const SHELL_HAS_CALL = false;
 
 /** Where commands go: the app window, dev-serve over HTTP, or nowhere (a built page in a browser). */
 export type Route = "tauri" | "http" | "none";
@@ -48,29 +42,12 @@ export const SHELL_COMMANDS = ["ui_ready", "pick_folder"] as const;
 function dispatch(command: string, args: Record<string, unknown> | undefined, kind: Kind): Promise<unknown> {
   switch (route()) {
     case "tauri":
-      if (!SHELL_HAS_CALL || (SHELL_COMMANDS as readonly string[]).includes(command)) return invoke(command, args);
+      if ((SHELL_COMMANDS as readonly string[]).includes(command)) return invoke(command, args);
       return invoke(kind === "bytes" ? "call_bytes" : "call", { command, args: args ?? {} });
     case "http":
       return httpCall(command, JSON.stringify(args ?? {}), { "content-type": "application/json" }, kind);
     case "none":
       throw new ApiError("internal", NOT_IN_APP);
-  }
-}
-
-/**
- * Whether a command's arguments may be a raw body (a picked PDF to `manuals_add_bytes`): only the
- * shell's old per-command IPC took one; `call` and HTTP take JSON (the bytes as base64).
- */
-export function takesRawBody(): boolean {
-  return route() === "tauri" && !SHELL_HAS_CALL;
-}
-
-/** Sends a raw body with its headers through the shell's old per-command IPC. */
-export async function sendRaw(command: string, body: Uint8Array, headers: Record<string, string>): Promise<unknown> {
-  try {
-    return await invoke(command, body, { headers });
-  } catch (reason) {
-    throw toApiError(reason, command);
   }
 }
 

@@ -10,6 +10,14 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: (...args: unknown[]) => listen
 
 const api = await import("../api");
 
+/** Each invoke as the App command it runs and its arguments (`call`/`call_bytes` unwrapped). */
+function sent(): unknown[][] {
+  return invoke.mock.calls.map(([cmd, a]: unknown[]) => {
+    const body = a as { command: string; args: unknown };
+    return cmd === "call" || cmd === "call_bytes" ? [body.command, body.args] : [cmd, a];
+  });
+}
+
 describe("api", () => {
   beforeEach(() => {
     invoke.mockReset();
@@ -22,7 +30,7 @@ describe("api", () => {
     expect(await api.pickFolder()).toBeNull();
     invoke.mockResolvedValueOnce(new Uint8Array([137, 80, 78, 71]).buffer);
     expect([...(await api.photoBytes("ab".repeat(32)))]).toEqual([137, 80, 78, 71]);
-    expect(invoke.mock.calls).toEqual([
+    expect(sent()).toEqual([
       ["pick_folder", { title: "Add a folder of manuals" }],
       ["pick_folder", { title: undefined }],
       ["photo", { sha256: "ab".repeat(32) }],
@@ -43,8 +51,8 @@ describe("api", () => {
     await api.failureCatalog();
     await api.procedure("JP-LOTO");
     await api.shiftReport("2026-11-20T00:00:00Z", "2026-11-20T12:00:00Z");
-    expect(invoke.mock.calls).toEqual([
-      ["app_info", undefined],
+    expect(sent()).toEqual([
+      ["app_info", {}],
       ["find_assets", { query: "P-1", limit: 25 }],
       ["asset_by_tag", { tag: "P-101" }],
       ["asset_page", { asset_id: "a1", history_limit: 50 }],
@@ -53,7 +61,7 @@ describe("api", () => {
       ["machine_stopped", { work_order_id: "w1", at: undefined, confirm_old_stop: false }],
       ["back_in_service", { work_order_id: "w1", at: "2026-11-20T06:14:00Z" }],
       ["add_photo", { work_order_id: "w1", data_base64: "AAAA", mime: "image/jpeg", caption: "seal" }],
-      ["failure_catalog", undefined],
+      ["failure_catalog", {}],
       ["procedure", { code: "JP-LOTO" }],
       ["shift_report", { from: "2026-11-20T00:00:00Z", to: "2026-11-20T12:00:00Z" }],
     ]);
@@ -74,8 +82,8 @@ describe("api", () => {
     };
     await api.logBreakdown(bd);
     await api.addPart({ work_order_id: "w1", part_number: "6205-2RS", description: null, quantity: 2 });
-    expect(invoke.mock.calls[0]).toEqual(["log_breakdown", { input: bd }]);
-    expect(invoke.mock.calls[1]![0]).toBe("add_part");
+    expect(sent()[0]).toEqual(["log_breakdown", { input: bd }]);
+    expect(sent()[1]![0]).toBe("add_part");
   });
 
   it("turns an ErrorBody rejection into an ApiError with its code and message", async () => {
@@ -120,11 +128,11 @@ describe("api", () => {
     await api.manualRetry("m2");
     await api.searchManuals("E.OC1 (accel)", "a1", 30);
     await api.searchManuals("oc1");
-    expect(invoke.mock.calls).toEqual([
-      ["manuals_list", undefined],
+    expect(sent()).toEqual([
+      ["manuals_list", {}],
       ["manuals_add_files", { paths: ["/home/tech/manuals", "/tmp/a.pdf"], model: "Mitsubishi Electric FR-E820" }],
       ["manuals_add_files", { paths: ["/tmp/b.pdf"], model: undefined }],
-      ["manuals_cancel", undefined],
+      ["manuals_cancel", {}],
       ["manual_link_model", { manual_id: "m1", manufacturer: "Grundfos", model: "CRN 10-6" }],
       ["manual_retry", { manual_id: "m1", password: "s3cret" }],
       ["manual_retry", { manual_id: "m2", password: undefined }],
@@ -133,13 +141,25 @@ describe("api", () => {
     ]);
   });
 
-  it("sends a picked PDF as the raw body with its URL-encoded name in x-file-name", async () => {
+  it("runs App commands through call / call_bytes and the window's own by name", async () => {
+    invoke.mockResolvedValue(null);
+    await api.findAssets("P-1");
+    await api.pickFolder("t");
+    invoke.mockResolvedValueOnce(new Uint8Array([1]).buffer);
+    await api.manualPdf("m1");
+    await api.uiReady();
+    expect(invoke.mock.calls).toEqual([
+      ["call", { command: "find_assets", args: { query: "P-1", limit: undefined } }],
+      ["pick_folder", { title: "t" }],
+      ["call_bytes", { command: "manual_pdf", args: { manual_id: "m1" } }],
+      ["ui_ready", undefined],
+    ]);
+  });
+
+  it("sends a picked PDF as base64 with its name", async () => {
     invoke.mockResolvedValue({ id: "m1" });
-    const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46]);
-    await api.manualsAddBytes("Überblick FR-E800 #2.pdf", bytes);
-    expect(invoke).toHaveBeenCalledWith("manuals_add_bytes", bytes, {
-      headers: { "x-file-name": "%C3%9Cberblick%20FR-E800%20%232.pdf" },
-    });
+    await api.manualsAddBytes("Überblick FR-E800 #2.pdf", new Uint8Array([0x25, 0x50, 0x44, 0x46]));
+    expect(sent()).toEqual([["manuals_add_bytes", { file_name: "Überblick FR-E800 #2.pdf", data_base64: "JVBERg==" }]]);
   });
 
   it("reads manual_pdf as bytes whatever form the IPC layer gives them", async () => {
@@ -151,14 +171,14 @@ describe("api", () => {
     expect([...(await api.manualPdf("m1"))]).toEqual([1, 2, 3]);
     invoke.mockResolvedValueOnce("nope");
     await expect(api.manualPdf("m1")).rejects.toMatchObject({ code: "internal", command: "manual_pdf" });
-    expect(invoke).toHaveBeenCalledWith("manual_pdf", { manual_id: "m1" });
+    expect(sent().at(-1)).toEqual(["manual_pdf", { manual_id: "m1" }]);
   });
 
-  it("hears the shell's per-kind events as AppEvents, filtered for each listener", async () => {
+  it("hears every AppEvent on one channel, filtered for each listener", async () => {
     const unlisten = vi.fn();
-    const handlers = new Map<string, (e: { payload: unknown }) => void>();
-    listen.mockImplementation((name: string, h: (e: { payload: unknown }) => void) => {
-      handlers.set(name, h);
+    let deliver: (e: { payload: unknown }) => void = () => {};
+    listen.mockImplementation((_name: string, h: (e: { payload: unknown }) => void) => {
+      deliver = h;
       return Promise.resolve(unlisten);
     });
     const progress: unknown[] = [];
@@ -167,16 +187,11 @@ describe("api", () => {
     const stop = await api.onImportProgress((p) => progress.push(p));
     const stopChanged = await api.onManualChanged((p) => changed.push(p));
     const stopData = await api.onDataChanged((what) => data.push(what));
-    // One subscription to the source, whoever listens.
-    expect(listen.mock.calls.map((c) => c[0]).sort()).toEqual([
-      "index://rebuild",
-      "manuals://changed",
-      "manuals://progress",
-      "sync://finished",
-      "sync://progress",
-    ]);
-    handlers.get("manuals://progress")!({ payload: { total: 3, done: 1, current: "a.pdf", cancelled: false } });
-    handlers.get("manuals://changed")!({ payload: { manual_id: null } });
+    // One subscription to the channel, whoever listens.
+    expect(listen.mock.calls.map((c) => c[0])).toEqual(["faultline://event"]);
+    deliver({ payload: { event: "import_progress", payload: { total: 3, done: 1, current: "a.pdf", cancelled: false } } });
+    deliver({ payload: { event: "manual_changed", payload: { manual_id: null } } });
+    deliver({ payload: { event: "data_changed", payload: { what: ["manuals"] } } });
     expect(progress).toEqual([{ total: 3, done: 1, current: "a.pdf", cancelled: false }]);
     expect(changed).toEqual([{ manual_id: null }]);
     expect(data).toEqual([["manuals"]]);
@@ -186,7 +201,7 @@ describe("api", () => {
     stopData();
     await Promise.resolve();
     await Promise.resolve();
-    expect(unlisten).toHaveBeenCalledTimes(5);
+    expect(unlisten).toHaveBeenCalledOnce();
   });
 
   it("stops a listener that registers after its component is gone", async () => {

@@ -26,14 +26,14 @@ describe("syncApi", () => {
     await sync.syncConflicts();
     await sync.resolveConflict("c1", "client");
     await sync.rejectedChanges();
-    expect(invoke.mock.calls).toEqual([
-      ["sync_status", undefined],
-      ["sync_now", undefined],
+    expect(invoke.mock.calls.map(([, a]) => [a.command, a.args])).toEqual([
+      ["sync_status", {}],
+      ["sync_now", {}],
       ["sync_enroll", { hub_url: "https://hub.example", token: "tok", ca_bundle: "/etc/ssl/plant.pem" }],
       ["sync_enroll", { hub_url: "https://hub.example", token: "tok", ca_bundle: undefined }],
-      ["sync_conflicts", undefined],
+      ["sync_conflicts", {}],
       ["resolve_conflict", { conflict_id: "c1", choice: "client" }],
-      ["rejected_changes", undefined],
+      ["rejected_changes", {}],
     ]);
   });
 
@@ -44,15 +44,16 @@ describe("syncApi", () => {
     expect((error as InstanceType<typeof ApiError>).code).toBe("hub_unreachable");
   });
 
-  it("listens to the sync events by name and hands over their payload", async () => {
+  it("hears the sync events on the app's one channel and hands over their payload", async () => {
     const un = vi.fn();
     listen.mockImplementation((_name: string, cb: (e: { payload: unknown }) => void) => {
-      cb({ payload: { phase: "sending", pending: 1, sent: 2, received: 0 } });
+      cb({ payload: { event: "sync_progress", payload: { phase: "sending", pending: 1, sent: 2, received: 0 } } });
+      cb({ payload: { event: "data_changed", payload: { what: ["sync"] } } });
       return Promise.resolve(un);
     });
     const seen: unknown[] = [];
     const stop = await sync.onSyncProgress((p) => seen.push(p));
-    expect(listen.mock.calls.map((c) => c[0])).toContain("sync://progress");
+    expect(listen.mock.calls.map((c) => c[0])).toEqual(["faultline://event"]);
     expect(seen).toEqual([{ phase: "sending", pending: 1, sent: 2, received: 0 }]);
     stop();
     await Promise.resolve();

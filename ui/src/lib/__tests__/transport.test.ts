@@ -28,7 +28,6 @@ class FakeEventSource {
 (globalThis as unknown as { EventSource: unknown }).EventSource = FakeEventSource;
 
 const api = await import("../api");
-const { fromLegacy } = await import("../events");
 
 const fetchMock = vi.fn();
 
@@ -113,19 +112,5 @@ describe("transport in a plain browser (dev-serve)", () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(stream.closed).toBe(true);
-  });
-});
-
-describe("events of the shell's old per-kind names", () => {
-  it("become AppEvents, with the data_changed the App now sends", () => {
-    expect(fromLegacy("manuals://changed", { manual_id: "m1" })).toEqual([{ event: "manual_changed", payload: { manual_id: "m1" } }]);
-    expect(fromLegacy("manuals://changed", { manual_id: null })).toEqual([
-      { event: "manual_changed", payload: { manual_id: null } },
-      { event: "data_changed", payload: { what: ["manuals"] } },
-    ]);
-    const finished = { ok: true, error: null, retry_in_secs: null, sent: 1, received: 0, rejected: 0, conflicts: 0 };
-    expect(fromLegacy("sync://finished", finished)).toHaveLength(1);
-    expect(fromLegacy("sync://finished", { ...finished, received: 3 })[1]).toMatchObject({ event: "data_changed" });
-    expect(fromLegacy("nobody://knows", {})).toEqual([]);
   });
 });
