@@ -40,7 +40,8 @@ pub const DEFINITIONS: [(&str, &str); 7] = [
     ),
 ];
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Metrics {
     pub scope: Scope,
     pub from: String,

@@ -24,7 +24,8 @@ pub struct ProductionCount {
 }
 
 /// The time model from planned time to good output, hours (the OEE waterfall).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Oee {
     pub planned_busy_hours: f64,
     pub downtime_hours: f64,

@@ -13,7 +13,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// How the rows of a report are grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum OeeBy {
     /// One row per count (a shift).
@@ -33,7 +34,8 @@ const DEFINITIONS: [(&str, &str); 6] = [
 ];
 
 /// One row: a count period (shift), a day, or the total.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct OeeRow {
     /// The shift name and start, the day (`YYYY-MM-DD`) or `total`.
     pub label: String,
@@ -51,7 +53,8 @@ pub struct OeeRow {
 }
 
 /// `faultline oee`: the total and its rows, with the work orders behind the downtime.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct OeeReport {
     pub scope: Scope,
     pub from: String,

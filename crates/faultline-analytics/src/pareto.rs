@@ -8,7 +8,8 @@ use crate::{History, Scope, WorkOrder};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ParetoBy {
     Cause,
@@ -48,7 +49,8 @@ fn problem_of(w: &WorkOrder) -> Option<&str> {
         .filter(|s| !s.trim().is_empty())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ParetoBar {
     pub key: String,
     pub hours: f64,
@@ -58,7 +60,8 @@ pub struct ParetoBar {
     pub work_orders: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RepeatFailure {
     pub asset_tag: String,
     pub problem: String,
@@ -69,7 +72,8 @@ pub struct RepeatFailure {
     pub days_apart: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Pareto {
     pub by: ParetoBy,
     pub scope: Scope,

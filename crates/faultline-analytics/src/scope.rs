@@ -4,7 +4,8 @@
 use crate::Asset;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS, Default)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     #[default]

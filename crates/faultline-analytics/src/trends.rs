@@ -9,7 +9,8 @@ use crate::{History, Scope};
 use serde::Serialize;
 use std::collections::HashSet;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct MonthRow {
     pub month: String,
     pub breakdowns: usize,
@@ -38,7 +39,8 @@ pub fn monthly(h: &History, scope: &Scope, from: i64, to: i64) -> Vec<MonthRow> 
     out
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BeforeAfter {
     pub marker: String,
     pub before_restored: usize,

@@ -8,6 +8,11 @@ use faultline_core::domain::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::analytics::{
+    AnalyticsArgs, AnalyticsOeeArgs, AnalyticsParetoArgs, AnalyticsRiskArgs, AnalyticsTrendsArgs,
+    SetProductionCountsArgs, WorkOrdersBehindArgs,
+};
+
 /// Declares argument structs: Deserialize (from the UI's object), Serialize (for tests and
 /// dev tools), exported to TypeScript with optional fields as `name?: T`.
 macro_rules! args {

@@ -11,6 +11,9 @@ use faultline_manuals::index::SearchResults;
 use faultline_manuals::library::ImportStarted;
 use serde_json::Value;
 
+use crate::analytics::{AnalyticsScopes, AnalyticsTrends};
+use faultline_analytics::{oee_report::OeeReport, Metrics, Pareto, RiskRanking};
+
 /// How a command answers: JSON, or raw bytes (a photo, a PDF).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -189,6 +192,14 @@ commands! {
     Json sync_conflicts() -> Vec<SyncConflict>;
     Json resolve_conflict(ResolveConflictArgs) -> Vec<SyncConflict>;
     Json rejected_changes() -> Vec<RejectedChange>;
+    Json analytics_scopes() -> AnalyticsScopes;
+    Json analytics_metrics(AnalyticsArgs) -> Metrics;
+    Json analytics_pareto(AnalyticsParetoArgs) -> Pareto;
+    Json analytics_trends(AnalyticsTrendsArgs) -> AnalyticsTrends;
+    Json analytics_risk(AnalyticsRiskArgs) -> RiskRanking;
+    Json analytics_oee(AnalyticsOeeArgs) -> OeeReport;
+    Json work_orders_behind(WorkOrdersBehindArgs) -> Vec<WorkOrderSummary>;
+    Json set_production_counts(SetProductionCountsArgs) -> u32;
 }
 
 fn unknown(command: &str) -> ErrorBody {

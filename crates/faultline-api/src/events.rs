@@ -29,6 +29,8 @@ pub enum DataKind {
     Shifts,
     /// The sync status (enrollment, last sync, pending count, conflicts, refused changes).
     Sync,
+    /// Production counts (OEE): a shift lead's typed counts.
+    Production,
 }
 
 /// Data changed: screens showing any of `what` reload.

@@ -3,6 +3,7 @@
 //! argument structs, ts-rs types) and one typed `AppEvent`. The Tauri window, the CLI and
 //! `faultline dev-serve` are thin front ends over it; `COMMANDS` is the one list they expose.
 
+pub mod analytics;
 mod app;
 pub mod args;
 mod assets;

@@ -339,9 +339,193 @@ pub fn check_codes_in_catalog(
     Ok(out)
 }
 
+/// Longest period one production count may cover (a shift, a day, at most a week).
+pub const MAX_PRODUCTION_PERIOD_DAYS: i64 = 7;
+/// Most units one production count may hold.
+pub const MAX_PRODUCTION_QUANTITY: f64 = 10_000_000.0;
+/// Longest planned run time per unit, seconds (one unit a day).
+pub const MAX_RUN_TIME_PER_UNIT_S: f64 = 86_400.0;
+
+/// The figures of one production count (OEE per ISO 22400-2) as a person typed them: hours,
+/// seconds per unit, whole quantities; `good` or `scrap` may be left out (the other one and the
+/// produced quantity give it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProductionFigures {
+    /// The count's period, end minus start.
+    pub period_hours: f64,
+    pub planned_busy_hours: f64,
+    pub actual_production_hours: Option<f64>,
+    pub run_time_per_unit_s: f64,
+    pub produced: f64,
+    pub good: Option<f64>,
+    pub scrap: Option<f64>,
+}
+
+/// A production count: the period above 0 and at most [`MAX_PRODUCTION_PERIOD_DAYS`], the
+/// planned busy time above 0 and within the period, the actual production time within the
+/// planned busy time, the run time per unit above 0 and at most [`MAX_RUN_TIME_PER_UNIT_S`],
+/// whole quantities up to [`MAX_PRODUCTION_QUANTITY`] with good + scrap = produced. Returns the
+/// good quantity.
+pub fn check_production_count(f: &ProductionFigures) -> Result<f64, Invalid> {
+    let whole = |v: f64| v.is_finite() && v >= 0.0 && v.fract() == 0.0;
+    let max_h = (MAX_PRODUCTION_PERIOD_DAYS * 24) as f64;
+    if !(f.period_hours.is_finite() && f.period_hours > 0.0 && f.period_hours <= max_h) {
+        return Err(Invalid::new(
+            "period_end",
+            format!("a count covers a shift, a day or at most {MAX_PRODUCTION_PERIOD_DAYS} days, ending after it starts: check the times"),
+        ));
+    }
+    let pbt = f.planned_busy_hours;
+    if !(pbt.is_finite() && pbt > 0.0 && pbt <= f.period_hours + 1e-9) {
+        return Err(Invalid::new(
+            "planned_busy_hours",
+            format!(
+                "planned busy time {pbt} h must be above 0 and within the period ({} h)",
+                f.period_hours
+            ),
+        ));
+    }
+    if let Some(a) = f.actual_production_hours {
+        if !(a.is_finite() && (0.0..=pbt + 1e-9).contains(&a)) {
+            return Err(Invalid::new(
+                "actual_production_hours",
+                format!("actual production time {a} h must be between 0 and the planned busy time ({pbt} h)"),
+            ));
+        }
+    }
+    let pri = f.run_time_per_unit_s;
+    if !(pri.is_finite() && pri > 0.0 && pri <= MAX_RUN_TIME_PER_UNIT_S) {
+        return Err(Invalid::new(
+            "run_time_per_unit_s",
+            format!("planned run time per unit {pri} s must be above 0 and at most {MAX_RUN_TIME_PER_UNIT_S} s"),
+        ));
+    }
+    let pq = f.produced;
+    if !(whole(pq) && pq <= MAX_PRODUCTION_QUANTITY) {
+        return Err(Invalid::new(
+            "produced",
+            format!(
+                "produced quantity {pq} must be a whole number from 0 to {MAX_PRODUCTION_QUANTITY}"
+            ),
+        ));
+    }
+    for (field, v) in [("good", f.good), ("scrap", f.scrap)] {
+        if let Some(v) = v {
+            if !(whole(v) && v <= pq) {
+                return Err(Invalid::new(
+                    field,
+                    format!("{field} quantity {v} must be a whole number from 0 to the produced quantity ({pq})"),
+                ));
+            }
+        }
+    }
+    match (f.good, f.scrap) {
+        (Some(g), Some(s)) if g + s != pq => Err(Invalid::new(
+            "scrap",
+            format!("good {g} + scrap {s} is not the produced quantity {pq}"),
+        )),
+        (Some(g), _) => Ok(g),
+        (None, Some(s)) => Ok(pq - s),
+        (None, None) => Err(Invalid::new("good", "give the good or the scrap quantity")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_production_count_is_checked_and_gives_its_good_quantity() {
+        let ok = ProductionFigures {
+            period_hours: 8.0,
+            planned_busy_hours: 7.5,
+            actual_production_hours: Some(7.0),
+            run_time_per_unit_s: 90.0,
+            produced: 272.0,
+            good: None,
+            scrap: Some(1.0),
+        };
+        assert_eq!(check_production_count(&ok), Ok(271.0));
+        let field = |f: ProductionFigures| check_production_count(&f).map_err(|e| e.field);
+        assert_eq!(
+            field(ProductionFigures {
+                planned_busy_hours: 8.5,
+                ..ok
+            }),
+            Err("planned_busy_hours")
+        );
+        assert_eq!(
+            field(ProductionFigures {
+                actual_production_hours: Some(7.6),
+                ..ok
+            }),
+            Err("actual_production_hours")
+        );
+        assert_eq!(
+            field(ProductionFigures {
+                run_time_per_unit_s: 0.0,
+                ..ok
+            }),
+            Err("run_time_per_unit_s")
+        );
+        assert_eq!(
+            field(ProductionFigures {
+                produced: 2.5,
+                ..ok
+            }),
+            Err("produced")
+        );
+        assert_eq!(
+            field(ProductionFigures {
+                good: Some(270.0),
+                ..ok
+            }),
+            Err("scrap")
+        );
+        assert_eq!(
+            field(ProductionFigures {
+                good: None,
+                scrap: None,
+                ..ok
+            }),
+            Err("good")
+        );
+        assert_eq!(
+            field(ProductionFigures {
+                scrap: Some(300.0),
+                ..ok
+            }),
+            Err("scrap")
+        );
+        assert_eq!(
+            field(ProductionFigures {
+                period_hours: 0.0,
+                ..ok
+            }),
+            Err("period_end")
+        );
+        assert_eq!(
+            field(ProductionFigures {
+                period_hours: 200.0,
+                planned_busy_hours: 7.5,
+                ..ok
+            }),
+            Err("period_end")
+        );
+        assert_eq!(
+            field(ProductionFigures {
+                produced: f64::NAN,
+                ..ok
+            }),
+            Err("produced")
+        );
+    }
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s)
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap_or_default()
+    }
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s)

@@ -24,6 +24,7 @@ const DATA_KINDS: Record<DataKind, true> = {
   catalog: true,
   shifts: true,
   sync: true,
+  production: true,
 };
 export const ALL_DATA_KINDS = Object.keys(DATA_KINDS) as readonly DataKind[];
 

@@ -26,7 +26,8 @@ const MAX_ORIGINS: i64 = 52;
 const MIN_POSITIVES: usize = 10;
 const RIDGE: f64 = 1.0;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ModelSummary {
     /// Whether the weights were fitted on this replica (else the fixed priors).
     pub fitted: bool,
@@ -41,7 +42,8 @@ pub struct ModelSummary {
     pub averages: BTreeMap<&'static str, f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct AssetRisk {
     pub asset_tag: String,
     pub model: Option<String>,
@@ -58,7 +60,8 @@ pub struct AssetRisk {
     pub alarms_by_week: Vec<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RiskRanking {
     pub at: String,
     pub horizon_days: u32,

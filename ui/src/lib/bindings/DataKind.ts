@@ -3,4 +3,4 @@
 /**
  * What changed in the data a screen shows; a screen reloads when its kind is named.
  */
-export type DataKind = "assets" | "work_orders" | "manuals" | "catalog" | "shifts" | "sync";
+export type DataKind = "assets" | "work_orders" | "manuals" | "catalog" | "shifts" | "sync" | "production";

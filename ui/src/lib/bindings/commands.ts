@@ -3,6 +3,13 @@ import type { AddHandoverNoteArgs } from "./AddHandoverNoteArgs";
 import type { AddNoteArgs } from "./AddNoteArgs";
 import type { AddPartArgs } from "./AddPartArgs";
 import type { AddPhotoArgs } from "./AddPhotoArgs";
+import type { AnalyticsArgs } from "./AnalyticsArgs";
+import type { AnalyticsOeeArgs } from "./AnalyticsOeeArgs";
+import type { AnalyticsParetoArgs } from "./AnalyticsParetoArgs";
+import type { AnalyticsRiskArgs } from "./AnalyticsRiskArgs";
+import type { AnalyticsScopes } from "./AnalyticsScopes";
+import type { AnalyticsTrends } from "./AnalyticsTrends";
+import type { AnalyticsTrendsArgs } from "./AnalyticsTrendsArgs";
 import type { AppInfo } from "./AppInfo";
 import type { AssetByTagArgs } from "./AssetByTagArgs";
 import type { AssetPage } from "./AssetPage";
@@ -27,13 +34,18 @@ import type { ManualRetryArgs } from "./ManualRetryArgs";
 import type { ManualState } from "./ManualState";
 import type { ManualsAddBytesArgs } from "./ManualsAddBytesArgs";
 import type { ManualsAddFilesArgs } from "./ManualsAddFilesArgs";
+import type { Metrics } from "./Metrics";
+import type { OeeReport } from "./OeeReport";
+import type { Pareto } from "./Pareto";
 import type { PhotoArgs } from "./PhotoArgs";
 import type { Procedure } from "./Procedure";
 import type { ProcedureArgs } from "./ProcedureArgs";
 import type { ResolveConflictArgs } from "./ResolveConflictArgs";
+import type { RiskRanking } from "./RiskRanking";
 import type { SaveExportArgs } from "./SaveExportArgs";
 import type { SearchManualsArgs } from "./SearchManualsArgs";
 import type { SearchResults } from "./SearchResults";
+import type { SetProductionCountsArgs } from "./SetProductionCountsArgs";
 import type { SetShiftCalendarArgs } from "./SetShiftCalendarArgs";
 import type { ShiftCalendar } from "./ShiftCalendar";
 import type { ShiftHandover } from "./ShiftHandover";
@@ -48,6 +60,7 @@ import type { WorkOrder } from "./WorkOrder";
 import type { WorkOrderArgs } from "./WorkOrderArgs";
 import type { WorkOrderStatus } from "./WorkOrderStatus";
 import type { WorkOrderType } from "./WorkOrderType";
+import type { WorkOrdersBehindArgs } from "./WorkOrdersBehindArgs";
 
 /** Every command of the App (crates/faultline-api COMMANDS). */
 export const COMMAND_NAMES = [
@@ -90,6 +103,14 @@ export const COMMAND_NAMES = [
   "sync_conflicts",
   "resolve_conflict",
   "rejected_changes",
+  "analytics_scopes",
+  "analytics_metrics",
+  "analytics_pareto",
+  "analytics_trends",
+  "analytics_risk",
+  "analytics_oee",
+  "work_orders_behind",
+  "set_production_counts",
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -144,4 +165,12 @@ export interface ApiCommands {
   sync_conflicts: { args: void; result: Array<SyncConflict> };
   resolve_conflict: { args: ResolveConflictArgs; result: Array<SyncConflict> };
   rejected_changes: { args: void; result: Array<RejectedChange> };
+  analytics_scopes: { args: void; result: AnalyticsScopes };
+  analytics_metrics: { args: AnalyticsArgs; result: Metrics };
+  analytics_pareto: { args: AnalyticsParetoArgs; result: Pareto };
+  analytics_trends: { args: AnalyticsTrendsArgs; result: AnalyticsTrends };
+  analytics_risk: { args: AnalyticsRiskArgs; result: RiskRanking };
+  analytics_oee: { args: AnalyticsOeeArgs; result: OeeReport };
+  work_orders_behind: { args: WorkOrdersBehindArgs; result: Array<WorkOrderSummary> };
+  set_production_counts: { args: SetProductionCountsArgs; result: number };
 }
