@@ -527,12 +527,6 @@ mod tests {
             .unwrap_or_default()
     }
 
-    fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s)
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_default()
-    }
-
     #[test]
     fn the_laptop_cleans_control_characters_and_the_hub_refuses_them() {
         assert_eq!(
