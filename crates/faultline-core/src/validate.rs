@@ -339,6 +339,54 @@ pub fn check_codes_in_catalog(
     Ok(out)
 }
 
+/// The units a guide's measurement may be given in (electrical, temperature, pressure,
+/// vibration, speed, flow, length, time), besides the part units of [`UNITS`].
+pub const MEASUREMENT_UNITS: &[&str] = &[
+    "V", "mV", "kV", "A", "mA", "Ohm", "kOhm", "MOhm", "GOhm", "Hz", "rpm", "%", "C", "K", "bar",
+    "mbar", "kPa", "MPa", "psi", "mm/s", "g", "um", "s", "min", "l/min", "m3/h", "kW", "Nm", "dB",
+];
+
+/// A measurement unit: one of [`MEASUREMENT_UNITS`] or [`UNITS`]; returns its canonical spelling.
+pub fn check_measurement_unit(unit: &str) -> Result<&'static str, Invalid> {
+    let u = unit.trim();
+    MEASUREMENT_UNITS
+        .iter()
+        .copied()
+        .chain(UNITS.iter().map(|(u, _, _)| *u))
+        .find(|k| k.eq_ignore_ascii_case(u))
+        .ok_or_else(|| {
+            Invalid::new(
+                "unit",
+                format!(
+                    "{u:?} is not a measurement unit Faultline knows: use one of {}",
+                    MEASUREMENT_UNITS.join(", ")
+                ),
+            )
+        })
+}
+
+/// An expected range: at least one bound, each finite, `min <= max`.
+pub fn check_range(min: Option<f64>, max: Option<f64>) -> Result<(), Invalid> {
+    if min.is_none() && max.is_none() {
+        return Err(Invalid::new(
+            "range",
+            "a measurement needs an expected range: give min, max or both",
+        ));
+    }
+    if min.into_iter().chain(max).any(|v| !v.is_finite()) {
+        return Err(Invalid::new("range", "the range's bounds must be numbers"));
+    }
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            return Err(Invalid::new(
+                "range",
+                format!("the range is empty: min {lo} is above max {hi}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Longest period one production count may cover (a shift, a day, at most a week).
 pub const MAX_PRODUCTION_PERIOD_DAYS: i64 = 7;
 /// Most units one production count may hold.

@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "production_counts",
         include_str!("../../migrations/0011_production_counts.sql"),
     ),
+    (
+        12,
+        "guides_diagnosis_sessions",
+        include_str!("../../migrations/0012_guides_diagnosis_sessions.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

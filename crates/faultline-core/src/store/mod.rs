@@ -9,8 +9,10 @@ mod close_codes;
 mod conflicts;
 mod corrections;
 mod diagnosis_reads;
+mod diagnosis_sessions;
 mod downtime;
 mod finder;
+mod guides;
 mod handover;
 mod hub_conflicts;
 mod manuals;
@@ -33,6 +35,8 @@ mod work_order_writes;
 mod corrections_tests;
 #[cfg(test)]
 mod data_quality_tests;
+#[cfg(test)]
+mod guides_tests;
 #[cfg(all(test, unix))]
 mod permissions_tests;
 #[cfg(test)]
@@ -44,6 +48,8 @@ mod tests;
 
 pub use analytics_reads::{AnalyticsAlarm, AnalyticsAsset, AnalyticsWorkOrder};
 pub use diagnosis_reads::DiagnosisWorkOrder;
+pub use diagnosis_sessions::NewDiagnosisSession;
+pub use guides::GuideWrite;
 pub use downtime::total_minutes as downtime_total_minutes;
 pub use manuals::IndexPage;
 pub use migrate::latest_version;

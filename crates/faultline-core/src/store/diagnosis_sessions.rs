@@ -1,0 +1,301 @@
+//! Diagnosis sessions on the laptop: start one on an asset (and its work order) with the guide
+//! copied in, then each answer or "back" is one append-only record written in its own
+//! transaction at once, so a crash or kill loses nothing acknowledged.
+
+use super::Store;
+use crate::domain::{
+    replay, DiagnosisSession, Guide, GuideAnswer, SessionRecord, SessionRecordKind,
+};
+use crate::error::{CoreError, Result};
+use crate::validate::{self, MAX_SHORT_TEXT_CHARS};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+/// What a session starts from.
+#[derive(Debug, Clone)]
+pub struct NewDiagnosisSession {
+    pub asset_id: String,
+    pub work_order_id: Option<String>,
+    pub guide: Guide,
+    pub generated: bool,
+    pub codes: Vec<String>,
+    pub started_by: String,
+}
+
+fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| CoreError::InvalidState(format!("session JSON: {e}")))
+}
+
+fn who(by: &str) -> Result<String> {
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(CoreError::InvalidInput(
+            "who is answering? give the technician's name".into(),
+        ));
+    }
+    validate::check_text("author", "the technician's name", by, MAX_SHORT_TEXT_CHARS)?;
+    Ok(by.to_string())
+}
+
+impl Store {
+    /// Starts a session (one transaction) and returns it, at its first step.
+    pub fn start_diagnosis_session(&mut self, s: &NewDiagnosisSession) -> Result<DiagnosisSession> {
+        s.guide.well_formed().map_err(CoreError::InvalidInput)?;
+        let by = who(&s.started_by)?;
+        let id = self.ids().new_id().to_string();
+        let now = ms(self.clock().now());
+        let tx = self.conn_mut().transaction()?;
+        tx.prepare_cached(
+            "INSERT INTO diagnosis_sessions (id, asset_id, work_order_id, guide_id, guide_version,
+                 generated, guide, codes, started_by, started_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            id,
+            s.asset_id,
+            s.work_order_id,
+            s.guide.id,
+            s.guide.version,
+            s.generated,
+            to_json(&s.guide)?,
+            to_json(&s.codes)?,
+            by,
+            now
+        ])?;
+        tx.commit()?;
+        self.diagnosis_session(&id)
+    }
+
+    /// Answers the session's current step: refused when `step_id` is not the step to answer
+    /// now or the answer does not fit it. One transaction, committed before this returns.
+    pub fn answer_diagnosis_step(
+        &mut self,
+        session_id: &str,
+        step_id: &str,
+        answer: &GuideAnswer,
+        by: &str,
+    ) -> Result<DiagnosisSession> {
+        self.append_record(session_id, by, |s| {
+            if s.conclusion.is_some() {
+                return Err(CoreError::InvalidState(format!(
+                    "session {} has reached its conclusion ({}): go back to change an answer",
+                    s.id, s.current_step
+                )));
+            }
+            if s.current_step != step_id.trim() {
+                return Err(CoreError::InvalidState(format!(
+                    "step {step_id} is not the one to answer now: the session is at step {}",
+                    s.current_step
+                )));
+            }
+            let next = s
+                .guide
+                .next(&s.current_step, answer)
+                .map_err(CoreError::InvalidInput)?;
+            Ok((
+                SessionRecordKind::Answer,
+                s.current_step.clone(),
+                Some(answer.clone()),
+                Some(next),
+            ))
+        })
+    }
+
+    /// Goes back one step: the latest answer in force is marked superseded (kept in the record).
+    pub fn diagnosis_back(&mut self, session_id: &str, by: &str) -> Result<DiagnosisSession> {
+        self.append_record(session_id, by, |s| match s.answers_in_force().last() {
+            Some(r) => Ok((SessionRecordKind::Back, r.step_id.clone(), None, None)),
+            None => Err(CoreError::InvalidState(format!(
+                "session {} is at its first step: there is nothing to go back to",
+                s.id
+            ))),
+        })
+    }
+
+    /// Reads the session inside an immediate transaction, lets `decide` make the record from
+    /// it, writes the record and commits.
+    fn append_record(
+        &mut self,
+        session_id: &str,
+        by: &str,
+        decide: impl FnOnce(
+            &DiagnosisSession,
+        ) -> Result<(
+            SessionRecordKind,
+            String,
+            Option<GuideAnswer>,
+            Option<String>,
+        )>,
+    ) -> Result<DiagnosisSession> {
+        let by = who(by)?;
+        let record_id = self.ids().new_id().to_string();
+        let now = ms(self.clock().now());
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(mut s) = read_session(&tx, session_id)? else {
+            return Err(not_found(session_id));
+        };
+        let (kind, step_id, answer, next_step) = decide(&s)?;
+        let record = SessionRecord {
+            seq: u32::try_from(s.records.len() + 1).unwrap_or(u32::MAX),
+            id: record_id,
+            kind,
+            step_id,
+            answer,
+            next_step,
+            recorded_by: by,
+            recorded_at: time(now),
+            superseded: false,
+        };
+        insert_record(&tx, session_id, &record)?;
+        tx.commit()?;
+        s.records.push(record);
+        s.derive();
+        Ok(s)
+    }
+
+    /// One session with its records.
+    pub fn diagnosis_session(&self, id: &str) -> Result<DiagnosisSession> {
+        read_session(self.conn(), id)?.ok_or_else(|| not_found(id))
+    }
+
+    /// The sessions on a work order, oldest first.
+    pub fn diagnosis_sessions_for_work_order(
+        &self,
+        work_order_id: &str,
+    ) -> Result<Vec<DiagnosisSession>> {
+        let ids: Vec<String> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM diagnosis_sessions WHERE work_order_id = ?1 ORDER BY started_at, rid",
+            )?
+            .query_map(params![work_order_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.iter().map(|id| self.diagnosis_session(id)).collect()
+    }
+}
+
+fn not_found(id: &str) -> CoreError {
+    CoreError::NotFound(format!("no diagnosis session {id:?} on this laptop"))
+}
+
+fn insert_record(conn: &Connection, session_id: &str, r: &SessionRecord) -> Result<()> {
+    let answer = r.answer.as_ref().map(to_json).transpose()?;
+    conn.prepare_cached(
+        "INSERT INTO diagnosis_records (session_rid, seq, id, kind, step_id, answer, next_step,
+             recorded_by, recorded_at)
+         SELECT rid, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM diagnosis_sessions WHERE id = ?1",
+    )?
+    .execute(params![
+        session_id,
+        r.seq,
+        r.id,
+        r.kind.as_str(),
+        r.step_id,
+        answer,
+        r.next_step,
+        r.recorded_by,
+        ms(r.recorded_at)
+    ])?;
+    Ok(())
+}
+
+fn read_session(conn: &Connection, id: &str) -> Result<Option<DiagnosisSession>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT s.rid, s.id, s.asset_id, a.tag, s.work_order_id, s.generated, s.guide,
+                    s.codes, s.started_by, s.started_at
+             FROM diagnosis_sessions s LEFT JOIN assets a ON a.id = s.asset_id
+             WHERE s.id = ?1",
+        )?
+        .query_row(params![id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, bool>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, i64>(9)?,
+            ))
+        })
+        .optional()?;
+    let Some((rid, id, asset_id, asset_tag, work_order_id, generated, guide, codes, by, at)) = row
+    else {
+        return Ok(None);
+    };
+    let bad = |what: &str, e: serde_json::Error| {
+        CoreError::InvalidState(format!(
+            "session {id}: the stored {what} is unreadable: {e}"
+        ))
+    };
+    let guide: Guide = serde_json::from_str(&guide).map_err(|e| bad("guide", e))?;
+    let codes: Vec<String> = serde_json::from_str(&codes).map_err(|e| bad("codes", e))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, kind, step_id, answer, next_step, recorded_by, recorded_at
+         FROM diagnosis_records WHERE session_rid = ?1 ORDER BY seq",
+    )?;
+    let raw = stmt
+        .query_map(params![rid], |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, i64>(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut records = Vec::with_capacity(raw.len());
+    for (seq, rid, kind, step_id, answer, next_step, recorded_by, recorded_at) in raw {
+        let kind = SessionRecordKind::parse(&kind)
+            .ok_or_else(|| CoreError::InvalidState(format!("session {id}: record kind {kind}")))?;
+        let answer = answer
+            .map(|a| serde_json::from_str::<GuideAnswer>(&a))
+            .transpose()
+            .map_err(|e| bad("answer", e))?;
+        records.push(SessionRecord {
+            seq,
+            id: rid,
+            kind,
+            step_id,
+            answer,
+            next_step,
+            recorded_by,
+            recorded_at: time(recorded_at),
+            superseded: false,
+        });
+    }
+    let (_, current_step) = replay(&guide, &records);
+    let mut s = DiagnosisSession {
+        id,
+        asset_id,
+        asset_tag,
+        work_order_id,
+        guide,
+        generated,
+        codes,
+        started_by: by,
+        started_at: time(at),
+        records,
+        current_step,
+        conclusion: None,
+    };
+    s.derive();
+    Ok(Some(s))
+}
