@@ -150,6 +150,12 @@ pub enum Command {
     Oee(crate::oee::OeeArgs),
     /// Likely causes of a fault on an asset with their evidence, and similar past work orders.
     Diagnose(crate::diagnose::DiagnoseArgs),
+    /// Troubleshooting guides: check, import and list guide files (docs/guides.md).
+    #[command(subcommand)]
+    Guides(crate::guides::GuidesCommand),
+    /// A diagnosis session walking a guide: start, answer, back, show.
+    #[command(subcommand)]
+    Diagnosis(crate::diagnosis_cmd::DiagnosisCommand),
     /// The OEM manual library: add PDFs, list them.
     #[command(subcommand)]
     Manuals(ManualsCommand),

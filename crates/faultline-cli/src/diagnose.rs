@@ -1,11 +1,13 @@
 //! `faultline diagnose`: likely causes of a fault on an asset with their evidence, and similar
 //! past work orders, from what was recorded strictly before `--at` (default now); `--json` prints
-//! the issue-11 contract (`manual_pages` is empty and `guide` null in this first slice).
+//! the issue-11 contract (`manual_pages` is still empty): `guide` is the authored guide for the
+//! asset's model/class and codes, else a checklist generated from the top causes.
 
 use crate::print::Printer;
 use crate::time_arg::parse_opt;
 use chrono::{DateTime, Utc};
 use clap::Args;
+use faultline_core::domain::Guide;
 use faultline_core::{CoreError, Store};
 use faultline_diagnosis::{Diagnosis, DiagnosisError, Query};
 use serde_json::{json, Value};
@@ -47,9 +49,9 @@ pub fn diagnose(store: &Store, out: &Printer, a: DiagnoseArgs) -> Result<()> {
         .timestamp_millis();
     let asset = store.resolve_asset(&a.asset)?;
     let q = Query {
-        asset_tag: asset.tag,
+        asset_tag: asset.tag.clone(),
         codes: a.codes,
-        symptom: a.symptom,
+        symptom: a.symptom.clone(),
         at,
         window_hours: a.window_hours,
         limit: a.limit,
@@ -58,11 +60,38 @@ pub fn diagnose(store: &Store, out: &Printer, a: DiagnoseArgs) -> Result<()> {
         DiagnosisError::Core(e) => e,
         other => CoreError::NotFound(other.to_string()),
     })?;
-    out.emit(&to_json(&d), || text(&d))
+    let (guide, generated) = faultline_diagnosis::guide::guide_for(
+        store,
+        &asset,
+        &d.codes,
+        a.symptom.as_deref(),
+        &d.causes,
+    )?;
+    out.emit(&to_json(&d, Some((&guide, generated))), || {
+        format!(
+            "{}\nGuide: {}{}",
+            text(&d),
+            guide.title,
+            if generated { " (generated)" } else { "" }
+        )
+    })
+}
+
+/// The contract's `guide`: what it is, its first step, and all its steps for the screen.
+pub fn guide_json(g: &Guide, generated: bool) -> Value {
+    json!({
+        "id": g.id,
+        "version": g.version,
+        "title": g.title,
+        "generated": generated,
+        "start": g.start,
+        "first_step": crate::diagnosis_cmd::step_json(g.step(&g.start)),
+        "steps": g.steps,
+    })
 }
 
 /// The contract's object.
-pub fn to_json(d: &Diagnosis) -> Value {
+pub fn to_json(d: &Diagnosis, guide: Option<(&Guide, bool)>) -> Value {
     let causes: Vec<Value> = d
         .causes
         .iter()
@@ -109,7 +138,7 @@ pub fn to_json(d: &Diagnosis) -> Value {
         "causes": causes,
         "similar_work_orders": similar,
         "manual_pages": [],
-        "guide": Value::Null,
+        "guide": guide.map_or(Value::Null, |(g, generated)| guide_json(g, generated)),
     })
 }
 
@@ -207,7 +236,7 @@ mod tests {
             Ok(d) => d,
             Err(e) => panic!("{e}"),
         };
-        let v = to_json(&d);
+        let v = to_json(&d, None);
         assert_eq!(v["asset"], "VFD-202");
         assert_eq!(v["codes"], json!(["oc 1"]));
         assert_eq!(v["manual_pages"], json!([]));

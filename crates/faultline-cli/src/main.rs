@@ -6,6 +6,8 @@ mod corrections;
 mod dev_serve;
 mod dev_serve_routes;
 mod diagnose;
+mod diagnosis_cmd;
+mod guides;
 mod manuals;
 mod oee;
 mod print;

@@ -23,7 +23,7 @@ fn data_dir(cli: &Cli) -> Result<PathBuf> {
         .ok_or_else(|| CoreError::InvalidInput("no home directory: pass --data-dir DIR".into()))
 }
 
-fn author(who: &Who) -> Result<String> {
+pub(crate) fn author(who: &Who) -> Result<String> {
     who.author
         .clone()
         .or_else(|| std::env::var("FAULTLINE_USER").ok())
@@ -71,6 +71,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 .map(|n| demo.join(format!("{n}.csv")))
                 .collect();
             out.imports(&files, &reports)?;
+            crate::guides::import_demo(&mut store, &out, &demo)?;
             crate::manuals::add_demo_manuals(&dir, store, &out, &demo)
         }
         Command::Assets { query, limit } => {
@@ -189,6 +190,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Risk(a) => crate::analytics::risk(&store, &out, a),
         Command::Oee(a) => crate::oee::oee(&store, &out, a),
         Command::Diagnose(a) => crate::diagnose::diagnose(&store, &out, a),
+        Command::Guides(cmd) => crate::guides::guides(&mut store, &out, cmd),
+        Command::Diagnosis(cmd) => crate::diagnosis_cmd::diagnosis(&mut store, &out, cmd),
         Command::Enroll {
             hub,
             token,
