@@ -5,7 +5,7 @@
 
 use crate::dev_serve_routes::{router, Served};
 use crate::print::Printer;
-use faultline_api::{App, AppEvent, AppOptions, EventSink};
+use faultline_api::{App, AppEvent, AppOptions, EventSink, SyncSettings};
 use faultline_core::{CoreError, Store};
 use faultline_manuals::extract::WorkerCommand;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -69,11 +69,18 @@ pub fn dev_serve(data_dir: Option<PathBuf>, port: u16, demo: &Path) -> Result<()
     let worker = WorkerCommand::current_exe()
         .map_err(|e| CoreError::io("cannot find the faultline binary", e))?;
     let (events, _) = broadcast::channel(EVENT_BACKLOG);
+    // As the window opens it: sync settings from the environment, background work started
+    // (manual recovery and index rebuild, the sync runner behind "Sync now").
+    let options = AppOptions {
+        sync: SyncSettings::from_env(),
+        ..AppOptions::new(env!("CARGO_PKG_VERSION"), worker)
+    };
     let app = App::open(
         replica.path(),
-        AppOptions::new(env!("CARGO_PKG_VERSION"), worker),
+        options,
         Arc::new(BroadcastSink(events.clone())),
     );
+    app.start_background();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
