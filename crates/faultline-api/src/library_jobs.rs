@@ -70,6 +70,9 @@ pub fn rebuild_index(
         finished: false,
     }));
     let progress = |p: faultline_manuals::index::RebuildProgress| {
+        if p.pages == 0 {
+            return; // the start was reported above
+        }
         let done = u32::try_from(p.pages).unwrap_or(u32::MAX);
         emit(AppEvent::IndexRebuild(IndexRebuild {
             done,

@@ -3,9 +3,11 @@
 
 use crate::args::ManualsCommand;
 use crate::print::Printer;
+use faultline_api::{library_jobs, AppEvent};
 use faultline_core::{CoreError, Store};
 use faultline_manuals::extract::WorkerCommand;
 use faultline_manuals::library::{ImportProgress, Library};
+use faultline_sync::SyncReport;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -19,21 +21,39 @@ pub const PASSWORD_VAR: &str = "FAULTLINE_PDF_PASSWORD";
 fn open_library(dir: &Path, store: &Mutex<Store>, out: &Printer) -> Result<Library> {
     let worker = WorkerCommand::current_exe()
         .map_err(|e| CoreError::io("cannot find the faultline binary", e))?;
-    let library = Library::open(dir, worker)?;
-    library.recover(store)?;
-    if library.needs_rebuild() {
-        out.note("building the manual search index from the stored pages…");
-        library.rebuild(store, |_| {}, &AtomicBool::new(false))?;
-    }
-    Ok(library)
+    library_jobs::open_library(dir, worker, store, &progress(out))
 }
 
-fn progress(out: &Printer) -> impl Fn(ImportProgress) + Sync + '_ {
-    move |p: ImportProgress| {
-        if let Some(file) = &p.current {
-            out.note(&format!("[{}/{}] reading {file}", p.done + 1, p.total));
+/// What the App's library work reports, as the CLI shows it (on stderr).
+fn progress(out: &Printer) -> impl Fn(AppEvent) + Sync + '_ {
+    move |event: AppEvent| match event {
+        AppEvent::ImportProgress(ImportProgress {
+            current: Some(file),
+            done,
+            total,
+            ..
+        }) => out.note(&format!("[{}/{total}] reading {file}", done + 1)),
+        AppEvent::IndexRebuild(r) if r.done == 0 && !r.finished => {
+            out.note("building the manual search index from the stored pages…")
         }
+        _ => {}
     }
+}
+
+/// Extracts and indexes the queued manuals, as the App does in the background.
+fn import_queue(
+    library: &Library,
+    store: &Mutex<Store>,
+    passwords: &HashMap<uuid::Uuid, String>,
+    out: &Printer,
+) -> Result<ImportProgress> {
+    library_jobs::import_queue(
+        library,
+        store,
+        passwords,
+        &progress(out),
+        &AtomicBool::new(false),
+    )
 }
 
 pub fn manuals(dir: &Path, store: Store, out: &Printer, cmd: ManualsCommand) -> Result<()> {
@@ -57,12 +77,7 @@ pub fn manuals(dir: &Path, store: Store, out: &Printer, cmd: ManualsCommand) -> 
                 "{} new, {} already in the library",
                 report.queued, report.duplicates
             ));
-            library.process_queue(
-                &store,
-                &HashMap::new(),
-                &progress(out),
-                &AtomicBool::new(false),
-            )?;
+            import_queue(&library, &store, &HashMap::new(), out)?;
             let ids: Vec<_> = report.manuals.iter().map(|m| m.id).collect();
             let all = lock().manuals()?;
             out.manuals(
@@ -83,27 +98,36 @@ pub fn manuals(dir: &Path, store: Store, out: &Printer, cmd: ManualsCommand) -> 
             if let Ok(p) = std::env::var(PASSWORD_VAR) {
                 passwords.insert(id, p);
             }
-            library.process_queue(&store, &passwords, &progress(out), &AtomicBool::new(false))?;
+            import_queue(&library, &store, &passwords, out)?;
             out.manuals(&[lock().manual(id)?])
         }
         ManualsCommand::Reindex => {
             let library = open_library(dir, &store, out)?;
-            library.rebuild(&store, |_| {}, &AtomicBool::new(false))?;
+            library_jobs::rebuild_index(&library, &store, &progress(out), &AtomicBool::new(false))?;
             out.manuals(&lock().manuals()?)
         }
     }
 }
 
-/// Extracts and indexes whatever the library has queued (e.g. manuals a sync brought).
-pub fn process_queue(dir: &Path, store: &Mutex<Store>, out: &Printer) -> Result<()> {
-    let library = open_library(dir, store, out)?;
-    library.process_queue(
+/// After a sync: what `library_jobs::after_sync` does in the app — manuals the hub published are
+/// extracted and indexed now, like `manuals add`.
+pub fn after_sync(
+    dir: &Path,
+    store: &Mutex<Store>,
+    out: &Printer,
+    report: &SyncReport,
+) -> Result<()> {
+    let library = match report.manuals_added {
+        0 => None,
+        _ => Some(open_library(dir, store, out)?),
+    };
+    library_jobs::after_sync(
+        report,
+        library.as_ref(),
         store,
-        &HashMap::new(),
         &progress(out),
         &AtomicBool::new(false),
-    )?;
-    Ok(())
+    )
 }
 
 /// `demo-load`'s second half: adds the demo plant's OEM manuals (from `demo/manuals/`), linked
@@ -130,12 +154,7 @@ pub fn add_demo_manuals(dir: &Path, store: Store, out: &Printer, demo: &Path) ->
             ids.push(m.id);
         }
     }
-    library.process_queue(
-        &store,
-        &HashMap::new(),
-        &progress(out),
-        &AtomicBool::new(false),
-    )?;
+    import_queue(&library, &store, &HashMap::new(), out)?;
     for id in ids {
         let m = lock_store(&store).manual(id)?;
         let pages = m

@@ -102,10 +102,8 @@ pub fn sync(
         }
     };
     let report = faultline_sync::sync_once(&store, &opts, &progress)?;
-    if report.manuals_added > 0 {
-        // Manuals the hub published: extract and index them now, like `manuals add`.
-        crate::manuals::process_queue(dir, &store, out)?;
-    }
+    // The App's rule after a sync (manuals the hub published are extracted and indexed).
+    crate::manuals::after_sync(dir, &store, out, &report)?;
     out.emit(&report, || {
         let mut s = format!(
             "sent: {} applied, {} rejected, {} in conflict; received {} records",
