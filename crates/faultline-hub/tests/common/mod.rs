@@ -1,6 +1,6 @@
-//! Test support: a fresh PostgreSQL database per test (FAULTLINE_TEST_DATABASE_URL is required,
-//! `scripts/pg.sh start` prints it), a hub served in-process on 127.0.0.1:0, a small HTTP
-//! client, and builders for mutations and records.
+//! Test support: a fresh PostgreSQL database per test (`faultline-pgtest`;
+//! FAULTLINE_TEST_DATABASE_URL is required, `scripts/pg.sh start` prints it), a hub served
+//! in-process on 127.0.0.1:0, a small HTTP client, and builders for mutations and records.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use bytes::Bytes;
@@ -16,102 +16,32 @@ use http_body_util::{BodyExt, Full};
 use hyper::{HeaderMap, Method, Request};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use rand::RngCore;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, Ordering};
 use uuid::Uuid;
 
-pub const ENV: &str = "FAULTLINE_TEST_DATABASE_URL";
-
-/// The server URL from the environment, or a panic that says how to get one.
-pub fn server_url() -> String {
-    match std::env::var(ENV) {
-        Ok(u) if !u.trim().is_empty() => u.trim().to_string(),
-        _ => panic!(
-            "{ENV} is not set: these tests need a PostgreSQL server. Start a throwaway one with \
-             `scripts/pg.sh start` and export the URL it prints (also in target/pg/env)."
-        ),
-    }
-}
-
-/// `url` with its database name replaced by `db`.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let root = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{root}/{db}?{q}"),
-        None => format!("{root}/{db}"),
-    }
-}
-
-async fn admin_client(url: &str) -> tokio_postgres::Client {
-    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .unwrap_or_else(|e| panic!("cannot connect to {url} ({ENV}): {e}"));
-    tokio::spawn(conn);
-    client
-}
-
-/// A database created for one test and dropped when it ends (also after a panic).
+/// A database created for one test and dropped when it ends (also after a panic): the
+/// workspace's one harness, `faultline_pgtest::TestDb`.
 pub struct TestDb {
     pub url: String,
-    server: String,
-    name: String,
+    _db: faultline_pgtest::TestDb,
 }
 
 impl TestDb {
     pub async fn new() -> TestDb {
-        let server = server_url();
-        let mut b = [0u8; 6];
-        rand::rng().fill_bytes(&mut b);
-        let name = format!("hub_test_{}", hex::encode(b));
-        admin_client(&server)
-            .await
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
+        let db = faultline_pgtest::TestDb::create("hub_test").unwrap_or_else(|e| panic!("{e}"));
         TestDb {
-            url: with_database(&server, &name),
-            server,
-            name,
+            url: db.url.clone(),
+            _db: db,
         }
     }
 
     pub async fn client(&self) -> tokio_postgres::Client {
-        admin_client(&self.url).await
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let server = self.server.clone();
-        let name = self.name.clone();
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                if let Ok((client, conn)) =
-                    tokio_postgres::connect(&server, tokio_postgres::NoTls).await
-                {
-                    tokio::spawn(conn);
-                    let _ = client
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                }
-            });
-        })
-        .join();
+        let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to {}: {e}", self.url));
+        tokio::spawn(conn);
+        client
     }
 }
 
