@@ -131,3 +131,4 @@ screenshot: build
 	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-procedure.png JP-VX-OC1
 	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-start.png start
 	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-shift.png shift
+	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-analytics.png analytics

@@ -1,7 +1,8 @@
 //! Takes the README's screenshots: the demo plant in the real app window, on the asset page of
 //! the conveyor drive with repeated OC1 trips (`screenshot OUT.png`), on one of its job plans
 //! (`screenshot OUT.png JP-VX-OC1`), or with a compressor down since yesterday on the first screen
-//! (`screenshot OUT.png start`) or the Shift screen (`screenshot OUT.png shift`). Run under a
+//! (`screenshot OUT.png start`) or the Shift screen (`screenshot OUT.png shift`), or the
+//! Analytics screen with "Faultline introduced" set (`screenshot OUT.png analytics`). Run under a
 //! display: `make screenshot`.
 
 use anyhow::{Context, Result};
@@ -21,6 +22,20 @@ async fn main() -> Result<()> {
     }
     let app = App::launch(data.path()).await?;
     app.type_into("#tech-name", "Ana Ruiz").await?;
+    if procedure.as_deref() == Some("analytics") {
+        app.wait_for("[data-testid=start-screen]").await?;
+        app.client()?
+            .execute(
+                "localStorage.setItem('faultline.analytics.marker', '2026-06-01');",
+                vec![],
+            )
+            .await?;
+        app.click("[data-testid=nav-analytics]").await?;
+        app.wait_for("[data-testid=risk-row] [data-testid=sparkline]")
+            .await?;
+        app.wait_for("[data-testid=trend-marker]").await?;
+        return snap(app, &out).await;
+    }
     if overview {
         app.wait_for("[data-testid=start-screen]").await?;
         if procedure.as_deref() == Some("shift") {

@@ -10,6 +10,8 @@ export type Route =
   | { name: "manuals" }
   /** Sync with the hub: enrollment, where sync stands, conflicts, refused changes. */
   | { name: "sync" }
+  /** Reliability analytics: figures, Pareto, trends, risk, OEE for a scope and period. */
+  | { name: "analytics" }
   /** A procedure (job plan): its numbered steps, ticked off as the technician works. */
   | { name: "procedure"; code: string }
   /** A manual's original page in the viewer; `terms` are the words to highlight. */
@@ -31,6 +33,8 @@ export function formatHash(route: Route): string {
       return "#/manuals";
     case "sync":
       return "#/sync";
+    case "analytics":
+      return "#/analytics";
     case "procedure":
       return `#/procedure/${encodeURIComponent(route.code)}`;
     case "manual": {
@@ -57,6 +61,7 @@ export function parseHash(hash: string): Route {
   if (first === "shift" && parts.length === 1) return { name: "shift" };
   if (first === "manuals" && parts.length === 1) return { name: "manuals" };
   if (first === "sync" && parts.length === 1) return { name: "sync" };
+  if (first === "analytics" && parts.length === 1) return { name: "analytics" };
   if (first === "manual" && second !== undefined && third !== undefined && parts.length === 3) {
     const manualId = decode(second);
     const page = /^[1-9][0-9]{0,5}$/.test(third) ? Number(third) : null;

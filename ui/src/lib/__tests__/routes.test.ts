@@ -10,6 +10,7 @@ describe("routes", () => {
     { name: "shift" },
     { name: "manuals" },
     { name: "sync" },
+    { name: "analytics" },
     { name: "procedure", code: "JP-LOTO" },
     { name: "procedure", code: "JP-VFD/OC1 12?#%" },
     { name: "manual", manualId: "9b1e-uuid", page: 1, terms: [] },

@@ -1,0 +1,135 @@
+// End-to-end in the real app window, issue 13's Analytics screen on the demo plant: the figures
+// with their definitions, the downtime Pareto and the at-risk list with sparklines show; a bar
+// opens the work orders behind it (as many as the bar counts); the OEE waterfall of a line with
+// the demo's production counts; the Pareto's CSV is written to DATA_DIR/exports; a breakdown
+// logged and back in service changes the failure count at once (DataChanged, no reload). Prints
+// the screen's first paint (docs/benchmarks.md).
+
+use anyhow::{bail, Context, Result};
+use faultline_tests::{e2e_enabled, App, Locator};
+use serde_json::json;
+
+async fn attr(app: &App, css: &str, name: &str) -> Result<Option<String>> {
+    let el = app.wait_for(css).await?;
+    Ok(el.attr(name).await?)
+}
+
+#[tokio::test]
+async fn analytics_shows_pareto_risk_and_the_work_orders_behind_a_bar() -> Result<()> {
+    if !e2e_enabled()? {
+        return Ok(());
+    }
+    let data = faultline_tests::demo_data_dir()?;
+    let app = App::launch(data.path()).await?;
+    app.wait_for("[data-testid=start-screen]").await?;
+
+    app.click("[data-testid=nav-analytics]").await?;
+    app.wait_for("[data-testid=pareto-bar]")
+        .await
+        .context("the Pareto should show bars on the demo plant")?;
+    let risk_rows = app
+        .client()?
+        .find_all(Locator::Css("[data-testid=risk-row]"))
+        .await?;
+    if risk_rows.is_empty() {
+        app.wait_for("[data-testid=risk-row]").await?;
+    }
+    app.wait_for("[data-testid=risk-row] [data-testid=sparkline]")
+        .await?;
+    let mttr = app.text("[data-testid=figure-mttr_hours]").await?;
+    if !mttr.contains("MTTR") || !mttr.contains(" h") && !mttr.contains(" min") {
+        bail!("the MTTR figure reads {mttr:?}");
+    }
+    let definitions = app.text("[data-testid=analytics]").await?;
+    if !definitions.contains("Mean time to restore") {
+        bail!("the MTTR definition is not shown next to it");
+    }
+
+    // First paint: from the screen's creation to the first frame with figures, Pareto and risk.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let paint = loop {
+        if let Some(ms) = attr(&app, "[data-testid=analytics]", "data-first-paint-ms").await? {
+            break ms;
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("the screen never recorded its first paint");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    println!("analytics first paint: {paint} ms");
+
+    // The work orders behind the first bar: as many as the bar counts.
+    let label = attr(&app, "[data-testid=pareto-bar]", "aria-label")
+        .await?
+        .unwrap_or_default();
+    let count: usize = label
+        .split(", ")
+        .find_map(|p| p.strip_suffix(" breakdowns"))
+        .and_then(|n| n.trim().parse().ok())
+        .with_context(|| format!("no count in the bar's label {label:?}"))?;
+    app.click("[data-testid=pareto-bar]").await?;
+    app.wait_for("[data-testid=behind] [data-testid=wo-row]")
+        .await?;
+    let rows = app
+        .client()?
+        .find_all(Locator::Css("[data-testid=behind] [data-testid=wo-row]"))
+        .await?;
+    if rows.len() != count {
+        bail!(
+            "the bar {label:?} counts {count} breakdowns, {} work orders were listed",
+            rows.len()
+        );
+    }
+
+    // OEE of a demo line (production counts ship with the demo).
+    app.wait_for("[data-testid=oee-waterfall]").await?;
+
+    // The table behind the Pareto as CSV under DATA_DIR/exports.
+    app.click("[data-testid=pareto-csv]").await?;
+    app.wait_text("[data-testid=analytics-csv-saved]", |t| {
+        t.contains("exports")
+    })
+    .await?;
+    let csv_file = std::fs::read_dir(data.path().join("exports"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("analytics-pareto-cause"))
+        })
+        .context("no analytics-pareto-cause CSV in exports")?;
+    let csv = std::fs::read_to_string(&csv_file)?;
+    if !csv.starts_with("by,key,hours,count") {
+        bail!("the Pareto CSV reads {csv:?}");
+    }
+
+    // A breakdown logged and back in service: the failure count follows at once.
+    let failures = |t: &str| -> Option<u64> {
+        t.lines()
+            .find_map(|l| l.trim().strip_suffix(" failures"))
+            .and_then(|n| n.trim().parse().ok())
+    };
+    let before_text = app.text("[data-testid=figure-mtbf_hours]").await?;
+    let before = failures(&before_text).with_context(|| format!("MTBF reads {before_text:?}"))?;
+    let asset = app
+        .invoke("asset_by_tag", json!({ "tag": "CMP-301" }))
+        .await?;
+    let asset_id = asset["id"].as_str().context("no CMP-301")?;
+    let stopped = (chrono::Utc::now() - chrono::Duration::minutes(40)).to_rfc3339();
+    let wo = app
+        .invoke(
+            "log_breakdown",
+            json!({ "input": { "asset_id": asset_id, "fault_code": "AL 7", "symptom": "trips",
+                               "machine_stopped": true, "stopped_at": stopped, "priority": 2,
+                               "author": "E2E" } }),
+        )
+        .await?;
+    let wo_id = wo["summary"]["id"].as_str().context("no work order id")?;
+    app.invoke("back_in_service", json!({ "work_order_id": wo_id }))
+        .await?;
+    app.wait_text("[data-testid=figure-mtbf_hours]", |t| {
+        failures(t) == Some(before + 1)
+    })
+    .await
+    .context("the failure count should follow the new breakdown without a reload")?;
+    app.close().await
+}
