@@ -1,9 +1,10 @@
 // How a command travels to the app's core (docs/ipc.md), the one place that calls `invoke` or
-// `fetch`: Tauri IPC inside the app window (`call` / `call_bytes` with the command's name and
-// arguments; the window's own `ui_ready` and `pick_folder` by name); in a plain browser under `npm run dev`, HTTP to
-// `faultline dev-serve` (vite proxies `/api` to it): `POST /api/call/<command>` with the arguments
-// as JSON, `POST /api/bytes/<command>` for a command answering raw bytes. Errors come back as the
-// app's ErrorBody (an HTTP 4xx/5xx with that JSON) and leave here as `ApiError`s.
+// `fetch`. Inside the app window: Tauri IPC, `call` / `call_bytes` with the command's name and
+// arguments (the window's own `ui_ready` and `pick_folder` by name). In a plain browser under
+// `npm run dev`: HTTP to `faultline dev-serve` (vite proxies `/api` to it), `POST
+// /api/call/<command>` with the arguments as JSON, `POST /api/bytes/<command>` for a command
+// answering raw bytes. Errors come back as the app's ErrorBody (over HTTP a 4xx/5xx with that
+// JSON) and leave here as `ApiError`s.
 import { invoke } from "@tauri-apps/api/core";
 import { ApiError, toApiError } from "./apiError";
 
