@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::fmt;
 
 /// The kinds this build reads (their number is [`crate::CHANGE_KINDS`]).
-const KNOWN: [&str; 12] = [
+const KNOWN: [&str; 14] = [
     "asset",
     "work_order",
     "note",
@@ -21,6 +21,8 @@ const KNOWN: [&str; 12] = [
     "tombstone",
     "correction",
     "handover_note",
+    "diagnosis_session",
+    "diagnosis_record",
 ];
 
 #[derive(Deserialize)]
@@ -43,6 +45,8 @@ fn record<'de, A: MapAccess<'de>>(kind: &str, map: &mut A) -> Result<Change, A::
         "conflict" => Change::Conflict(map.next_value()?),
         "correction" => Change::Correction(map.next_value()?),
         "handover_note" => Change::HandoverNote(map.next_value()?),
+        "diagnosis_session" => Change::DiagnosisSession(map.next_value()?),
+        "diagnosis_record" => Change::DiagnosisRecord(map.next_value()?),
         "tombstone" => {
             let t: Tombstone = map.next_value()?;
             Change::Tombstone {

@@ -9,6 +9,7 @@
 pub mod api;
 mod change_decode;
 pub mod correction;
+pub mod diagnosis;
 pub mod mutation;
 pub mod pull;
 pub mod push;
@@ -16,6 +17,7 @@ pub mod records;
 
 pub use api::{ApiError, Capabilities, WhoAmI};
 pub use correction::{CorrectionRecord, HandoverNoteRecord};
+pub use diagnosis::{DiagnosisSessionRecord, DiagnosisStepRecord};
 pub use mutation::{Mutation, MutationEnvelope};
 pub use pull::{Change, PullResponse};
 pub use push::{MutationResult, Outcome, PushRequest, PushResponse};
@@ -27,7 +29,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// How many kinds of [`Change`] this build knows. Add one with each new kind: a laptop that was
 /// updated to a build that knows more kinds pulls its site's feed again from the start, to get
 /// the records of the new kinds it skipped as [`Change::Unknown`] before.
-pub const CHANGE_KINDS: u32 = 12;
+pub const CHANGE_KINDS: u32 = 14;
 
 /// Request header every `/v1` call carries with [`PROTOCOL_VERSION`].
 pub const VERSION_HEADER: &str = "faultline-protocol";

@@ -106,6 +106,12 @@ pub enum Mutation {
         text: String,
         created_at: DateTime<Utc>,
     },
+    /// A diagnosis session started (its records follow as `RecordDiagnosis`).
+    StartDiagnosis {
+        session: crate::DiagnosisSessionRecord,
+    },
+    /// An answer or a "back" of a diagnosis session (append-only).
+    RecordDiagnosis { record: crate::DiagnosisStepRecord },
 }
 
 impl Mutation {
@@ -122,7 +128,8 @@ impl Mutation {
             | Mutation::CloseWorkOrder { work_order_id, .. }
             | Mutation::ResolveConflict { work_order_id, .. } => Some(*work_order_id),
             Mutation::Correct { correction } => Some(correction.work_order_id),
-            Mutation::AddHandoverNote { .. } => None,
+            Mutation::StartDiagnosis { session } => session.work_order_id,
+            Mutation::AddHandoverNote { .. } | Mutation::RecordDiagnosis { .. } => None,
         }
     }
 
@@ -140,6 +147,8 @@ impl Mutation {
             Mutation::ResolveConflict { .. } => "resolve_conflict",
             Mutation::Correct { .. } => "correct",
             Mutation::AddHandoverNote { .. } => "add_handover_note",
+            Mutation::StartDiagnosis { .. } => "start_diagnosis",
+            Mutation::RecordDiagnosis { .. } => "record_diagnosis",
         }
     }
 }

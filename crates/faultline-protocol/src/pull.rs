@@ -38,6 +38,10 @@ pub enum Change {
     Correction(CorrectionRecord),
     /// A shift handover note of the site; append-only.
     HandoverNote(HandoverNoteRecord),
+    /// A diagnosis session as started on a laptop; append-only.
+    DiagnosisSession(crate::DiagnosisSessionRecord),
+    /// An answer or "back" of a diagnosis session; append-only.
+    DiagnosisRecord(crate::DiagnosisStepRecord),
     /// A record deleted on the hub (`entity` = asset | work_order | note | part | photo |
     /// failure_code | procedure | manual; `key` its id, `level|parent|code` for a failure code,
     /// the code for a procedure).
@@ -62,6 +66,8 @@ impl Change {
             Change::Conflict(c) => Some(c.conflict_id),
             Change::Correction(c) => Some(c.id),
             Change::HandoverNote(n) => Some(n.id),
+            Change::DiagnosisSession(s) => Some(s.id),
+            Change::DiagnosisRecord(r) => Some(r.id),
             Change::FailureCode(_)
             | Change::Procedure(_)
             | Change::Manual(_)

@@ -2,6 +2,7 @@
 //! copied in, then each answer or "back" is one append-only record written in its own
 //! transaction at once, so a crash or kill loses nothing acknowledged.
 
+use super::outbox::append;
 use super::Store;
 use crate::domain::{
     replay, DiagnosisSession, Guide, GuideAnswer, SessionRecord, SessionRecordKind,
@@ -9,7 +10,9 @@ use crate::domain::{
 use crate::error::{CoreError, Result};
 use crate::validate::{self, MAX_SHORT_TEXT_CHARS};
 use chrono::{DateTime, Utc};
+use faultline_protocol::{DiagnosisSessionRecord, DiagnosisStepRecord, Mutation};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use uuid::Uuid;
 
 /// What a session starts from.
 #[derive(Debug, Clone)]
@@ -50,8 +53,23 @@ impl Store {
     pub fn start_diagnosis_session(&mut self, s: &NewDiagnosisSession) -> Result<DiagnosisSession> {
         s.guide.well_formed().map_err(CoreError::InvalidInput)?;
         let by = who(&s.started_by)?;
-        let id = self.ids().new_id().to_string();
-        let now = ms(self.clock().now());
+        let uuid = |what: &str, v: &str| {
+            Uuid::parse_str(v.trim()).map_err(|_| {
+                CoreError::InvalidInput(format!("{what} {v:?} is not an id: name it by its id"))
+            })
+        };
+        let asset_id = uuid("the asset", &s.asset_id)?;
+        let work_order_id = s
+            .work_order_id
+            .as_deref()
+            .map(|w| uuid("the work order", w))
+            .transpose()?;
+        let (uid, mutation_id) = (self.ids().new_id(), self.ids().new_id());
+        let id = uid.to_string();
+        let at = self.clock().now();
+        let now = ms(at);
+        let guide_json = serde_json::to_value(&s.guide)
+            .map_err(|e| CoreError::InvalidState(format!("session JSON: {e}")))?;
         let tx = self.conn_mut().transaction()?;
         tx.prepare_cached(
             "INSERT INTO diagnosis_sessions (id, asset_id, work_order_id, guide_id, guide_version,
@@ -70,6 +88,21 @@ impl Store {
             by,
             now
         ])?;
+        let m = Mutation::StartDiagnosis {
+            session: DiagnosisSessionRecord {
+                id: uid,
+                asset_id,
+                work_order_id,
+                guide_id: s.guide.id.clone(),
+                guide_version: s.guide.version,
+                generated: s.generated,
+                guide: guide_json,
+                codes: s.codes.clone(),
+                started_by: by.clone(),
+                started_at: at,
+            },
+        };
+        append(&tx, mutation_id, uid, 0, at, &m)?;
         tx.commit()?;
         self.diagnosis_session(&id)
     }
@@ -136,14 +169,18 @@ impl Store {
         )>,
     ) -> Result<DiagnosisSession> {
         let by = who(by)?;
-        let record_id = self.ids().new_id().to_string();
-        let now = ms(self.clock().now());
+        let (record_uuid, mutation_id) = (self.ids().new_id(), self.ids().new_id());
+        let record_id = record_uuid.to_string();
+        let at = self.clock().now();
+        let now = ms(at);
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(mut s) = read_session(&tx, session_id)? else {
             return Err(not_found(session_id));
         };
+        let session_uuid = Uuid::parse_str(&s.id)
+            .map_err(|_| CoreError::InvalidState(format!("session id {:?}", s.id)))?;
         let (kind, step_id, answer, next_step) = decide(&s)?;
         let record = SessionRecord {
             seq: u32::try_from(s.records.len() + 1).unwrap_or(u32::MAX),
@@ -157,6 +194,25 @@ impl Store {
             superseded: false,
         };
         insert_record(&tx, session_id, &record)?;
+        let m = Mutation::RecordDiagnosis {
+            record: DiagnosisStepRecord {
+                id: record_uuid,
+                session_id: session_uuid,
+                seq: record.seq,
+                kind: record.kind.as_str().to_string(),
+                step_id: record.step_id.clone(),
+                answer: record
+                    .answer
+                    .as_ref()
+                    .map(serde_json::to_value)
+                    .transpose()
+                    .map_err(|e| CoreError::InvalidState(format!("answer JSON: {e}")))?,
+                next_step: record.next_step.clone(),
+                recorded_by: record.recorded_by.clone(),
+                recorded_at: at,
+            },
+        };
+        append(&tx, mutation_id, record_uuid, 0, at, &m)?;
         tx.commit()?;
         s.records.push(record);
         s.derive();
@@ -182,6 +238,55 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         ids.iter().map(|id| self.diagnosis_session(id)).collect()
     }
+}
+
+/// Stores a session pulled from the hub (one another laptop started); one already here stays.
+pub(super) fn apply_pulled_session(conn: &Connection, s: &DiagnosisSessionRecord) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO diagnosis_sessions (id, asset_id, work_order_id, guide_id, guide_version,
+             generated, guide, codes, started_by, started_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO NOTHING",
+    )?
+    .execute(params![
+        s.id.to_string(),
+        s.asset_id.to_string(),
+        s.work_order_id.map(|w| w.to_string()),
+        s.guide_id,
+        s.guide_version,
+        s.generated,
+        to_json(&s.guide)?,
+        to_json(&s.codes)?,
+        s.started_by,
+        ms(s.started_at)
+    ])?;
+    Ok(())
+}
+
+/// Stores a pulled session record; `false` when its session is not on this laptop (or the
+/// record is already here).
+pub(super) fn apply_pulled_record(conn: &Connection, r: &DiagnosisStepRecord) -> Result<bool> {
+    let kind = SessionRecordKind::parse(&r.kind)
+        .ok_or_else(|| CoreError::InvalidState(format!("record kind {:?}", r.kind)))?;
+    let answer = r.answer.as_ref().map(to_json).transpose()?;
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO diagnosis_records (session_rid, seq, id, kind, step_id, answer,
+                 next_step, recorded_by, recorded_at)
+             SELECT rid, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM diagnosis_sessions WHERE id = ?1
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            r.session_id.to_string(),
+            r.seq,
+            r.id.to_string(),
+            kind.as_str(),
+            r.step_id,
+            answer,
+            r.next_step,
+            r.recorded_by,
+            ms(r.recorded_at)
+        ])?;
+    Ok(n > 0)
 }
 
 fn not_found(id: &str) -> CoreError {

@@ -121,8 +121,8 @@ fn the_guides_for_an_asset_are_its_models_then_its_class_then_general_ones() {
 
 fn start(store: &mut crate::Store) -> String {
     let s = store.start_diagnosis_session(&NewDiagnosisSession {
-        asset_id: "asset-1".into(),
-        work_order_id: Some("wo-1".into()),
+        asset_id: "01890000-0000-7000-8000-000000000001".into(),
+        work_order_id: Some("01890000-0000-7000-8000-0000000000a1".into()),
         guide: guide("G1", 1, &["VX-300"], &[]),
         generated: false,
         codes: vec!["OC1".into()],
@@ -206,7 +206,7 @@ fn answers_walk_the_guide_and_back_keeps_the_earlier_answer_superseded() {
         Some("ACCLOAD".into())
     );
     let on_wo = store
-        .diagnosis_sessions_for_work_order("wo-1")
+        .diagnosis_sessions_for_work_order("01890000-0000-7000-8000-0000000000a1")
         .unwrap_or_default();
     assert_eq!(on_wo.len(), 1);
 }
@@ -228,4 +228,52 @@ fn the_records_are_append_only() {
         store.diagnosis_session(&id).map(|s| s.records.len()).ok(),
         Some(1)
     );
+}
+
+#[test]
+fn a_session_goes_out_through_the_outbox_and_comes_in_whole_on_another_laptop() {
+    use faultline_protocol::{Change, Mutation};
+    let mut a = store_with(clock());
+    let id = start(&mut a);
+    let yes = GuideAnswer::Choice {
+        value: "yes".into(),
+    };
+    for (step, answer) in [("look", GuideAnswer::Done), ("free", yes)] {
+        assert!(a.answer_diagnosis_step(&id, step, &answer, "ana").is_ok());
+    }
+    assert!(a.diagnosis_back(&id, "ana").is_ok());
+    let outbox = a.outbox(true, 10).unwrap_or_default();
+    let kinds: Vec<&str> = outbox.iter().map(|e| e.envelope.mutation.kind()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "start_diagnosis",
+            "record_diagnosis",
+            "record_diagnosis",
+            "record_diagnosis"
+        ]
+    );
+    // What the hub sends down is what the laptop pushed, as changes; a record before its
+    // session (or twice) changes nothing.
+    let changes: Vec<Change> = outbox
+        .iter()
+        .map(|e| match &e.envelope.mutation {
+            Mutation::StartDiagnosis { session } => Change::DiagnosisSession(session.clone()),
+            Mutation::RecordDiagnosis { record } => Change::DiagnosisRecord(record.clone()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let mut b = store_with(clock());
+    assert!(b.apply_pulled(&changes[1..2], "c0").is_ok());
+    assert!(b.apply_pulled(&changes, "c1").is_ok());
+    assert!(b.apply_pulled(&changes, "c2").is_ok());
+    let (sa, sb) = match (a.diagnosis_session(&id), b.diagnosis_session(&id)) {
+        (Ok(x), Ok(y)) => (x, y),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(sb.records.len(), 3);
+    assert_eq!(sb.current_step, "free");
+    assert_eq!(sb.records, sa.records);
+    assert_eq!((sb.guide, sb.codes), (sa.guide, sa.codes));
+    assert!(b.outbox(true, 10).unwrap_or_default().is_empty());
 }

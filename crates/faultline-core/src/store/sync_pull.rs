@@ -234,6 +234,15 @@ fn apply_one(
             super::handover::apply_pulled(tx, n)?;
             (Applied::Done, String::new())
         }
+        Change::DiagnosisSession(s) => {
+            super::diagnosis_sessions::apply_pulled_session(tx, s)?;
+            (Applied::Done, String::new())
+        }
+        Change::DiagnosisRecord(r) => {
+            // A record whose session is not here (or that is here already) is left out.
+            super::diagnosis_sessions::apply_pulled_record(tx, r)?;
+            (Applied::Done, String::new())
+        }
         Change::Conflict(c) => {
             super::hub_conflicts::insert_conflict(tx, c, ctx.now)?;
             (Applied::Done, String::new())

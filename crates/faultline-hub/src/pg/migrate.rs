@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "corrections_intervals_handover",
         include_str!("../../migrations/0005_corrections_intervals_handover.sql"),
     ),
+    (
+        6,
+        "diagnosis_sessions",
+        include_str!("../../migrations/0006_diagnosis_sessions.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).

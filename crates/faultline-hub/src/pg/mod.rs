@@ -8,6 +8,7 @@ mod field_edits;
 mod migrate;
 mod pull;
 mod pull_corrections;
+mod pull_diagnosis;
 mod pull_rows;
 mod push;
 mod push_appends;
@@ -15,6 +16,7 @@ mod push_batch;
 mod push_context;
 mod push_corrections;
 mod push_decide;
+mod push_diagnosis;
 mod tls;
 mod wo_state;
 

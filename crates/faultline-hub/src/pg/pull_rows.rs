@@ -17,7 +17,7 @@ pub struct Feed {
     pub to_change: fn(&Row) -> Result<Change, Error>,
 }
 
-pub const FEEDS: [Feed; 12] = [
+pub const FEEDS: [Feed; 14] = [
     Feed {
         table: "assets",
         columns: "id, external_key, tag, name, site, location_code, location_name, parent_id,
@@ -88,6 +88,16 @@ pub const FEEDS: [Feed; 12] = [
         table: "handover_notes",
         columns: super::pull_corrections::HANDOVER_COLUMNS,
         to_change: super::pull_corrections::handover_note,
+    },
+    Feed {
+        table: "diagnosis_sessions",
+        columns: super::pull_diagnosis::SESSION_COLUMNS,
+        to_change: super::pull_diagnosis::session,
+    },
+    Feed {
+        table: "diagnosis_records",
+        columns: super::pull_diagnosis::RECORD_COLUMNS,
+        to_change: super::pull_diagnosis::record,
     },
 ];
 

@@ -34,6 +34,8 @@ pub struct Extra {
     pub handover_notes: Vec<HandoverNoteRecord>,
     /// (work order, start, end) of downtime intervals that a new stop finished.
     pub past_intervals: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>,
+    /// Diagnosis sessions and their records (`push_diagnosis`).
+    pub diagnosis: super::push_diagnosis::Diagnosis,
 }
 
 impl Extra {
@@ -50,7 +52,10 @@ impl Extra {
                 _ => None,
             })
             .collect();
-        let mut extra = Extra::default();
+        let mut extra = Extra {
+            diagnosis: super::push_diagnosis::Diagnosis::read(tx, site, fresh).await?,
+            ..Extra::default()
+        };
         if ids.is_empty() {
             return Ok(extra);
         }
@@ -329,5 +334,6 @@ pub async fn write(tx: &Transaction<'_>, b: &Batch<'_>) -> Result<()> {
             .await?;
         }
     }
+    super::push_diagnosis::write(tx, b).await?;
     super::downtime_intervals::write(tx, site, &b.extra.past_intervals).await
 }

@@ -316,6 +316,8 @@ fn apply(b: &mut Batch<'_>, env: &MutationEnvelope) -> Decision {
         } => field_edits::resolve(b, *conflict_id, *work_order_id, field, value),
         Mutation::Correct { correction } => push_corrections::correct(b, correction),
         Mutation::AddHandoverNote { .. } => push_corrections::handover_note(b, &env.mutation),
+        Mutation::StartDiagnosis { session } => super::push_diagnosis::start(b, session),
+        Mutation::RecordDiagnosis { record } => super::push_diagnosis::record(b, record),
     }
 }
 

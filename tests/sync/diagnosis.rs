@@ -1,0 +1,101 @@
+//! A diagnosis session travels between two laptops through a real hub on a real PostgreSQL:
+//! laptop A walks the VX-300 OC1 guide on a breakdown (one measurement out of range, taken back
+//! and measured again) to its conclusion; laptop B sees the session on the work order with every
+//! record, the superseded one marked, and the conclusion's codes.
+
+use anyhow::{Context, Result};
+use faultline_tests::sync_env::SyncEnv;
+use faultline_tests::workspace_root;
+
+#[test]
+fn a_diagnosis_session_on_a_work_order_reaches_the_other_laptop_whole() -> Result<()> {
+    let env = SyncEnv::start()?;
+    let a = env.device("laptop-a")?;
+    let b = env.device("laptop-b")?;
+    for d in [&a, &b] {
+        d.sync_via(&env.hub.url())?;
+    }
+    let guide = workspace_root().join("assets/demo/guides/vx300-oc1.toml");
+    let guide = guide.to_str().context("guide path")?;
+    a.ok(&["guides", "import", guide])?;
+
+    let wo = a.ok(&[
+        "log-breakdown",
+        "--asset",
+        "VFD-202",
+        "--code",
+        "OC1",
+        "--symptom",
+        "conveyor bogs down on start",
+    ])?;
+    let id = wo["summary"]["id"].as_str().context("no id")?.to_string();
+    let s = a.ok(&["diagnosis", "start", "--work-order", &id])?;
+    assert_eq!(s["guide"]["id"], "VX300-OC1", "{s}");
+    let session = s["session"].as_str().context("no session")?.to_string();
+    for (step, answer) in [
+        ("read-log", vec!["--done"]),
+        ("walk", vec!["--no"]),
+        ("shaft", vec!["--choice", "free"]),
+        ("insulation", vec!["--value", "0.5"]),
+    ] {
+        let mut args = vec!["diagnosis", "answer", &session, step];
+        args.extend(answer);
+        a.ok(&args)?;
+    }
+    a.ok(&["diagnosis", "back", &session])?;
+    a.ok(&[
+        "diagnosis",
+        "answer",
+        &session,
+        "insulation",
+        "--value",
+        "500",
+    ])?;
+    let done = a.ok(&[
+        "diagnosis",
+        "answer",
+        &session,
+        "start-current",
+        "--value",
+        "180",
+    ])?;
+    assert_eq!(done["conclusion"]["remedy_code"], "ADJACC", "{done}");
+
+    a.sync_via(&env.hub.url())?;
+    assert_eq!(a.pending()?, 0, "everything accepted by the hub");
+    b.sync_via(&env.hub.url())?;
+
+    let seen = b.ok(&["diagnosis", "show", "--work-order", &id])?;
+    let sessions = seen["sessions"].as_array().context("no sessions")?;
+    assert_eq!(sessions.len(), 1, "{seen}");
+    let s = &sessions[0];
+    assert_eq!(s["session"], session.as_str());
+    assert_eq!(s["guide"]["id"], "VX300-OC1");
+    assert_eq!(s["concluded"], true);
+    assert_eq!(s["conclusion"]["cause_code"], "ACCLOAD");
+    let records = s["records"].as_array().context("no records")?;
+    let steps: Vec<(&str, bool)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["step_id"].as_str().unwrap_or_default(),
+                r["superseded"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("read-log", false),
+            ("walk", false),
+            ("shaft", false),
+            ("insulation", true),
+            ("insulation", false),
+            ("insulation", false),
+            ("start-current", false),
+        ]
+    );
+    assert_eq!(records[3]["answer"]["value"], 0.5);
+    assert_eq!(records[0]["recorded_by"], "laptop-a");
+    Ok(())
+}
