@@ -14,6 +14,7 @@ mod gen_assets;
 mod gen_work_orders;
 mod generate;
 mod import_bench;
+mod ipc_bench;
 mod lookups;
 mod percentiles;
 mod prng;
@@ -100,6 +101,9 @@ enum Cmd {
         #[arg(long)]
         write_doc: Option<PathBuf>,
     },
+    /// What `App::call` (JSON in, JSON out) costs per call over the typed App method, on the
+    /// demo plant.
+    Ipc(ipc_bench::IpcArgs),
     /// Manual search (tantivy index) vs SQLite FTS5 on the corpus manuals: latency, size,
     /// memory, recall@5 and MRR@10.
     Search(search_bench::SearchArgs),
@@ -172,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             write_doc,
         }),
         Cmd::Search(args) => search_bench::run(args),
+        Cmd::Ipc(args) => ipc_bench::run(args),
         Cmd::Extract(args) => extract_bench::run(args),
         Cmd::Risk(args) => risk_bench::run(args),
         Cmd::Diagnose(args) => diagnose_bench::run(args),
