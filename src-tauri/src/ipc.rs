@@ -107,6 +107,5 @@ impl EventSink for WindowSink {
         if let Err(e) = self.0.emit(APP_EVENT_CHANNEL, event) {
             tracing::debug!("event not delivered: {e}");
         }
-        crate::legacy::emit(&self.0, event);
     }
 }

@@ -3,7 +3,6 @@
 //! window's own).
 
 pub mod ipc;
-mod legacy;
 pub mod single_instance;
 pub mod state;
 
@@ -68,13 +67,6 @@ pub fn run() -> Result<(), AppError> {
             .unwrap_or_default()
             .to_vec(),
     )?;
-    let handler: Box<dyn Fn(tauri::ipc::Invoke) -> bool + Send + Sync> =
-        Box::new(tauri::generate_handler![
-            ipc::call,
-            ipc::call_bytes,
-            ipc::ui_ready,
-            ipc::pick_folder,
-        ]);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
@@ -127,10 +119,12 @@ pub fn run() -> Result<(), AppError> {
             app.manage(AppDataDir(dir));
             Ok(())
         })
-        .invoke_handler(move |invoke| match legacy::forward(invoke) {
-            None => true,
-            Some(invoke) => handler(invoke),
-        })
+        .invoke_handler(tauri::generate_handler![
+            ipc::call,
+            ipc::call_bytes,
+            ipc::ui_ready,
+            ipc::pick_folder,
+        ])
         .run(tauri::generate_context!("../tauri.conf.json"))?;
     Ok(())
 }
