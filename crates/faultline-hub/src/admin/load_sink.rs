@@ -238,7 +238,10 @@ impl ImportSink for LoadSink {
         let i = match same_key {
             Some(i) => {
                 let Some(old) = a.rows.get_mut(i) else {
-                    return Err(wrong_kind("stale asset index"));
+                    return Err(CoreError::InvalidState(format!(
+                        "asset {} is indexed but not held",
+                        r.external_key
+                    )));
                 };
                 // An asset the site holds keeps its id and, until the file says otherwise, its
                 // parent.
