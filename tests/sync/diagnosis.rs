@@ -1,23 +1,52 @@
-//! A diagnosis session travels between two laptops through a real hub on a real PostgreSQL:
-//! laptop A walks the VX-300 OC1 guide on a breakdown (one measurement out of range, taken back
+//! Guides and a diagnosis session travel through a real hub on a real PostgreSQL: the demo's
+//! guides loaded at the hub (`load --kind guides`) reach both laptops; laptop A walks the VX-300
+//! OC1 guide on a breakdown (one measurement out of range, taken back
 //! and measured again) to its conclusion; laptop B sees the session on the work order with every
 //! record, the superseded one marked, and the conclusion's codes.
 
 use anyhow::{Context, Result};
+use faultline_tests::hub::hub_admin;
 use faultline_tests::sync_env::SyncEnv;
 use faultline_tests::workspace_root;
 
 #[test]
 fn a_diagnosis_session_on_a_work_order_reaches_the_other_laptop_whole() -> Result<()> {
     let env = SyncEnv::start()?;
+    let dir = workspace_root().join("assets/demo/guides");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path().to_string_lossy().into_owned()))
+        .collect();
+    files.sort();
+    let mut args = vec!["load", "--site", "PLANT1", "--kind", "guides"];
+    args.extend(files.iter().map(String::as_str));
+    let loaded = hub_admin(&env.db, &args)?;
+    assert!(loaded.contains("guides: 4 rows: 4 new"), "{loaded}");
+    // Loading again changes nothing; a broken guide loads nothing.
+    let again = hub_admin(&env.db, &args)?;
+    assert!(again.contains("0 new, 0 updated, 4 unchanged"), "{again}");
+    let bad = std::env::temp_dir().join(format!("bad-guide-{}.toml", std::process::id()));
+    std::fs::write(&bad, "id = \"X\"\ntitle = \"T\"\n")?;
+    let refused = hub_admin(
+        &env.db,
+        &[
+            "load",
+            "--site",
+            "PLANT1",
+            "--kind",
+            "guides",
+            &bad.to_string_lossy(),
+        ],
+    );
+    let _ = std::fs::remove_file(&bad);
+    assert!(refused.is_err(), "{refused:?}");
+
     let a = env.device("laptop-a")?;
     let b = env.device("laptop-b")?;
     for d in [&a, &b] {
         d.sync_via(&env.hub.url())?;
+        let list = d.ok(&["guides", "list"])?;
+        assert_eq!(list.as_array().map(Vec::len), Some(4), "{list}");
     }
-    let guide = workspace_root().join("assets/demo/guides/vx300-oc1.toml");
-    let guide = guide.to_str().context("guide path")?;
-    a.ok(&["guides", "import", guide])?;
 
     let wo = a.ok(&[
         "log-breakdown",

@@ -49,13 +49,17 @@ enum Command {
     #[command(subcommand)]
     Device(DeviceCommand),
     /// Load master data (assets, work orders, failure codes, procedures) from a CSV with an app
-    /// mapping file.
+    /// mapping file, or troubleshooting guides (`--kind guides FILE...`, docs/guides.md).
     Load {
         #[arg(long)]
         site: String,
-        #[arg(long)]
-        mapping: PathBuf,
-        file: PathBuf,
+        #[arg(long, required_unless_present = "kind", conflicts_with = "kind")]
+        mapping: Option<PathBuf>,
+        /// `guides`: the files are guide TOML files, checked and published all or nothing.
+        #[arg(long, value_parser = ["guides"])]
+        kind: Option<String>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -319,18 +323,29 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Load {
             site,
             mapping,
-            file,
+            kind,
+            files,
             json,
         } => {
             let store = PgStore::open(&url, 4).await?;
-            let r = admin::load_csv(&store, &site, &mapping, &file).await?;
-            if json {
-                println!("{}", serde_json::to_string(&r)?);
-            } else {
-                println!(
-                    "{}: {} rows: {} new, {} updated, {} unchanged",
-                    r.kind, r.rows, r.inserted, r.updated, r.unchanged
-                );
+            let mut reports = Vec::new();
+            match (mapping, kind) {
+                (Some(mapping), _) => {
+                    for file in &files {
+                        reports.push(admin::load_csv(&store, &site, &mapping, file).await?);
+                    }
+                }
+                (None, _) => reports.push(admin::load_guides(&store, &site, &files).await?),
+            }
+            for r in reports {
+                if json {
+                    println!("{}", serde_json::to_string(&r)?);
+                } else {
+                    println!(
+                        "{}: {} rows: {} new, {} updated, {} unchanged",
+                        r.kind, r.rows, r.inserted, r.updated, r.unchanged
+                    );
+                }
             }
         }
         Command::LoadManual {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::fmt;
 
 /// The kinds this build reads (their number is [`crate::CHANGE_KINDS`]).
-const KNOWN: [&str; 14] = [
+const KNOWN: [&str; 15] = [
     "asset",
     "work_order",
     "note",
@@ -23,6 +23,7 @@ const KNOWN: [&str; 14] = [
     "handover_note",
     "diagnosis_session",
     "diagnosis_record",
+    "guide",
 ];
 
 #[derive(Deserialize)]
@@ -47,6 +48,7 @@ fn record<'de, A: MapAccess<'de>>(kind: &str, map: &mut A) -> Result<Change, A::
         "handover_note" => Change::HandoverNote(map.next_value()?),
         "diagnosis_session" => Change::DiagnosisSession(map.next_value()?),
         "diagnosis_record" => Change::DiagnosisRecord(map.next_value()?),
+        "guide" => Change::Guide(map.next_value()?),
         "tombstone" => {
             let t: Tombstone = map.next_value()?;
             Change::Tombstone {

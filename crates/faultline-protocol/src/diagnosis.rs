@@ -22,6 +22,16 @@ pub struct DiagnosisSessionRecord {
     pub started_at: DateTime<Utc>,
 }
 
+/// A troubleshooting guide as the hub publishes it to its site (`Change::Guide`): the checked
+/// guide as JSON (the app's `Guide`), replaced whole by a newer version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuideRecord {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub guide: serde_json::Value,
+}
+
 /// One record of a session (`Mutation::RecordDiagnosis`, `Change::DiagnosisRecord`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiagnosisStepRecord {

@@ -17,7 +17,7 @@ pub mod records;
 
 pub use api::{ApiError, Capabilities, WhoAmI};
 pub use correction::{CorrectionRecord, HandoverNoteRecord};
-pub use diagnosis::{DiagnosisSessionRecord, DiagnosisStepRecord};
+pub use diagnosis::{DiagnosisSessionRecord, DiagnosisStepRecord, GuideRecord};
 pub use mutation::{Mutation, MutationEnvelope};
 pub use pull::{Change, PullResponse};
 pub use push::{MutationResult, Outcome, PushRequest, PushResponse};
@@ -29,7 +29,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// How many kinds of [`Change`] this build knows. Add one with each new kind: a laptop that was
 /// updated to a build that knows more kinds pulls its site's feed again from the start, to get
 /// the records of the new kinds it skipped as [`Change::Unknown`] before.
-pub const CHANGE_KINDS: u32 = 14;
+pub const CHANGE_KINDS: u32 = 15;
 
 /// Request header every `/v1` call carries with [`PROTOCOL_VERSION`].
 pub const VERSION_HEADER: &str = "faultline-protocol";

@@ -42,6 +42,8 @@ pub enum Change {
     DiagnosisSession(crate::DiagnosisSessionRecord),
     /// An answer or "back" of a diagnosis session; append-only.
     DiagnosisRecord(crate::DiagnosisStepRecord),
+    /// A troubleshooting guide published on the hub; a newer version replaces it whole.
+    Guide(crate::GuideRecord),
     /// A record deleted on the hub (`entity` = asset | work_order | note | part | photo |
     /// failure_code | procedure | manual; `key` its id, `level|parent|code` for a failure code,
     /// the code for a procedure).
@@ -69,6 +71,7 @@ impl Change {
             Change::DiagnosisSession(s) => Some(s.id),
             Change::DiagnosisRecord(r) => Some(r.id),
             Change::FailureCode(_)
+            | Change::Guide(_)
             | Change::Procedure(_)
             | Change::Manual(_)
             | Change::Tombstone { .. }

@@ -83,6 +83,25 @@ impl Store {
     }
 }
 
+/// Stores a guide pulled from the hub: a newer version replaces the laptop's, an older one (an
+/// import on this laptop ran ahead) is left alone.
+pub(crate) fn apply_pulled_guide(
+    conn: &Connection,
+    r: &faultline_protocol::GuideRecord,
+) -> Result<GuideWrite> {
+    let g: Guide = serde_json::from_value(r.guide.clone()).map_err(|e| {
+        CoreError::InvalidState(format!("the pulled guide {} is unreadable: {e}", r.id))
+    })?;
+    let held: Option<u32> = conn
+        .prepare_cached("SELECT version FROM guides WHERE id = ?1")?
+        .query_row(params![g.id], |r| r.get(0))
+        .optional()?;
+    if held.is_some_and(|v| v > g.version) {
+        return Ok(GuideWrite::Unchanged);
+    }
+    upsert_guide(conn, &g, None)
+}
+
 /// Writes `g` in `conn`'s transaction (import and pull).
 pub(crate) fn upsert_guide(
     conn: &Connection,

@@ -277,3 +277,32 @@ fn a_session_goes_out_through_the_outbox_and_comes_in_whole_on_another_laptop() 
     assert_eq!((sb.guide, sb.codes), (sa.guide, sa.codes));
     assert!(b.outbox(true, 10).unwrap_or_default().is_empty());
 }
+
+#[test]
+fn a_pulled_guide_replaces_an_older_one_and_leaves_a_newer_one() {
+    use faultline_protocol::{Change, GuideRecord};
+    let mut store = store_with(clock());
+    let record = |g: &Guide| GuideRecord {
+        id: g.id.clone(),
+        version: g.version,
+        title: g.title.clone(),
+        guide: serde_json::to_value(g).unwrap_or_default(),
+    };
+    let mut v2 = guide("G1", 2, &["VX-300"], &[]);
+    v2.title = "from the hub".into();
+    let v1 = guide("G1", 1, &["VX-300"], &[]);
+    let broken = GuideRecord {
+        id: "BROKEN".into(),
+        version: 1,
+        title: "x".into(),
+        guide: serde_json::json!({"id": "BROKEN"}),
+    };
+    let page = [Change::Guide(record(&v2)), Change::Guide(broken)];
+    assert!(store.apply_pulled(&page, "c1").is_ok());
+    assert!(store
+        .apply_pulled(&[Change::Guide(record(&v1))], "c2")
+        .is_ok());
+    let held = store.guide("G1").map(|g| (g.version, g.title)).ok();
+    assert_eq!(held, Some((2, "from the hub".into())));
+    assert_eq!(store.guides().map(|l| l.len()).ok(), Some(1));
+}

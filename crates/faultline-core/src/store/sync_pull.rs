@@ -234,6 +234,14 @@ fn apply_one(
             super::handover::apply_pulled(tx, n)?;
             (Applied::Done, String::new())
         }
+        Change::Guide(g) => {
+            // The hub checks guides when it loads them; one this build cannot store is skipped
+            // rather than stopping the whole pull.
+            if let Err(why) = super::guides::apply_pulled_guide(tx, g) {
+                tracing::warn!(id = %g.id, %why, "pulled guide skipped");
+            }
+            (Applied::Done, String::new())
+        }
         Change::DiagnosisSession(s) => {
             super::diagnosis_sessions::apply_pulled_session(tx, s)?;
             (Applied::Done, String::new())

@@ -2,6 +2,7 @@
 //! on the PostgreSQL store directly (not through the HTTP API).
 
 mod devices;
+mod guides;
 mod load;
 mod load_copy;
 mod load_rows;
@@ -12,6 +13,7 @@ mod sites;
 mod storage;
 
 pub use devices::{enroll_device, list_devices, revoke_device, DeviceInfo, Enrollment};
+pub use guides::load_guides;
 pub use load::{load_csv, LoadReport};
 pub use manuals::load_manual;
 pub use retention::{compact, purge_procedure, purge_work_order, CompactReport};

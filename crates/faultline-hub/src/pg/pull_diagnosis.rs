@@ -1,6 +1,6 @@
-//! The feed rows of diagnosis sessions and their records (see `pull_rows::FEEDS`).
+//! The feed rows of diagnosis sessions, their records and guides (see `pull_rows::FEEDS`).
 
-use faultline_protocol::{Change, DiagnosisSessionRecord, DiagnosisStepRecord};
+use faultline_protocol::{Change, DiagnosisSessionRecord, DiagnosisStepRecord, GuideRecord};
 use tokio_postgres::types::Json;
 use tokio_postgres::{Error, Row};
 
@@ -41,5 +41,18 @@ pub fn record(r: &Row) -> Result<Change, Error> {
         next_step: r.try_get(8)?,
         recorded_by: r.try_get(9)?,
         recorded_at: r.try_get(10)?,
+    }))
+}
+
+pub const GUIDE_COLUMNS: &str = "id, version, title, guide";
+
+pub fn guide(r: &Row) -> Result<Change, Error> {
+    let version: i32 = r.try_get(3)?;
+    let Json(guide): Json<serde_json::Value> = r.try_get(5)?;
+    Ok(Change::Guide(GuideRecord {
+        id: r.try_get(2)?,
+        version: u32::try_from(version).unwrap_or_default(),
+        title: r.try_get(4)?,
+        guide,
     }))
 }

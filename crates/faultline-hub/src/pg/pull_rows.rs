@@ -17,7 +17,7 @@ pub struct Feed {
     pub to_change: fn(&Row) -> Result<Change, Error>,
 }
 
-pub const FEEDS: [Feed; 14] = [
+pub const FEEDS: [Feed; 15] = [
     Feed {
         table: "assets",
         columns: "id, external_key, tag, name, site, location_code, location_name, parent_id,
@@ -98,6 +98,11 @@ pub const FEEDS: [Feed; 14] = [
         table: "diagnosis_records",
         columns: super::pull_diagnosis::RECORD_COLUMNS,
         to_change: super::pull_diagnosis::record,
+    },
+    Feed {
+        table: "guides",
+        columns: super::pull_diagnosis::GUIDE_COLUMNS,
+        to_change: super::pull_diagnosis::guide,
     },
 ];
 
