@@ -153,6 +153,21 @@ pub struct CsvOptions {
     pub timezone: String,
     #[serde(default = "default_nulls")]
     pub null_values: Vec<String>,
+    /// Rows whose text holds an unquoted delimiter: on `line`, the cell under `column` is joined
+    /// with the next cell (with the delimiter between them), the later cells move one column
+    /// left and the row's last column is left empty.
+    #[serde(default)]
+    pub merge_cells: Vec<MergeCells>,
+}
+
+/// One `[[csv.merge_cells]]` repair: see [`CsvOptions::merge_cells`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeCells {
+    /// The file's line (1 is the header).
+    pub line: u64,
+    /// The header name of the cell the stray delimiter split.
+    pub column: String,
 }
 
 fn default_delimiter() -> String {
@@ -183,6 +198,7 @@ impl Default for CsvOptions {
             date_formats: default_date_formats(),
             timezone: default_timezone(),
             null_values: default_nulls(),
+            merge_cells: Vec::new(),
         }
     }
 }

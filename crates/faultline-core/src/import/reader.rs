@@ -20,6 +20,9 @@ pub struct CsvRows {
     pub fields: Fields,
     path: std::path::PathBuf,
     header: Vec<String>,
+    /// `(line, column index)` of the mapping's `[[csv.merge_cells]]` repairs.
+    merges: Vec<(u64, usize)>,
+    delimiter: char,
 }
 
 /// The mapping's fields bound to this file's header.
@@ -95,6 +98,23 @@ impl CsvRows {
             })?;
             bound.push(Some((b, label)));
         }
+        let mut merges = Vec::with_capacity(mapping.csv.merge_cells.len());
+        for m in &mapping.csv.merge_cells {
+            match header.iter().position(|h| *h == m.column) {
+                Some(i) if i + 1 < header.len() => merges.push((m.line, i)),
+                _ => {
+                    return Err(ImportError::new(
+                        path,
+                        format!(
+                            "csv.merge_cells: line {} names column {:?}, which is not a column followed by another; the file's columns are: {}",
+                            m.line,
+                            m.column,
+                            header.join(", ")
+                        ),
+                    ))
+                }
+            }
+        }
         let offset =
             parse_timezone(&mapping.csv.timezone).map_err(|m| ImportError::new(path, m))?;
         let fields = Fields {
@@ -115,6 +135,8 @@ impl CsvRows {
             fields,
             path: path.to_path_buf(),
             header,
+            merges,
+            delimiter: char::from(delimiter),
         })
     }
 
@@ -130,7 +152,10 @@ impl CsvRows {
         let line = bytes.position().map_or(0, |p| p.line());
         match csv::StringRecord::from_byte_record(bytes) {
             Ok(rec) => {
-                self.record = rec;
+                self.record = match self.merges.iter().find(|(l, _)| *l == line) {
+                    Some(&(_, column)) => merge_cells(&rec, column, self.delimiter),
+                    None => rec,
+                };
                 Ok(Some(line))
             }
             Err(e) => {
@@ -141,6 +166,22 @@ impl CsvRows {
             }
         }
     }
+}
+
+/// `rec` with the cell at `column` joined to the next one by `delimiter`, the later cells one
+/// column to the left and an empty last cell, so the row keeps its length.
+fn merge_cells(rec: &csv::StringRecord, column: usize, delimiter: char) -> csv::StringRecord {
+    let mut out = csv::StringRecord::with_capacity(rec.as_slice().len(), rec.len());
+    for (i, cell) in rec.iter().enumerate() {
+        if i == column {
+            let next = rec.get(i + 1).unwrap_or_default();
+            out.push_field(&format!("{cell}{delimiter}{next}"));
+        } else if i != column + 1 {
+            out.push_field(cell);
+        }
+    }
+    out.push_field("");
+    out
 }
 
 const UTF8_HINT: &str = "the file is not valid UTF-8 here; if it came from Excel or an older CMMS, set csv.encoding = \"windows-1252\" in the mapping";

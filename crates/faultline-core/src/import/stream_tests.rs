@@ -249,3 +249,75 @@ fn kinds_kept_in_the_replica_only_have_no_records() {
     .unwrap_err();
     assert!(matches!(err, CoreError::InvalidInput(_)), "{err}");
 }
+
+#[test]
+fn merge_cells_puts_a_row_split_by_an_unquoted_comma_back_in_its_columns() {
+    let mapping = "kind = \"work_orders\"\n[csv]\ndate_formats = [\"%Y-%m-%d\"]\n\
+        null_values = [\"\", \"NA\"]\n\
+        [[csv.merge_cells]]\nline = 3\ncolumn = \"TEXT\"\n\
+        [fields]\nkey = \"{AT}|{TEXT}\"\nasset_tag = \"{TAG}\"\nwo_type = \"{TYPE}\"\n\
+        status = \"closed\"\ntitle = \"{TEXT}\"\nreported_at = \"{AT}\"\n\
+        cause_code = \"{PART}\"\ncost = \"{COST}\"\n\
+        [values.wo_type]\nPM01 = \"breakdown\"\n";
+    let csv = "AT,TAG,TEXT,TYPE,COST,PART,RULE\n\
+         2003-12-30,EX-B,fine,PM01,1.5,Engine,R1\n\
+         2003-12-31,EX-B,won,t swing,PM01,94.63,Electrics\n";
+    let holding = || Recorder {
+        held: vec!["EX-B".into()],
+        ..Recorder::default()
+    };
+    let mut sink = holding();
+    read(mapping, csv, &mut sink).unwrap();
+    assert_eq!(
+        sink.seen[1],
+        "wo 2003-12-31|won,t swing key=2003-12-31|won,t swing ref:EX-B breakdown \"closed\" p3 \
+         won,t swing at=2003-12-31T00:00:00+00:00 dt=None cause=Some(\"Electrics\") \
+         cost=Some(94.63)"
+    );
+    // Without the repair the shifted cells fail validation at that line.
+    let unrepaired = mapping.replace("[[csv.merge_cells]]\nline = 3\ncolumn = \"TEXT\"\n", "");
+    let err = read(&unrepaired, csv, &mut holding())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("file.csv:3: column \"TYPE\""), "{err}");
+    // A column that is not in the file is refused when the file is opened.
+    let wrong = mapping.replace("column = \"TEXT\"", "column = \"TXT\"");
+    let err = read(&wrong, csv, &mut holding())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("csv.merge_cells: line 3 names column \"TXT\""),
+        "{err}"
+    );
+}
+
+/// The excavator mapping in tests/fixtures/mappings repairs line 3454 of the real file (the line
+/// is quoted here; the rows before it are fillers).
+#[test]
+fn the_excavator_mapping_puts_line_3454_in_the_right_fields() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/mappings/excavator-mwo.toml");
+    let mapping = std::fs::read_to_string(path).unwrap();
+    let mut csv = String::from(
+        "BscStartDate,Asset,OriginalShorttext,PMType,Cost,RunningTime,MajorSystem,Part,Action,\
+         Variant,FM,Location,Comments,FuncLocation,SuspSugg,Rule\n",
+    );
+    for i in 2..3454 {
+        csv.push_str(&format!(
+            "2003-01-01,B,filler {i},PM01,1,NA,Engine,NA,NA,NA,NA,NA,NA,NA,0,Rule_1\n"
+        ));
+    }
+    csv.push_str("2003-12-31,B,won,t swing,PM01,94.63,180,NA,Electrics,NA,NA,NA,NA,NA,Electrical System Field Devices,0\n");
+    let mut sink = Recorder {
+        held: vec!["EX-B".into()],
+        ..Recorder::default()
+    };
+    read(&mapping, &csv, &mut sink).unwrap();
+    let last = sink.seen.last().cloned().unwrap_or_default();
+    assert_eq!(
+        last,
+        "wo 2003-12-31|B|won,t swing key=2003-12-31|B|won,t swing ref:EX-B breakdown \"closed\" p3 \
+         won,t swing at=2003-12-31T00:00:00+00:00 dt=None cause=Some(\"Electrics\") \
+         cost=Some(94.63)"
+    );
+}
