@@ -2,6 +2,7 @@
 //! for a scope and period (`metrics`), downtime Pareto and repeat failures (`pareto`), monthly
 //! trends with a before/after difference (`trends`), the assets at risk next with every score
 //! split into named contributions (`risk`), and ranking measures for back-tests (`eval`).
+//! `period` reads only what figures over a period need and follows writes incrementally.
 //!
 //! Everything here is a pure function of a [`History`] (plain rows read through the core's
 //! `analytics_*` reads); no SQL, no clock. Definitions: docs/analytics.md.
@@ -12,6 +13,7 @@ pub mod metrics;
 pub mod oee;
 pub mod oee_report;
 pub mod pareto;
+pub mod period;
 pub mod prng;
 pub mod risk;
 pub mod scope;
@@ -23,6 +25,7 @@ pub use faultline_core::store::{
 };
 pub use metrics::{metrics, Metrics};
 pub use pareto::{pareto, Pareto, ParetoBy};
+pub use period::PeriodCache;
 pub use risk::{rank, RiskRanking};
 pub use scope::Scope;
 

@@ -124,7 +124,7 @@ fn hours(v: Option<f64>) -> String {
 
 pub fn metrics(store: &Store, out: &Printer, a: MetricsArgs) -> Result<()> {
     let (from, to) = a.period.period(store)?;
-    let h = History::load(store, Some(to))?;
+    let h = History::load_period(store, from, to)?;
     let m = faultline_analytics::metrics(&h, &a.scope.scope(), from, to);
     out.emit(&m, || {
         format!(
@@ -157,7 +157,7 @@ pub fn pareto(store: &Store, out: &Printer, a: ParetoArgs) -> Result<()> {
         ))
     })?;
     let (from, to) = a.period.period(store)?;
-    let h = History::load(store, Some(to))?;
+    let h = History::load_period(store, from, to)?;
     let p = faultline_analytics::pareto(&h, &a.scope.scope(), by, from, to, a.repeat_days);
     out.emit(&p, || {
         let mut s = format!(
@@ -194,7 +194,7 @@ struct Trends {
 pub fn trends(store: &Store, out: &Printer, a: TrendsArgs) -> Result<()> {
     let (from, to) = a.period.period(store)?;
     let scope = a.scope.scope();
-    let h = History::load(store, Some(to))?;
+    let h = History::load_period(store, from, to)?;
     let marker = parse_opt(a.marker.as_deref())?.map(|t| t.timestamp_millis());
     if marker.is_some_and(|m| m <= from || m >= to) {
         return Err(CoreError::InvalidInput(

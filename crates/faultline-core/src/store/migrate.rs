@@ -58,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "guides_diagnosis_sessions",
         include_str!("../../migrations/0012_guides_diagnosis_sessions.sql"),
     ),
+    (
+        13,
+        "analytics_indexes",
+        include_str!("../../migrations/0013_analytics_indexes.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
