@@ -9,7 +9,9 @@
 pub mod admin;
 pub mod cursor;
 pub mod error;
+pub mod export;
 pub mod fields;
+pub mod horizon;
 pub mod http;
 pub mod limits;
 pub mod pg;

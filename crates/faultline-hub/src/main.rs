@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use faultline_hub::admin;
+use faultline_hub::export::{export_csv, ExportKind, ExportMapping, Since};
 use faultline_hub::server::{serve, ServeOptions, TlsFiles};
 use faultline_hub::{Limits, PgStore};
 use std::path::PathBuf;
@@ -94,6 +95,25 @@ enum Command {
         site: String,
         #[arg(long = "older-than")]
         older_than: u32,
+    },
+    /// Write what laptops logged since the last export as CSV in a CMMS's own columns
+    /// (docs/import-mapping.md, "Export"); prints the rows, the file and the next cursor.
+    Export {
+        #[arg(long)]
+        site: String,
+        /// `start`, or the cursor an earlier export printed; default: the cursor stored in
+        /// --out by the last export of this site and kind.
+        #[arg(long)]
+        since: Option<String>,
+        /// work_orders, notes, parts, downtime or failure_reports (must match the mapping's).
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        mapping: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// Storage of every site (records, blobs, unfinished uploads) against its budget.
     Storage {
@@ -388,6 +408,37 @@ async fn run(cli: Cli) -> Result<()> {
                 println!(
                     "procedure {code} withdrawn from {site}; laptops remove it at their next sync"
                 );
+            }
+        }
+        Command::Export {
+            site,
+            since,
+            kind,
+            mapping,
+            out,
+            json,
+        } => {
+            let mapping = ExportMapping::load(&mapping)?;
+            if let Some(k) = kind {
+                let k = ExportKind::parse(&k)?;
+                anyhow::ensure!(
+                    k == mapping.kind,
+                    "--kind {} but the mapping exports {}",
+                    k.as_str(),
+                    mapping.kind.as_str()
+                );
+            }
+            let since = Since::parse(since.as_deref())?;
+            let store = PgStore::open(&url, 2).await?;
+            let r = export_csv(&store, &site, since, &mapping, &out).await?;
+            if json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                match &r.file {
+                    Some(f) => println!("{}: {} rows -> {}", r.kind, r.rows, f.display()),
+                    None => println!("{}: nothing new since the cursor", r.kind),
+                }
+                println!("cursor: {}", r.cursor);
             }
         }
         Command::Compact { site, older_than } => {

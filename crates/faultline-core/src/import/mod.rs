@@ -20,12 +20,15 @@ mod stream;
 mod template;
 
 pub use crate::import_error::ImportError;
+pub use dates::parse_timezone;
 pub use mapping::{Mapping, RecordKind};
 pub use records::{
     refused, AssetLookup, AssetParent, AssetRecord, FailureCodeRecord, ImportCount, ImportSink,
     LocationRecord, ModelRecord, SiteRecord, WorkOrderRecord,
 };
 pub use stream::read_records;
+/// Templates are shared with the hub's CSV export (the mapping language run backwards).
+pub use template::{Bound, Template};
 
 use crate::error::Result;
 use crate::store::Store;

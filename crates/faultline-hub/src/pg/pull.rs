@@ -3,7 +3,7 @@
 //! Every feed row carries the id of the transaction that last wrote it (`change_xid`) and a
 //! sequence number (`change_seq`). Rows are returned in (change_xid, change_seq) order, but only
 //! those written by transactions below a horizon: the oldest transaction of this database still
-//! running when the pull's snapshot was taken (see [`HORIZON_SQL`]). Every transaction below it
+//! running when the pull's snapshot was taken (see [`crate::horizon::HORIZON_SQL`]). Every transaction below it
 //! has finished, and every transaction that starts later gets a larger id, so no row can ever
 //! appear behind a cursor the hub has handed out. A long transaction holds the horizon back
 //! (its later neighbours wait for the next pull); it never lets a pull skip a row.
@@ -16,31 +16,11 @@ use super::pull_rows::FEEDS;
 use super::PgStore;
 use crate::cursor::Cursor;
 use crate::error::{HubError, Result};
+use crate::horizon::HORIZON_SQL;
 use crate::store::ChangePage;
 use faultline_protocol::Change;
 use std::sync::LazyLock;
 use tokio_postgres::IsolationLevel;
-
-/// The horizon: the oldest transaction still running in this snapshot that may have written
-/// to this database — the snapshot's xmin, except that transactions seen running in *other*
-/// databases of the cluster (which cannot write here) do not hold it back; when none is left,
-/// the snapshot's xmax. Anything not positively known to be another database's stays a barrier
-/// (e.g. when pg_stat_activity hides another user's transaction id). The second column says
-/// the barrier had finished by the time the query looked: it ran when the snapshot was taken but
-/// ended before its database could be told (often another database's short transaction, e.g. a
-/// neighbour's test or job); a fresh snapshot no longer has it.
-const HORIZON_SQL: &str = "
-    WITH s AS (SELECT pg_current_snapshot() AS snap),
-    b AS (
-        SELECT x FROM s, pg_snapshot_xip(s.snap) AS x
-        WHERE NOT EXISTS (
-            SELECT 1 FROM pg_stat_activity a
-            WHERE a.datname IS NOT NULL AND a.datname <> current_database()
-              AND a.backend_xid IS NOT NULL
-              AND a.backend_xid::text = (x::text::numeric % 4294967296)::text)
-        ORDER BY x LIMIT 1)
-    SELECT coalesce((SELECT x FROM b), (SELECT pg_snapshot_xmax(snap) FROM s))::text,
-           coalesce((SELECT pg_xact_status(x) IS DISTINCT FROM 'in progress' FROM b), false)";
 
 /// Pages taken again when the barrier had already finished (see [`changes`]).
 const STALE_BARRIER_RETRIES: usize = 2;
