@@ -12,6 +12,9 @@ pub use crate::analytics::{
     AnalyticsArgs, AnalyticsOeeArgs, AnalyticsParetoArgs, AnalyticsRiskArgs, AnalyticsTrendsArgs,
     SetProductionCountsArgs, WorkOrdersBehindArgs,
 };
+pub use crate::diagnosis::{
+    DiagnoseArgs, DiagnosisAnswerArgs, DiagnosisBackArgs, DiagnosisSessionArgs, DiagnosisStartArgs,
+};
 
 /// Declares argument structs: Deserialize (from the UI's object), Serialize (for tests and
 /// dev tools), exported to TypeScript with optional fields as `name?: T`.

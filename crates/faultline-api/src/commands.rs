@@ -200,6 +200,11 @@ commands! {
     Json analytics_oee(AnalyticsOeeArgs) -> OeeReport;
     Json work_orders_behind(WorkOrdersBehindArgs) -> Vec<WorkOrderSummary>;
     Json set_production_counts(SetProductionCountsArgs) -> u32;
+    Json diagnose(DiagnoseArgs) -> crate::diagnosis::DiagnoseResult;
+    Json diagnosis_start(DiagnosisStartArgs) -> DiagnosisSession;
+    Json diagnosis_answer(DiagnosisAnswerArgs) -> DiagnosisSession;
+    Json diagnosis_back(DiagnosisBackArgs) -> DiagnosisSession;
+    Json diagnosis_session(DiagnosisSessionArgs) -> Vec<DiagnosisSession>;
 }
 
 fn unknown(command: &str) -> ErrorBody {

@@ -10,6 +10,7 @@ mod assets;
 pub mod bindings;
 mod commands;
 pub mod convert;
+pub mod diagnosis;
 pub mod events;
 pub mod library_jobs;
 mod manuals;

@@ -1,7 +1,9 @@
 //! `faultline diagnose`: likely causes of a fault on an asset with their evidence, and similar
 //! past work orders, from what was recorded strictly before `--at` (default now); `--json` prints
-//! the issue-11 contract (`manual_pages` is still empty): `guide` is the authored guide for the
-//! asset's model/class and codes, else a checklist generated from the top causes.
+//! the issue-11 contract: `manual_pages` are the manual search for the codes and symptom, the
+//! asset model's manuals first (`faultline_api::diagnosis::manual_pages`, as the Diagnose
+//! screen); `guide` is the authored guide for the asset's model/class and codes, else a
+//! checklist generated from the top causes.
 
 use crate::print::Printer;
 use crate::time_arg::parse_opt;
@@ -10,7 +12,10 @@ use clap::Args;
 use faultline_core::domain::Guide;
 use faultline_core::{CoreError, Store};
 use faultline_diagnosis::{Diagnosis, DiagnosisError, Query};
+use faultline_manuals::index::SearchHit;
 use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::Mutex;
 
 type Result<T> = std::result::Result<T, CoreError>;
 
@@ -43,7 +48,7 @@ fn iso(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-pub fn diagnose(store: &Store, out: &Printer, a: DiagnoseArgs) -> Result<()> {
+pub fn diagnose(dir: &Path, store: Store, out: &Printer, a: DiagnoseArgs) -> Result<()> {
     let at = parse_opt(a.at.as_deref())?
         .unwrap_or_else(|| store.clock().now())
         .timestamp_millis();
@@ -56,21 +61,32 @@ pub fn diagnose(store: &Store, out: &Printer, a: DiagnoseArgs) -> Result<()> {
         window_hours: a.window_hours,
         limit: a.limit,
     };
-    let d = faultline_diagnosis::diagnose_store(store, &q).map_err(|e| match e {
+    let d = faultline_diagnosis::diagnose_store(&store, &q).map_err(|e| match e {
         DiagnosisError::Core(e) => e,
         other => CoreError::NotFound(other.to_string()),
     })?;
     let (guide, generated) = faultline_diagnosis::guide::guide_for(
-        store,
+        &store,
         &asset,
         &d.codes,
         a.symptom.as_deref(),
         &d.causes,
     )?;
-    out.emit(&to_json(&d, Some((&guide, generated))), || {
+    let store = Mutex::new(store);
+    let library = crate::manuals::open_library(dir, &store, out)?;
+    let (pages, _rebuilding) = faultline_api::diagnosis::manual_pages(
+        &library,
+        &store,
+        asset.id,
+        &d.codes,
+        a.symptom.as_deref(),
+        faultline_api::diagnosis::MANUAL_PAGES_LIMIT,
+    )?;
+    out.emit(&to_json(&d, Some((&guide, generated)), &pages), || {
         format!(
-            "{}\nGuide: {}{}",
+            "{}{}\nGuide: {}{}",
             text(&d),
+            pages_text(&pages),
             guide.title,
             if generated { " (generated)" } else { "" }
         )
@@ -91,7 +107,7 @@ pub fn guide_json(g: &Guide, generated: bool) -> Value {
 }
 
 /// The contract's object.
-pub fn to_json(d: &Diagnosis, guide: Option<(&Guide, bool)>) -> Value {
+pub fn to_json(d: &Diagnosis, guide: Option<(&Guide, bool)>, pages: &[SearchHit]) -> Value {
     let causes: Vec<Value> = d
         .causes
         .iter()
@@ -137,9 +153,25 @@ pub fn to_json(d: &Diagnosis, guide: Option<(&Guide, bool)>) -> Value {
         "codes": d.codes,
         "causes": causes,
         "similar_work_orders": similar,
-        "manual_pages": [],
+        "manual_pages": serde_json::to_value(pages).unwrap_or(Value::Null),
         "guide": guide.map_or(Value::Null, |(g, generated)| guide_json(g, generated)),
     })
+}
+
+fn pages_text(pages: &[SearchHit]) -> String {
+    let mut s = String::from("\nManual pages:");
+    if pages.is_empty() {
+        s.push_str("\n  none");
+    }
+    for p in pages {
+        s.push_str(&format!(
+            "\n  {} p. {}: {}",
+            p.title.as_deref().unwrap_or(&p.file_name),
+            p.page,
+            p.snippet
+        ));
+    }
+    s
 }
 
 fn text(d: &Diagnosis) -> String {
@@ -236,7 +268,7 @@ mod tests {
             Ok(d) => d,
             Err(e) => panic!("{e}"),
         };
-        let v = to_json(&d, None);
+        let v = to_json(&d, None, &[]);
         assert_eq!(v["asset"], "VFD-202");
         assert_eq!(v["codes"], json!(["oc 1"]));
         assert_eq!(v["manual_pages"], json!([]));

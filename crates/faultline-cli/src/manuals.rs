@@ -18,7 +18,7 @@ type Result<T> = std::result::Result<T, CoreError>;
 /// The environment variable that carries a PDF password for `manuals retry`.
 pub const PASSWORD_VAR: &str = "FAULTLINE_PDF_PASSWORD";
 
-fn open_library(dir: &Path, store: &Mutex<Store>, out: &Printer) -> Result<Library> {
+pub(crate) fn open_library(dir: &Path, store: &Mutex<Store>, out: &Printer) -> Result<Library> {
     let worker = WorkerCommand::current_exe()
         .map_err(|e| CoreError::io("cannot find the faultline binary", e))?;
     library_jobs::open_library(dir, worker, store, &progress(out))

@@ -189,7 +189,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Trends(a) => crate::analytics::trends(&store, &out, a),
         Command::Risk(a) => crate::analytics::risk(&store, &out, a),
         Command::Oee(a) => crate::oee::oee(&store, &out, a),
-        Command::Diagnose(a) => crate::diagnose::diagnose(&store, &out, a),
+        Command::Diagnose(a) => crate::diagnose::diagnose(&dir, store, &out, a),
         Command::Guides(cmd) => crate::guides::guides(&mut store, &out, cmd),
         Command::Diagnosis(cmd) => crate::diagnosis_cmd::diagnosis(&mut store, &out, cmd),
         Command::Enroll {

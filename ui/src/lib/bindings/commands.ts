@@ -17,12 +17,21 @@ import type { AssetPageArgs } from "./AssetPageArgs";
 import type { AssetRef } from "./AssetRef";
 import type { BackInServiceArgs } from "./BackInServiceArgs";
 import type { CloseWorkOrderArgs } from "./CloseWorkOrderArgs";
+import type { ConclusionCodes } from "./ConclusionCodes";
 import type { CorrectItemArgs } from "./CorrectItemArgs";
 import type { Criticality } from "./Criticality";
+import type { DiagnoseArgs } from "./DiagnoseArgs";
+import type { DiagnoseResult } from "./DiagnoseResult";
+import type { DiagnosisAnswerArgs } from "./DiagnosisAnswerArgs";
+import type { DiagnosisBackArgs } from "./DiagnosisBackArgs";
+import type { DiagnosisSession } from "./DiagnosisSession";
+import type { DiagnosisSessionArgs } from "./DiagnosisSessionArgs";
+import type { DiagnosisStartArgs } from "./DiagnosisStartArgs";
 import type { FailureCatalog } from "./FailureCatalog";
 import type { FailureCodes } from "./FailureCodes";
 import type { FindAssetsArgs } from "./FindAssetsArgs";
 import type { FindWorkOrdersArgs } from "./FindWorkOrdersArgs";
+import type { Guide } from "./Guide";
 import type { HandoverNote } from "./HandoverNote";
 import type { ImportStarted } from "./ImportStarted";
 import type { LogBreakdownArgs } from "./LogBreakdownArgs";
@@ -45,6 +54,7 @@ import type { RiskRanking } from "./RiskRanking";
 import type { SaveExportArgs } from "./SaveExportArgs";
 import type { SearchManualsArgs } from "./SearchManualsArgs";
 import type { SearchResults } from "./SearchResults";
+import type { SessionRecord } from "./SessionRecord";
 import type { SetProductionCountsArgs } from "./SetProductionCountsArgs";
 import type { SetShiftCalendarArgs } from "./SetShiftCalendarArgs";
 import type { ShiftCalendar } from "./ShiftCalendar";
@@ -111,6 +121,11 @@ export const COMMAND_NAMES = [
   "analytics_oee",
   "work_orders_behind",
   "set_production_counts",
+  "diagnose",
+  "diagnosis_start",
+  "diagnosis_answer",
+  "diagnosis_back",
+  "diagnosis_session",
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -173,4 +188,9 @@ export interface ApiCommands {
   analytics_oee: { args: AnalyticsOeeArgs; result: OeeReport };
   work_orders_behind: { args: WorkOrdersBehindArgs; result: Array<WorkOrderSummary> };
   set_production_counts: { args: SetProductionCountsArgs; result: number };
+  diagnose: { args: DiagnoseArgs; result: DiagnoseResult };
+  diagnosis_start: { args: DiagnosisStartArgs; result: DiagnosisSession };
+  diagnosis_answer: { args: DiagnosisAnswerArgs; result: DiagnosisSession };
+  diagnosis_back: { args: DiagnosisBackArgs; result: DiagnosisSession };
+  diagnosis_session: { args: DiagnosisSessionArgs; result: Array<DiagnosisSession> };
 }
