@@ -5,6 +5,8 @@ export type Route =
   | { name: "finder" }
   | { name: "asset"; assetId: string }
   | { name: "breakdown"; assetId: string }
+  /** Diagnose a fault on an asset (on its work order when `workOrderId` is set). */
+  | { name: "diagnose"; assetId: string; workOrderId: string | null }
   | { name: "workorder"; workOrderId: string }
   | { name: "shift" }
   | { name: "manuals" }
@@ -25,6 +27,10 @@ export function formatHash(route: Route): string {
       return `#/asset/${encodeURIComponent(route.assetId)}`;
     case "breakdown":
       return `#/asset/${encodeURIComponent(route.assetId)}/breakdown`;
+    case "diagnose":
+      return `#/asset/${encodeURIComponent(route.assetId)}/diagnose${
+        route.workOrderId === null ? "" : `?wo=${encodeURIComponent(route.workOrderId)}`
+      }`;
     case "workorder":
       return `#/wo/${encodeURIComponent(route.workOrderId)}`;
     case "shift":
@@ -75,6 +81,10 @@ export function parseHash(hash: string): Route {
     if (assetId !== null) {
       if (parts.length === 2) return { name: "asset", assetId };
       if (parts.length === 3 && third === "breakdown") return { name: "breakdown", assetId };
+      if (parts.length === 3 && third === "diagnose") {
+        const wo = new URLSearchParams(query).get("wo");
+        return { name: "diagnose", assetId, workOrderId: wo !== null && wo.length > 0 ? wo : null };
+      }
     }
   }
   if (first === "procedure" && second !== undefined && parts.length === 2) {

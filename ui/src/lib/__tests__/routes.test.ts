@@ -6,6 +6,8 @@ describe("routes", () => {
     { name: "finder" },
     { name: "asset", assetId: "6f1c-uuid" },
     { name: "breakdown", assetId: "6f1c-uuid" },
+    { name: "diagnose", assetId: "6f1c-uuid", workOrderId: null },
+    { name: "diagnose", assetId: "6f1c-uuid", workOrderId: "w/1?&" },
     { name: "workorder", workOrderId: "a b/c" },
     { name: "shift" },
     { name: "manuals" },
