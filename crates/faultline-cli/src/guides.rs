@@ -203,3 +203,44 @@ pub fn import_demo(store: &mut Store, out: &Printer, demo: &Path) -> Result<()> 
     out.note(&format!("{} demo guides imported", checked.len()));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faultline_core::{FixedClock, SequentialIds};
+    use std::sync::Arc;
+
+    fn demo() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo")
+    }
+
+    #[test]
+    fn import_refuses_every_file_when_one_fails_and_the_demo_guides_import() {
+        let clock = Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH));
+        let mut store = match Store::open_in_memory(clock, Arc::new(SequentialIds::default())) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        if let Err(e) = faultline_core::demo::load_demo(&mut store, &demo()) {
+            panic!("{e}");
+        }
+        let bad = std::env::temp_dir().join(format!("g-bad-{}.toml", std::process::id()));
+        let good = demo().join("guides/vx300-oc1.toml");
+        let text = std::fs::read_to_string(&good).unwrap_or_default();
+        let _ = std::fs::write(&bad, text.replace("\"CBLDMG\"", "\"CABLE\""));
+        let out = Printer { json: true };
+        let files = vec![good.clone(), bad.clone()];
+        let r = guides(&mut store, &out, GuidesCommand::Import { files });
+        let _ = std::fs::remove_file(&bad);
+        assert!(matches!(r, Err(CoreError::InvalidInput(m)) if m.starts_with("1 error")));
+        assert_eq!(
+            store.guides().map(|l| l.len()).ok(),
+            Some(0),
+            "nothing imported"
+        );
+        assert!(import_demo(&mut store, &out, &demo()).is_ok());
+        assert_eq!(store.guides().map(|l| l.len()).ok(), Some(4));
+        let checked = check_files(&store, &[good]).unwrap_or_default();
+        assert!(checked.iter().all(|c| c.result.is_ok()));
+    }
+}
