@@ -4,7 +4,7 @@
 
 use crate::events::{clipped_total, failure_events, intervals, is_breakdown, union};
 use crate::time::{hours, iso};
-use crate::{History, Scope};
+use crate::{History, Scope, WorkOrder};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -70,30 +70,56 @@ pub struct Metrics {
 /// `to` are ignored.
 pub fn metrics(h: &History, scope: &Scope, from: i64, to: i64) -> Metrics {
     let tags: HashSet<&str> = h.assets_in(scope).map(|a| a.tag.as_str()).collect();
-    let wos: Vec<_> = h
+    let mut by_asset: BTreeMap<&str, Vec<&WorkOrder>> = BTreeMap::new();
+    for w in h
         .work_orders
         .iter()
         .filter(|w| w.reported_at < to && tags.contains(w.asset_tag.as_str()))
+    {
+        by_asset.entry(w.asset_tag.as_str()).or_default().push(w);
+    }
+    let parts: Vec<AssetPart> = by_asset
+        .into_values()
+        .map(|wos| asset_part(wos, from, to))
         .collect();
+    from_parts(scope, from, to, tags.len(), parts.iter())
+}
+
+/// One asset's share of the figures over `[from, to)`, in integer milliseconds so that the
+/// parts of a scope add up to exactly what [`metrics`] computes at once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssetPart {
+    pub breakdowns: usize,
+    pub breakdown_work_orders: usize,
+    pub open_breakdowns: usize,
+    pub without_downtime: usize,
+    pub downtime_ms: i64,
+    pub restored: usize,
+    pub restored_ms: i64,
+    pub active_repairs: usize,
+    pub active_repair_ms: i64,
+    /// Numbers of the breakdown work orders behind the failures, by stoppage start.
+    pub work_orders: Vec<String>,
+}
+
+/// The part of one asset from its work orders (all of the same asset, oldest first).
+pub fn asset_part<'a>(
+    wos: impl IntoIterator<Item = &'a WorkOrder>,
+    from: i64,
+    to: i64,
+) -> AssetPart {
+    let wos: Vec<&WorkOrder> = wos.into_iter().filter(|w| w.reported_at < to).collect();
     let events = failure_events(wos.iter().copied(), to);
     let in_period: Vec<_> = events
         .iter()
         .filter(|e| e.start >= from && e.start < to)
         .collect();
-
-    // Downtime: union per asset of every breakdown's intervals, cut to the period.
-    let mut per_asset: BTreeMap<&str, Vec<(i64, i64)>> = BTreeMap::new();
-    for w in wos.iter().filter(|w| is_breakdown(w)) {
-        per_asset
-            .entry(w.asset_tag.as_str())
-            .or_default()
-            .extend(intervals(w, to));
-    }
-    let downtime_ms: i64 = per_asset
-        .into_values()
-        .map(|v| clipped_total(&union(v), from, to))
-        .sum();
-
+    // Downtime: the union of every breakdown's intervals, cut to the period.
+    let down: Vec<(i64, i64)> = wos
+        .iter()
+        .filter(|w| is_breakdown(w))
+        .flat_map(|w| intervals(w, to))
+        .collect();
     let restored: Vec<i64> = in_period
         .iter()
         .filter(|e| e.restored_at.is_some())
@@ -107,37 +133,64 @@ pub fn metrics(h: &History, scope: &Scope, from: i64, to: i64) -> Metrics {
             _ => None,
         })
         .collect();
-
-    let n = in_period.len();
-    let calendar_ms = tags.len() as i64 * (to - from).max(0);
-    let operating_ms = calendar_ms - downtime_ms;
-    let mean = |v: &[i64]| (!v.is_empty()).then(|| hours(v.iter().sum::<i64>()) / v.len() as f64);
-    Metrics {
-        scope: scope.clone(),
-        from: iso(from),
-        to: iso(to),
-        assets: tags.len(),
-        breakdowns: n,
+    AssetPart {
+        breakdowns: in_period.len(),
         breakdown_work_orders: in_period.iter().map(|e| e.work_orders.len()).sum(),
         open_breakdowns: in_period
             .iter()
             .filter(|e| e.has_downtime && e.restored_at.is_none())
             .count(),
         without_downtime: in_period.iter().filter(|e| !e.has_downtime).count(),
-        downtime_hours: hours(downtime_ms),
-        calendar_hours: hours(calendar_ms),
-        operating_hours: hours(operating_ms),
-        mttr_hours: mean(&restored),
+        downtime_ms: clipped_total(&union(down), from, to),
         restored: restored.len(),
-        active_repair_hours: mean(&repairs),
+        restored_ms: restored.iter().sum(),
         active_repairs: repairs.len(),
-        mtbf_hours: (n > 0).then(|| hours(calendar_ms) / n as f64),
-        mttf_hours: (n > 0).then(|| hours(operating_ms) / n as f64),
-        availability: (calendar_ms > 0).then(|| operating_ms as f64 / calendar_ms as f64),
+        active_repair_ms: repairs.iter().sum(),
         work_orders: in_period
             .iter()
             .flat_map(|e| e.work_orders.iter().cloned())
             .collect(),
+    }
+}
+
+/// The figures of a scope of `assets` assets from the parts of those with work orders, in tag
+/// order (the order of `work_orders`).
+pub fn from_parts<'a>(
+    scope: &Scope,
+    from: i64,
+    to: i64,
+    assets: usize,
+    parts: impl Iterator<Item = &'a AssetPart> + Clone,
+) -> Metrics {
+    let sum = |f: fn(&AssetPart) -> i64| parts.clone().map(f).sum::<i64>();
+    let count = |f: fn(&AssetPart) -> usize| parts.clone().map(f).sum::<usize>();
+    let n = count(|p| p.breakdowns);
+    let downtime_ms = sum(|p| p.downtime_ms);
+    let calendar_ms = assets as i64 * (to - from).max(0);
+    let operating_ms = calendar_ms - downtime_ms;
+    let mean = |total: i64, n: usize| (n > 0).then(|| hours(total) / n as f64);
+    let restored = count(|p| p.restored);
+    let active_repairs = count(|p| p.active_repairs);
+    Metrics {
+        scope: scope.clone(),
+        from: iso(from),
+        to: iso(to),
+        assets,
+        breakdowns: n,
+        breakdown_work_orders: count(|p| p.breakdown_work_orders),
+        open_breakdowns: count(|p| p.open_breakdowns),
+        without_downtime: count(|p| p.without_downtime),
+        downtime_hours: hours(downtime_ms),
+        calendar_hours: hours(calendar_ms),
+        operating_hours: hours(operating_ms),
+        mttr_hours: mean(sum(|p| p.restored_ms), restored),
+        restored,
+        active_repair_hours: mean(sum(|p| p.active_repair_ms), active_repairs),
+        active_repairs,
+        mtbf_hours: (n > 0).then(|| hours(calendar_ms) / n as f64),
+        mttf_hours: (n > 0).then(|| hours(operating_ms) / n as f64),
+        availability: (calendar_ms > 0).then(|| operating_ms as f64 / calendar_ms as f64),
+        work_orders: parts.flat_map(|p| p.work_orders.iter().cloned()).collect(),
         definitions: DEFINITIONS.into_iter().collect(),
     }
 }

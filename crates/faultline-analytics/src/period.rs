@@ -11,8 +11,10 @@
 //! SQL read against the full read in faultline-core (`analytics_breakdowns_between`).
 
 use crate::events::is_breakdown;
-use crate::{History, WorkOrder};
+use crate::metrics::{asset_part, from_parts, AssetPart, Metrics};
+use crate::{History, Scope, WorkOrder};
 use faultline_core::Store;
+use std::collections::{BTreeMap, HashSet};
 
 /// Whether a work order can count in a figure over `[from, to)` or a part of it: a breakdown
 /// reported before `to`, and either reported at or after `from` or with downtime still open or
@@ -61,6 +63,16 @@ pub struct PeriodCache {
     pub from: i64,
     pub to: i64,
     pub history: History,
+    /// Per scope asked for by [`PeriodCache::metrics`]: its asset tags and the parts of those
+    /// with work orders, by tag.
+    parts: Vec<ScopeParts>,
+}
+
+#[derive(Debug, Clone)]
+struct ScopeParts {
+    scope: Scope,
+    tags: HashSet<String>,
+    parts: BTreeMap<String, AssetPart>,
 }
 
 impl PeriodCache {
@@ -69,7 +81,43 @@ impl PeriodCache {
             from,
             to,
             history: History::load_period(store, from, to)?,
+            parts: Vec::new(),
         })
+    }
+
+    /// The figures of `scope` over the cache's period, the same as [`metrics`] on its history.
+    /// Each asset's part is kept, so after [`PeriodCache::refresh`] only the assets of the
+    /// written work orders are computed again.
+    pub fn metrics(&mut self, scope: &Scope) -> Metrics {
+        let (from, to) = (self.from, self.to);
+        let at = match self.parts.iter().position(|p| &p.scope == scope) {
+            Some(i) => i,
+            None => {
+                let tags: HashSet<String> = self
+                    .history
+                    .assets_in(scope)
+                    .map(|a| a.tag.clone())
+                    .collect();
+                let mut by_asset: BTreeMap<&str, Vec<&WorkOrder>> = BTreeMap::new();
+                for w in &self.history.work_orders {
+                    if tags.contains(&w.asset_tag) {
+                        by_asset.entry(w.asset_tag.as_str()).or_default().push(w);
+                    }
+                }
+                let parts = by_asset
+                    .into_iter()
+                    .map(|(t, wos)| (t.to_string(), asset_part(wos, from, to)))
+                    .collect();
+                self.parts.push(ScopeParts {
+                    scope: scope.clone(),
+                    tags,
+                    parts,
+                });
+                self.parts.len() - 1
+            }
+        };
+        let p = &self.parts[at];
+        from_parts(scope, from, to, p.tags.len(), p.parts.values())
     }
 
     /// Re-reads the work orders with these numbers (just written): each is put in, replaced
@@ -79,9 +127,16 @@ impl PeriodCache {
         store: &Store,
         numbers: &[&str],
     ) -> faultline_core::error::Result<()> {
+        let mut touched: HashSet<String> = HashSet::new();
         for number in numbers {
             let now = store.analytics_work_orders_numbered(number)?;
             let wos = &mut self.history.work_orders;
+            touched.extend(
+                wos.iter()
+                    .filter(|w| w.number == *number)
+                    .map(|w| w.asset_tag.clone()),
+            );
+            touched.extend(now.iter().map(|w| w.asset_tag.clone()));
             wos.retain(|w| w.number != *number);
             for w in now
                 .into_iter()
@@ -96,6 +151,20 @@ impl PeriodCache {
                         ..w
                     },
                 );
+            }
+        }
+        let (from, to) = (self.from, self.to);
+        for p in &mut self.parts {
+            for tag in touched.iter().filter(|t| p.tags.contains(*t)) {
+                let part = asset_part(
+                    self.history
+                        .work_orders
+                        .iter()
+                        .filter(|w| &w.asset_tag == tag),
+                    from,
+                    to,
+                );
+                p.parts.insert(tag.clone(), part);
             }
         }
         Ok(())
@@ -238,6 +307,63 @@ mod tests {
             carried_in > 20,
             "the periods had carried-in stops ({carried_in})"
         );
+    }
+
+    #[test]
+    fn kept_asset_parts_give_the_figures_of_metrics_after_edits() {
+        let full = random_history(5);
+        let (from, to) = (100 * DAY, 300 * DAY);
+        let mut cache = PeriodCache {
+            from,
+            to,
+            history: full.period(from, to),
+            parts: Vec::new(),
+        };
+        let scopes = [
+            Scope::All,
+            Scope::Line("L2".into()),
+            Scope::Asset("A-7".into()),
+        ];
+        for scope in &scopes {
+            assert_eq!(
+                json(&cache.metrics(scope)),
+                json(&metrics(&cache.history, scope, from, to))
+            );
+        }
+        // What `refresh` does after a write: edit a work order (its downtime, even its asset),
+        // recompute the parts of its old and new asset only.
+        let mut r = SplitMix64::new(9);
+        for _ in 0..20 {
+            let i = r.below(cache.history.work_orders.len());
+            let w = &mut cache.history.work_orders[i];
+            let old = w.asset_tag.clone();
+            w.downtime = vec![(
+                w.reported_at,
+                Some(w.reported_at + (1 + r.below(50) as i64) * HOUR_MS),
+            )];
+            w.asset_tag = format!("A-{}", r.below(12));
+            let touched = [old, w.asset_tag.clone()];
+            for p in &mut cache.parts {
+                for t in touched.iter().filter(|t| p.tags.contains(*t)) {
+                    let part = asset_part(
+                        cache
+                            .history
+                            .work_orders
+                            .iter()
+                            .filter(|w| &w.asset_tag == t),
+                        from,
+                        to,
+                    );
+                    p.parts.insert(t.clone(), part);
+                }
+            }
+            for scope in &scopes {
+                assert_eq!(
+                    json(&cache.metrics(scope)),
+                    json(&metrics(&cache.history, scope, from, to))
+                );
+            }
+        }
     }
 
     #[test]
