@@ -22,6 +22,7 @@ mod relevance;
 mod relevance_bench;
 mod relevance_cache;
 mod relevance_report;
+mod relevance_tune;
 mod replica;
 mod report;
 mod risk_bench;

@@ -10,9 +10,10 @@ use crate::fts5_baseline::Fts5;
 use crate::relevance::{self, Judged};
 use crate::relevance_cache;
 use crate::relevance_report::{self, Figures, Row, SetResult};
-use crate::search_bench::{build_index, ours_ranked, page_docs, LIMIT};
+use crate::relevance_tune;
+use crate::search_bench::{build_index, page_docs, LIMIT};
 use anyhow::{bail, Context, Result};
-use faultline_manuals::index::ManualIndex;
+use faultline_manuals::index::{ManualIndex, RankWeights};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -40,6 +41,15 @@ pub struct RelevanceArgs {
     /// Write this run's figures to this file (the committed figures `--check` compares with).
     #[arg(long)]
     save_figures: Option<PathBuf>,
+    /// Rank with the weights of this file instead of the shipped ones
+    /// (`crates/faultline-manuals/src/index/ranking_weights.toml` is the shipped file).
+    #[arg(long)]
+    weights: Option<PathBuf>,
+    /// Train the ranking weights on the dev set (coordinate ascent, the seen set as a guard;
+    /// the test set is not searched while training), write them to this file, then score every
+    /// set with them.
+    #[arg(long)]
+    tune: Option<PathBuf>,
 }
 
 /// The sets: name, file under `--judgments`.
@@ -60,10 +70,11 @@ fn score_set(
     judged: &[Judged],
     index: &ManualIndex,
     fts: &Fts5,
+    weights: &RankWeights,
 ) -> Result<SetResult> {
     let mut rows = Vec::with_capacity(judged.len());
     for q in judged {
-        let ours = ours_ranked(index, &q.text, Vec::new())?;
+        let ours = relevance_tune::ranked(index, &q.text, weights)?;
         let fts_ranked = fts.search(&q.text, LIMIT)?;
         rows.push(Row {
             text: q.text.clone(),
@@ -114,11 +125,40 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
             .iter()
             .map(|p| (p.file_name.as_str(), p.page, p.text.as_str())),
     )?;
-    let mut results = Vec::new();
+    let mut weights = match &args.weights {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            RankWeights::parse(&text).with_context(|| format!("{}", path.display()))?
+        }
+        None => RankWeights::shipped().clone(),
+    };
+    let mut sets = Vec::new();
     for (name, file) in SETS {
         let judged = relevance::load(&args.judgments.join(file))
             .with_context(|| format!("the {name} set"))?;
-        results.push(score_set(name, &judged, &index, &fts)?);
+        sets.push((name, judged));
+    }
+    if let Some(path) = &args.tune {
+        let set = |n: &str| {
+            sets.iter()
+                .find(|(name, _)| *name == n)
+                .map(|(_, j)| j.as_slice())
+        };
+        let (Some(dev), Some(seen)) = (set("dev"), set("seen")) else {
+            bail!("the dev or seen set is missing");
+        };
+        weights = relevance_tune::tune(&index, dev, seen, &weights)?;
+        let header = "Ranking weights of the manual search (see weights.rs), trained on the dev \
+                      set by\n`faultline-bench relevance --tune` (coordinate ascent; seen set as a \
+                      guard; test never searched).";
+        std::fs::write(path, weights.to_file(header))
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    let mut results = Vec::new();
+    for (name, judged) in &sets {
+        results.push(score_set(name, judged, &index, &fts, &weights)?);
     }
     let secs = started.elapsed().as_secs_f64();
     let by_name = |n: &str| results.iter().find(|r| r.name == n);
@@ -183,8 +223,11 @@ fn method_text(pages: usize) -> String {
          any ranking, split once by hash; the ranking is tuned on dev only and the test set is \
          only ever scored in aggregate. **seen** = `manual_queries.toml`, the older queries \
          written while reading the manuals. recall@5 and MRR@10 count the grade-2 pages \
-         (`relevant`), nDCG@10 also the grade-1 pages (`partial`). Ours: `ManualIndex::search`; \
-         FTS5: `porter unicode61`, words quoted and OR-ed, bm25, measured in the same run. \
+         (`relevant`), nDCG@10 also the grade-1 pages (`partial`). Ours: \
+         `ManualIndex::search` with the shipped ranking weights \
+         (`crates/faultline-manuals/src/index/ranking_weights.toml`, trained on dev only by \
+         `relevance --tune`); FTS5: `porter unicode61`, words quoted and OR-ed, bm25, measured \
+         in the same run. \
          `make relevance-check` fails when the test recall@5 or MRR@10 falls more than {} below \
          `relevance/figures.toml`.\n",
         relevance_report::TOLERANCE

@@ -9,6 +9,7 @@ use super::search;
 use super::types::{
     IndexStatus, PageDoc, RebuildReason, SearchHit, SearchQuery, SearchResults, WriteOutcome,
 };
+use super::weights::RankWeights;
 use super::writer::Job;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -54,8 +55,12 @@ impl std::fmt::Debug for ManualIndex {
 }
 
 /// Runs a search, turning an error or a panic (tantivy may panic on damaged files) into why.
-fn search_guarded(live: &Live, query: &SearchQuery) -> std::result::Result<Vec<SearchHit>, String> {
-    match std::panic::catch_unwind(AssertUnwindSafe(|| search::run(live, query))) {
+fn search_guarded(
+    live: &Live,
+    query: &SearchQuery,
+    weights: &RankWeights,
+) -> std::result::Result<Vec<SearchHit>, String> {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| search::run(live, query, weights))) {
         Ok(Ok(hits)) => Ok(hits),
         Ok(Err(e)) => Err(e.to_string()),
         Err(panic) => Err(format!(
@@ -194,10 +199,20 @@ impl ManualIndex {
     /// needs a rebuild ([`IndexStatus::NeedsRebuild`] with `Corrupt`), and this and the next
     /// searches answer `rebuilding: true`, as for a corrupt index found at open.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults> {
+        self.search_with_weights(query, RankWeights::shipped())
+    }
+
+    /// [`ManualIndex::search`] with other ranking weights than the shipped ones: what the
+    /// relevance bench trains them with (`faultline-bench relevance --tune`).
+    pub fn search_with_weights(
+        &self,
+        query: &SearchQuery,
+        weights: &RankWeights,
+    ) -> Result<SearchResults> {
         let (live, rebuilding) = self.serving();
         let hits = match live {
             None => Vec::new(),
-            Some(live) => match search_guarded(&live, query) {
+            Some(live) => match search_guarded(&live, query, weights) {
                 Ok(hits) => hits,
                 Err(why) if rebuilding => {
                     tracing::warn!("search during a rebuild: {why}");

@@ -17,6 +17,7 @@ mod analyzers;
 mod code_normalize;
 mod code_tokenizer;
 mod compound;
+mod coverage;
 mod directory;
 mod error;
 mod expand;
@@ -33,6 +34,7 @@ mod snippet;
 mod stem_and_keep;
 mod synonyms;
 mod types;
+mod weights;
 mod writer;
 
 #[cfg(test)]
@@ -50,3 +52,4 @@ pub use types::{
     IndexStatus, PageDoc, RebuildOutcome, RebuildProgress, RebuildReason, SearchHit, SearchQuery,
     SearchResults, WriteOutcome,
 };
+pub use weights::{RankWeights, WeightsError, BASELINE as BASELINE_WEIGHTS};

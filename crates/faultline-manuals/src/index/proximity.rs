@@ -3,8 +3,8 @@
 //! that lists it has those words side by side, while other pages merely have them scattered. So
 //! every two neighbouring content words of the query are also searched as a sloppy phrase (the
 //! words in order, at most [`SLOP`] words apart, stopwords counted), and a page with the pair
-//! close together scores a constant bonus on top of the words' own BM25: a share of the idf of
-//! the pair's more frequent word. One phrase query per pair and body language that has both
+//! close together scores a constant bonus on top of the words' own BM25: a share (the `pair`
+//! weight) of the idf of the pair's more frequent word (a pair is as telling as its weaker word). One phrase query per pair and body language that has both
 //! words.
 
 use super::error::Result;
@@ -16,9 +16,9 @@ use tantivy::Term;
 /// Words may be this many positions further apart than adjacent (a stopword or a short
 /// qualifier in between: "stage is too hot").
 pub(crate) const SLOP: u32 = 2;
-/// The bonus of a close pair, as a share of the idf of its more frequent word (a pair is as
-/// telling as its weaker word).
-pub(crate) const PAIR_SHARE: f32 = 0.4;
+/// A pair this many positions further apart than adjacent is still "near" (one passage: a
+/// table row, a sentence or two); scored at the `near` weight.
+pub(crate) const NEAR_SLOP: u32 = 10;
 /// At most this many pairs per query (a pasted paragraph stays fast).
 const MAX_PAIRS: usize = 8;
 
@@ -44,14 +44,22 @@ impl Builder<'_> {
                 self.searcher.doc_freq(&terms[0])?,
                 self.searcher.doc_freq(&terms[1])?,
             );
-            if df1 == 0 || df2 == 0 {
+            if df1 == 0 || df2 == 0 || self.w.pair <= 0.0 {
                 continue;
             }
+            let idf = self.idf(df1.max(df2));
             let mut phrase = PhraseQuery::new(terms.to_vec());
             phrase.set_slop(SLOP);
-            let score = PAIR_SHARE * self.idf(df1.max(df2));
+            let score = self.w.pair * idf;
             let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(phrase), score));
             self.clauses.push((Occur::Should, q));
+            if self.w.near > 0.0 {
+                let mut near = PhraseQuery::new(terms.to_vec());
+                near.set_slop(NEAR_SLOP);
+                let score = self.w.near * idf;
+                let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(near), score));
+                self.clauses.push((Occur::Should, q));
+            }
             pairs += 1;
         }
         Ok(())

@@ -16,9 +16,6 @@ use tantivy::Term;
 const SPLIT_MIN_CHARS: usize = 6;
 /// …into parts of at least this many characters each ("set|point", not "o|verload").
 const SPLIT_MIN_PART: usize = 3;
-/// A page with a typed pair as a compound (closed, or the words side by side) scores the two
-/// words plus this share of the rarer one's weight, over a page that merely has both words.
-const ADJACENT_SHARE: f32 = 0.5;
 
 /// Whether two typed words separated by `gap` may be one compound written apart: a hyphen, or
 /// white space only.
@@ -94,7 +91,7 @@ impl Builder<'_> {
             self.idf(df(self, &first.stem)?),
             self.idf(df(self, &second.stem)?),
         );
-        let adjacent = ADJACENT_SHARE * first_idf.min(second_idf);
+        let adjacent = self.w.adjacent * first_idf.min(second_idf);
         let key = first.offset as u32;
         if joined_df > 0 {
             // BM25 of the joined word, scaled from its own (high) idf to the pair's weight.

@@ -28,6 +28,7 @@ use super::expand;
 use super::language::BodyLang;
 use super::schema::Fields;
 use super::synonyms;
+use super::weights::RankWeights;
 use std::collections::HashMap;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -36,33 +37,25 @@ use tantivy::{Searcher, Term};
 
 /// Only this much of the typed text is used (a paste of a whole paragraph stays fast).
 const MAX_QUERY_BYTES: usize = 256;
-/// Boost of a fault-code match, against about 1–15 per matched word: one strong signal among
-/// others, not a gate (12 let any letter-digit token — "e3" of "Mini E3", "tmc2209", "24v" —
-/// outrank every page that had the typed words; tuned on the dev set).
-const CODE_BOOST: f32 = 3.0;
-/// Extra boost for a page that spells the code exactly as typed ("PD013", not "PD13").
-const LITERAL_BOOST: f32 = 1.0;
-/// Boost of the hexadecimal reading of a display code.
-const HEX_ALTERNATE_BOOST: f32 = 2.0;
-/// Boost of a typed word found in a manual's title, manufacturer or models (BM25 on the `meta`
-/// field, whose idf is that of the manual's share of pages): the model scoping a technician
-/// types ("cmmo", "mini e3", "tmc2209").
-const META_BOOST: f32 = 2.0;
 /// A typed word that names no manual exactly is tried as the start of a title or model word
 /// from this many characters ("cmmo" → "cmmostc51lkp").
 const META_PREFIX_MIN_CHARS: usize = 4;
-/// The weight of a manual-naming word as page evidence (body and code), against 1.0.
-const MODEL_WORD_SHARE: f32 = 0.2;
-/// Bonus for a page that has the word exactly as typed, not only its stem.
-const EXACT_WORD_BOOST: f32 = 0.3;
-const FUZZY_BOOST: [f32; 3] = [1.0, 0.6, 0.35];
-const PREFIX_BOOST: f32 = 0.5;
+/// A typed word that names no manual, even by its start, is tried within this many edits of a
+/// title or model word from [`FUZZY_MIN_CHARS_1`] characters (a brand with a letter missing);
+/// at most this many neighbours.
+const META_FUZZY_MAX_EXPANSIONS: usize = 2;
 const FUZZY_MAX_EXPANSIONS: usize = 6;
 const PREFIX_MAX_EXPANSIONS: usize = 8;
 /// Words of at least this many characters get typo tolerance (distance 1)…
 const FUZZY_MIN_CHARS_1: usize = 5;
 /// …and of at least this many, distance 2.
 const FUZZY_MIN_CHARS_2: usize = 9;
+/// A word of this many characters (up to `FUZZY_MIN_CHARS_1`) that no page has gets its
+/// neighbours at distance 1 too, at the `fuzzy_short` share of `fuzzy1`; at most this many.
+const FUZZY_MIN_CHARS_SHORT: usize = 3;
+const FUZZY_SHORT_MAX_EXPANSIONS: usize = 3;
+/// Marks a short word's neighbour among the expansions (weighted apart from distance 1).
+const SHORT_DISTANCE: u8 = u8::MAX;
 /// A prefix completion needs at least this many characters typed.
 const PREFIX_MIN_CHARS: usize = 3;
 /// A word found on more than `num_docs / RARE_DIVISOR` pages (at least one) is taken as spelt
@@ -93,6 +86,8 @@ pub(crate) struct QueryPlan {
     /// `None` when the text holds nothing searchable (only punctuation, or only unknown words).
     pub query: Option<Box<dyn Query>>,
     pub highlight: HighlightTerms,
+    /// Keys (offsets) of the typed words that name a manual.
+    pub model_words: Vec<u32>,
 }
 
 /// One typed word (keyed by its offset in the text): length in characters, and whether the
@@ -123,6 +118,8 @@ pub(super) struct Builder<'a> {
     pub clauses: Vec<(Occur, Box<dyn Query>)>,
     pub highlight: HighlightTerms,
     pub num_docs: u64,
+    /// The weights of the signals (see `weights`).
+    pub w: &'a RankWeights,
     /// Offsets of the typed words that name a manual (found in some manual's title,
     /// manufacturer or models): they scope the search to that manual through `meta` and weigh
     /// less as page evidence, since every page of the manual has them.
@@ -160,11 +157,12 @@ fn spans(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, usize, String)>
 }
 
 impl Builder<'_> {
-    /// Adds a term query (when some page has the term) and returns its document frequency.
+    /// Adds a term query (when some page has the term and its weight is not 0) and returns its
+    /// document frequency.
     fn add(&mut self, field: Field, text: &str, boost: f32) -> Result<u64> {
         let term = Term::from_field_text(field, text);
         let df = self.searcher.doc_freq(&term)?;
-        if df > 0 {
+        if df > 0 && boost > 0.0 {
             let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
             let q = if (boost - 1.0).abs() > f32::EPSILON {
                 Box::new(BoostQuery::new(q, boost))
@@ -205,12 +203,13 @@ impl Builder<'_> {
     /// first), and for a display code ("E02F") its hexadecimal reading ("2Fh").
     fn add_codes(&mut self, text: &str) -> Result<()> {
         let mut codes: Vec<(usize, String, f32)> = Vec::new();
+        let w = self.w.clone();
         scan_codes(text, |start, _, forms| {
             let alternate = display_hex_alternate(&forms.full);
-            codes.push((start, forms.full, CODE_BOOST));
-            codes.extend(forms.core.map(|c| (start, c, CODE_BOOST)));
-            codes.extend(forms.literal.map(|l| (start, l, LITERAL_BOOST)));
-            codes.extend(alternate.map(|h| (start, h, HEX_ALTERNATE_BOOST)));
+            codes.push((start, forms.full, w.code));
+            codes.extend(forms.core.map(|c| (start, c, w.code)));
+            codes.extend(forms.literal.map(|l| (start, l, w.literal)));
+            codes.extend(alternate.map(|h| (start, h, w.hex_alternate)));
         });
         let mut seen: Vec<&str> = Vec::new();
         for (offset, term, boost) in &codes {
@@ -219,12 +218,12 @@ impl Builder<'_> {
             }
             seen.push(term);
             let boost = if self.model_words.contains(offset) {
-                boost * MODEL_WORD_SHARE
+                boost * w.model_word_share
             } else {
                 *boost
             };
             let df = self.add(self.fields.code, term, boost)?;
-            let weight = 3.0 * boost / CODE_BOOST * self.idf(df);
+            let weight = 3.0 * boost / w.code.max(f32::EPSILON) * self.idf(df);
             self.highlight.code.push(Mark {
                 term: term.clone(),
                 key: *offset as u32,
@@ -242,7 +241,9 @@ impl Builder<'_> {
     ) -> Result<HashMap<u32, Word>> {
         let ends_open = text.trim_end().len() == text.len();
         let mut words = HashMap::new();
-        for (offset, word) in tokens(analyzer, text) {
+        let typed = spans(analyzer, text);
+        self.add_split_model_names(text, &typed)?;
+        for (offset, _, word) in typed {
             let chars = word.chars().count();
             let len: usize = text[offset..]
                 .chars()
@@ -252,7 +253,7 @@ impl Builder<'_> {
             let at_end = ends_open && offset + len == text.len();
             words.insert(offset as u32, Word { chars, at_end });
             if chars >= 2 {
-                let boost = META_BOOST;
+                let boost = self.w.meta;
                 let mut df = self.add(self.fields.meta, &word, boost)?;
                 if df == 0 && chars >= META_PREFIX_MIN_CHARS {
                     // "cmmo" names the manual titled "CMMOSTC51LKP overview".
@@ -260,7 +261,22 @@ impl Builder<'_> {
                         df += self.add(self.fields.meta, &e.term, boost)?;
                     }
                 }
-                if df > 0 {
+                if df == 0 && chars >= FUZZY_MIN_CHARS_1 && self.w.meta_fuzzy > 0.0 {
+                    // "huangyang" names the manual of the Huanyang drive.
+                    let distance = if chars >= FUZZY_MIN_CHARS_2 { 2 } else { 1 };
+                    let boost = boost * self.w.meta_fuzzy;
+                    let near = expand::fuzzy(
+                        self.searcher,
+                        self.fields.meta,
+                        &word,
+                        distance,
+                        META_FUZZY_MAX_EXPANSIONS,
+                    )?;
+                    for e in near {
+                        df += self.add(self.fields.meta, &e.term, boost)?;
+                    }
+                }
+                if df > 0 && !self.model_words.contains(&offset) {
                     self.model_words.push(offset);
                 }
             }
@@ -268,14 +284,65 @@ impl Builder<'_> {
         Ok(words)
     }
 
+    /// A model name typed in two parts ("tmc 2209", "cmmo-st", "servo 42c"): two neighbouring
+    /// words, apart by spaces or one hyphen, whose joined form is a title or model word (or,
+    /// from [`META_PREFIX_MIN_CHARS`] characters, the start of one) name that manual like a
+    /// single word would; both then count as model words.
+    fn add_split_model_names(
+        &mut self,
+        text: &str,
+        typed: &[(usize, usize, String)],
+    ) -> Result<()> {
+        for pair in typed.windows(2) {
+            let ((a, a_end, first), (b, _, second)) = (&pair[0], &pair[1]);
+            let gap = text.get(*a_end..*b).unwrap_or("");
+            let joinable = !gap.is_empty()
+                && gap
+                    .chars()
+                    .all(|c| c.is_whitespace() || c == '-' || c == '_')
+                && gap.chars().filter(|c| !c.is_whitespace()).count() <= 1;
+            let joined = format!("{first}{second}");
+            if !joinable || joined.chars().count() < META_PREFIX_MIN_CHARS {
+                continue;
+            }
+            let boost = self.w.meta;
+            let mut df = self.add(self.fields.meta, &joined, boost)?;
+            if df == 0 {
+                for e in expand::prefix(self.searcher, self.fields.meta, &joined, 2)? {
+                    df += self.add(self.fields.meta, &e.term, boost)?;
+                }
+            }
+            if df > 0 {
+                for offset in [*a, *b] {
+                    if !self.model_words.contains(&offset) {
+                        self.model_words.push(offset);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Body words in every language: the stem, and the word as typed (an exact-form bonus).
     fn add_body_words(&mut self, text: &str, analyzers: &mut QueryAnalyzers) -> Result<BodyWords> {
         let content = content_words(text, analyzers);
         let mut per_lang = Vec::new();
         let mut word_df: HashMap<u32, u64> = HashMap::new();
+        let mut analysed = Vec::new();
+        // The languages whose pages have each typed word as a word (not only as a stem).
+        let mut typed_in: HashMap<usize, Vec<BodyLang>> = HashMap::new();
         for lang in BodyLang::ALL {
             let stems = tokens(analyzers.stems_mut(lang), text);
             let typed = spans(analyzers.words_mut(lang), text);
+            for (offset, _, word) in &typed {
+                let term = Term::from_field_text(self.fields.body[lang.index()], word);
+                if self.searcher.doc_freq(&term)? > 0 {
+                    typed_in.entry(*offset).or_default().push(lang);
+                }
+            }
+            analysed.push((lang, stems, typed));
+        }
+        for (lang, stems, typed) in analysed {
             let mut words: Vec<BodyWord> = Vec::new();
             for ((offset, stem), (typed_offset, end, typed)) in stems.into_iter().zip(typed) {
                 if offset != typed_offset
@@ -287,14 +354,23 @@ impl Builder<'_> {
                 }
                 let key = offset as u32;
                 let share = if self.model_words.contains(&offset) {
-                    MODEL_WORD_SHARE
+                    self.w.model_word_share
                 } else {
                     1.0
                 };
-                let df = self.add_body(lang, &stem, key, share)?;
+                // "ventil" is a German word; in English it is only the stem of "ventilation".
+                let foreign = typed_in
+                    .get(&offset)
+                    .is_some_and(|langs| !langs.is_empty() && !langs.contains(&lang));
+                let stem_share = if foreign {
+                    share * self.w.foreign_stem
+                } else {
+                    share
+                };
+                let df = self.add_body(lang, &stem, key, stem_share)?;
                 *word_df.entry(key).or_default() += df;
                 if typed != stem {
-                    self.add_body(lang, &typed, key, EXACT_WORD_BOOST * share)?;
+                    self.add_body(lang, &typed, key, self.w.exact_word * share)?;
                 }
                 words.push(BodyWord {
                     offset,
@@ -323,9 +399,8 @@ impl Builder<'_> {
     ) -> Result<()> {
         let field = self.fields.body[lang.index()];
         let mut found = Vec::new();
-        if word.chars >= FUZZY_MIN_CHARS_1
-            && word_df <= (self.num_docs / RARE_DIVISOR).max(RARE_MIN_PAGES)
-        {
+        let rare = word_df <= (self.num_docs / RARE_DIVISOR).max(RARE_MIN_PAGES);
+        if word.chars >= FUZZY_MIN_CHARS_1 && rare {
             let distance = if word.chars >= FUZZY_MIN_CHARS_2 {
                 2
             } else {
@@ -339,7 +414,27 @@ impl Builder<'_> {
                 FUZZY_MAX_EXPANSIONS,
             )?);
         }
-        if word.at_end && w.typed.chars().count() >= PREFIX_MIN_CHARS {
+        if (FUZZY_MIN_CHARS_SHORT..FUZZY_MIN_CHARS_1).contains(&word.chars)
+            && word_df == 0
+            && self.w.fuzzy_short > 0.0
+        {
+            // "tme": a short word no page has, one edit from a word pages have ("time").
+            found.extend(
+                expand::fuzzy(
+                    self.searcher,
+                    field,
+                    &w.typed,
+                    1,
+                    FUZZY_SHORT_MAX_EXPANSIONS,
+                )?
+                .into_iter()
+                .map(|mut e| {
+                    e.distance = SHORT_DISTANCE;
+                    e
+                }),
+            );
+        }
+        if word.at_end && w.typed.chars().count() >= PREFIX_MIN_CHARS && rare {
             found.extend(expand::prefix(
                 self.searcher,
                 field,
@@ -350,10 +445,11 @@ impl Builder<'_> {
         let key = w.offset as u32;
         let mut added: Vec<String> = vec![w.stem.clone(), w.typed.clone()];
         for e in found {
-            let boost = if e.distance == 0 {
-                PREFIX_BOOST
-            } else {
-                FUZZY_BOOST[usize::from(e.distance.min(2))]
+            let boost = match e.distance {
+                0 => self.w.prefix,
+                1 => self.w.fuzzy1,
+                SHORT_DISTANCE => self.w.fuzzy1 * self.w.fuzzy_short,
+                _ => self.w.fuzzy2,
             };
             // The neighbour's stem too ("acceleration" → "acceler"), so that the other forms
             // of the word the technician meant match as well.
@@ -386,7 +482,7 @@ impl Builder<'_> {
         if found.is_empty() {
             return Ok(());
         }
-        let boost = synonyms::SYNONYM_BOOST;
+        let boost = self.w.synonym;
         for (lang, words) in &body.per_lang {
             let mut added: Vec<String> = words.iter().map(|w| w.stem.clone()).collect();
             for (offset, word) in &found {
@@ -403,8 +499,40 @@ impl Builder<'_> {
 }
 
 /// Offsets of the words that are no stopword in any stemmed language: "am", "die" or "con"
-/// would otherwise match the function words of the other languages' pages.
+/// would otherwise match the function words of the other languages' pages. Kept all the same:
+/// a word typed in capitals ("OU", "AL": a display code or an abbreviation, not a function
+/// word), and every word of a query that would otherwise keep none. (Each language's own
+/// analyzer still drops its own stopwords.)
 fn content_words(text: &str, analyzers: &mut QueryAnalyzers) -> Vec<usize> {
+    let all = spans(&mut super::analyzers::plain_analyzer(), text);
+    let capitals: Vec<usize> = all
+        .iter()
+        .filter(|(from, to, _)| text.get(*from..*to).is_some_and(typed_in_capitals))
+        .map(|(from, _, _)| *from)
+        .collect();
+    let mut kept = stopword_free(text, analyzers);
+    for o in capitals {
+        if !kept.contains(&o) {
+            kept.push(o);
+        }
+    }
+    if kept.is_empty() {
+        kept = all
+            .iter()
+            .filter(|(_, _, w)| !synonyms::is_filler(w))
+            .map(|(from, _, _)| *from)
+            .collect();
+    }
+    kept
+}
+
+/// Whether the typed word `word` is two or more letters, all capitals ("OU", not "Ou" or "E2").
+pub(crate) fn typed_in_capitals(word: &str) -> bool {
+    word.chars().count() >= 2 && word.chars().all(|c| c.is_alphabetic() && c.is_uppercase())
+}
+
+/// Offsets of the words no stemmed language takes for a stopword, without filler.
+fn stopword_free(text: &str, analyzers: &mut QueryAnalyzers) -> Vec<usize> {
     let mut kept: Option<Vec<usize>> = None;
     for lang in BodyLang::ALL.into_iter().filter(|l| l.stemmer().is_some()) {
         let offsets: Vec<usize> = tokens(analyzers.words_mut(lang), text)
@@ -432,6 +560,7 @@ impl QueryPlan {
         fields: &Fields,
         text: &str,
         analyzers: &mut QueryAnalyzers,
+        weights: &RankWeights,
     ) -> Result<QueryPlan> {
         let text = clip(text);
         let mut b = Builder {
@@ -440,6 +569,7 @@ impl QueryPlan {
             clauses: Vec::new(),
             highlight: HighlightTerms::default(),
             num_docs: searcher.num_docs(),
+            w: weights,
             model_words: Vec::new(),
         };
         let words = b.add_meta_words(text, &mut analyzers.meta)?;
@@ -462,6 +592,7 @@ impl QueryPlan {
         Ok(QueryPlan {
             query,
             highlight: b.highlight,
+            model_words: b.model_words.iter().map(|&o| o as u32).collect(),
         })
     }
 }

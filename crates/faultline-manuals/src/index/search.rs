@@ -3,6 +3,7 @@
 //! with its snippet.
 
 use super::analyzers::{model_key, QueryAnalyzers};
+use super::coverage::{self, RERANK_DEPTH};
 use super::error::Result;
 use super::language::BodyLang;
 use super::live::Live;
@@ -10,6 +11,7 @@ use super::query_plan::QueryPlan;
 use super::schema::Fields;
 use super::snippet::make_snippet;
 use super::types::{SearchHit, SearchQuery};
+use super::weights::RankWeights;
 use tantivy::collector::TopDocs;
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
@@ -22,12 +24,12 @@ pub const MODEL_BOOST: f32 = 2.0;
 /// Most hits one search returns.
 pub const MAX_LIMIT: usize = 100;
 
-pub(crate) fn run(live: &Live, q: &SearchQuery) -> Result<Vec<SearchHit>> {
+pub(crate) fn run(live: &Live, q: &SearchQuery, weights: &RankWeights) -> Result<Vec<SearchHit>> {
     let limit = q.limit.clamp(1, MAX_LIMIT);
     let searcher = live.reader.searcher();
     let fields = &live.fields;
     let mut analyzers = QueryAnalyzers::new();
-    let plan = QueryPlan::build(&searcher, fields, &q.text, &mut analyzers)?;
+    let plan = QueryPlan::build(&searcher, fields, &q.text, &mut analyzers, weights)?;
     let Some(query) = plan.query.as_ref() else {
         return Ok(Vec::new());
     };
@@ -38,11 +40,16 @@ pub(crate) fn run(live: &Live, q: &SearchQuery) -> Result<Vec<SearchHit>> {
         .filter(|k| !k.is_empty())
         .map(|k| Term::from_field_text(fields.model_keys, &k))
         .collect();
-    let top: Vec<(Score, DocAddress)> = if model_terms.is_empty() {
-        searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?
+    let depth = if weights.coord > 0.0 {
+        limit.max(RERANK_DEPTH)
+    } else {
+        limit
+    };
+    let mut top: Vec<(Score, DocAddress)> = if model_terms.is_empty() {
+        searcher.search(query, &TopDocs::with_limit(depth).order_by_score())?
     } else {
         let field = fields.model_keys;
-        let boosted = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
+        let boosted = TopDocs::with_limit(depth).tweak_score(move |segment: &SegmentReader| {
             let linked = linked_docs(segment, field, &model_terms);
             move |doc, score: Score| {
                 if linked.contains(doc) {
@@ -54,6 +61,15 @@ pub(crate) fn run(live: &Live, q: &SearchQuery) -> Result<Vec<SearchHit>> {
         });
         searcher.search(query, &boosted)?
     };
+    coverage::rerank(
+        &searcher,
+        fields,
+        &plan.highlight,
+        &plan.model_words,
+        weights.coord,
+        &mut top,
+    )?;
+    top.truncate(limit);
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;

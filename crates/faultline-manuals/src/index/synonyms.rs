@@ -8,7 +8,7 @@
 //! Matching is on the query's plain words (lowercased, accents folded, contractions split by
 //! the tokenizer: "won't" → "won" "t"): a trigger of one to three words, in order. Each
 //! expansion word is searched (stemmed, per body language) with a reduced weight
-//! ([`SYNONYM_BOOST`]), keyed to the trigger's first word, so a page that uses the manual's word
+//! (the `synonym` ranking weight), keyed to the trigger's first word, so a page that uses the manual's word
 //! ranks close to one that uses the typed word, but never above a page that has both.
 //!
 //! Colloquial filler ("wont", "cant", "dont", "keeps", "stuff") carries no topic: such words are
@@ -16,9 +16,6 @@
 //!
 //! To add an entry: put the typed form (as the plain analyzer sees it: lowercase, no accents,
 //! "won't" is "won t") and the manual's words in [`TABLE`], and a case in the tests below.
-
-/// Weight of a synonym's match, against 1.0 for the typed word's own stem.
-pub(crate) const SYNONYM_BOOST: f32 = 0.6;
 
 /// Trigger (space-separated plain words) → words the manuals use.
 const TABLE: &[(&str, &[&str])] = &[
@@ -39,13 +36,25 @@ const TABLE: &[(&str, &[&str])] = &[
     ("ramping up", &["acceleration"]),
     ("ramp down", &["deceleration"]),
     ("slows down", &["deceleration"]),
-    ("rpm", &["speed", "frequency"]),
+    ("rpm", &["speed", "frequency", "revolution"]),
+    ("weak", &["torque", "boost", "compensation"]),
+    ("lags", &["following", "deviation", "tracking"]),
+    ("lagging", &["following", "deviation", "tracking"]),
     // Power and heat.
     ("dead", &["power", "supply", "fuse"]),
     ("no power", &["supply", "voltage", "fuse"]),
-    ("hot", &["temperature", "overtemperature", "overheating"]),
-    ("overheating", &["temperature", "overtemperature", "hot"]),
-    ("overheats", &["temperature", "overtemperature", "hot"]),
+    (
+        "hot",
+        &["temperature", "overtemperature", "overheating", "heat"],
+    ),
+    (
+        "overheating",
+        &["temperature", "overtemperature", "hot", "heat", "cooling"],
+    ),
+    (
+        "overheats",
+        &["temperature", "overtemperature", "hot", "heat", "cooling"],
+    ),
     ("temp", &["temperature"]),
     ("burnt", &["damaged", "destroyed", "polarity"]),
     ("fried", &["damaged", "destroyed", "polarity"]),
@@ -67,6 +76,7 @@ const TABLE: &[(&str, &[&str])] = &[
     ("light", &["led", "indicator"]),
     ("lights", &["leds", "indicator"]),
     ("screen", &["display", "lcd"]),
+    ("keypad", &["operator", "panel", "keyboard"]),
     ("blank", &["dark", "display", "backlight"]),
     ("hook up", &["connect", "wiring", "connection"]),
     ("hookup", &["connect", "wiring", "connection"]),
@@ -76,6 +86,7 @@ const TABLE: &[(&str, &[&str])] = &[
     ("set up", &["configuration", "settings", "commissioning"]),
     ("clear", &["reset", "acknowledge", "delete"]),
     ("factory reset", &["default", "initialize", "restore"]),
+    ("factory defaults", &["default", "initialize", "restore"]),
     ("loose", &["tighten", "torque"]),
     ("keeps coming loose", &["tighten", "vibration"]),
     // German colloquial.
@@ -148,6 +159,17 @@ mod tests {
         assert!(!words_of("way wrong").contains(&"direction"));
         assert!(words_of("won't take new firmware").contains(&"update"));
         assert!(words_of("motor goes limp").contains(&"disabled"));
+    }
+
+    #[test]
+    fn drive_and_servo_colloquialisms_find_the_manual_words() {
+        // A VFD's keypad is its "digital operator"; a servo's lag is its following error.
+        assert!(words_of("start from the keypad").contains(&"operator"));
+        assert!(words_of("axis lags behind").contains(&"following"));
+        assert!(words_of("motor weak at low speed").contains(&"torque"));
+        assert!(words_of("rpm wrong").contains(&"revolution"));
+        assert!(words_of("driver overheating").contains(&"heat"));
+        assert!(words_of("back to factory defaults").contains(&"restore"));
     }
 
     #[test]

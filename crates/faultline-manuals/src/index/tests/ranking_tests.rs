@@ -104,3 +104,67 @@ fn a_glued_model_prefix_names_the_manual() -> TestResult {
     assert_eq!(hits.first().map(|h| h.0), Some(DRIVE), "{hits:?}");
     Ok(())
 }
+
+#[test]
+fn a_two_letter_code_in_capitals_is_searched_though_a_stopword_elsewhere() -> TestResult {
+    // "ou" is a French stopword ("or"); typed in capitals it is a display code.
+    let mut pages = library();
+    pages.push(drive(
+        7,
+        "Fault codes. OU: overvoltage during deceleration. OC: overcurrent.",
+    ));
+    let (_dir, index) = built_with(pages)?;
+    assert_eq!(ranked(&index, "OU")?.first(), Some(&(DRIVE, 7)));
+    assert_eq!(ranked(&index, "fault OU")?.first(), Some(&(DRIVE, 7)));
+    Ok(())
+}
+
+#[test]
+fn a_query_of_stopwords_only_still_searches_them() -> TestResult {
+    let mut pages = library();
+    pages.push(other(7, "Switch between on and off with the toggle."));
+    let (_dir, index) = built_with(pages)?;
+    // "on" and "off" are stopwords in English: alone, they are what was asked for.
+    assert_eq!(ranked(&index, "on off")?.first(), Some(&(OTHER, 7)));
+    Ok(())
+}
+
+#[test]
+fn a_brand_with_a_letter_missing_still_names_its_manual() -> TestResult {
+    let (_dir, index) = built()?;
+    // "controler": the other manual is the "printer controller guide"; no page says it.
+    let q = SearchQuery::new("controler cable");
+    let first_manual = |meta_fuzzy: f32| -> TestResult<Option<Uuid>> {
+        let mut weights = crate::index::BASELINE_WEIGHTS;
+        weights.meta_fuzzy = meta_fuzzy;
+        let hits = index.search_with_weights(&q, &weights)?.hits;
+        Ok(hits.first().map(|h| h.manual_id))
+    };
+    assert_eq!(first_manual(0.5)?, Some(OTHER));
+    assert_eq!(first_manual(0.0)?, Some(DRIVE));
+    Ok(())
+}
+
+#[test]
+fn a_model_name_typed_in_two_parts_names_its_manual() -> TestResult {
+    let mut pages = library();
+    pages.push(page(
+        Uuid::from_u128(0x40),
+        "TMC2209_driver_manual.pdf",
+        "TMC2209",
+        "en",
+        3,
+        "Wiring of the motor phases and of the logic supply to the driver board.",
+    ));
+    pages.push(other(8, "Wiring. Wiring of the fan."));
+    let (_dir, index) = built_with(pages)?;
+    for typed in ["tmc 2209 wiring", "tmc-2209 wiring", "TMC2209 wiring"] {
+        let hits = ranked(&index, typed)?;
+        assert_eq!(
+            hits.first(),
+            Some(&(Uuid::from_u128(0x40), 3)),
+            "{typed}: {hits:?}"
+        );
+    }
+    Ok(())
+}

@@ -145,13 +145,15 @@ fn english_words_are_stemmed() -> TestResult {
 #[test]
 fn the_model_boost_reorders_without_hiding() -> TestResult {
     let (_dir, index) = built()?;
-    let plain = search(&index, "noisy spindle bearings")?;
+    // No typed word names a manual here ("spindle" would: it is in the spindle manual's
+    // title, and a typed manual name scopes the search more strongly than an asset's model).
+    let plain = search(&index, "noisy bearings")?;
     let first = plain.first().map(|h| h.manual_id);
     assert_eq!(first, Some(SPINDLE));
     let boosted = search_with(
         &index,
         SearchQuery {
-            text: "noisy spindle bearings".into(),
+            text: "noisy bearings".into(),
             boost_models: vec!["vf 200".into()],
             limit: 10,
         },
