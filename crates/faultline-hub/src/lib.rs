@@ -7,6 +7,7 @@
 //! PostgreSQL implementation, `admin` the admin commands (sites, devices, master-data loads).
 
 pub mod admin;
+pub mod connector;
 pub mod cursor;
 pub mod error;
 pub mod export;

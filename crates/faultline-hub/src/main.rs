@@ -115,6 +115,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The live Maximo connector of a site (docs/cmms-connectors.md): settings, queue, retry.
+    #[command(subcommand)]
+    Maximo(MaximoCommand),
     /// Storage of every site (records, blobs, unfinished uploads) against its budget.
     Storage {
         #[arg(long)]
@@ -175,6 +178,43 @@ enum SiteCommand {
     Add { code: String, name: String },
     /// Set a site's storage budget in bytes (`default`: the hub's --site-storage-budget).
     Budget { code: String, bytes: String },
+}
+
+#[derive(Subcommand)]
+enum MaximoCommand {
+    /// Connect a site to Maximo: the changes applied from now on are queued for it.
+    Configure {
+        #[arg(long)]
+        site: String,
+        /// Maximo's base URL, e.g. https://maximo.plant/maximo
+        #[arg(long)]
+        url: String,
+        /// File holding the Maximo API key (read once, stored in the hub's database).
+        #[arg(long)]
+        api_key_file: PathBuf,
+        /// PEM bundle of the CA that signed Maximo's certificate.
+        #[arg(long)]
+        ca_bundle: Option<PathBuf>,
+        /// Maximo SITEID and ORGID of the records the hub creates.
+        #[arg(long)]
+        siteid: Option<String>,
+        #[arg(long)]
+        orgid: Option<String>,
+    },
+    /// The queue: sent, waiting, failed with reason, a refused key.
+    Status {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put refused rows (all, or one by mutation id) back in the queue, due now.
+    Retry {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        mutation: Option<Uuid>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -441,6 +481,10 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("cursor: {}", r.cursor);
             }
         }
+        Command::Maximo(cmd) => {
+            let store = PgStore::open(&url, 2).await?;
+            maximo(&store, cmd).await?;
+        }
         Command::Compact { site, older_than } => {
             let store = PgStore::open(&url, 2).await?;
             let r = admin::compact(&store, &site, older_than).await?;
@@ -449,6 +493,77 @@ async fn run(cli: Cli) -> Result<()> {
                 r.tombstones_deleted, r.purged_through
             );
             println!("{} unfinished blob uploads expired", r.uploads_expired);
+        }
+    }
+    Ok(())
+}
+
+async fn maximo(store: &PgStore, cmd: MaximoCommand) -> Result<()> {
+    use faultline_hub::connector;
+    match cmd {
+        MaximoCommand::Configure {
+            site,
+            url,
+            api_key_file,
+            ca_bundle,
+            siteid,
+            orgid,
+        } => {
+            let key = std::fs::read_to_string(&api_key_file)
+                .with_context(|| format!("cannot read {}", api_key_file.display()))?;
+            let key = key.trim();
+            anyhow::ensure!(!key.is_empty(), "{} is empty", api_key_file.display());
+            let ca_bundle = match ca_bundle {
+                Some(p) => Some(
+                    std::fs::read_to_string(&p)
+                        .with_context(|| format!("cannot read {}", p.display()))?,
+                ),
+                None => None,
+            };
+            connector::configure(
+                store,
+                &connector::ConnectorConfig {
+                    site: site.clone(),
+                    kind: "maximo".into(),
+                    url: url.trim_end_matches('/').to_string(),
+                    api_key: key.to_string(),
+                    ca_bundle,
+                    cmms_siteid: siteid,
+                    cmms_orgid: orgid,
+                },
+            )
+            .await?;
+            println!(
+                "site {site} connected to Maximo at {url}: changes applied from now on are queued"
+            );
+        }
+        MaximoCommand::Status { site, json } => {
+            let s = connector::status(store, &site).await?;
+            if json {
+                println!("{}", serde_json::to_string(&s)?);
+            } else {
+                println!("site {} -> {}", s.site, s.url);
+                println!(
+                    "sent {}, waiting {}, failed {}",
+                    s.sent, s.waiting, s.failed
+                );
+                if let Some(t) = s.oldest_waiting {
+                    println!("oldest waiting since {}", t.format("%Y-%m-%d %H:%M:%S UTC"));
+                }
+                if let Some(e) = &s.last_error {
+                    println!("last error: {e}");
+                }
+                if let Some(e) = &s.auth_error {
+                    println!("STOPPED: Maximo refused the key ({e}); run `maximo configure` with a new key");
+                }
+                for (id, kind, reason) in &s.failures {
+                    println!("failed {id} {kind}: {reason}");
+                }
+            }
+        }
+        MaximoCommand::Retry { site, mutation } => {
+            let n = connector::retry_failed(store, &site, mutation).await?;
+            println!("{n} rows of {site} due again");
         }
     }
     Ok(())

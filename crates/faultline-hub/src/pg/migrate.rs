@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "diagnosis_sessions",
         include_str!("../../migrations/0006_diagnosis_sessions.sql"),
     ),
+    (
+        7,
+        "cmms_outbox",
+        include_str!("../../migrations/0007_cmms_outbox.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).

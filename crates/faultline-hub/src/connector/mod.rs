@@ -1,0 +1,57 @@
+//! Live CMMS connectors (docs/cmms-connectors.md): what technicians logged, sent to the plant's
+//! system of record as it is applied. The hub queues every applied mutation of a site with a
+//! connector in PostgreSQL (`cmms_outbox`, filled by a trigger in the change's own transaction);
+//! [`drain`] claims rows with `FOR UPDATE SKIP LOCKED` (any number of hub processes, never the
+//! same row twice, a work order's changes in order) and hands each to a [`Connector`]: Maximo
+//! first, SAP PM can be the second, each one only maps an [`OutboxItem`] to its API.
+
+mod queue;
+
+pub use queue::{
+    configure, connector_config, drain, retry_failed, status, ConnectorConfig, DrainReport,
+    OutboxStatus,
+};
+
+use std::future::Future;
+use uuid::Uuid;
+
+/// One applied mutation waiting to reach the CMMS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub site: String,
+    /// The external reference every record created in the CMMS carries, looked up before a
+    /// create is sent again (a lost answer after the CMMS committed never doubles a row).
+    pub mutation_id: Uuid,
+    /// The mutation's kind (`create_work_order`, `add_note`, `set_status`, `close_work_order`…).
+    pub kind: String,
+    pub work_order_id: Option<Uuid>,
+    /// The mutation as the laptop sent it (faultline-protocol `Mutation` JSON).
+    pub payload: serde_json::Value,
+    /// Earlier attempts that did not reach an answer.
+    pub attempts: i32,
+}
+
+/// What the CMMS made of one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// The CMMS has it (now or from an earlier attempt); its id there, when it has one.
+    Sent { external_id: Option<String> },
+    /// Nothing for the CMMS (a kind it does not take); the row is marked sent.
+    Skipped,
+    /// Not answered (down, timeout, 5xx): sent again later, with backoff.
+    Retry(String),
+    /// Refused for a reason a person must act on (a validation error: code and sentence). The
+    /// row and the later ones of its work order wait for `retry`.
+    Rejected(String),
+    /// The CMMS refused the key (expired or revoked): sending stops for the site, nothing is
+    /// lost, and resumes once the key is configured again.
+    AuthRefused(String),
+}
+
+/// A CMMS's API, as the drain uses it.
+pub trait Connector: Send + Sync {
+    /// Sends one item; must be idempotent across retries (look the external reference up
+    /// before creating).
+    fn send(&self, item: &OutboxItem) -> impl Future<Output = SendOutcome> + Send;
+}

@@ -1,0 +1,281 @@
+//! The outbound queue in PostgreSQL (`cmms_outbox`, migration 0007): configuration, the claim
+//! and send loop, status and retry.
+
+use super::{Connector, OutboxItem, SendOutcome};
+use crate::error::{HubError, Result};
+use crate::PgStore;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A site's connector settings (`faultline-hub maximo configure`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectorConfig {
+    pub site: String,
+    pub kind: String,
+    pub url: String,
+    pub api_key: String,
+    pub ca_bundle: Option<String>,
+    pub cmms_siteid: Option<String>,
+    pub cmms_orgid: Option<String>,
+}
+
+/// Sets (or replaces) a site's connector; a new key clears a refused-key stop. Changes applied
+/// from now on are queued (earlier ones are not: export them with `faultline-hub export`).
+pub async fn configure(store: &PgStore, c: &ConnectorConfig) -> Result<()> {
+    crate::admin::site_name(store, &c.site).await?;
+    store
+        .client()
+        .await?
+        .execute(
+            "INSERT INTO cmms_connectors (site, kind, url, api_key, ca_bundle, cmms_siteid,
+                 cmms_orgid)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (site) DO UPDATE SET kind = $2, url = $3, api_key = $4, ca_bundle = $5,
+                 cmms_siteid = $6, cmms_orgid = $7, configured_at = now(), auth_error = NULL",
+            &[
+                &c.site,
+                &c.kind,
+                &c.url,
+                &c.api_key,
+                &c.ca_bundle,
+                &c.cmms_siteid,
+                &c.cmms_orgid,
+            ],
+        )
+        .await?;
+    Ok(())
+}
+
+/// A site's connector settings, if it has one.
+pub async fn connector_config(store: &PgStore, site: &str) -> Result<Option<ConnectorConfig>> {
+    let row = store
+        .client()
+        .await?
+        .query_opt(
+            "SELECT kind, url, api_key, ca_bundle, cmms_siteid, cmms_orgid
+             FROM cmms_connectors WHERE site = $1",
+            &[&site],
+        )
+        .await?;
+    Ok(match row {
+        None => None,
+        Some(r) => Some(ConnectorConfig {
+            site: site.to_string(),
+            kind: r.try_get(0)?,
+            url: r.try_get(1)?,
+            api_key: r.try_get(2)?,
+            ca_bundle: r.try_get(3)?,
+            cmms_siteid: r.try_get(4)?,
+            cmms_orgid: r.try_get(5)?,
+        }),
+    })
+}
+
+/// What one drain did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DrainReport {
+    pub sent: u64,
+    pub skipped: u64,
+    pub retried: u64,
+    pub rejected: u64,
+    /// Set when the CMMS refused the key: the drain stopped there.
+    pub auth_error: Option<String>,
+}
+
+/// The claim: the oldest unsent row of the site that is due, whose work order has no older
+/// unsent row (in flight in another process, waiting for a retry, or refused), skipping rows
+/// another process holds. The lock is held while the row is sent; a process killed mid-send
+/// releases it and the row is sent again (the connector looks its reference up first).
+const CLAIM_SQL: &str = "
+    SELECT o.id, o.site, o.mutation_id, o.kind, o.work_order_id, o.payload, o.attempts
+    FROM cmms_outbox o
+    WHERE o.site = $1 AND o.state = 'pending' AND o.next_attempt_at <= now()
+      AND NOT EXISTS (
+          SELECT 1 FROM cmms_outbox p
+          WHERE p.site = o.site AND p.work_order_id = o.work_order_id
+            AND p.state <> 'sent' AND p.id < o.id)
+    ORDER BY o.id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED";
+
+/// Longest wait between two attempts of an unanswered row, in seconds.
+const MAX_BACKOFF_SECS: f64 = 300.0;
+
+/// Sends the site's due rows, one at a time, until none is left (or `max` were handled, or the
+/// key was refused). Run several at once (in one or several processes) for concurrency.
+pub async fn drain<C: Connector>(
+    store: &PgStore,
+    site: &str,
+    connector: &C,
+    max: u64,
+) -> Result<DrainReport> {
+    let mut report = DrainReport::default();
+    let mut client = store.client().await?;
+    let refused: Option<Option<String>> = client
+        .query_opt(
+            "SELECT auth_error FROM cmms_connectors WHERE site = $1",
+            &[&site],
+        )
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    match refused {
+        None => {
+            return Err(HubError::NotFound(format!(
+                "site {site} has no CMMS connector (faultline-hub maximo configure)"
+            )))
+        }
+        Some(Some(e)) => {
+            report.auth_error = Some(e);
+            return Ok(report);
+        }
+        Some(None) => {}
+    }
+    let mut handled = 0;
+    while handled < max {
+        let tx = client.transaction().await?;
+        let Some(row) = tx.query_opt(CLAIM_SQL, &[&site]).await? else {
+            tx.commit().await?;
+            break;
+        };
+        let item = OutboxItem {
+            id: row.try_get(0)?,
+            site: row.try_get(1)?,
+            mutation_id: row.try_get(2)?,
+            kind: row.try_get(3)?,
+            work_order_id: row.try_get(4)?,
+            payload: row.try_get(5)?,
+            attempts: row.try_get(6)?,
+        };
+        handled += 1;
+        match connector.send(&item).await {
+            SendOutcome::Sent { external_id } => {
+                tx.execute(
+                    "UPDATE cmms_outbox SET state = 'sent', sent_at = now(), external_id = $2,
+                         attempts = attempts + 1, last_error = NULL WHERE id = $1",
+                    &[&item.id, &external_id],
+                )
+                .await?;
+                report.sent += 1;
+            }
+            SendOutcome::Skipped => {
+                tx.execute(
+                    "UPDATE cmms_outbox SET state = 'sent', sent_at = now(),
+                         last_error = 'not sent: the CMMS takes no such change' WHERE id = $1",
+                    &[&item.id],
+                )
+                .await?;
+                report.skipped += 1;
+            }
+            SendOutcome::Retry(reason) => {
+                let wait = 2f64.powi(item.attempts.clamp(0, 16)).min(MAX_BACKOFF_SECS);
+                tx.execute(
+                    "UPDATE cmms_outbox SET attempts = attempts + 1, last_error = $2,
+                         next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
+                    &[&item.id, &reason, &wait],
+                )
+                .await?;
+                report.retried += 1;
+            }
+            SendOutcome::Rejected(reason) => {
+                tx.execute(
+                    "UPDATE cmms_outbox SET state = 'failed', attempts = attempts + 1,
+                         last_error = $2 WHERE id = $1",
+                    &[&item.id, &reason],
+                )
+                .await?;
+                report.rejected += 1;
+            }
+            SendOutcome::AuthRefused(reason) => {
+                tx.execute(
+                    "UPDATE cmms_connectors SET auth_error = $2 WHERE site = $1",
+                    &[&site, &reason],
+                )
+                .await?;
+                tx.commit().await?;
+                report.auth_error = Some(reason);
+                return Ok(report);
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(report)
+}
+
+/// The queue of a site, for `maximo status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboxStatus {
+    pub site: String,
+    pub url: String,
+    pub sent: i64,
+    pub waiting: i64,
+    pub failed: i64,
+    pub oldest_waiting: Option<DateTime<Utc>>,
+    /// (mutation id, kind, reason) of every failed row, oldest first (at most 50).
+    pub failures: Vec<(String, String, String)>,
+    pub last_error: Option<String>,
+    pub auth_error: Option<String>,
+}
+
+pub async fn status(store: &PgStore, site: &str) -> Result<OutboxStatus> {
+    let client = store.client().await?;
+    let c = client
+        .query_opt(
+            "SELECT url, auth_error FROM cmms_connectors WHERE site = $1",
+            &[&site],
+        )
+        .await?
+        .ok_or_else(|| HubError::NotFound(format!("site {site} has no CMMS connector")))?;
+    let counts = client
+        .query_one(
+            "SELECT count(*) FILTER (WHERE state = 'sent'),
+                    count(*) FILTER (WHERE state = 'pending'),
+                    count(*) FILTER (WHERE state = 'failed'),
+                    min(queued_at) FILTER (WHERE state = 'pending'),
+                    (SELECT last_error FROM cmms_outbox WHERE site = $1 AND state = 'pending'
+                       AND last_error IS NOT NULL ORDER BY id LIMIT 1)
+             FROM cmms_outbox WHERE site = $1",
+            &[&site],
+        )
+        .await?;
+    let failures = client
+        .query(
+            "SELECT mutation_id::text, kind, coalesce(last_error, '') FROM cmms_outbox
+             WHERE site = $1 AND state = 'failed' ORDER BY id LIMIT 50",
+            &[&site],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(OutboxStatus {
+        site: site.to_string(),
+        url: c.try_get(0)?,
+        auth_error: c.try_get(1)?,
+        sent: counts.try_get(0)?,
+        waiting: counts.try_get(1)?,
+        failed: counts.try_get(2)?,
+        oldest_waiting: counts.try_get(3)?,
+        last_error: counts.try_get(4)?,
+        failures,
+    })
+}
+
+/// Puts a site's refused rows (or one, by mutation id) back in the queue, due now; returns how
+/// many. Also makes unanswered rows due at once.
+pub async fn retry_failed(
+    store: &PgStore,
+    site: &str,
+    mutation_id: Option<uuid::Uuid>,
+) -> Result<u64> {
+    let n = store
+        .client()
+        .await?
+        .execute(
+            "UPDATE cmms_outbox SET state = 'pending', next_attempt_at = now()
+             WHERE site = $1 AND state <> 'sent' AND ($2::uuid IS NULL OR mutation_id = $2)",
+            &[&site, &mutation_id],
+        )
+        .await?;
+    Ok(n)
+}
