@@ -97,6 +97,14 @@ export function periodOf(preset: PeriodPreset, now: Date, custom?: { from: strin
   }
 }
 
+/**
+ * Whether a preset's period ends now: it is computed again at every load, so a breakdown logged a
+ * moment ago is inside it (a figure counts what was reported before the period's end).
+ */
+export function isRolling(preset: PeriodPreset): boolean {
+  return preset === "3m" || preset === "12m" || preset === "ytd";
+}
+
 /** "2026-01-01 – 2026-11-30" (the exclusive end shown as the last day included). */
 export function periodText(p: Period): string {
   const last = new Date(Date.parse(p.to) - 1);

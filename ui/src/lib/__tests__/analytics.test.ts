@@ -5,6 +5,7 @@ import {
   evidenceNumbers,
   exportName,
   hoursText,
+  isRolling,
   linePath,
   linear,
   markerIndex,
@@ -19,6 +20,7 @@ import {
   sparkPath,
   ticks,
   toCsv,
+  type PeriodPreset,
   trendsCsv,
   waterfallSteps,
 } from "../analytics";
@@ -74,6 +76,16 @@ describe("period maths", () => {
       from: "2025-12-01T00:00:00Z",
       to: "2026-01-01T00:00:00Z",
     });
+  });
+
+  it("rolls the presets that end now, not the report month or custom days", () => {
+    expect(["3m", "12m", "ytd", "last-month", "custom"].map((p) => isRolling(p as PeriodPreset))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it("takes custom days with the end day included, refusing a backwards period", () => {
