@@ -142,9 +142,15 @@ pub fn changed_by_sync(report: &SyncReport) -> Vec<DataKind> {
     what
 }
 
-/// The rule after every sync: tell the screens what changed, and when the hub published manuals,
-/// extract and index them (like `manuals add`), which reports `ManualChanged` and
-/// `DataChanged { manuals }` as they become searchable.
+/// Whether a sync queued manuals to extract and index (the hub published some).
+pub fn imports_after_sync(report: &SyncReport) -> bool {
+    report.manuals_added > 0
+}
+
+/// The rule after every sync, in the foreground (the CLI): tell what changed, and when the hub
+/// published manuals, extract and index them now (like `manuals add`), which reports
+/// `ManualChanged` and `DataChanged { manuals }` as they become searchable. The App does the same
+/// with its import runner (`sync.rs`), so a running import takes them and the sync thread is free.
 pub fn after_sync(
     report: &SyncReport,
     library: Option<&Library>,
@@ -154,7 +160,7 @@ pub fn after_sync(
 ) -> Result<(), CoreError> {
     emit(AppEvent::data_changed(&changed_by_sync(report)));
     match library {
-        Some(library) if report.manuals_added > 0 => {
+        Some(library) if imports_after_sync(report) => {
             import_queue(library, store, &HashMap::new(), emit, cancel).map(|_| ())
         }
         _ => Ok(()),

@@ -1,7 +1,7 @@
 //! Sync commands and the background sync: enrollment, "Sync now", status, conflicts and refused
 //! changes. The engine (faultline-sync `AutoSync`) runs on its own thread; each attempt reports
-//! `SyncProgress` and `SyncFinished`, then the rule of `library_jobs::after_sync` (what changed,
-//! and manuals the hub published are extracted and indexed).
+//! `SyncProgress` and `SyncFinished`, then the rule after a sync (`library_jobs`: what changed,
+//! and manuals the hub published are extracted and indexed, here by the import runner).
 
 use crate::app::{App, Shared};
 use crate::args::{ResolveConflictArgs, SyncEnrollArgs};
@@ -33,23 +33,15 @@ pub fn finished(r: &SyncReport) -> SyncFinished {
 }
 
 /// What the App does with each event of the background sync.
-pub(crate) fn on_sync_event(shared: &Shared, event: AutoSyncEvent) {
+pub(crate) fn on_sync_event(shared: &Arc<Shared>, event: AutoSyncEvent) {
     match event {
         AutoSyncEvent::Progress(p) => shared.emit(AppEvent::SyncProgress(p)),
         AutoSyncEvent::Finished(report) => {
             shared.emit(AppEvent::SyncFinished(finished(&report)));
-            if let Ok(store) = shared.store_mutex() {
-                let emit = |e: AppEvent| shared.emit(e);
-                // On the sync thread: the next sync waits until the new manuals are searchable.
-                if let Err(e) = library_jobs::after_sync(
-                    &report,
-                    shared.library.as_ref(),
-                    store,
-                    &emit,
-                    &shared.cancel_import,
-                ) {
-                    tracing::warn!("manuals the hub published could not be imported: {e}");
-                }
+            shared.changed(&library_jobs::changed_by_sync(&report));
+            if library_jobs::imports_after_sync(&report) {
+                // The import runner extracts and indexes them (or the running import takes them).
+                crate::manuals::start_import(shared, std::collections::HashMap::new());
             }
         }
         AutoSyncEvent::Failed { error, retry_in } => {
