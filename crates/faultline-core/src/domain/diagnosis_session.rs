@@ -74,14 +74,23 @@ pub struct DiagnosisSession {
     pub conclusion: Option<ConclusionCodes>,
 }
 
-/// What the records add up to: the answers in force (indexes into `records`, oldest first), the
-/// superseded flags, and the current step.
+/// What the records add up to: the superseded flags and the current step. `records` are in
+/// (seq, recorded_at, id) order, the same on every laptop. An answer to a step that is not the
+/// current one at its place in that order was given at the same time on another laptop (both
+/// answered the same step before syncing): it is kept, marked superseded by the one before it.
 pub fn replay(guide: &Guide, records: &[SessionRecord]) -> (Vec<bool>, String) {
     let mut in_force: Vec<usize> = Vec::new();
     let mut superseded = vec![false; records.len()];
+    let current_of = |in_force: &[usize]| {
+        in_force
+            .last()
+            .and_then(|&i| records[i].next_step.clone())
+            .unwrap_or_else(|| guide.start.clone())
+    };
     for (i, r) in records.iter().enumerate() {
         match r.kind {
-            SessionRecordKind::Answer => in_force.push(i),
+            SessionRecordKind::Answer if r.step_id == current_of(&in_force) => in_force.push(i),
+            SessionRecordKind::Answer => superseded[i] = true,
             SessionRecordKind::Back => {
                 if let Some(j) = in_force.pop() {
                     superseded[j] = true;
@@ -89,11 +98,7 @@ pub fn replay(guide: &Guide, records: &[SessionRecord]) -> (Vec<bool>, String) {
             }
         }
     }
-    let current = in_force
-        .last()
-        .and_then(|&i| records[i].next_step.clone())
-        .unwrap_or_else(|| guide.start.clone());
-    (superseded, current)
+    (superseded, current_of(&in_force))
 }
 
 impl DiagnosisSession {

@@ -183,7 +183,15 @@ impl Store {
             .map_err(|_| CoreError::InvalidState(format!("session id {:?}", s.id)))?;
         let (kind, step_id, answer, next_step) = decide(&s)?;
         let record = SessionRecord {
-            seq: u32::try_from(s.records.len() + 1).unwrap_or(u32::MAX),
+            // A Lamport number: one more than the highest this laptop knows for the session
+            // (another laptop's concurrent record may carry the same seq; the id keeps both).
+            seq: s
+                .records
+                .iter()
+                .map(|r| r.seq)
+                .max()
+                .unwrap_or(0)
+                .saturating_add(1),
             id: record_id,
             kind,
             step_id,
@@ -263,7 +271,7 @@ pub(super) fn apply_pulled_session(conn: &Connection, s: &DiagnosisSessionRecord
 }
 
 /// Stores a pulled session record; `false` when its session is not on this laptop (or the
-/// record is already here).
+/// record is already here: the same id). A record of another laptop with a seq taken here is kept.
 pub(super) fn apply_pulled_record(conn: &Connection, r: &DiagnosisStepRecord) -> Result<bool> {
     let kind = SessionRecordKind::parse(&r.kind)
         .ok_or_else(|| CoreError::InvalidState(format!("record kind {:?}", r.kind)))?;
@@ -350,7 +358,7 @@ fn read_session(conn: &Connection, id: &str) -> Result<Option<DiagnosisSession>>
     let codes: Vec<String> = serde_json::from_str(&codes).map_err(|e| bad("codes", e))?;
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, kind, step_id, answer, next_step, recorded_by, recorded_at
-         FROM diagnosis_records WHERE session_rid = ?1 ORDER BY seq",
+         FROM diagnosis_records WHERE session_rid = ?1 ORDER BY seq, recorded_at, id",
     )?;
     let raw = stmt
         .query_map(params![rid], |r| {

@@ -306,3 +306,72 @@ fn a_pulled_guide_replaces_an_older_one_and_leaves_a_newer_one() {
     assert_eq!(held, Some((2, "from the hub".into())));
     assert_eq!(store.guides().map(|l| l.len()).ok(), Some(1));
 }
+
+/// What a laptop's outbox holds, as the hub would send it down to another laptop.
+fn as_changes(store: &crate::Store) -> Vec<faultline_protocol::Change> {
+    use faultline_protocol::{Change, Mutation};
+    store
+        .outbox(true, 100)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| match &e.envelope.mutation {
+            Mutation::StartDiagnosis { session } => Some(Change::DiagnosisSession(session.clone())),
+            Mutation::RecordDiagnosis { record } => Some(Change::DiagnosisRecord(record.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn two_laptops_answering_the_same_session_before_syncing_both_keep_both_answers() {
+    use crate::clock::UuidV7Ids;
+    use std::sync::Arc;
+    let mut a = store_with(clock());
+    let id = start(&mut a);
+    // Laptop B (its own ids, a second later) has the session from the hub.
+    let b_clock = clock();
+    b_clock.advance(chrono::Duration::seconds(1));
+    let mut b = match crate::Store::open_in_memory(b_clock, Arc::new(UuidV7Ids)) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(b.apply_pulled(&as_changes(&a), "c1").is_ok());
+    // Both answer the first step before either syncs: both records carry seq 1.
+    assert!(a
+        .answer_diagnosis_step(&id, "look", &GuideAnswer::Done, "ana")
+        .is_ok());
+    assert!(b
+        .answer_diagnosis_step(&id, "look", &GuideAnswer::Done, "ben")
+        .is_ok());
+    let (from_a, from_b) = (as_changes(&a), as_changes(&b));
+    assert!(b.apply_pulled(&from_a, "c2").is_ok());
+    assert!(a.apply_pulled(&from_b, "c2").is_ok());
+    let (sa, sb) = match (a.diagnosis_session(&id), b.diagnosis_session(&id)) {
+        (Ok(x), Ok(y)) => (x, y),
+        other => panic!("{other:?}"),
+    };
+    let seen = |s: &crate::domain::DiagnosisSession| -> Vec<(u32, String, bool)> {
+        s.records
+            .iter()
+            .map(|r| (r.seq, r.recorded_by.clone(), r.superseded))
+            .collect()
+    };
+    // Nothing lost, the same order on both laptops; the later concurrent answer is kept,
+    // marked superseded by the earlier one.
+    let want = vec![(1, "ana".to_string(), false), (1, "ben".to_string(), true)];
+    assert_eq!(seen(&sa), want);
+    assert_eq!(seen(&sb), want);
+    assert_eq!(
+        (sa.current_step.as_str(), sb.current_step.as_str()),
+        ("free", "free")
+    );
+    // The next answer comes after both.
+    let yes = GuideAnswer::Choice {
+        value: "yes".into(),
+    };
+    let next = b.answer_diagnosis_step(&id, "free", &yes, "ben");
+    assert_eq!(
+        next.map(|s| (s.records.len(), s.records[2].seq)).ok(),
+        Some((3, 2))
+    );
+}

@@ -63,6 +63,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "analytics_indexes",
         include_str!("../../migrations/0013_analytics_indexes.sql"),
     ),
+    (
+        14,
+        "diagnosis_records_by_id",
+        include_str!("../../migrations/0014_diagnosis_records_by_id.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
