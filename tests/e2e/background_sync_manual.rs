@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
-use faultline_tests::sync_env::{SyncEnv, SITE};
+use faultline_tests::sync_env::SyncEnv;
 use faultline_tests::{e2e_enabled, App, Key};
 use serde_json::Value;
 
@@ -75,19 +75,7 @@ async fn a_background_sync_brings_a_searchable_manual_and_refreshes_the_open_ass
     let before = wait_script(&app, "the empty manual search", PAGE, |v| v["none"] == true).await?;
 
     // Meanwhile on the hub: a manual for the VX-300, and a breakdown another laptop reported.
-    let pdf = faultline_tests::workspace_root()
-        .join("assets/demo/manuals/vantor-vx300-instruction-manual.pdf");
-    faultline_tests::hub::hub_admin(
-        &env.db,
-        &[
-            "load-manual",
-            "--site",
-            SITE,
-            "--model",
-            "Vantor Drives|VX-300",
-            &pdf.to_string_lossy(),
-        ],
-    )?;
+    env.publish_manual(&SyncEnv::demo_manual(), "Vantor Drives|VX-300")?;
     let other = env.device("laptop-other")?;
     other.sync_via(&env.hub.url())?;
     let wo = other.log_breakdown("VFD-202", "drive trips on start, OC1")?;

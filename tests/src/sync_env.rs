@@ -61,6 +61,28 @@ impl SyncEnv {
     pub fn device(&self, name: &str) -> Result<Device> {
         self.device_at(name, SITE, &self.hub.url())
     }
+
+    /// Publishes a manual PDF on the hub for site PLANT1, linked to `model`
+    /// ("Manufacturer|Model"), as `faultline-hub load-manual` does.
+    pub fn publish_manual(&self, pdf: &Path, model: &str) -> Result<()> {
+        hub_admin(
+            &self.db,
+            &[
+                "load-manual",
+                "--site",
+                SITE,
+                "--model",
+                model,
+                &pdf.to_string_lossy(),
+            ],
+        )
+        .map(drop)
+    }
+
+    /// The demo's VX-300 drive manual (assets/demo/manuals, written by the project).
+    pub fn demo_manual() -> std::path::PathBuf {
+        workspace_root().join("assets/demo/manuals/vantor-vx300-instruction-manual.pdf")
+    }
 }
 
 pub struct Device {

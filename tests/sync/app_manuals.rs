@@ -6,7 +6,7 @@
 use anyhow::{bail, Context, Result};
 use faultline_api::{App, AppEvent, AppOptions, CollectingSink, DataKind};
 use faultline_manuals::extract::WorkerCommand;
-use faultline_tests::sync_env::{SyncEnv, SITE};
+use faultline_tests::sync_env::SyncEnv;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,19 +25,7 @@ fn wait_for(sink: &CollectingSink, what: &str, done: impl Fn(&[AppEvent]) -> boo
 #[test]
 fn a_background_sync_in_the_app_makes_a_hub_published_manual_searchable() -> Result<()> {
     let env = SyncEnv::start()?;
-    let pdf = faultline_tests::workspace_root()
-        .join("assets/demo/manuals/vantor-vx300-instruction-manual.pdf");
-    faultline_tests::hub::hub_admin(
-        &env.db,
-        &[
-            "load-manual",
-            "--site",
-            SITE,
-            "--model",
-            "Vantor Drives|VX-300",
-            &pdf.to_string_lossy(),
-        ],
-    )?;
+    env.publish_manual(&SyncEnv::demo_manual(), "Vantor Drives|VX-300")?;
     let laptop = env.device("laptop-a")?;
 
     let sink = Arc::new(CollectingSink::default());
