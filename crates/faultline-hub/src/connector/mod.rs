@@ -5,7 +5,10 @@
 //! same row twice, a work order's changes in order) and hands each to a [`Connector`]: Maximo
 //! first, SAP PM can be the second, each one only maps an [`OutboxItem`] to its API.
 
+mod maximo;
 mod queue;
+
+pub use maximo::Maximo;
 
 pub use queue::{
     configure, connector_config, drain, retry_failed, status, ConnectorConfig, DrainReport,
@@ -26,6 +29,9 @@ pub struct OutboxItem {
     /// The mutation's kind (`create_work_order`, `add_note`, `set_status`, `close_work_order`…).
     pub kind: String,
     pub work_order_id: Option<Uuid>,
+    /// The work order's number and its asset's tag on the hub (how the CMMS knows them).
+    pub work_order_number: Option<String>,
+    pub asset_tag: Option<String>,
     /// The mutation as the laptop sent it (faultline-protocol `Mutation` JSON).
     pub payload: serde_json::Value,
     /// Earlier attempts that did not reach an answer.

@@ -87,8 +87,11 @@ pub struct DrainReport {
 /// another process holds. The lock is held while the row is sent; a process killed mid-send
 /// releases it and the row is sent again (the connector looks its reference up first).
 const CLAIM_SQL: &str = "
-    SELECT o.id, o.site, o.mutation_id, o.kind, o.work_order_id, o.payload, o.attempts
+    SELECT o.id, o.site, o.mutation_id, o.kind, o.work_order_id, o.payload, o.attempts,
+           w.number, a.tag
     FROM cmms_outbox o
+    LEFT JOIN work_orders w ON w.site = o.site AND w.id = o.work_order_id
+    LEFT JOIN assets a ON a.site = w.site AND a.id = w.asset_id
     WHERE o.site = $1 AND o.state = 'pending' AND o.next_attempt_at <= now()
       AND NOT EXISTS (
           SELECT 1 FROM cmms_outbox p
@@ -96,7 +99,7 @@ const CLAIM_SQL: &str = "
             AND p.state <> 'sent' AND p.id < o.id)
     ORDER BY o.id
     LIMIT 1
-    FOR UPDATE SKIP LOCKED";
+    FOR UPDATE OF o SKIP LOCKED";
 
 /// Longest wait between two attempts of an unanswered row, in seconds.
 const MAX_BACKOFF_SECS: f64 = 300.0;
@@ -146,6 +149,8 @@ pub async fn drain<C: Connector>(
             work_order_id: row.try_get(4)?,
             payload: row.try_get(5)?,
             attempts: row.try_get(6)?,
+            work_order_number: row.try_get(7)?,
+            asset_tag: row.try_get(8)?,
         };
         handled += 1;
         match connector.send(&item).await {

@@ -1,0 +1,257 @@
+//! `fake_maximo`: a contract fake of Maximo's JSON API for the connector's tests (axum on
+//! 127.0.0.1, never a real Maximo). Each behaviour follows a section of IBM's published Maximo
+//! REST API guide ("Maximo JSON API"), from its documented field names; no IBM JSON is copied,
+//! the records are written here.
+//!
+//! - Authentication: the `apikey` header; a wrong or revoked key answers 401 with the error JSON.
+//! - Querying (`oslc.where`, `oslc.select`, `lean=1`): `wonum="…"`, `siteid="…"`,
+//!   `externalrefid="…"` joined by `and`; answers `{"member": [...]}` with `href` and
+//!   `_rowstamp` on every object.
+//! - Creating resources: `POST /oslc/os/mxapiwodetail`, 201 with the `properties` asked for.
+//! - Updating resources: `POST {href}` with `x-method-override: PATCH`; with
+//!   `patchtype: MERGE` child rows (worklog) are added to, without it they are replaced by the
+//!   payload's (the documented reason the connector always sends MERGE).
+//! - Actions: `action=wsmethod:changeStatus` with `status`, `date`, `memo`; a transition out of
+//!   CLOSE or CAN is refused (Maximo's own rule, simplified).
+//! - Errors: `{"Error": {"reasonCode", "message", "statusCode"}}` with a BMXAA-shaped code; the
+//!   codes here are chosen by the fake, not taken from Maximo's message catalogue.
+//!
+//! Fault knobs: `down` (503 to everything), `lose_next_answer` (commit, then answer 504 as a
+//! gateway whose upstream answer was lost), `key` (the accepted API key), `valid_assets`.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Default)]
+pub struct Fake {
+    pub key: String,
+    pub down: bool,
+    pub lose_next_answer: bool,
+    pub valid_assets: Vec<String>,
+    /// Work orders, as lean JSON objects (`workorderid`, `wonum`, `status`, `worklog`…).
+    pub wos: Vec<Value>,
+    /// (wonum, status, date) of every status change, in order.
+    pub status_changes: Vec<(String, String, String)>,
+    pub requests: u64,
+    rowstamp: u64,
+    base: String,
+}
+
+pub type Shared = Arc<Mutex<Fake>>;
+
+/// Serves the fake on a free loopback port; returns its base URL (…/maximo) and its state.
+pub async fn start(key: &str, assets: &[&str]) -> (String, Shared) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}/maximo");
+    let state = Arc::new(Mutex::new(Fake {
+        key: key.into(),
+        valid_assets: assets.iter().map(|s| s.to_string()).collect(),
+        base: base.clone(),
+        ..Fake::default()
+    }));
+    let app = Router::new()
+        .route("/maximo/oslc/os/mxapiwodetail", get(query).post(create))
+        .route(
+            "/maximo/oslc/os/mxapiwodetail/{id}",
+            axum::routing::post(update),
+        )
+        .with_state(state.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (base, state)
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"Error": {"reasonCode": code, "message": message,
+                              "statusCode": status.as_u16().to_string()}})),
+    )
+        .into_response()
+}
+
+/// Down, key: the checks before any request is looked at.
+fn gate(f: &mut Fake, headers: &HeaderMap) -> Option<Response> {
+    f.requests += 1;
+    if f.down {
+        return Some(error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "HTTP503",
+            "Maximo is down",
+        ));
+    }
+    if headers.get("apikey").and_then(|v| v.to_str().ok()) != Some(f.key.as_str()) {
+        return Some(error(
+            StatusCode::UNAUTHORIZED,
+            "BMXAA7901E",
+            "You cannot log in at this time: the API key is not valid.",
+        ));
+    }
+    None
+}
+
+/// After a commit: the answer is lost once when asked to.
+fn answer(f: &mut Fake, status: StatusCode, body: Value) -> Response {
+    if std::mem::take(&mut f.lose_next_answer) {
+        return error(
+            StatusCode::GATEWAY_TIMEOUT,
+            "HTTP504",
+            "upstream answer lost",
+        );
+    }
+    (status, Json(body)).into_response()
+}
+
+fn next_rowstamp(f: &mut Fake) -> String {
+    f.rowstamp += 1;
+    f.rowstamp.to_string()
+}
+
+/// `a="x" and b="y"` → [(a, x), (b, y)].
+fn clauses(w: &str) -> Vec<(String, String)> {
+    w.split(" and ")
+        .filter_map(|c| {
+            let (k, v) = c.split_once('=')?;
+            Some((
+                k.trim().to_lowercase(),
+                v.trim().trim_matches('"').replace("\\\"", "\""),
+            ))
+        })
+        .collect()
+}
+
+async fn query(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let mut f = s.lock().unwrap();
+    if let Some(r) = gate(&mut f, &headers) {
+        return r;
+    }
+    let wanted = clauses(q.get("oslc.where").map(String::as_str).unwrap_or(""));
+    let member: Vec<Value> = f
+        .wos
+        .iter()
+        .filter(|wo| {
+            wanted
+                .iter()
+                .all(|(k, v)| wo[k.as_str()].as_str() == Some(v))
+        })
+        .cloned()
+        .collect();
+    (StatusCode::OK, Json(json!({ "member": member }))).into_response()
+}
+
+async fn create(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut f = s.lock().unwrap();
+    if let Some(r) = gate(&mut f, &headers) {
+        return r;
+    }
+    let Ok(mut wo) = serde_json::from_slice::<Value>(&body) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BMXAA0001E",
+            "the body is not JSON",
+        );
+    };
+    let asset = wo["assetnum"].as_str().unwrap_or("").to_string();
+    if !f.valid_assets.contains(&asset) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BMXAA4195E",
+            &format!("Asset {asset} is not a valid asset in the site."),
+        );
+    }
+    let id = f.wos.len() + 1;
+    wo["workorderid"] = json!(id);
+    wo["href"] = json!(format!("{}/oslc/os/mxapiwodetail/{id}", f.base));
+    wo["status"] = json!("WAPPR");
+    wo["worklog"] = json!([]);
+    wo["_rowstamp"] = json!(next_rowstamp(&mut f));
+    f.wos.push(wo.clone());
+    answer(&mut f, StatusCode::CREATED, wo)
+}
+
+async fn update(
+    State(s): State<Shared>,
+    Path(id): Path<usize>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let mut f = s.lock().unwrap();
+    if let Some(r) = gate(&mut f, &headers) {
+        return r;
+    }
+    if headers
+        .get("x-method-override")
+        .and_then(|v| v.to_str().ok())
+        != Some("PATCH")
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BMXAA0002E",
+            "POST on a resource needs x-method-override",
+        );
+    }
+    let merge = headers.get("patchtype").and_then(|v| v.to_str().ok()) == Some("MERGE");
+    let Ok(patch) = serde_json::from_slice::<Value>(&body) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BMXAA0001E",
+            "the body is not JSON",
+        );
+    };
+    let Some(i) = id.checked_sub(1).filter(|i| *i < f.wos.len()) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "BMXAA8727E",
+            "The record does not exist.",
+        );
+    };
+    if q.get("action").map(String::as_str) == Some("wsmethod:changeStatus") {
+        let from = f.wos[i]["status"].as_str().unwrap_or("").to_string();
+        let to = patch["status"].as_str().unwrap_or("").to_string();
+        if from == "CLOSE" || from == "CAN" {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "BMXAA4590E",
+                &format!("The status cannot be changed from {from} to {to}."),
+            );
+        }
+        let wonum = f.wos[i]["wonum"].as_str().unwrap_or("").to_string();
+        let date = patch["date"].as_str().unwrap_or("").to_string();
+        f.status_changes.push((wonum, to.clone(), date));
+        f.wos[i]["status"] = json!(to);
+    } else if let Some(obj) = patch.as_object() {
+        for (k, v) in obj {
+            if k == "worklog" {
+                let mut logs = if merge {
+                    f.wos[i]["worklog"].as_array().cloned().unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                logs.extend(v.as_array().cloned().unwrap_or_default());
+                f.wos[i]["worklog"] = json!(logs);
+            } else {
+                f.wos[i][k.as_str()] = v.clone();
+            }
+        }
+    }
+    let rs = next_rowstamp(&mut f);
+    f.wos[i]["_rowstamp"] = json!(rs);
+    let wo = f.wos[i].clone();
+    answer(&mut f, StatusCode::OK, wo)
+}

@@ -1,0 +1,223 @@
+//! The Maximo connector against `fake_maximo` (tests/fake_maximo; never a real Maximo), with the
+//! hub on real PostgreSQL: a breakdown logged on a laptop reaches Maximo as a work order with
+//! its worklog, status changes at the technician's times and failure codes; a lost answer after
+//! Maximo committed, Maximo down then back, one invalid item, a revoked key.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod fake_maximo;
+
+use common::{close, env, note, set_status, t, Hub};
+use faultline_hub::connector::{
+    configure, drain, retry_failed, status, ConnectorConfig, DrainReport, Maximo,
+};
+use faultline_protocol::Mutation;
+use std::time::Duration;
+use uuid::Uuid;
+
+fn config(url: &str, key: &str) -> ConnectorConfig {
+    ConnectorConfig {
+        site: "PLANT1".into(),
+        kind: "maximo".into(),
+        url: url.into(),
+        api_key: key.into(),
+        ca_bundle: None,
+        cmms_siteid: Some("BEDFORD".into()),
+        cmms_orgid: Some("EAGLENA".into()),
+    }
+}
+
+fn create(wo: Uuid, number: &str, asset: Uuid) -> Mutation {
+    Mutation::CreateWorkOrder {
+        work_order_id: wo,
+        number: number.into(),
+        asset_id: asset,
+        wo_type: "breakdown".into(),
+        priority: 1,
+        title: "Pump P-101 leaks at the seal".into(),
+        fault_code: None,
+        reported_by: "ana".into(),
+        reported_at: t(0),
+        downtime_start: None,
+    }
+}
+
+struct Setup {
+    hub: Hub,
+    fake: fake_maximo::Shared,
+    url: String,
+    token: String,
+    asset: Uuid,
+    bad_asset: Uuid,
+}
+
+async fn setup() -> Setup {
+    let hub = Hub::start().await;
+    hub.site("PLANT1").await;
+    let (url, fake) = fake_maximo::start("key-1", &["P-101"]).await;
+    configure(&hub.store, &config(&url, "key-1")).await.unwrap();
+    let token = hub.enroll("PLANT1", "laptop").await.token;
+    let asset = hub.asset("PLANT1", "P-101").await;
+    let bad_asset = hub.asset("PLANT1", "NOT-IN-MAXIMO").await;
+    Setup {
+        hub,
+        fake,
+        url,
+        token,
+        asset,
+        bad_asset,
+    }
+}
+
+impl Setup {
+    /// A breakdown logged offline and pushed: create, note, start, close.
+    async fn breakdown(&self, number: &str, asset: Uuid) -> (Uuid, Uuid) {
+        let wo = Uuid::now_v7();
+        let first = env(0, create(wo, number, asset));
+        let id = first.mutation_id;
+        self.hub
+            .push(
+                &self.token,
+                "PLANT1",
+                vec![
+                    first,
+                    env(1, note(wo, "seal leaking, line 2 stopped")),
+                    env(1, set_status(wo, "in_progress")),
+                    env(2, close(wo, "REPLACE")),
+                ],
+            )
+            .await;
+        (wo, id)
+    }
+
+    async fn drain(&self, key: &str) -> DrainReport {
+        let m = Maximo::new(&config(&self.url, key), Duration::from_secs(5)).unwrap();
+        drain(&self.hub.store, "PLANT1", &m, 1000).await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_breakdown_reaches_maximo_with_worklog_statuses_at_their_times_and_codes() {
+    let s = setup().await;
+    let (_, create_id) = s.breakdown("FL-1", s.asset).await;
+    let r = s.drain("key-1").await;
+    assert_eq!((r.sent, r.rejected, r.retried), (4, 0, 0), "{r:?}");
+    let f = s.fake.lock().unwrap();
+    assert_eq!(f.wos.len(), 1);
+    let wo = &f.wos[0];
+    assert_eq!(wo["wonum"], "FL-1");
+    assert_eq!(wo["siteid"], "BEDFORD");
+    assert_eq!(wo["worktype"], "EM");
+    assert_eq!(wo["externalrefid"], create_id.to_string());
+    assert_eq!(
+        wo["worklog"][0]["description_longdescription"],
+        "seal leaking, line 2 stopped"
+    );
+    assert_eq!(
+        (
+            wo["failurecode"].as_str(),
+            wo["problemcode"].as_str(),
+            wo["fr1code"].as_str(),
+            wo["fr2code"].as_str()
+        ),
+        (
+            Some("PUMP"),
+            Some("LEAK"),
+            Some("SEALWORN"),
+            Some("REPLACE")
+        )
+    );
+    let changes: Vec<(&str, &str)> = f
+        .status_changes
+        .iter()
+        .map(|(_, st, d)| (st.as_str(), d.as_str()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("INPRG", "2025-11-23T12:13:40Z"),
+            ("COMP", "2025-11-23T13:13:20Z")
+        ],
+        "the technician's times, in order"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_answer_after_maximo_committed_never_doubles_the_work_order() {
+    let s = setup().await;
+    s.breakdown("FL-1", s.asset).await;
+    s.fake.lock().unwrap().lose_next_answer = true;
+    let r = s.drain("key-1").await;
+    assert_eq!(
+        (r.sent, r.retried),
+        (0, 1),
+        "the create's answer was lost: {r:?}"
+    );
+    assert_eq!(s.fake.lock().unwrap().wos.len(), 1, "Maximo committed it");
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    let r = s.drain("key-1").await;
+    assert_eq!(r.sent, 4, "{r:?}");
+    let f = s.fake.lock().unwrap();
+    assert_eq!(
+        f.wos.len(),
+        1,
+        "looked up by its external reference, not created again"
+    );
+    assert_eq!(f.wos[0]["worklog"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn maximo_down_then_back_loses_nothing() {
+    let s = setup().await;
+    s.breakdown("FL-1", s.asset).await;
+    s.fake.lock().unwrap().down = true;
+    let r = s.drain("key-1").await;
+    assert_eq!((r.sent, r.retried), (0, 1));
+    let st = status(&s.hub.store, "PLANT1").await.unwrap();
+    assert_eq!(st.waiting, 4);
+    assert!(st.last_error.unwrap_or_default().contains("HTTP503"));
+    s.fake.lock().unwrap().down = false;
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    assert_eq!(s.drain("key-1").await.sent, 4);
+    assert_eq!(s.fake.lock().unwrap().status_changes.len(), 2);
+}
+
+#[tokio::test]
+async fn one_invalid_item_is_refused_with_maximos_reason_and_blocks_nothing_else() {
+    let s = setup().await;
+    s.breakdown("FL-1", s.bad_asset).await;
+    s.breakdown("FL-2", s.asset).await;
+    let r = s.drain("key-1").await;
+    assert_eq!((r.sent, r.rejected), (4, 1), "{r:?}");
+    let st = status(&s.hub.store, "PLANT1").await.unwrap();
+    assert_eq!((st.failed, st.waiting), (1, 3));
+    assert!(
+        st.failures[0]
+            .2
+            .starts_with("BMXAA4195E: Asset NOT-IN-MAXIMO"),
+        "{:?}",
+        st.failures
+    );
+    let f = s.fake.lock().unwrap();
+    assert_eq!(f.wos.len(), 1);
+    assert_eq!(f.wos[0]["wonum"], "FL-2");
+}
+
+#[tokio::test]
+async fn a_revoked_key_mid_run_stops_clearly_and_resumes_with_a_new_one() {
+    let s = setup().await;
+    s.breakdown("FL-1", s.asset).await;
+    s.fake.lock().unwrap().key = "key-2".into();
+    let r = s.drain("key-1").await;
+    assert!(
+        r.auth_error.as_deref().unwrap_or("").contains("BMXAA7901E"),
+        "{r:?}"
+    );
+    assert_eq!(r.sent, 0);
+    assert_eq!(status(&s.hub.store, "PLANT1").await.unwrap().waiting, 4);
+    configure(&s.hub.store, &config(&s.url, "key-2"))
+        .await
+        .unwrap();
+    assert_eq!(s.drain("key-2").await.sent, 4);
+    assert_eq!(s.fake.lock().unwrap().wos.len(), 1);
+}
