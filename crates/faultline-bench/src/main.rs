@@ -2,6 +2,7 @@
 //! and of the app's cold start, run by `make bench`. Results go to stdout as markdown and, with
 //! `--write-doc`, into their marked section of docs/benchmarks.md.
 
+mod analytics_bench;
 mod anchor;
 mod cold_start;
 mod corpus_pages;
@@ -26,6 +27,7 @@ mod relevance_tune;
 mod replica;
 mod report;
 mod risk_bench;
+mod risk_excavator;
 mod search_bench;
 mod search_queries;
 mod search_report;
@@ -114,6 +116,9 @@ enum Cmd {
     /// PDF text extraction vs pdftotext on the corpus manuals: pages/s on every core, and
     /// word-level agreement per manual.
     Extract(extract_bench::ExtractArgs),
+    /// Reliability analytics on the replica `replica` imported: site metrics and Pareto for a
+    /// year, the update after closing a work order, the risk ranking of every asset.
+    Analytics(analytics_bench::AnalyticsArgs),
     /// Risk ranking back-test on the Azure PdM history: ROC AUC, average precision and
     /// precision@10 at weekly origins vs simple baselines.
     Risk(risk_bench::RiskArgs),
@@ -180,6 +185,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Ipc(args) => ipc_bench::run(args),
         Cmd::Extract(args) => extract_bench::run(args),
         Cmd::Risk(args) => risk_bench::run(args),
+        Cmd::Analytics(args) => analytics_bench::run(args),
         Cmd::Diagnose(args) => diagnose_bench::run(args),
         Cmd::Relevance(args) => relevance_bench::run(args),
         Cmd::Sync(args) => sync_bench::run(args),

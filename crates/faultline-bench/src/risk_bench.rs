@@ -3,13 +3,14 @@
 //! core importer with the mapping files in tests/fixtures/mappings. At weekly origins over the
 //! last three months, the 100 machines are ranked by failure within 7 and 14 days using only
 //! the history before each origin; ROC AUC, average precision and precision@10 of the model
-//! against simple baselines measured in the same run.
+//! against simple baselines measured in the same run. Then the excavator back-test
+//! (`risk_excavator`).
 
 use crate::doc;
 use anyhow::{Context, Result};
 use clap::Args;
 use faultline_analytics::eval::{average_precision, precision_at, roc_auc};
-use faultline_analytics::events::failure_events;
+use faultline_analytics::events::{failure_events, FailureEvent};
 use faultline_analytics::risk::facts::Facts;
 use faultline_analytics::risk::features::{Features, GroupRates};
 use faultline_analytics::time::{iso, DAY_MS};
@@ -24,7 +25,10 @@ pub struct RiskArgs {
     /// The Azure PdM history folder.
     #[arg(long, default_value = "../shared/corpus/history/azure-pdm")]
     corpus: PathBuf,
-    /// Folder with the azure-pdm-*.toml mapping files.
+    /// The excavator work-order history (back-tested after Azure when present).
+    #[arg(long, default_value = "../shared/corpus/history/excavator-mwo")]
+    excavator_corpus: PathBuf,
+    /// Folder with the azure-pdm-*.toml and excavator-*.toml mapping files.
     #[arg(long, default_value = "tests/fixtures/mappings")]
     mappings: PathBuf,
     /// Only rows before this time are used (the end of the data).
@@ -39,7 +43,7 @@ pub struct RiskArgs {
 }
 
 const HORIZONS: [u32; 2] = [7, 14];
-const METHODS: [&str; 7] = [
+pub(crate) const METHODS: [&str; 7] = [
     "risk model (faultline-analytics)",
     "failure count so far",
     "failures in the last 90 days",
@@ -75,7 +79,7 @@ fn age(description: Option<&str>) -> f64 {
 }
 
 /// Scores of every method for every machine at `origin` (data strictly before it).
-fn scores(h: &History, origin: i64, horizon: u32, tags: &[String]) -> Vec<Vec<f64>> {
+pub(crate) fn scores(h: &History, origin: i64, horizon: u32, tags: &[String]) -> Vec<Vec<f64>> {
     let ranking = rank(h, origin, horizon);
     let model: HashMap<&str, f64> = ranking
         .assets
@@ -114,6 +118,22 @@ fn scores(h: &History, origin: i64, horizon: u32, tags: &[String]) -> Vec<Vec<f6
                 f.and_then(|f| f.overdue.as_ref())
                     .map_or(0.0, |o| o.days_since / o.median_days),
             ]
+        })
+        .collect()
+}
+
+/// Whether each unit had a stoppage starting in `[origin, until)`.
+pub(crate) fn failed_within(
+    events: &[FailureEvent],
+    tags: &[String],
+    origin: i64,
+    until: i64,
+) -> Vec<bool> {
+    tags.iter()
+        .map(|t| {
+            events
+                .iter()
+                .any(|e| &e.asset_tag == t && e.start >= origin && e.start < until)
         })
         .collect()
 }
@@ -160,14 +180,7 @@ pub fn run(args: RiskArgs) -> Result<()> {
         for k in (0..args.origins).rev() {
             let origin = end - longest * DAY_MS - k * 7 * DAY_MS;
             let until = origin + i64::from(horizon) * DAY_MS;
-            let labels: Vec<bool> = tags
-                .iter()
-                .map(|t| {
-                    events
-                        .iter()
-                        .any(|e| &e.asset_tag == t && e.start >= origin && e.start < until)
-                })
-                .collect();
+            let labels = failed_within(&events, &tags, origin, until);
             let s = scores(&h, origin, horizon, &tags);
             let figures = (0..METHODS.len())
                 .map(|m| {
@@ -186,6 +199,13 @@ pub fn run(args: RiskArgs) -> Result<()> {
             });
         }
         report(&mut out, horizon, &results, t0.elapsed())?;
+    }
+    match crate::risk_excavator::run(&args.excavator_corpus, &args.mappings)? {
+        Some(x) => out.push_str(&x),
+        None => eprintln!(
+            "{} not found: no excavator back-test",
+            args.excavator_corpus.display()
+        ),
     }
     print!("{out}");
     if let Some(path) = args.write_doc {
