@@ -90,5 +90,10 @@ mod tests {
         assert!(ts.contains("find_assets: { args: FindAssetsArgs; result: Array<AssetSummary> }"));
         assert!(ts.contains("import type { FindAssetsArgs } from \"./FindAssetsArgs\";"));
         assert!(ts.contains("photo: { args: PhotoArgs; result: Uint8Array }"));
+        // Types named only inside Array<…> or … | null are imported too.
+        for wrapped in ["AssetSummary", "WorkOrderSummary", "RejectedChange", "Asset"] {
+            let import = format!("import type {{ {wrapped} }} from \"./{wrapped}\";");
+            assert!(ts.contains(&import), "{wrapped} not imported");
+        }
     }
 }

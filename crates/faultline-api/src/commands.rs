@@ -110,9 +110,27 @@ macro_rules! result_ts {
 /// The bindings a signature names: the type itself when it is exported, else (`Vec<T>`,
 /// `Option<T>`) what it wraps.
 fn deps_of<T: ts_rs::TS + 'static + ?Sized>(cfg: &ts_rs::Config) -> Vec<ts_rs::Dependency> {
-    match ts_rs::Dependency::from_ty::<T>(cfg) {
-        Some(own) => vec![own],
-        None => T::dependencies(cfg),
+    let mut found = Exported {
+        cfg,
+        deps: Vec::new(),
+    };
+    ts_rs::TypeVisitor::visit::<T>(&mut found);
+    found.deps
+}
+
+/// Collects the exported types a signature names, looking inside `Vec<T>`, `Option<T>` and the
+/// like (their own `dependencies` leave out the wrapped type itself).
+struct Exported<'a> {
+    cfg: &'a ts_rs::Config,
+    deps: Vec<ts_rs::Dependency>,
+}
+
+impl ts_rs::TypeVisitor for Exported<'_> {
+    fn visit<U: ts_rs::TS + 'static + ?Sized>(&mut self) {
+        match ts_rs::Dependency::from_ty::<U>(self.cfg) {
+            Some(own) => self.deps.push(own),
+            None => U::visit_generics(self),
+        }
     }
 }
 
