@@ -128,3 +128,71 @@ fn a_diagnosis_session_on_a_work_order_reaches_the_other_laptop_whole() -> Resul
     assert_eq!(records[0]["recorded_by"], "laptop-a");
     Ok(())
 }
+
+/// Two laptops answer the same step of one session before either syncs: both records carry the
+/// same `seq`, and both survive on both laptops, in the same order (nothing saved is lost).
+#[test]
+fn two_laptops_appending_to_one_session_before_syncing_both_keep_every_record() -> Result<()> {
+    let env = SyncEnv::start()?;
+    let dir = workspace_root().join("assets/demo/guides");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path().to_string_lossy().into_owned()))
+        .collect();
+    files.sort();
+    let mut args = vec!["load", "--site", "PLANT1", "--kind", "guides"];
+    args.extend(files.iter().map(String::as_str));
+    hub_admin(&env.db, &args)?;
+    let a = env.device("laptop-a")?;
+    let b = env.device("laptop-b")?;
+    a.sync_via(&env.hub.url())?;
+    let wo = a.ok(&["log-breakdown", "--asset", "VFD-202", "--code", "OC1"])?;
+    let id = wo["summary"]["id"].as_str().context("no id")?.to_string();
+    let s = a.ok(&["diagnosis", "start", "--work-order", &id])?;
+    let session = s["session"].as_str().context("no session")?.to_string();
+    a.sync_via(&env.hub.url())?;
+    b.sync_via(&env.hub.url())?;
+    // Both answer the first step, neither has synced since.
+    a.ok(&["diagnosis", "answer", &session, "read-log", "--done"])?;
+    b.ok(&["diagnosis", "answer", &session, "read-log", "--done"])?;
+    a.sync_via(&env.hub.url())?;
+    b.sync_via(&env.hub.url())?;
+    a.sync_via(&env.hub.url())?;
+    assert_eq!(
+        (a.pending()?, b.pending()?),
+        (0, 0),
+        "both accepted by the hub"
+    );
+    let mut seen = Vec::new();
+    for d in [&a, &b] {
+        let shown = d.ok(&["diagnosis", "show", "--work-order", &id])?;
+        let records = shown["sessions"][0]["records"]
+            .as_array()
+            .context("no records")?
+            .iter()
+            .map(|r| {
+                (
+                    r["step_id"].as_str().unwrap_or_default().to_string(),
+                    r["recorded_by"].as_str().unwrap_or_default().to_string(),
+                    r["superseded"].as_bool().unwrap_or_default(),
+                )
+            })
+            .collect::<Vec<_>>();
+        seen.push(records);
+    }
+    assert_eq!(seen[0].len(), 2, "{seen:?}");
+    assert_eq!(
+        seen[0], seen[1],
+        "the same records in the same order on both laptops"
+    );
+    let mut by: Vec<&str> = seen[0].iter().map(|r| r.1.as_str()).collect();
+    by.sort_unstable();
+    assert_eq!(by, vec!["laptop-a", "laptop-b"]);
+    assert_eq!(
+        seen[0].iter().filter(|r| r.2).count(),
+        1,
+        "the later one is kept, superseded"
+    );
+    // Laptop B goes on from where both now are.
+    b.ok(&["diagnosis", "answer", &session, "walk", "--no"])?;
+    Ok(())
+}
