@@ -167,6 +167,12 @@ struct ServeArgs {
     /// Declared bytes of one device's unfinished blob uploads together.
     #[arg(long, env = "FAULTLINE_HUB_MAX_OPEN_UPLOAD_BYTES", default_value_t = Limits::default().max_open_upload_bytes_per_device)]
     max_open_upload_bytes: u64,
+    /// Seconds between two drains of the CMMS connectors' queues (docs/cmms-connectors.md).
+    #[arg(long, env = "FAULTLINE_HUB_CMMS_EVERY", default_value_t = 10)]
+    cmms_every_secs: u64,
+    /// Requests to a CMMS in flight at once, per site, in this process.
+    #[arg(long, env = "FAULTLINE_HUB_CMMS_CONCURRENCY", default_value_t = 4)]
+    cmms_concurrency: usize,
     /// Unfinished uploads untouched this many hours are deleted.
     #[arg(long, env = "FAULTLINE_HUB_UPLOAD_EXPIRY_HOURS", default_value_t = Limits::default().upload_expiry.as_secs() / 3600)]
     upload_expiry_hours: u64,
@@ -205,6 +211,16 @@ enum MaximoCommand {
     Status {
         #[arg(long)]
         site: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the site's due rows now (`serve` does it every --cmms-every seconds).
+    Drain {
+        #[arg(long)]
+        site: String,
+        /// Requests in flight at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
         #[arg(long)]
         json: bool,
     },
@@ -284,6 +300,11 @@ async fn run(cli: Cli) -> Result<()> {
             let store = PgStore::open(&url, args.max_connections).await?;
             let upload_expiry =
                 std::time::Duration::from_secs(args.upload_expiry_hours.max(1) * 3600);
+            tokio::spawn(faultline_hub::connector::run_connectors(
+                store.clone(),
+                std::time::Duration::from_secs(args.cmms_every_secs.max(1)),
+                args.cmms_concurrency.max(1),
+            ));
             tokio::spawn(admin::housekeeping(
                 store.clone(),
                 upload_expiry,
@@ -559,6 +580,26 @@ async fn maximo(store: &PgStore, cmd: MaximoCommand) -> Result<()> {
                 for (id, kind, reason) in &s.failures {
                     println!("failed {id} {kind}: {reason}");
                 }
+            }
+        }
+        MaximoCommand::Drain {
+            site,
+            concurrency,
+            json,
+        } => {
+            let r = connector::drain_site(store, &site, concurrency).await?;
+            if json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                println!(
+                    "sent {}, retry later {}, refused {}, skipped {}",
+                    r.sent, r.retried, r.rejected, r.skipped
+                );
+            }
+            if let Some(e) = r.auth_error {
+                anyhow::bail!(
+                    "Maximo refused the key ({e}): run `maximo configure` with a new key"
+                );
             }
         }
         MaximoCommand::Retry { site, mutation } => {

@@ -221,3 +221,61 @@ async fn a_revoked_key_mid_run_stops_clearly_and_resumes_with_a_new_one() {
     assert_eq!(s.drain("key-2").await.sent, 4);
     assert_eq!(s.fake.lock().unwrap().wos.len(), 1);
 }
+
+const BIN: &str = env!("CARGO_BIN_EXE_faultline-hub");
+
+fn drain_process(url: &str) -> tokio::process::Child {
+    tokio::process::Command::new(BIN)
+        .arg("--database-url")
+        .arg(url)
+        .args(["maximo", "drain", "--site", "PLANT1", "--concurrency", "2"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Every breakdown once in the fake: one work order, one worklog, two status changes each.
+fn assert_each_once(f: &fake_maximo::Fake, n: usize) {
+    assert_eq!(f.wos.len(), n, "work orders");
+    for wo in &f.wos {
+        assert_eq!(wo["worklog"].as_array().map(Vec::len), Some(1), "{wo}");
+    }
+    assert_eq!(f.status_changes.len(), 2 * n, "{:?}", f.status_changes);
+}
+
+#[tokio::test]
+async fn two_hub_processes_draining_at_once_send_nothing_twice() {
+    let s = setup().await;
+    for i in 0..8 {
+        s.breakdown(&format!("FL-{i}"), s.asset).await;
+    }
+    s.fake.lock().unwrap().latency_ms = 10;
+    let (mut a, mut b) = (drain_process(&s.hub.db.url), drain_process(&s.hub.db.url));
+    let (ra, rb) = tokio::join!(a.wait(), b.wait());
+    assert!(ra.unwrap().success() && rb.unwrap().success());
+    assert_each_once(&s.fake.lock().unwrap(), 8);
+    assert_eq!(status(&s.hub.store, "PLANT1").await.unwrap().sent, 32);
+}
+
+#[tokio::test]
+async fn a_hub_killed_mid_send_resumes_without_duplicates() {
+    let s = setup().await;
+    for i in 0..8 {
+        s.breakdown(&format!("FL-{i}"), s.asset).await;
+    }
+    s.fake.lock().unwrap().latency_ms = 20;
+    let mut killed = drain_process(&s.hub.db.url);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    killed.start_kill().unwrap();
+    killed.wait().await.unwrap();
+    let before = status(&s.hub.store, "PLANT1").await.unwrap();
+    assert!(
+        before.sent > 0 && before.waiting > 0,
+        "the kill landed mid-drain: {before:?}"
+    );
+    let mut rest = drain_process(&s.hub.db.url);
+    assert!(rest.wait().await.unwrap().success());
+    assert_each_once(&s.fake.lock().unwrap(), 8);
+    assert_eq!(status(&s.hub.store, "PLANT1").await.unwrap().sent, 32);
+}

@@ -7,8 +7,10 @@
 
 mod maximo;
 mod queue;
+mod run;
 
 pub use maximo::Maximo;
+pub use run::{drain_site, run_connectors, REQUEST_TIMEOUT};
 
 pub use queue::{
     configure, connector_config, drain, retry_failed, status, ConnectorConfig, DrainReport,

@@ -16,7 +16,7 @@
 //! - Errors: `{"Error": {"reasonCode", "message", "statusCode"}}` with a BMXAA-shaped code; the
 //!   codes here are chosen by the fake, not taken from Maximo's message catalogue.
 //!
-//! Fault knobs: `down` (503 to everything), `lose_next_answer` (commit, then answer 504 as a
+//! Fault knobs: `latency_ms`, `down` (503 to everything), `lose_next_answer` (commit, then answer 504 as a
 //! gateway whose upstream answer was lost), `key` (the accepted API key), `valid_assets`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
@@ -37,6 +37,8 @@ pub struct Fake {
     pub down: bool,
     pub lose_next_answer: bool,
     pub valid_assets: Vec<String>,
+    /// Simulated Maximo latency, before every answer.
+    pub latency_ms: u64,
     /// Work orders, as lean JSON objects (`workorderid`, `wonum`, `status`, `worklog`…).
     pub wos: Vec<Value>,
     /// (wonum, status, date) of every status change, in order.
@@ -70,6 +72,14 @@ pub async fn start(key: &str, assets: &[&str]) -> (String, Shared) {
         let _ = axum::serve(listener, app).await;
     });
     (base, state)
+}
+
+/// Waits the simulated latency (without holding the state).
+async fn pause(s: &Shared) {
+    let ms = s.lock().unwrap().latency_ms;
+    if ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -136,6 +146,7 @@ async fn query(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    pause(&s).await;
     let mut f = s.lock().unwrap();
     if let Some(r) = gate(&mut f, &headers) {
         return r;
@@ -155,6 +166,7 @@ async fn query(
 }
 
 async fn create(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    pause(&s).await;
     let mut f = s.lock().unwrap();
     if let Some(r) = gate(&mut f, &headers) {
         return r;
@@ -191,6 +203,7 @@ async fn update(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
+    pause(&s).await;
     let mut f = s.lock().unwrap();
     if let Some(r) = gate(&mut f, &headers) {
         return r;

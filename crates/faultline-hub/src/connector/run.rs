@@ -1,0 +1,72 @@
+//! Running the connectors: `maximo drain` once, and the loop every `serve` process runs (all
+//! processes may run it at once: the queue's claim keeps them from sending a row twice).
+
+use super::{connector_config, drain, DrainReport, Maximo};
+use crate::error::{HubError, Result};
+use crate::PgStore;
+use std::time::Duration;
+
+/// Longest one Maximo request may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Drains a site's queue with `concurrency` senders at once; their reports added up.
+pub async fn drain_site(store: &PgStore, site: &str, concurrency: usize) -> Result<DrainReport> {
+    let config = connector_config(store, site)
+        .await?
+        .ok_or_else(|| HubError::NotFound(format!("site {site} has no CMMS connector")))?;
+    let maximo = Maximo::new(&config, REQUEST_TIMEOUT)?;
+    let senders = (0..concurrency.max(1)).map(|_| drain(store, site, &maximo, u64::MAX));
+    let mut total = DrainReport::default();
+    for r in futures_util::future::join_all(senders).await {
+        let r = r?;
+        total.sent += r.sent;
+        total.skipped += r.skipped;
+        total.retried += r.retried;
+        total.rejected += r.rejected;
+        total.auth_error = total.auth_error.or(r.auth_error);
+    }
+    Ok(total)
+}
+
+/// Every `every`, drains every site with a connector whose key was not refused; logs what it
+/// did. Never returns.
+pub async fn run_connectors(store: PgStore, every: Duration, concurrency: usize) {
+    loop {
+        match sites(&store).await {
+            Ok(sites) => {
+                for site in sites {
+                    match drain_site(&store, &site, concurrency).await {
+                        Ok(r) if r.sent + r.retried + r.rejected + r.skipped > 0 => tracing::info!(
+                            site,
+                            sent = r.sent,
+                            retried = r.retried,
+                            rejected = r.rejected,
+                            skipped = r.skipped,
+                            "cmms connector"
+                        ),
+                        Ok(r) => {
+                            if let Some(e) = r.auth_error {
+                                tracing::warn!(site, "cmms connector stopped: key refused: {e}");
+                            }
+                        }
+                        Err(e) => tracing::warn!(site, "cmms connector: {e}"),
+                    }
+                }
+            }
+            Err(e) => tracing::warn!("cmms connector: cannot list sites: {e}"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+async fn sites(store: &PgStore) -> Result<Vec<String>> {
+    let rows = store
+        .client()
+        .await?
+        .query(
+            "SELECT site FROM cmms_connectors WHERE auth_error IS NULL ORDER BY site",
+            &[],
+        )
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
