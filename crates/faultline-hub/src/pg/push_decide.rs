@@ -56,7 +56,7 @@ pub struct Needs<'a> {
     pub locked: Vec<Uuid>,
     /// Work orders they only add to.
     pub unlocked: Vec<Uuid>,
-    /// Assets of the work orders they create (sorted, once each).
+    /// Assets of the work orders and diagnosis sessions they create (sorted, once each).
     pub assets: Vec<Uuid>,
     /// Blobs of the photos they add (sorted, once each).
     pub shas: Vec<&'a str>,
@@ -113,6 +113,7 @@ pub fn needs<'a>(fresh: &[&'a MutationEnvelope]) -> Needs<'a> {
         }
         match &e.mutation {
             Mutation::CreateWorkOrder { asset_id, .. } => n.assets.push(*asset_id),
+            Mutation::StartDiagnosis { session } => n.assets.push(session.asset_id),
             Mutation::AddPhoto { sha256, .. } => n.shas.push(sha256),
             Mutation::ResolveConflict { conflict_id, .. } => n.conflicts.push(*conflict_id),
             _ => {}

@@ -192,6 +192,24 @@ fn resolve(conflict: Uuid, value: &str) -> Mutation {
 
 /// An answer as a word: `applied`, `conflict`, or the rejection code; `replayed ` before a
 /// replay.
+/// A diagnosis session started on `asset` (and the work order `wo`).
+fn session(id: u128, asset: Uuid, wo: Option<Uuid>) -> Mutation {
+    Mutation::StartDiagnosis {
+        session: faultline_protocol::DiagnosisSessionRecord {
+            id: Uuid::from_u128(id),
+            asset_id: asset,
+            work_order_id: wo,
+            guide_id: "VX300-OC1".into(),
+            guide_version: 1,
+            generated: false,
+            guide: serde_json::json!({"id": "VX300-OC1"}),
+            codes: vec!["OC1".into()],
+            started_by: "ana".into(),
+            started_at: ago(1),
+        },
+    }
+}
+
 fn word(r: &MutationResult) -> String {
     let o = match &r.outcome {
         Outcome::Applied { .. } => "applied",
@@ -277,6 +295,11 @@ fn run(envs: &[MutationEnvelope]) -> (Vec<String>, Answers, [usize; 6]) {
 // Conflicts resolved.
 #[case::a_conflict_resolved(vec![env(1, 3, resolve(CONFLICT, "ADJUST"))], &["applied"], [0, 0, 0, 0, 1, 0])]
 #[case::a_conflict_that_is_not_there(vec![env(1, 3, resolve(NEW_WO, "ADJUST"))], &[rc::UNKNOWN_RECORD], [0; 6])]
+// Diagnosis sessions: on an asset and a work order of the site.
+#[case::a_session_on_a_work_order(vec![env(1, 0, session(0x60, ASSET, Some(WO)))], &["applied"], [0; 6])]
+#[case::a_session_on_a_work_order_of_the_batch(vec![env(1, 0, create(NEW_WO, ASSET, 2, None)), env(2, 0, session(0x60, ASSET, Some(NEW_WO)))], &["applied", "applied"], [0, 0, 0, 1, 0, 0])]
+#[case::a_session_on_no_asset(vec![env(1, 0, session(0x60, NEW_WO, None))], &[rc::UNKNOWN_RECORD], [0; 6])]
+#[case::a_session_on_no_work_order(vec![env(1, 0, session(0x60, ASSET, Some(NEW_WO)))], &[rc::UNKNOWN_RECORD], [0; 6])]
 // One id twice in a batch.
 #[case::the_same_mutation_twice(vec![env(1, 0, note(0x50, WO, "x")), env(1, 0, note(0x50, WO, "x"))], &["applied", "replayed applied"], [1, 0, 0, 0, 0, 0])]
 #[case::one_id_for_two_changes(vec![env(1, 0, note(0x50, WO, "x")), env(1, 0, note(0x50, WO, "y"))], &["applied", rc::REPLAY_MISMATCH], [1, 0, 0, 0, 0, 0])]
@@ -410,12 +433,13 @@ fn what_a_batch_needs_read() {
         env(5, 0, photo(sha(), 10)),
         env(6, 0, create(CLOSED, ASSET, 2, None)),
         env(7, 3, resolve(CONFLICT, "Adjust")),
+        env(8, 0, session(0x60, TAKEN, None)),
     ];
     let fresh: Vec<&MutationEnvelope> = envs.iter().collect();
     let n = needs(&fresh);
     assert_eq!(n.locked, [NEW_WO, WO, WO]);
     assert_eq!(n.unlocked, [NEW_WO, WO, WO, CLOSED]);
-    assert_eq!(n.assets, [ASSET]);
+    assert_eq!(n.assets, [ASSET, TAKEN]);
     assert_eq!(n.shas, [sha().as_str()]);
     assert_eq!(n.conflicts, [CONFLICT]);
     assert_eq!(n.codes, ["vfd", "adjust"]);

@@ -1,6 +1,7 @@
 //! Pushed diagnosis sessions and their records (append-only, like handover notes): checked with
-//! the laptop's text and time rules, a record only for a session the site has (on the hub or
-//! earlier in the batch), written at the end of the push; an id already there is left alone.
+//! the laptop's text and time rules, a session only on an asset and work order of the site, a
+//! record only for a session the site has (on the hub or earlier in the batch), written at the
+//! end of the push; an id already there is left alone.
 
 use super::push_appends::text;
 use super::push_batch::{rejected, Batch, Decision};
@@ -103,10 +104,32 @@ fn check_record(r: &DiagnosisStepRecord, b: &Batch<'_>) -> std::result::Result<(
     validate::check_time("recorded_at", "the answer's time", r.recorded_at, b.now)
 }
 
-/// Decides a session start.
+/// Decides a session start: its asset, and its work order when it names one, must be the
+/// site's (on the hub or created earlier in the batch).
 pub fn start(b: &mut Batch<'_>, s: &DiagnosisSessionRecord) -> Decision {
     if let Err(e) = check_session(s, b) {
         return invalid(e.reason);
+    }
+    if !b.assets.contains(&s.asset_id) {
+        return Decision::Record(rejected(
+            reject_codes::UNKNOWN_RECORD,
+            format!(
+                "diagnosis session {}: asset {} is not on site {}",
+                s.id,
+                s.asset_id,
+                b.site()
+            ),
+        ));
+    }
+    if let Some(wo) = s.work_order_id.filter(|wo| !b.wos.contains_key(wo)) {
+        return Decision::Record(rejected(
+            reject_codes::UNKNOWN_RECORD,
+            format!(
+                "diagnosis session {}: work order {wo} is not on site {}",
+                s.id,
+                b.site()
+            ),
+        ));
     }
     if b.extra.diagnosis.known.insert(s.id) {
         b.extra.diagnosis.sessions.push(s.clone());
