@@ -54,18 +54,19 @@ impl GroupRates {
     pub fn at(facts: &Facts<'_>, origin: i64) -> Self {
         let days = ((origin - facts.start) as f64 / DAY_MS as f64).max(1.0);
         let mut site = (0usize, 0usize);
-        let mut class: HashMap<String, (usize, usize)> = HashMap::new();
-        let mut model: HashMap<String, (usize, usize, String)> = HashMap::new();
+        // Borrowed keys while counting (no string copied per asset and origin).
+        let mut class: HashMap<&str, (usize, usize)> = HashMap::new();
+        let mut model: HashMap<&str, (usize, usize, &str)> = HashMap::new();
         for a in facts.assets.iter().filter(|a| a.first_seen < origin) {
             let f = count_before(&a.failures, origin, |x| x.0);
             site.0 += f;
             site.1 += 1;
-            let c = a.asset.equipment_class.clone().unwrap_or_default();
-            let e = class.entry(c.clone()).or_default();
+            let c = a.asset.equipment_class.as_deref().unwrap_or_default();
+            let e = class.entry(c).or_default();
             e.0 += f;
             e.1 += 1;
             let m = model
-                .entry(a.asset.model.clone().unwrap_or_default())
+                .entry(a.asset.model.as_deref().unwrap_or_default())
                 .or_insert((0, 0, c));
             m.0 += f;
             m.1 += 1;
@@ -77,28 +78,30 @@ impl GroupRates {
         };
         let class: HashMap<String, f64> = class
             .into_iter()
-            .map(|(k, (f, n))| (k, rate(f, n as f64 * days, site_rate)))
+            .map(|(k, (f, n))| (k.to_string(), rate(f, n as f64 * days, site_rate)))
             .collect();
         let model = model
             .into_iter()
             .map(|(k, (f, n, c))| {
-                let parent = class.get(&c).copied().unwrap_or(site_rate);
-                (k, (rate(f, n as f64 * days, parent), f, n))
+                let parent = class.get(c).copied().unwrap_or(site_rate);
+                (k.to_string(), (rate(f, n as f64 * days, parent), f, n))
             })
             .collect();
-        let mut by: HashMap<(Option<String>, String), Vec<f64>> = HashMap::new();
+        let mut by: HashMap<(Option<&str>, &str), Vec<f64>> = HashMap::new();
         for g in facts.gaps.iter().take_while(|g| g.end < origin) {
-            by.entry((g.model.clone(), g.component.clone()))
+            by.entry((g.model.as_deref(), g.component.as_str()))
                 .or_default()
                 .push(g.days);
-            by.entry((None, g.component.clone()))
+            by.entry((None, g.component.as_str()))
                 .or_default()
                 .push(g.days);
         }
         let medians = by
             .into_iter()
             .filter(|((m, _), v)| v.len() >= if m.is_some() { MIN_GAPS } else { 3 })
-            .filter_map(|(k, v)| median(v).map(|m| (k, m)))
+            .filter_map(|((m, c), v)| {
+                median(v).map(|x| ((m.map(str::to_string), c.to_string()), x))
+            })
             .collect();
         GroupRates {
             site: site_rate,
