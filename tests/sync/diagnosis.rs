@@ -192,7 +192,19 @@ fn two_laptops_appending_to_one_session_before_syncing_both_keep_every_record() 
         1,
         "the later one is kept, superseded"
     );
-    // Laptop B goes on from where both now are.
+    // Laptop B goes on from where both now are; `show WO` carries the session.
     b.ok(&["diagnosis", "answer", &session, "walk", "--no"])?;
+    let shown = b.ok(&["show", &id])?;
+    let on_wo = shown["diagnosis_sessions"]
+        .as_array()
+        .context("no diagnosis_sessions")?;
+    assert_eq!(on_wo.len(), 1, "{shown}");
+    assert_eq!(on_wo[0]["session"], session.as_str());
+    assert_eq!(on_wo[0]["records"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        shown["summary"]["id"],
+        id.as_str(),
+        "the work order's own fields stay"
+    );
     Ok(())
 }

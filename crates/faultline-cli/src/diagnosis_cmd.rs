@@ -356,3 +356,53 @@ fn session_text(s: &DiagnosisSession) -> String {
     }
     t
 }
+
+/// `faultline show WO`: the work order with its diagnosis sessions (JSON: the work order's
+/// fields plus `diagnosis_sessions`; text: one line per session after the work order).
+pub fn show_work_order(
+    out: &Printer,
+    w: &faultline_core::domain::WorkOrder,
+    sessions: &[DiagnosisSession],
+) -> Result<()> {
+    if out.json {
+        let mut v = serde_json::to_value(w)
+            .map_err(|e| CoreError::InvalidState(format!("cannot encode output: {e}")))?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert(
+                "diagnosis_sessions".into(),
+                Value::Array(sessions.iter().map(session_json).collect()),
+            );
+        }
+        return out.emit(&v, String::new);
+    }
+    out.work_order(w)?;
+    if sessions.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = sessions.iter().map(session_line).collect();
+    out.emit(&Value::Null, || format!("diagnosis:\n{}", lines.join("\n")))
+}
+
+/// One session in a line: who walked which guide when, how far, and the conclusion reached.
+fn session_line(s: &DiagnosisSession) -> String {
+    let answers = s.answers_in_force().count();
+    let end = match &s.conclusion {
+        Some(c) => format!(
+            "concluded {} / {} / {} / {}",
+            c.failure_class.as_deref().unwrap_or("-"),
+            c.problem_code.as_deref().unwrap_or("-"),
+            c.cause_code.as_deref().unwrap_or("-"),
+            c.remedy_code.as_deref().unwrap_or("-")
+        ),
+        None => format!("at step {}", s.current_step),
+    };
+    format!(
+        "  {} {} — {}{}: {answers} answers ({} records), {end}  session {}",
+        s.started_at.format("%Y-%m-%d %H:%M"),
+        s.started_by,
+        s.guide.title,
+        if s.generated { " (generated)" } else { "" },
+        s.records.len(),
+        s.id
+    )
+}

@@ -83,7 +83,8 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Show { work_order } => {
             let id = store.resolve_work_order(&work_order)?;
-            out.work_order(&store.work_order(id)?)
+            let sessions = store.diagnosis_sessions_for_work_order(&id.to_string())?;
+            crate::diagnosis_cmd::show_work_order(&out, &store.work_order(id)?, &sessions)
         }
         Command::LogBreakdown(a) => log_breakdown(&mut store, &out, a),
         Command::Note {
