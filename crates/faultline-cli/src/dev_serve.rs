@@ -46,8 +46,8 @@ impl Replica {
     }
 }
 
-/// A fresh replica of the demo plant in a temporary directory: its CSVs imported and its
-/// manuals extracted and indexed, as `faultline demo-load` (what `make demo` runs) does.
+/// A fresh replica of the demo plant in a temporary directory: its CSVs and guides imported and
+/// its manuals extracted and indexed, as `faultline demo-load` (what `make demo` runs) does.
 fn throwaway_demo(demo: &Path) -> Result<Replica> {
     let dir = tempfile::Builder::new()
         .prefix("faultline-dev-serve-")
@@ -55,6 +55,7 @@ fn throwaway_demo(demo: &Path) -> Result<Replica> {
         .map_err(|e| CoreError::io("cannot create a temporary directory", e))?;
     let mut store = Store::open(dir.path())?;
     faultline_core::demo::load_demo(&mut store, demo)?;
+    crate::guides::import_demo(&mut store, &Printer { json: false }, demo)?;
     // Its notes (one line per manual) go to stderr: stdout carries the URL.
     crate::manuals::add_demo_manuals(dir.path(), store, &Printer { json: false }, demo)?;
     Ok(Replica::Throwaway(dir))

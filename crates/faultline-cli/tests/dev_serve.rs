@@ -136,6 +136,17 @@ fn calls_answer_json_and_failures_their_error_body() -> TestResult {
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.bytes()?.starts_with(b"%PDF"));
 
+    // The demo guides are there: Diagnose on VFD-202 with OC1 walks the authored VX-300 guide.
+    let vfd = asset_id(&server, "VFD-202")?;
+    let (status, d) = server.call("diagnose", json!({ "asset_id": vfd, "codes": ["OC1"] }))?;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(
+        (d["guide"]["id"].as_str(), d["generated"].as_bool()),
+        (Some("VX300-OC1"), Some(false)),
+        "{}",
+        d["guide"]
+    );
+
     let (status, e) = server.call("work_order", json!({ "work_order_id": "not-an-id" }))?;
     assert_eq!(
         (status, e["code"].as_str()),
