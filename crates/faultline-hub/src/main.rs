@@ -300,8 +300,11 @@ async fn run(cli: Cli) -> Result<()> {
             let store = PgStore::open(&url, args.max_connections).await?;
             let upload_expiry =
                 std::time::Duration::from_secs(args.upload_expiry_hours.max(1) * 3600);
+            // Its own small pool: a sender holds its row's lock (a transaction) while Maximo
+            // answers, and must never take a connection a push or pull needs.
+            let cmms_store = PgStore::open(&url, args.cmms_concurrency.max(1) + 1).await?;
             tokio::spawn(faultline_hub::connector::run_connectors(
-                store.clone(),
+                cmms_store,
                 std::time::Duration::from_secs(args.cmms_every_secs.max(1)),
                 args.cmms_concurrency.max(1),
             ));
