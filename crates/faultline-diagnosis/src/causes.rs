@@ -355,7 +355,13 @@ fn build(
         problem_code: latest_with(|w| w.problem_code.as_ref()),
         remedy_code: latest_with(|w| w.remedy_code.as_ref()),
         score,
-        explanation: explain(asset, cause, codes_raw, what, &evidence),
+        // What is learned from use: the guides whose conclusion the closing codes confirmed.
+        explanation: crate::confirmed::explain(
+            explain(asset, cause, codes_raw, what, &evidence),
+            h,
+            cause,
+            at,
+        ),
         evidence,
     }
 }

@@ -3,7 +3,9 @@
 //! so one `History` read up to the end of the data serves a whole back-test.
 
 use crate::codes;
-use faultline_core::store::{AnalyticsAlarm, AnalyticsAsset, DiagnosisWorkOrder};
+use faultline_core::store::{
+    AnalyticsAlarm, AnalyticsAsset, ConfirmedConclusion, DiagnosisWorkOrder,
+};
 use faultline_core::{CoreError, Store};
 use std::collections::HashMap;
 
@@ -15,16 +17,20 @@ pub struct History {
     by_tag: HashMap<String, usize>,
     /// Per asset tag: (time, code key, code as written), by time.
     alarms: HashMap<String, Vec<(i64, String, String)>>,
+    /// Guide conclusions confirmed by the closing codes (`crate::confirmed`), oldest first.
+    pub confirmed: Vec<ConfirmedConclusion>,
 }
 
 impl History {
     /// Everything recorded strictly before `before` (ms).
     pub fn read(store: &Store, before: i64) -> Result<Self, CoreError> {
-        Ok(Self::new(
+        let mut h = Self::new(
             store.analytics_assets()?,
             store.diagnosis_work_orders(before)?,
             store.analytics_alarms(Some(before))?,
-        ))
+        );
+        h.confirmed = store.confirmed_conclusions(before)?;
+        Ok(h)
     }
 
     pub fn new(
@@ -54,6 +60,7 @@ impl History {
             work_orders,
             by_tag,
             alarms: by_asset,
+            confirmed: Vec::new(),
         }
     }
 

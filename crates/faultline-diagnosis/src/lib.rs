@@ -8,6 +8,7 @@
 
 pub mod causes;
 pub mod codes;
+pub mod confirmed;
 pub mod guide;
 pub mod history;
 pub mod shorthand;

@@ -8,6 +8,7 @@ mod catalog;
 mod close_codes;
 mod conflicts;
 mod corrections;
+mod diagnosis_confirmed;
 mod diagnosis_reads;
 mod diagnosis_sessions;
 mod downtime;
@@ -47,6 +48,7 @@ mod sync_tests;
 mod tests;
 
 pub use analytics_reads::{AnalyticsAlarm, AnalyticsAsset, AnalyticsWorkOrder};
+pub use diagnosis_confirmed::ConfirmedConclusion;
 pub use diagnosis_reads::DiagnosisWorkOrder;
 pub use diagnosis_sessions::NewDiagnosisSession;
 pub use guides::GuideWrite;
