@@ -132,3 +132,4 @@ screenshot: build
 	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-start.png start
 	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-shift.png shift
 	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-analytics.png analytics
+	$(XVFB) $(CARGO) run -q -p faultline-tests --bin screenshot -- docs/screenshot-diagnose.png diagnose
