@@ -206,5 +206,31 @@ fn two_laptops_appending_to_one_session_before_syncing_both_keep_every_record() 
         id.as_str(),
         "the work order's own fields stay"
     );
+
+    // The guide withdrawn at the hub leaves both laptops; the session keeps its copy.
+    let out = hub_admin(
+        &env.db,
+        &["purge", "--site", "PLANT1", "--guide", "VX300-OC1"],
+    )?;
+    assert!(out.contains("guide VX300-OC1 withdrawn"), "{out}");
+    let again = hub_admin(
+        &env.db,
+        &["purge", "--site", "PLANT1", "--guide", "VX300-OC1"],
+    );
+    assert!(again.is_err(), "{again:?}");
+    for d in [&a, &b] {
+        d.sync_via(&env.hub.url())?;
+        let list = d.ok(&["guides", "list"])?;
+        let ids: Vec<&str> = list
+            .as_array()
+            .context("no list")?
+            .iter()
+            .filter_map(|g| g["id"].as_str())
+            .collect();
+        assert_eq!(ids.len(), 3, "{list}");
+        assert!(!ids.contains(&"VX300-OC1"), "{list}");
+        let shown = d.ok(&["diagnosis", "show", &session])?;
+        assert_eq!(shown["guide"]["id"], "VX300-OC1", "{shown}");
+    }
     Ok(())
 }

@@ -77,9 +77,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Delete a work order (and its notes, parts, photos) or withdraw a job plan; devices
-    /// receive tombstones.
-    #[command(group(clap::ArgGroup::new("what").required(true).args(["work_order", "procedure"])))]
+    /// Delete a work order (and its notes, parts, photos), withdraw a job plan or a
+    /// troubleshooting guide; devices receive tombstones.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["work_order", "procedure", "guide"])))]
     Purge {
         #[arg(long)]
         site: String,
@@ -88,6 +88,9 @@ enum Command {
         /// The job plan's code.
         #[arg(long)]
         procedure: Option<String>,
+        /// The guide's id (`faultline-hub load --kind guides` loaded it).
+        #[arg(long)]
+        guide: Option<String>,
     },
     /// Drop tombstones older than DAYS; devices with older cursors must resync the site.
     Compact {
@@ -461,6 +464,7 @@ async fn run(cli: Cli) -> Result<()> {
             site,
             work_order,
             procedure,
+            guide,
         } => {
             let store = PgStore::open(&url, 2).await?;
             if let Some(work_order) = work_order {
@@ -472,6 +476,10 @@ async fn run(cli: Cli) -> Result<()> {
                 println!(
                     "procedure {code} withdrawn from {site}; laptops remove it at their next sync"
                 );
+            }
+            if let Some(id) = guide {
+                admin::purge_guide(&store, &site, &id).await?;
+                println!("guide {id} withdrawn from {site}; laptops remove it at their next sync");
             }
         }
         Command::Export {

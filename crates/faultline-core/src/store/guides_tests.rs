@@ -375,3 +375,23 @@ fn two_laptops_answering_the_same_session_before_syncing_both_keep_both_answers(
         Some((3, 2))
     );
 }
+
+#[test]
+fn a_guide_withdrawn_at_the_hub_leaves_the_laptop_and_its_sessions_keep_their_copy() {
+    use faultline_protocol::Change;
+    let mut store = store_with(clock());
+    let id = start(&mut store);
+    assert!(store
+        .put_guide(&guide("G1", 1, &["VX-300"], &[]), None)
+        .is_ok());
+    let tomb = Change::Tombstone {
+        entity: "guide".into(),
+        key: "G1".into(),
+    };
+    assert!(store.apply_pulled(&[tomb], "c1").is_ok());
+    assert_eq!(store.guides().map(|l| l.len()).ok(), Some(0));
+    assert_eq!(
+        store.diagnosis_session(&id).map(|s| s.guide.id).ok(),
+        Some("G1".to_string())
+    );
+}

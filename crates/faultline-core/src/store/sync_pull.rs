@@ -640,6 +640,8 @@ fn delete_record(tx: &Transaction<'_>, entity: &str, key: &str) -> Result<bool> 
             }
         }
         "procedure" => usize::from(super::delete_procedure(tx, key)?),
+        // A guide withdrawn at the hub; sessions keep the copy they started with.
+        "guide" => tx.execute("DELETE FROM guides WHERE id = ?1", params![key])?,
         "failure_code" => {
             let mut parts = key.splitn(3, '|');
             let (l, p, c) = (parts.next(), parts.next(), parts.next());

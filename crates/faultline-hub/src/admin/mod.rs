@@ -13,7 +13,7 @@ mod sites;
 mod storage;
 
 pub use devices::{enroll_device, list_devices, revoke_device, DeviceInfo, Enrollment};
-pub use guides::load_guides;
+pub use guides::{load_guides, purge_guide};
 pub use load::{load_csv, LoadReport};
 pub use manuals::load_manual;
 pub use retention::{compact, purge_procedure, purge_work_order, CompactReport};
