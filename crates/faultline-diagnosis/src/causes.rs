@@ -6,6 +6,11 @@
 //! causes over all its closed breakdowns (whatever their codes), itself backed off the same way to
 //! a uniform prior over the causes seen. The scores are probabilities: they sum to 1 over the
 //! causes seen.
+//!
+//! With a symptom, the chain's probabilities are mixed with a nearest-neighbour vote
+//! (`CauseParams::text_vote`): the causes of the most similar past closed breakdowns, weighted
+//! by similarity, as a second expert. The mixture `(1 - λ) · chain + λ · vote` is still a
+//! probability; λ is tuned on a development split of real history (`faultline-bench diagnose`).
 
 use crate::codes;
 use crate::history::History;
@@ -15,6 +20,10 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
 const DAY_MS: f64 = 86_400_000.0;
+
+/// The default λ of [`CauseParams::text_vote`], tuned on the excavator work orders of 2009
+/// (rolling, every row before each one): see docs/benchmarks.md.
+pub const TEXT_VOTE: f64 = 0.5;
 
 /// Knobs of the ranking.
 #[derive(Debug, Clone)]
@@ -28,6 +37,9 @@ pub struct CauseParams {
     /// With a symptom, the closed breakdowns among this many most similar past work orders
     /// (BM25, [`crate::similar`]) count as showing it, in proportion to their similarity.
     pub text_neighbours: usize,
+    /// Weight λ of the nearest-neighbour vote in the mixture with the chain (0: the chain only,
+    /// 1: the vote only); used only with a symptom.
+    pub text_vote: f64,
 }
 
 impl Default for CauseParams {
@@ -37,6 +49,7 @@ impl Default for CauseParams {
             half_life_days: 365.0,
             window_ms: 48 * crate::HOUR_MS,
             text_neighbours: 25,
+            text_vote: TEXT_VOTE,
         }
     }
 }
@@ -163,6 +176,8 @@ pub fn rank(
     }
     levels.push(Level::new("site", asset.site.clone()));
     let mut used: Vec<(&DiagnosisWorkOrder, f64)> = Vec::new();
+    // The nearest-neighbour vote: similarity share per cause.
+    let mut vote: HashMap<String, f64> = HashMap::new();
     for w in h.work_orders.iter().take_while(|w| w.reported_at < at) {
         if !is_evidence(w) {
             continue;
@@ -188,6 +203,9 @@ pub fn rank(
             .unwrap_or_default()
             .trim()
             .to_string();
+        if let Some(t) = text_share.filter(|t| *t > 0.0) {
+            *vote.entry(cause.clone()).or_default() += t;
+        }
         let mut any = false;
         for l in &mut levels {
             let member = match l.kind {
@@ -239,6 +257,20 @@ pub fn rank(
     }
     per_level_p.reverse();
     let total: f64 = prior.values().sum();
+    let vote_total: f64 = vote
+        .iter()
+        .filter(|(c, _)| prior.contains_key(*c))
+        .map(|(_, v)| v)
+        .sum();
+    let lambda = if vote_total > 0.0 {
+        p.text_vote.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let mixed = |cause: &str, chain: f64| {
+        let v = vote.get(cause).copied().unwrap_or(0.0) / vote_total.max(f64::MIN_POSITIVE);
+        (1.0 - lambda) * chain / total.max(f64::MIN_POSITIVE) + lambda * v
+    };
     // What the counts of the sentence count.
     let what = match (query.is_empty(), text.is_empty()) {
         (true, true) => "closed breakdowns",
@@ -273,7 +305,7 @@ pub fn rank(
                 h,
                 asset,
                 cause,
-                score / total.max(f64::MIN_POSITIVE),
+                mixed(cause, *score),
                 lc,
                 &used,
                 codes_raw,

@@ -1,8 +1,42 @@
 //! Technician shorthand and the tokens similarity compares: a small hand-written expansion table
 //! ("chg hyd hose r/h" → "change hydraulic hose right hand"), lowercase words, codes as their
-//! matching key (so "E.OC.1" meets "OC1"), a plural "s" dropped.
+//! matching key (so "E.OC.1" meets "OC1"), a plural "s" dropped. Behind the hand-written table,
+//! a table learned from the MaintNorm corpus of raw → normalised maintenance texts
+//! (`shorthand_learned.tsv`, derived by `scripts/derive_shorthand.py`: token pairs only).
 
 use crate::codes;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+/// The learned table: `raw TAB normalised TAB count TAB of`, sorted by raw; `#` lines are comments.
+const LEARNED_TSV: &str = include_str!("shorthand_learned.tsv");
+
+static LEARNED_ON: AtomicBool = AtomicBool::new(true);
+
+/// Whether the learned table is used (it is by default); back-tests switch it off to measure
+/// what it adds.
+pub fn use_learned_table(on: bool) {
+    LEARNED_ON.store(on, Ordering::Relaxed);
+}
+
+/// The learned pairs whose raw token has a letter or digit, sorted by raw token.
+fn learned() -> &'static [(&'static str, &'static str)] {
+    static TABLE: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<(&'static str, &'static str)> = LEARNED_TSV
+            .lines()
+            .filter(|l| !l.starts_with("# "))
+            .filter_map(|l| {
+                let mut cells = l.split('\t');
+                Some((cells.next()?, cells.next()?))
+            })
+            .filter(|(raw, norm)| raw.chars().any(char::is_alphanumeric) && !norm.is_empty())
+            .collect();
+        t.sort_unstable();
+        t.dedup_by(|a, b| a.0 == b.0);
+        t
+    })
+}
 
 /// Shorthand → its words. Lookups are on the lowercase word with `.`/`,`/`:`/`;` trimmed.
 const TABLE: &[(&str, &str)] = &[
@@ -40,10 +74,19 @@ const TABLE: &[(&str, &str)] = &[
 ];
 
 fn expand(word: &str) -> Option<&'static str> {
-    TABLE
+    let hand = TABLE
         .binary_search_by(|(k, _)| (*k).cmp(word))
         .ok()
-        .map(|i| TABLE[i].1)
+        .map(|i| TABLE[i].1);
+    hand.or_else(|| {
+        if !LEARNED_ON.load(Ordering::Relaxed) {
+            return None;
+        }
+        let t = learned();
+        t.binary_search_by(|(k, _)| (*k).cmp(word))
+            .ok()
+            .map(|i| t[i].1)
+    })
 }
 
 /// The comparable tokens of `text`.
@@ -54,7 +97,7 @@ pub fn tokens(text: &str) -> Vec<String> {
             .trim_matches(|c: char| matches!(c, '.' | ',' | ':' | ';' | '(' | ')' | '"' | '\''))
             .to_lowercase();
         if let Some(e) = expand(&w) {
-            out.extend(e.split(' ').map(str::to_string));
+            out.extend(e.split(' ').map(stem));
             continue;
         }
         for part in w.split(|c: char| !c.is_alphanumeric()) {
@@ -62,7 +105,7 @@ pub fn tokens(text: &str) -> Vec<String> {
                 continue;
             }
             if let Some(e) = expand(part) {
-                out.extend(e.split(' ').map(str::to_string));
+                out.extend(e.split(' ').map(stem));
             } else if part.bytes().any(|b| b.is_ascii_digit())
                 && part.bytes().any(|b| b.is_ascii_alphabetic())
             {
@@ -105,5 +148,16 @@ mod tests {
         );
         assert!(tokens("E.OC.1 at start").contains(&"oc1".to_string()));
         assert!(tokens("alarm OC-1").contains(&"oc1".to_string()));
+    }
+
+    #[test]
+    fn the_learned_table_expands_what_the_hand_table_lacks() {
+        assert!(!learned().is_empty());
+        assert!(learned().windows(2).all(|w| w[0].0 < w[1].0));
+        // Neither "a/c" nor "diff" is in the hand-written table.
+        assert_eq!(tokens("a/c u/s"), tokens("air conditioner unserviceable"));
+        assert_eq!(tokens("diff"), vec!["differential".to_string()]);
+        // Masks and punctuation-only tokens of the corpus are not taken.
+        assert!(learned().iter().all(|(r, _)| *r != "#" && *r != "&"));
     }
 }

@@ -257,3 +257,48 @@ fn a_symptom_in_shorthand_favours_the_causes_of_similar_past_work() {
         "{e}"
     );
 }
+
+#[test]
+fn the_nearest_neighbour_vote_is_mixed_in_by_its_weight_and_scores_still_sum_to_one() {
+    // The asset's own history is mostly ENGINE; the two work orders like the symptom were HOSE.
+    let mut w = Vec::new();
+    for i in 0..8 {
+        let mut b = wo(i, "VFD-1", "", "ENGINE", NOW - (10 + i as i64) * DAY);
+        b.fault_code = None;
+        b.title = format!("Engine will not start {i}");
+        w.push(b);
+    }
+    for i in 8..10 {
+        let mut a = wo(i, "VFD-1", "", "HOSE", NOW - (10 + i as i64) * DAY);
+        a.fault_code = None;
+        a.title = "hydraulic hose leaking".into();
+        w.push(a);
+    }
+    let h = History::new(fleet(), w, Vec::new());
+    let Some(a) = h.asset("VFD-1") else {
+        panic!("asset");
+    };
+    let score = |lambda: f64, cause: &str| {
+        let p = CauseParams {
+            text_vote: lambda,
+            ..CauseParams::default()
+        };
+        let r = rank(&h, a, &[], Some("hose leaking"), NOW, &p);
+        let sum: f64 = r.iter().map(|c| c.score).sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+        r.iter()
+            .find(|c| c.cause_code == cause)
+            .map_or(0.0, |c| c.score)
+    };
+    // Only the two hose work orders share a word with the symptom: the vote alone is sure.
+    assert!((score(1.0, "HOSE") - 1.0).abs() < 1e-9);
+    let (chain, half) = (score(0.0, "HOSE"), score(0.5, "HOSE"));
+    assert!(chain < half && half < 1.0, "{chain} {half}");
+    assert!((half - (0.5 * chain + 0.5)).abs() < 1e-9, "{chain} {half}");
+    // Without a symptom there is no vote, whatever its weight.
+    let p = CauseParams {
+        text_vote: 1.0,
+        ..CauseParams::default()
+    };
+    assert_eq!(rank(&h, a, &[], None, NOW, &p)[0].cause_code, "ENGINE");
+}
