@@ -227,21 +227,20 @@ fn the_explanation_says_the_counts_the_last_fix_and_the_repair_time() {
     assert!(e.contains("median repair 25 min"), "{e}");
 }
 
+/// A closed breakdown on VFD-1 without a fault code, known by its text only.
+fn texted(n: u32, cause: &str, title: &str) -> DiagnosisWorkOrder {
+    let mut w = wo(n, "VFD-1", "", cause, NOW - (10 + i64::from(n)) * DAY);
+    w.fault_code = None;
+    w.title = title.into();
+    w
+}
+
 #[test]
 fn a_symptom_in_shorthand_favours_the_causes_of_similar_past_work() {
-    let mut w = Vec::new();
-    for i in 0..3 {
-        let mut a = wo(i, "VFD-1", "", "HOSE", NOW - (10 + i as i64) * DAY);
-        a.fault_code = None;
-        a.title = "Change hydraulic hose right hand, leaking".into();
-        w.push(a);
-    }
-    for i in 3..7 {
-        let mut b = wo(i, "VFD-1", "", "ENGINE", NOW - (10 + i as i64) * DAY);
-        b.fault_code = None;
-        b.title = "Engine will not start".into();
-        w.push(b);
-    }
+    let mut w: Vec<DiagnosisWorkOrder> = (0..3)
+        .map(|i| texted(i, "HOSE", "Change hydraulic hose right hand, leaking"))
+        .collect();
+    w.extend((3..7).map(|i| texted(i, "ENGINE", "Engine will not start")));
     let h = History::new(fleet(), w, Vec::new());
     let Some(a) = h.asset("VFD-1") else {
         panic!("asset");
@@ -261,19 +260,10 @@ fn a_symptom_in_shorthand_favours_the_causes_of_similar_past_work() {
 #[test]
 fn the_nearest_neighbour_vote_is_mixed_in_by_its_weight_and_scores_still_sum_to_one() {
     // The asset's own history is mostly ENGINE; the two work orders like the symptom were HOSE.
-    let mut w = Vec::new();
-    for i in 0..8 {
-        let mut b = wo(i, "VFD-1", "", "ENGINE", NOW - (10 + i as i64) * DAY);
-        b.fault_code = None;
-        b.title = format!("Engine will not start {i}");
-        w.push(b);
-    }
-    for i in 8..10 {
-        let mut a = wo(i, "VFD-1", "", "HOSE", NOW - (10 + i as i64) * DAY);
-        a.fault_code = None;
-        a.title = "hydraulic hose leaking".into();
-        w.push(a);
-    }
+    let mut w: Vec<DiagnosisWorkOrder> = (0..8)
+        .map(|i| texted(i, "ENGINE", &format!("Engine will not start {i}")))
+        .collect();
+    w.extend((8..10).map(|i| texted(i, "HOSE", "hydraulic hose leaking")));
     let h = History::new(fleet(), w, Vec::new());
     let Some(a) = h.asset("VFD-1") else {
         panic!("asset");
