@@ -9,14 +9,20 @@ use faultline_tests::hub::hub_admin;
 use faultline_tests::sync_env::SyncEnv;
 use faultline_tests::workspace_root;
 
-#[test]
-fn a_diagnosis_session_on_a_work_order_reaches_the_other_laptop_whole() -> Result<()> {
-    let env = SyncEnv::start()?;
+/// The demo plant's guide files, sorted.
+fn demo_guides() -> Result<Vec<String>> {
     let dir = workspace_root().join("assets/demo/guides");
     let mut files: Vec<String> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path().to_string_lossy().into_owned()))
         .collect();
     files.sort();
+    Ok(files)
+}
+
+#[test]
+fn a_diagnosis_session_on_a_work_order_reaches_the_other_laptop_whole() -> Result<()> {
+    let env = SyncEnv::start()?;
+    let files = demo_guides()?;
     let mut args = vec!["load", "--site", "PLANT1", "--kind", "guides"];
     args.extend(files.iter().map(String::as_str));
     let loaded = hub_admin(&env.db, &args)?;
@@ -134,11 +140,7 @@ fn a_diagnosis_session_on_a_work_order_reaches_the_other_laptop_whole() -> Resul
 #[test]
 fn two_laptops_appending_to_one_session_before_syncing_both_keep_every_record() -> Result<()> {
     let env = SyncEnv::start()?;
-    let dir = workspace_root().join("assets/demo/guides");
-    let mut files: Vec<String> = std::fs::read_dir(&dir)?
-        .filter_map(|e| e.ok().map(|e| e.path().to_string_lossy().into_owned()))
-        .collect();
-    files.sort();
+    let files = demo_guides()?;
     let mut args = vec!["load", "--site", "PLANT1", "--kind", "guides"];
     args.extend(files.iter().map(String::as_str));
     hub_admin(&env.db, &args)?;

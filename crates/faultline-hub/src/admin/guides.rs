@@ -122,25 +122,5 @@ pub async fn load_guides(store: &PgStore, site: &str, files: &[PathBuf]) -> Resu
 /// (entity `guide`, key its id) removes it from the laptops at their next sync. Sessions already
 /// walked keep the copy of the guide they started with.
 pub async fn purge_guide(store: &PgStore, site: &str, id: &str) -> Result<()> {
-    let mut client = store.client().await?;
-    let tx = client.transaction().await?;
-    let deleted = tx
-        .execute(
-            "DELETE FROM guides WHERE site = $1 AND id = $2",
-            &[&site, &id],
-        )
-        .await?;
-    if deleted == 0 {
-        return Err(HubError::NotFound(format!(
-            "there is no guide {id:?} on site {site}"
-        )));
-    }
-    tx.execute(
-        "INSERT INTO tombstones (site, entity, key) VALUES ($1, 'guide', $2)
-         ON CONFLICT (site, entity, key) DO UPDATE SET deleted_at = now()",
-        &[&site, &id],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    super::retention::withdraw(store, site, ("guides", "id", "guide"), id).await
 }

@@ -62,23 +62,34 @@ pub async fn purge_work_order(store: &PgStore, site: &str, id: Uuid) -> Result<u
 
 /// Withdraws job plan `code` from `site` (laptops remove it at their next sync).
 pub async fn purge_procedure(store: &PgStore, site: &str, code: &str) -> Result<()> {
+    withdraw(store, site, ("procedures", "code", "procedure"), code).await
+}
+
+/// Deletes the row of `table` whose `key_column` is `key` on `site` and leaves a tombstone of
+/// `entity` for it, in one transaction (`NotFound` when there is no such row).
+pub(super) async fn withdraw(
+    store: &PgStore,
+    site: &str,
+    (table, key_column, entity): (&str, &str, &str),
+    key: &str,
+) -> Result<()> {
     let mut client = store.client().await?;
     let tx = client.transaction().await?;
     let deleted = tx
         .execute(
-            "DELETE FROM procedures WHERE site = $1 AND code = $2",
-            &[&site, &code],
+            &format!("DELETE FROM {table} WHERE site = $1 AND {key_column} = $2"),
+            &[&site, &key],
         )
         .await?;
     if deleted == 0 {
         return Err(HubError::NotFound(format!(
-            "there is no procedure {code:?} on site {site}"
+            "there is no {entity} {key:?} on site {site}"
         )));
     }
     tx.execute(
-        "INSERT INTO tombstones (site, entity, key) VALUES ($1, 'procedure', $2)
+        "INSERT INTO tombstones (site, entity, key) VALUES ($1, $2, $3)
          ON CONFLICT (site, entity, key) DO UPDATE SET deleted_at = now()",
-        &[&site, &code],
+        &[&site, &entity, &key],
     )
     .await?;
     tx.commit().await?;
