@@ -2,8 +2,9 @@
 //! the conveyor drive with repeated OC1 trips (`screenshot OUT.png`), on one of its job plans
 //! (`screenshot OUT.png JP-VX-OC1`), or with a compressor down since yesterday on the first screen
 //! (`screenshot OUT.png start`) or the Shift screen (`screenshot OUT.png shift`), or the
-//! Analytics screen with "Faultline introduced" set (`screenshot OUT.png analytics`). Run under a
-//! display: `make screenshot`.
+//! Analytics screen with "Faultline introduced" set (`screenshot OUT.png analytics`), or the
+//! Diagnose screen of VFD-202 with OC1, its guide at the insulation measurement
+//! (`screenshot OUT.png diagnose`). Run under a display: `make screenshot`.
 
 use anyhow::{Context, Result};
 use faultline_tests::{workspace_root, App, Key};
@@ -45,6 +46,9 @@ async fn main() -> Result<()> {
             .await?;
         return snap(app, &out).await;
     }
+    if procedure.as_deref() == Some("diagnose") {
+        return diagnose(app, &out).await;
+    }
     if overview {
         app.wait_for("[data-testid=start-screen]").await?;
         if procedure.as_deref() == Some("shift") {
@@ -83,4 +87,42 @@ async fn snap(app: App, out: &std::path::Path) -> Result<()> {
     std::fs::write(out, png).with_context(|| format!("cannot write {}", out.display()))?;
     println!("wrote {}", out.display());
     app.close().await
+}
+
+/// VFD-202 with OC1 on the Diagnose screen, its guide walked to the insulation measurement with
+/// an out-of-range reading typed.
+async fn diagnose(app: App, out: &std::path::Path) -> Result<()> {
+    app.type_into(
+        "#asset-search",
+        &format!("VFD-202{}", char::from(Key::Enter)),
+    )
+    .await?;
+    app.click("[data-testid=asset-diagnose]").await?;
+    app.type_into(
+        "[data-testid=diag-code]",
+        &format!("OC1{}", char::from(Key::Enter)),
+    )
+    .await?;
+    app.type_into("#diag-symptom", "trips on start").await?;
+    app.wait_for("[data-testid=diag-causes]").await?;
+    app.click("[data-testid=diag-start]").await?;
+    for click in [
+        "[data-testid=diag-done]",
+        "[data-testid=diag-understood]",
+        "[data-testid=diag-choice-no]",
+        "[data-testid=diag-understood]",
+        "[data-testid=diag-choice-free]",
+        "[data-testid=diag-understood]",
+    ] {
+        app.click(click).await?;
+    }
+    app.type_into("[data-testid=diag-value]", "2.5").await?;
+    app.wait_for("[data-testid=diag-out]").await?;
+    app.client()?
+        .execute(
+            "document.querySelector('[data-testid=diag-guide]')?.scrollIntoView()",
+            vec![],
+        )
+        .await?;
+    snap(app, out).await
 }
