@@ -282,9 +282,7 @@ fn merge_cells_puts_a_row_split_by_an_unquoted_comma_back_in_its_columns() {
     assert!(err.contains("file.csv:3: column \"TYPE\""), "{err}");
     // A column that is not in the file is refused when the file is opened.
     let wrong = mapping.replace("column = \"TEXT\"", "column = \"TXT\"");
-    let err = read(&wrong, csv, &mut holding())
-        .unwrap_err()
-        .to_string();
+    let err = read(&wrong, csv, &mut holding()).unwrap_err().to_string();
     assert!(
         err.contains("csv.merge_cells: line 3 names column \"TXT\""),
         "{err}"
