@@ -91,7 +91,12 @@ mod tests {
         assert!(ts.contains("import type { FindAssetsArgs } from \"./FindAssetsArgs\";"));
         assert!(ts.contains("photo: { args: PhotoArgs; result: Uint8Array }"));
         // Types named only inside Array<…> or … | null are imported too.
-        for wrapped in ["AssetSummary", "WorkOrderSummary", "RejectedChange", "Asset"] {
+        for wrapped in [
+            "AssetSummary",
+            "WorkOrderSummary",
+            "RejectedChange",
+            "Asset",
+        ] {
             let import = format!("import type {{ {wrapped} }} from \"./{wrapped}\";");
             assert!(ts.contains(&import), "{wrapped} not imported");
         }

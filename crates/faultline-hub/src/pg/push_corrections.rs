@@ -5,8 +5,8 @@
 //! append-only and never conflict: two corrections of the same item from two laptops are both
 //! kept, in the hub's order (`hub_order`), and the later one is current.
 
-use super::push_batch::{rejected, Batch, Decision};
 use super::push_appends::text;
+use super::push_batch::{rejected, Batch, Decision};
 use super::Tx as Transaction;
 use crate::error::Result;
 use chrono::{DateTime, Utc};
