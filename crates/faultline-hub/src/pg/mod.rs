@@ -17,6 +17,7 @@ mod push_context;
 mod push_corrections;
 mod push_decide;
 mod push_diagnosis;
+mod push_extra;
 mod tls;
 mod wo_state;
 

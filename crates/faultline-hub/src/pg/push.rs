@@ -34,7 +34,9 @@
 use super::push_batch::{rejected, Batch, SimWo};
 use super::push_decide::{self, Sent, Stored};
 use super::Tx as Transaction;
-use super::{field_edits, push_appends, push_context, push_corrections, wo_state, PgStore};
+use super::{
+    field_edits, push_appends, push_context, push_corrections, push_extra, wo_state, PgStore,
+};
 use crate::error::{HubError, Result};
 use crate::push_checks;
 use crate::store::Device;
@@ -226,7 +228,7 @@ async fn load<'d>(
         push_context::read_catalog(tx, site, n.codes),
         push_context::taken_entity_ids(tx, site, n.entity_ids),
         push_context::back_in_service(tx, site, n.stops),
-        push_corrections::Extra::read(tx, site, fresh),
+        push_extra::Extra::read(tx, site, fresh),
     )?;
     Ok(Batch {
         device,

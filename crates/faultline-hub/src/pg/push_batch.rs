@@ -3,7 +3,7 @@
 //! (`push_appends`, `field_edits`, `push_corrections`, `downtime_intervals`) take a `Batch` and
 //! return a `Decision`; none of them reads or writes the database.
 
-use super::{push_context, push_corrections, wo_state};
+use super::{push_context, push_extra, wo_state};
 use crate::store::Device;
 use chrono::{DateTime, Utc};
 use faultline_protocol::Outcome;
@@ -95,8 +95,8 @@ pub struct Batch<'a> {
     pub taken_ids: HashSet<Uuid>,
     /// When the machine of each work order the batch stops was last back in service.
     pub back_in_service: HashMap<Uuid, DateTime<Utc>>,
-    /// Corrections, handover notes and finished downtime intervals (`push_corrections`).
-    pub extra: push_corrections::Extra,
+    /// Corrections, handover notes and finished downtime intervals (`push_extra`, decided in `push_corrections`).
+    pub extra: push_extra::Extra,
 }
 
 impl Batch<'_> {

@@ -15,72 +15,10 @@ use faultline_core::validate::{
 };
 use faultline_protocol::correction::{actions, targets};
 use faultline_protocol::push::reject_codes;
-use faultline_protocol::{
-    CorrectionRecord, HandoverNoteRecord, Mutation, MutationEnvelope, Outcome,
-};
-use std::collections::HashMap;
-use uuid::Uuid;
+use faultline_protocol::{CorrectionRecord, HandoverNoteRecord, Mutation, Outcome};
 
 /// Longest shift a handover note may cover, in days (as the app).
 const MAX_SHIFT_DAYS: i64 = 7;
-
-/// What corrections, handover notes and restarted downtime add to a batch.
-#[derive(Default)]
-pub struct Extra {
-    /// Target id → (target kind, work order) of the site's notes, parts and photos the batch's
-    /// corrections name.
-    pub targets: HashMap<Uuid, (&'static str, Uuid)>,
-    pub corrections: Vec<CorrectionRecord>,
-    pub handover_notes: Vec<HandoverNoteRecord>,
-    /// (work order, start, end) of downtime intervals that a new stop finished.
-    pub past_intervals: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>,
-    /// Diagnosis sessions and their records (`push_diagnosis`).
-    pub diagnosis: super::push_diagnosis::Diagnosis,
-}
-
-impl Extra {
-    /// Reads the targets the corrections among `fresh` name.
-    pub async fn read(
-        tx: &Transaction<'_>,
-        site: &str,
-        fresh: &[&MutationEnvelope],
-    ) -> Result<Extra> {
-        let mut ids: Vec<Uuid> = fresh
-            .iter()
-            .filter_map(|e| match &e.mutation {
-                Mutation::Correct { correction } => Some(correction.target_id),
-                _ => None,
-            })
-            .collect();
-        let mut extra = Extra {
-            diagnosis: super::push_diagnosis::Diagnosis::read(tx, site, fresh).await?,
-            ..Extra::default()
-        };
-        if ids.is_empty() {
-            return Ok(extra);
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        let stmt = tx
-            .prepare_cached(
-                "SELECT id, 0::int2, work_order_id FROM notes WHERE site = $1 AND id = ANY($2)
-                 UNION ALL
-                 SELECT id, 1::int2, work_order_id FROM parts WHERE site = $1 AND id = ANY($2)
-                 UNION ALL
-                 SELECT id, 2::int2, work_order_id FROM photos WHERE site = $1 AND id = ANY($2)",
-            )
-            .await?;
-        for r in tx.query(&stmt, &[&site, &ids]).await? {
-            let kind = match r.get::<_, i16>(1) {
-                0 => targets::NOTE,
-                1 => targets::PART,
-                _ => targets::PHOTO,
-            };
-            extra.targets.insert(r.get(0), (kind, r.get(2)));
-        }
-        Ok(extra)
-    }
-}
 
 fn invalid(reason: impl Into<String>) -> Decision {
     Decision::Record(rejected(reject_codes::INVALID_VALUE, reason))

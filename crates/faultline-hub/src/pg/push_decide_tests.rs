@@ -95,7 +95,7 @@ fn batch(device: &Device) -> Batch<'_> {
         },
         taken_ids: [TAKEN].into_iter().collect(),
         back_in_service: [(WO, ago(10))].into_iter().collect(),
-        extra: push_corrections::Extra::default(),
+        extra: super::super::push_extra::Extra::default(),
     }
 }
 

@@ -9,51 +9,8 @@ use super::Tx as Transaction;
 use crate::error::Result;
 use faultline_core::validate::{self, Invalid, MAX_CODE_CHARS, MAX_SHORT_TEXT_CHARS};
 use faultline_protocol::push::reject_codes;
-use faultline_protocol::{
-    DiagnosisSessionRecord, DiagnosisStepRecord, Mutation, MutationEnvelope, Outcome,
-};
-use std::collections::HashSet;
+use faultline_protocol::{DiagnosisSessionRecord, DiagnosisStepRecord, Outcome};
 use tokio_postgres::types::Json;
-use uuid::Uuid;
-
-/// What diagnosis sessions add to a batch.
-#[derive(Default)]
-pub struct Diagnosis {
-    /// Sessions of the site the batch's records name, as found on the hub, plus the batch's own.
-    pub known: HashSet<Uuid>,
-    pub sessions: Vec<DiagnosisSessionRecord>,
-    pub records: Vec<DiagnosisStepRecord>,
-}
-
-impl Diagnosis {
-    /// Reads which of the sessions the batch's records name the site has.
-    pub async fn read(
-        tx: &Transaction<'_>,
-        site: &str,
-        fresh: &[&MutationEnvelope],
-    ) -> Result<Diagnosis> {
-        let mut ids: Vec<Uuid> = fresh
-            .iter()
-            .filter_map(|e| match &e.mutation {
-                Mutation::RecordDiagnosis { record } => Some(record.session_id),
-                _ => None,
-            })
-            .collect();
-        let mut d = Diagnosis::default();
-        if ids.is_empty() {
-            return Ok(d);
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        let stmt = tx
-            .prepare_cached("SELECT id FROM diagnosis_sessions WHERE site = $1 AND id = ANY($2)")
-            .await?;
-        for r in tx.query(&stmt, &[&site, &ids]).await? {
-            d.known.insert(r.get(0));
-        }
-        Ok(d)
-    }
-}
 
 fn invalid(reason: impl Into<String>) -> Decision {
     Decision::Record(rejected(reject_codes::INVALID_VALUE, reason))
