@@ -33,6 +33,28 @@ pub enum DataKind {
     Production,
 }
 
+impl DataKind {
+    /// Every kind, for a front end that missed events and must reload everything (dev-serve's
+    /// lagging browser tab). The match below stops compiling when a kind is added without it.
+    pub const ALL: [DataKind; 7] = {
+        use DataKind::*;
+        const fn listed(kind: DataKind) -> DataKind {
+            match kind {
+                Assets | WorkOrders | Manuals | Catalog | Shifts | Sync | Production => kind,
+            }
+        }
+        [
+            listed(Assets),
+            listed(WorkOrders),
+            listed(Manuals),
+            listed(Catalog),
+            listed(Shifts),
+            listed(Sync),
+            listed(Production),
+        ]
+    };
+}
+
 /// Data changed: screens showing any of `what` reload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
