@@ -30,25 +30,51 @@ pub(crate) fn start_import(shared: &Arc<Shared>, passwords: HashMap<Uuid, String
     let shared = shared.clone();
     let spawned = std::thread::Builder::new()
         .name("faultline-import".into())
-        .spawn(move || {
-            run_import(&shared, &passwords);
+        .spawn(move || loop {
+            // Manuals whose worker could not run go back to the queue for a later import.
+            let left_for_later = run_import(&shared, &passwords);
             shared.importing.store(false, Ordering::SeqCst);
+            // A file queued after the runner's last look found `importing` still set and
+            // started no runner of its own: look once more, or it would wait for the next start.
+            let cancelled = shared.cancel_import.load(Ordering::SeqCst);
+            let newly_queued = queued(&shared) > left_for_later;
+            if cancelled || !newly_queued || shared.importing.swap(true, Ordering::SeqCst) {
+                break;
+            }
         });
     if let Err(e) = spawned {
         tracing::error!("cannot start the manual import: {e}");
     }
 }
 
-/// Runs the queue now, on the calling thread (the runner's body).
-fn run_import(shared: &Shared, passwords: &HashMap<Uuid, String>) {
+/// How many manuals wait in the queue (0 when the store cannot be read).
+fn queued(shared: &Shared) -> usize {
+    shared
+        .store_mutex()
+        .ok()
+        .and_then(|store| library_jobs::queued_manuals(store).ok())
+        .unwrap_or(0)
+}
+
+/// Runs the queue now, on the calling thread (the runner's body), and answers how many manuals
+/// it put back for a later import. An empty queue reports nothing: a runner that found no work
+/// must not look like an import that ended.
+fn run_import(shared: &Shared, passwords: &HashMap<Uuid, String>) -> usize {
     let (Ok(store), Some(library)) = (shared.store_mutex(), shared.library.as_ref()) else {
-        return;
+        return 0;
     };
+    let waiting = queued(shared);
+    if waiting == 0 {
+        return 0;
+    }
     let emit = |e: AppEvent| shared.emit(e);
-    if let Err(e) =
-        library_jobs::import_queue(library, store, passwords, &emit, &shared.cancel_import)
-    {
-        tracing::warn!("manual import stopped: {e}");
+    match library_jobs::import_queue(library, store, passwords, &emit, &shared.cancel_import) {
+        Ok(last) => last.retry_later,
+        Err(e) => {
+            tracing::warn!("manual import stopped: {e}");
+            // Stop looking again: what is still queued waits for the next import.
+            usize::MAX
+        }
     }
 }
 
