@@ -57,7 +57,7 @@ test: setup ui bindings-check lint deny
 	$(RELEASE)/faultline-bench relevance --check crates/faultline-bench/relevance/figures.toml
 	mkdir -p target
 	cd ui && $(NPM) test 2>&1 | tee ../target/test-ui.log
-	$(WITH_PG) $(XVFB) $(CARGO) test --workspace 2>&1 | tee target/test-rust.log
+	$(WITH_PG) $(XVFB) $(CARGO) test --workspace --no-fail-fast 2>&1 | tee target/test-rust.log
 	bash scripts/test-summary.sh target/test-ui.log target/test-rust.log
 
 # Manual search relevance on the judged query sets vs SQLite FTS5 (seconds, after one pdftotext
