@@ -116,6 +116,18 @@ fn summarise(label: String, items: &[&Counted<'_>]) -> OeeRow {
     }
 }
 
+/// Where the history an OEE report reads ends: the latest end of a count, or `to` if later.
+/// A breakdown still open counts as down up to it; read the history before it
+/// (`History::load_period(store, from, history_end)` is enough).
+pub fn history_end(counts: &[ProductionCountRow], to: i64) -> i64 {
+    counts
+        .iter()
+        .map(|c| c.period_end)
+        .max()
+        .unwrap_or(to)
+        .max(to)
+}
+
 /// OEE of `scope` (an asset or a line) from its `counts` (those whose period starts in
 /// `[from, to)`) and the breakdowns in `h`. A breakdown still open counts as down up to the end
 /// of the latest period.
@@ -127,12 +139,7 @@ pub fn oee_report(
     to: i64,
     by: Option<OeeBy>,
 ) -> OeeReport {
-    let open_end = counts
-        .iter()
-        .map(|c| c.period_end)
-        .max()
-        .unwrap_or(to)
-        .max(to);
+    let open_end = history_end(counts, to);
     let tags: Vec<&str> = h.assets_in(scope).map(|a| a.tag.as_str()).collect();
     let breakdowns: Vec<_> = h
         .work_orders

@@ -309,6 +309,72 @@ mod tests {
         );
     }
 
+    /// OEE reads the breakdowns of counts that start in `[from, to)` and may end after `to`:
+    /// the period read `[from, before)`, `before` the latest end, gives the same report.
+    #[test]
+    fn oee_over_the_period_history_equals_the_full_history() {
+        use crate::oee_report::{history_end, oee_report, OeeBy};
+        use faultline_core::store::ProductionCountRow;
+        let mut compared = 0;
+        for seed in 1..=4 {
+            let full = random_history(seed);
+            let Some(end) = full.work_orders.last().map(|w| w.reported_at) else {
+                panic!("empty history");
+            };
+            let mut r = SplitMix64::new(seed * 31);
+            for _ in 0..6 {
+                let from = r.below((end / DAY) as usize) as i64 * DAY;
+                let to = from + (1 + r.below(20) as i64) * DAY;
+                let line = format!("L{}", r.below(3));
+                // Shifts of 8 to 30 h starting in the period: the last may end after `to`.
+                let mut counts = Vec::new();
+                let mut at = from + (r.below(8) as i64) * HOUR_MS;
+                while at < to {
+                    let len = (8 + r.below(23) as i64) * HOUR_MS;
+                    counts.push(ProductionCountRow {
+                        scope_kind: "line".into(),
+                        scope_code: line.clone(),
+                        shift: Some("A".into()),
+                        period_start: at,
+                        period_end: at + len,
+                        planned_busy_hours: (len / HOUR_MS) as f64,
+                        actual_production_hours: None,
+                        run_time_per_unit_s: 60.0,
+                        produced: 100.0,
+                        good: 95.0,
+                    });
+                    at += len;
+                }
+                let before = history_end(&counts, to);
+                // What `History::load(store, Some(before))` reads, and the period read.
+                let read = History {
+                    work_orders: full
+                        .work_orders
+                        .iter()
+                        .filter(|w| w.reported_at < before)
+                        .cloned()
+                        .collect(),
+                    ..full.clone()
+                };
+                let cut = full.period(from, before);
+                let scope = Scope::Line(line);
+                for by in [None, Some(OeeBy::Shift), Some(OeeBy::Day)] {
+                    let want = json(&oee_report(&read, &scope, &counts, from, to, by));
+                    assert_eq!(
+                        want,
+                        json(&oee_report(&cut, &scope, &counts, from, to, by)),
+                        "oee seed {seed} [{from}, {to}) {by:?}"
+                    );
+                    compared += usize::from(want["total"]["breakdown_downtime_hours"] != 0.0);
+                }
+            }
+        }
+        assert!(
+            compared > 10,
+            "some reports had breakdown downtime ({compared})"
+        );
+    }
+
     #[test]
     fn kept_asset_parts_give_the_figures_of_metrics_after_edits() {
         let full = random_history(5);

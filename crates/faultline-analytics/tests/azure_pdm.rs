@@ -4,15 +4,12 @@
 //! replacement recorded by both files is one replacement. Skipped (with a message) where the
 //! corpus is not present.
 
+mod common;
+
 use faultline_analytics::risk::facts::Facts;
 use faultline_analytics::{metrics, History, Scope};
-use faultline_core::Store;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
 
 fn rows(csv: &Path) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(csv).unwrap_or_default();
@@ -25,23 +22,10 @@ fn rows(csv: &Path) -> Vec<Vec<String>> {
 
 #[test]
 fn failures_and_their_replacements_count_once() -> Result<(), Box<dyn std::error::Error>> {
-    let corpus = root().join("../shared/corpus/history/azure-pdm");
-    if !corpus.join("PdM_failures.csv").exists() {
-        eprintln!("skipped: {} not present", corpus.display());
+    let Some(corpus) = common::azure_corpus() else {
         return Ok(());
-    }
-    let dir = std::env::temp_dir().join(format!("faultline-azure-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut store = Store::open(&dir)?;
-    let maps = root().join("tests/fixtures/mappings");
-    for (m, c) in [
-        ("azure-pdm-machines.toml", "PdM_machines.csv"),
-        ("azure-pdm-failures.toml", "PdM_failures.csv"),
-        ("azure-pdm-maintenance.toml", "PdM_maintenance.csv"),
-        ("azure-pdm-errors.toml", "PdM_errors.csv"),
-    ] {
-        store.import_csv(&maps.join(m), &corpus.join(c))?;
-    }
+    };
+    let (dir, store) = common::azure_store(&corpus, "azure-test")?;
     // 2015-10-01T00:00:00Z: every row of this copy is before it.
     let end = 1_443_657_600_000;
     let h = History::load(&store, Some(end))?;

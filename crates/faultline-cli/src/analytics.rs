@@ -5,6 +5,7 @@
 use crate::print::Printer;
 use crate::time_arg::parse_opt;
 use clap::Args;
+use faultline_analytics::risk::records::RiskRecords;
 use faultline_analytics::trends::{before_after, monthly, BeforeAfter, MonthRow};
 use faultline_analytics::{History, ParetoBy, Scope};
 use faultline_core::{CoreError, Store};
@@ -244,8 +245,9 @@ pub fn risk(store: &Store, out: &Printer, a: RiskArgs) -> Result<()> {
             "--horizon-days must be at least 1".into(),
         ));
     }
-    let h = History::load(store, Some(at))?;
-    let mut r = faultline_analytics::rank(&h, at, a.horizon_days);
+    // Only what the risk model reads (the same ranking as on the whole history).
+    let records = RiskRecords::load(store, at, a.horizon_days)?;
+    let mut r = faultline_analytics::risk::rank_records(&records);
     if let Some(k) = a.limit {
         r.assets.truncate(k);
     }

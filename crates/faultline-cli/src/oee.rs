@@ -5,7 +5,7 @@
 use crate::print::Printer;
 use crate::time_arg::parse;
 use clap::Args;
-use faultline_analytics::oee_report::{oee_report, OeeBy, OeeRow};
+use faultline_analytics::oee_report::{history_end, oee_report, OeeBy, OeeRow};
 use faultline_analytics::{History, Scope};
 use faultline_core::{CoreError, Store};
 
@@ -83,13 +83,10 @@ pub fn oee(store: &Store, out: &Printer, a: OeeArgs) -> Result<()> {
              `faultline import` (mapping kind `production`, docs/import-mapping.md)"
         )));
     }
-    let before = counts
-        .iter()
-        .map(|c| c.period_end)
-        .max()
-        .unwrap_or(to)
-        .max(to);
-    let h = History::load(store, Some(before))?;
+    let before = history_end(&counts, to);
+    // The breakdowns whose downtime can reach into a count (the same report as on the whole
+    // history: faultline-analytics `period` tests).
+    let h = History::load_period(store, from, before)?;
     let r = oee_report(&h, &scope, &counts, from, to, by);
     out.emit(&r, || {
         let mut s = format!(

@@ -4,9 +4,10 @@
 //! replaced on the same asset at the same instant by two work orders (a failure and its
 //! replacement job) is one replacement.
 
-use crate::events::failure_events;
+use super::records::RiskRecords;
+use crate::events::{failure_events, FailureEvent};
 use crate::time::DAY_MS;
-use crate::{Asset, History, WorkOrder};
+use crate::{Alarm, Asset, History, WorkOrder};
 use std::collections::HashMap;
 
 pub struct AssetFacts<'a> {
@@ -60,22 +61,6 @@ impl<'a> Facts<'a> {
             .iter()
             .filter(|w| w.reported_at < cut_off)
             .collect();
-        let mut failures: HashMap<String, Vec<(i64, Vec<String>)>> = HashMap::new();
-        for e in failure_events(wos.iter().copied(), cut_off) {
-            if e.start < cut_off {
-                failures
-                    .entry(e.asset_tag)
-                    .or_default()
-                    .push((e.start, e.work_orders));
-            }
-        }
-        let mut alarms: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
-        for a in h.alarms.iter().filter(|a| a.occurred_at < cut_off) {
-            alarms
-                .entry(a.asset_tag.as_str())
-                .or_default()
-                .push((a.occurred_at, a.code.as_str()));
-        }
         let mut replacements: HashMap<&str, Vec<(i64, String)>> = HashMap::new();
         let mut first_wo: HashMap<&str, i64> = HashMap::new();
         for w in &wos {
@@ -96,10 +81,70 @@ impl<'a> Facts<'a> {
                     .push((at, c));
             }
         }
+        Self::assemble(
+            &h.assets,
+            failure_events(wos.iter().copied(), cut_off),
+            &h.alarms,
+            replacements,
+            first_wo,
+            cut_off,
+        )
+    }
+
+    /// The same facts from the lean records of a ranking (`cut_off` is their `at`).
+    pub fn from_records(r: &'a RiskRecords) -> Self {
+        let cut_off = r.at;
+        let mut replacements: HashMap<&str, Vec<(i64, String)>> = HashMap::new();
+        for x in r.replacements.iter().filter(|x| x.at < cut_off) {
+            replacements
+                .entry(x.asset_tag.as_str())
+                .or_default()
+                .push((x.at, x.component.clone()));
+        }
+        let first_wo: HashMap<&str, i64> = r
+            .first_work_orders
+            .iter()
+            .filter(|(_, t)| *t < cut_off)
+            .map(|(tag, t)| (tag.as_str(), *t))
+            .collect();
+        Self::assemble(
+            &r.assets,
+            failure_events(r.breakdowns.iter(), cut_off),
+            &r.alarms,
+            replacements,
+            first_wo,
+            cut_off,
+        )
+    }
+
+    fn assemble(
+        all_assets: &'a [Asset],
+        events: Vec<FailureEvent>,
+        all_alarms: &'a [Alarm],
+        mut replacements: HashMap<&str, Vec<(i64, String)>>,
+        first_wo: HashMap<&str, i64>,
+        cut_off: i64,
+    ) -> Self {
+        let mut failures: HashMap<String, Vec<(i64, Vec<String>)>> = HashMap::new();
+        for e in events {
+            if e.start < cut_off {
+                failures
+                    .entry(e.asset_tag)
+                    .or_default()
+                    .push((e.start, e.work_orders));
+            }
+        }
+        let mut alarms: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
+        for a in all_alarms.iter().filter(|a| a.occurred_at < cut_off) {
+            alarms
+                .entry(a.asset_tag.as_str())
+                .or_default()
+                .push((a.occurred_at, a.code.as_str()));
+        }
         let mut assets = Vec::new();
         let mut gaps = Vec::new();
         let mut start = i64::MAX;
-        for a in &h.assets {
+        for a in all_assets {
             let tag = a.tag.as_str();
             let mut f = failures.remove(tag).unwrap_or_default();
             f.sort_by_key(|x| x.0);

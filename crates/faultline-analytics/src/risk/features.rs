@@ -19,6 +19,9 @@ pub const NAMES: [&str; 8] = [
     "components_worn",
 ];
 
+/// The longest alarm window an input counts (`alarms_8_30d`): alarms older than this before an
+/// origin change nothing there (what `records` relies on to read fewer alarms).
+pub const LONGEST_ALARM_WINDOW_DAYS: i64 = 30;
 /// Pseudo-exposure (asset-days) with which a group's rate is pulled toward its parent's.
 const BACK_OFF_DAYS: f64 = 365.0;
 /// Replacement intervals needed before a model's own median is used.
@@ -173,7 +176,7 @@ impl Features {
         let f14_from = count_before(&a.failures, since(14), |x| x.0);
         let a_end = count_before(&a.alarms, origin, |x| x.0);
         let a7 = count_before(&a.alarms, since(7), |x| x.0);
-        let a30 = count_before(&a.alarms, since(30), |x| x.0);
+        let a30 = count_before(&a.alarms, since(LONGEST_ALARM_WINDOW_DAYS), |x| x.0);
         let r_end = count_before(&a.replacements, origin, |x| x.0);
         let mut last: HashMap<&str, i64> = HashMap::new();
         for (t, c) in &a.replacements[..r_end] {

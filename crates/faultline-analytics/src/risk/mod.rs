@@ -11,17 +11,19 @@
 pub mod facts;
 pub mod features;
 pub mod logistic;
+pub mod records;
 
 use crate::time::{iso, DAY_MS};
 use crate::History;
 use facts::Facts;
 use features::{Features, GroupRates, NAMES};
 use logistic::{sigmoid, Logistic};
+use records::RiskRecords;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Training origins: weekly, at most this many, going back from `at − horizon`.
-const MAX_ORIGINS: i64 = 52;
+pub(crate) const MAX_ORIGINS: i64 = 52;
 /// Fewer failures than this in the training rows: prior weights.
 const MIN_POSITIVES: usize = 10;
 const RIDGE: f64 = 1.0;
@@ -241,10 +243,19 @@ const REASON_MIN: f64 = 0.05;
 /// Ranks every asset with history before `at` by its risk of a failure within
 /// `horizon_days`, riskiest first (ties by tag).
 pub fn rank(h: &History, at: i64, horizon_days: u32) -> RiskRanking {
+    rank_facts(&Facts::new(h, at), at, horizon_days)
+}
+
+/// [`rank`] on the lean records of its time and horizon: the same ranking, without reading the
+/// whole history ([`RiskRecords::load`]).
+pub fn rank_records(r: &RiskRecords) -> RiskRanking {
+    rank_facts(&Facts::from_records(r), r.at, r.horizon_days)
+}
+
+fn rank_facts(facts: &Facts<'_>, at: i64, horizon_days: u32) -> RiskRanking {
     let horizon = i64::from(horizon_days.max(1));
-    let facts = Facts::new(h, at);
-    let (weights, rows, positives, origins) = fit(&facts, at, horizon);
-    let g = GroupRates::at(&facts, at);
+    let (weights, rows, positives, origins) = fit(facts, at, horizon);
+    let g = GroupRates::at(facts, at);
     let baseline = weights.baseline();
     let mut assets: Vec<AssetRisk> = facts
         .assets

@@ -106,6 +106,48 @@ fn work_order_row(
     })
 }
 
+/// Downtime intervals (start, end; the end open when `None`) by work order rid.
+type IntervalsByRid = HashMap<i64, Vec<(i64, Option<i64>)>>;
+
+/// Earlier downtime intervals by work order rid, from a query of (rid, start, end) ordered by
+/// rid and start.
+fn intervals_by_rid(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    p: impl rusqlite::Params,
+) -> rusqlite::Result<IntervalsByRid> {
+    let mut earlier = IntervalsByRid::new();
+    let mut rows = stmt.query(p)?;
+    while let Some(r) = rows.next()? {
+        earlier
+            .entry(r.get(0)?)
+            .or_default()
+            .push((r.get(1)?, Some(r.get(2)?)));
+    }
+    Ok(earlier)
+}
+
+/// The work orders of a query selecting the columns of [`work_order_row`], each with its
+/// earlier intervals and part numbers (by rid) taken from these maps.
+fn work_order_rows(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    p: impl rusqlite::Params,
+    mut earlier: IntervalsByRid,
+    mut parts: HashMap<i64, Vec<String>>,
+) -> rusqlite::Result<Vec<AnalyticsWorkOrder>> {
+    let mut rows = stmt.query(p)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let rid: i64 = r.get(0)?;
+        let downtime = earlier.remove(&rid).unwrap_or_default();
+        out.push(work_order_row(
+            r,
+            downtime,
+            parts.remove(&rid).unwrap_or_default(),
+        )?);
+    }
+    Ok(out)
+}
+
 impl Store {
     /// Every asset with its site, location code, model and equipment class, by tag.
     pub fn analytics_assets(&self) -> Result<Vec<AnalyticsAsset>> {
@@ -133,42 +175,28 @@ impl Store {
     /// its downtime intervals and part numbers.
     pub fn analytics_work_orders(&self, before: Option<i64>) -> Result<Vec<AnalyticsWorkOrder>> {
         let before = before.unwrap_or(i64::MAX);
-        let mut earlier: HashMap<i64, Vec<(i64, Option<i64>)>> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare_cached(
+        let earlier = intervals_by_rid(
+            &mut self.conn.prepare_cached(
                 "SELECT d.work_order_rid, d.start_at, d.end_at FROM downtime_intervals d
                  JOIN work_orders w ON w.rid = d.work_order_rid
                  WHERE w.reported_at < ?1 ORDER BY d.work_order_rid, d.start_at",
-            )?;
-            let mut rows = stmt.query(params![before])?;
-            while let Some(r) = rows.next()? {
-                earlier
-                    .entry(r.get(0)?)
-                    .or_default()
-                    .push((r.get(1)?, Some(r.get(2)?)));
-            }
-        }
-        let mut parts = self.part_numbers_before(before)?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT w.rid, w.number, a.tag, w.wo_type, w.status, w.reported_at, w.started_at,
-                    w.finished_at, w.downtime_start, w.downtime_end, w.failure_class,
-                    w.problem_code, w.cause_code, w.remedy_text
-             FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
-             WHERE w.reported_at < ?1
-             ORDER BY w.reported_at, w.rid",
+            )?,
+            params![before],
         )?;
-        let mut rows = stmt.query(params![before])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let rid: i64 = r.get(0)?;
-            let downtime = earlier.remove(&rid).unwrap_or_default();
-            out.push(work_order_row(
-                r,
-                downtime,
-                parts.remove(&rid).unwrap_or_default(),
-            )?);
-        }
-        Ok(out)
+        let parts = self.part_numbers_before(before)?;
+        Ok(work_order_rows(
+            &mut self.conn.prepare_cached(
+                "SELECT w.rid, w.number, a.tag, w.wo_type, w.status, w.reported_at, w.started_at,
+                        w.finished_at, w.downtime_start, w.downtime_end, w.failure_class,
+                        w.problem_code, w.cause_code, w.remedy_text
+                 FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
+                 WHERE w.reported_at < ?1
+                 ORDER BY w.reported_at, w.rid",
+            )?,
+            params![before],
+            earlier,
+            parts,
+        )?)
     }
 
     /// The breakdown work orders (not cancelled) reported strictly before `to` that can count in
@@ -181,32 +209,22 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<Vec<AnalyticsWorkOrder>> {
-        let mut earlier: HashMap<i64, Vec<(i64, Option<i64>)>> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare_cached(&format!(
+        let earlier = intervals_by_rid(
+            &mut self.conn.prepare_cached(&format!(
                 "{PICKED_BREAKDOWNS}
                  SELECT d.work_order_rid, d.start_at, d.end_at FROM downtime_intervals d
                  WHERE d.work_order_rid IN (SELECT rid FROM picked) ORDER BY d.work_order_rid, d.start_at"
-            ))?;
-            let mut rows = stmt.query(params![from, to])?;
-            while let Some(r) = rows.next()? {
-                earlier
-                    .entry(r.get(0)?)
-                    .or_default()
-                    .push((r.get(1)?, Some(r.get(2)?)));
-            }
-        }
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{PICKED_BREAKDOWNS} {PICKED_ROWS}"))?;
-        let mut rows = stmt.query(params![from, to])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let rid: i64 = r.get(0)?;
-            let downtime = earlier.remove(&rid).unwrap_or_default();
-            out.push(work_order_row(r, downtime, Vec::new())?);
-        }
-        Ok(out)
+            ))?,
+            params![from, to],
+        )?;
+        Ok(work_order_rows(
+            &mut self
+                .conn
+                .prepare_cached(&format!("{PICKED_BREAKDOWNS} {PICKED_ROWS}"))?,
+            params![from, to],
+            earlier,
+            HashMap::new(),
+        )?)
     }
 
     /// The work orders with this number (exactly; one per site at most), as
@@ -249,6 +267,109 @@ impl Store {
         Ok(out)
     }
 
+    /// The lean reads of the risk ranking (`faultline_analytics::risk::RiskRecords`): only what
+    /// the risk model consumes, found through indexes instead of reading every work order.
+    ///
+    /// The breakdowns (not cancelled) reported strictly before `before`, oldest first as
+    /// [`Self::analytics_work_orders`], with every downtime interval; the codes, the remedy
+    /// text and the part numbers are not read (`None`, empty).
+    pub fn analytics_breakdowns_before(&self, before: i64) -> Result<Vec<AnalyticsWorkOrder>> {
+        let earlier = intervals_by_rid(
+            &mut self.conn.prepare_cached(
+                "SELECT d.work_order_rid, d.start_at, d.end_at FROM downtime_intervals d
+                 JOIN work_orders w ON w.rid = d.work_order_rid
+                 WHERE w.wo_type = 'breakdown' AND w.reported_at < ?1
+                 ORDER BY d.work_order_rid, d.start_at",
+            )?,
+            params![before],
+        )?;
+        Ok(work_order_rows(
+            &mut self.conn.prepare_cached(
+                "SELECT w.rid, w.number, a.tag, w.wo_type, w.status, w.reported_at, w.started_at,
+                        w.finished_at, w.downtime_start, w.downtime_end, NULL, NULL, NULL, NULL
+                 FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
+                 WHERE w.wo_type = 'breakdown' AND w.status <> 'cancelled' AND w.reported_at < ?1
+                 ORDER BY w.reported_at, w.rid",
+            )?,
+            params![before],
+            earlier,
+            HashMap::new(),
+        )?)
+    }
+
+    /// The work orders (not cancelled) reported strictly before `before` that may have replaced
+    /// a component: with part numbers used, or with "replaced" in the remedy text (any case;
+    /// the caller applies its own rule). Oldest first, with part numbers and the remedy text;
+    /// downtime and codes are not read. The remedy texts are found through the partial index
+    /// of migration 0015, not a scan of the history.
+    pub fn analytics_replacement_candidates(&self, before: i64) -> Result<Vec<AnalyticsWorkOrder>> {
+        let parts = self.part_numbers_before(before)?;
+        Ok(work_order_rows(
+            &mut self.conn.prepare_cached(
+                "WITH picked(rid) AS (
+                        SELECT rid FROM work_orders
+                        WHERE remedy_text LIKE '%replaced%' AND reported_at < ?1
+                    UNION
+                        SELECT DISTINCT work_order_rid FROM parts_used
+                 )
+                 SELECT w.rid, w.number, a.tag, w.wo_type, w.status, w.reported_at, w.started_at,
+                        w.finished_at, NULL, NULL, NULL, NULL, NULL, w.remedy_text
+                 FROM picked p CROSS JOIN work_orders w ON w.rid = p.rid
+                 JOIN assets a ON a.rid = w.asset_rid
+                 WHERE w.status <> 'cancelled' AND w.reported_at < ?1
+                 ORDER BY w.reported_at, w.rid",
+            )?,
+            params![before],
+            HashMap::new(),
+            parts,
+        )?)
+    }
+
+    /// When each asset's first work order (any type or status) was reported, of those reported
+    /// strictly before `before`, by tag; assets without one are left out. One index seek per
+    /// asset (`work_orders_asset_time`).
+    pub fn analytics_first_work_orders(&self, before: i64) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT tag, first FROM (
+                SELECT a.tag AS tag, (SELECT w.reported_at FROM work_orders w
+                    WHERE w.asset_rid = a.rid AND w.reported_at < ?1
+                    ORDER BY w.reported_at LIMIT 1) AS first
+                FROM assets a)
+             WHERE first IS NOT NULL ORDER BY tag",
+        )?;
+        let rows = stmt.query_map(params![before], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The alarms that occurred in `[from, before)`, and each asset's first alarm before
+    /// `before` when it is older, oldest first as [`Self::analytics_alarms`]. Index seeks per
+    /// asset (`fault_events_asset_time`), no scan of the alarm history.
+    pub fn analytics_alarms_window(&self, from: i64, before: i64) -> Result<Vec<AnalyticsAlarm>> {
+        let mut stmt = self.conn.prepare_cached(
+            "WITH picked(rid) AS (
+                    SELECT f.rid FROM assets a JOIN fault_events f ON f.asset_rid = a.rid
+                    WHERE f.occurred_at >= ?1 AND f.occurred_at < ?2
+                UNION
+                    SELECT (SELECT g.rid FROM fault_events g
+                        WHERE g.asset_rid = a.rid AND g.occurred_at < ?2
+                        ORDER BY g.occurred_at, g.rid LIMIT 1)
+                    FROM assets a
+             )
+             SELECT a.tag, f.code, f.occurred_at
+             FROM picked p CROSS JOIN fault_events f ON f.rid = p.rid
+             JOIN assets a ON a.rid = f.asset_rid
+             ORDER BY f.occurred_at, f.rid",
+        )?;
+        let rows = stmt.query_map(params![from, before], |r| {
+            Ok(AnalyticsAlarm {
+                asset_tag: r.get(0)?,
+                code: r.get(1)?,
+                occurred_at: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The part numbers used on each work order (by rid) reported strictly before `before`.
     pub(super) fn part_numbers_before(&self, before: i64) -> Result<HashMap<i64, Vec<String>>> {
         let mut parts: HashMap<i64, Vec<String>> = HashMap::new();
@@ -286,6 +407,7 @@ impl Store {
 mod tests {
     use super::AnalyticsWorkOrder;
     use crate::store::test_support::demo_store;
+    use crate::store::Store;
 
     /// What `analytics_breakdowns_between` must return, from the full read.
     fn may_count(w: &AnalyticsWorkOrder, from: i64, to: i64) -> bool {
@@ -296,6 +418,17 @@ mod tests {
                 || w.downtime.iter().any(|(_, e)| e.is_none_or(|e| e >= from)))
     }
 
+    /// The detail lines of an `EXPLAIN QUERY PLAN` statement.
+    fn query_plan(store: &Store, sql: &str, p: impl rusqlite::Params) -> Vec<String> {
+        match store.conn.prepare(sql).and_then(|mut st| {
+            st.query_map(p, |r| r.get::<_, String>(3))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        }) {
+            Ok(plan) => plan,
+            Err(e) => panic!("{sql}: {e}"),
+        }
+    }
+
     #[test]
     fn the_period_read_searches_indexes_and_scans_no_table() {
         let store = demo_store();
@@ -304,13 +437,7 @@ mod tests {
             super::PICKED_BREAKDOWNS,
             super::PICKED_ROWS
         );
-        let plan: Vec<String> = match store.conn.prepare(&sql).and_then(|mut st| {
-            st.query_map(rusqlite::params![0_i64, 1_i64], |r| r.get::<_, String>(3))?
-                .collect::<rusqlite::Result<Vec<String>>>()
-        }) {
-            Ok(p) => p,
-            Err(e) => panic!("{sql}: {e}"),
-        };
+        let plan = query_plan(&store, &sql, rusqlite::params![0_i64, 1_i64]);
         for index in [
             "work_orders_reported",
             "work_orders_breakdown_downtime_end",
@@ -333,6 +460,148 @@ mod tests {
             first_w.is_some_and(|l| l.starts_with("SEARCH w USING INTEGER PRIMARY KEY")),
             "{plan:?}"
         );
+    }
+
+    /// The plan of each lean read of the risk ranking: index searches, no scan of the work
+    /// orders or the alarms.
+    #[test]
+    fn the_risk_reads_search_indexes_and_scan_no_history() {
+        let store = demo_store();
+        let plans = [
+            (
+                "analytics_replacement_candidates",
+                "SELECT rid FROM work_orders
+                 WHERE remedy_text LIKE '%replaced%' AND reported_at < ?1",
+                "work_orders_remedy_replaced",
+            ),
+            (
+                "analytics_first_work_orders",
+                "SELECT (SELECT w.reported_at FROM work_orders w
+                    WHERE w.asset_rid = a.rid AND w.reported_at < ?1
+                    ORDER BY w.reported_at LIMIT 1) FROM assets a",
+                "work_orders_asset_time",
+            ),
+            (
+                "analytics_breakdowns_before",
+                "SELECT w.rid FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
+                 WHERE w.wo_type = 'breakdown' AND w.status <> 'cancelled' AND w.reported_at < ?1
+                 ORDER BY w.reported_at, w.rid",
+                "work_orders_reported",
+            ),
+        ];
+        for (read, sql, index) in plans {
+            let plan = query_plan(
+                &store,
+                &format!("EXPLAIN QUERY PLAN {sql}"),
+                rusqlite::params![1_i64],
+            );
+            assert!(
+                plan.iter()
+                    .any(|l| l.starts_with("SEARCH") && l.contains(index)),
+                "{read}: {index} not searched: {plan:?}"
+            );
+            assert!(
+                !plan
+                    .iter()
+                    .any(|l| l.starts_with("SCAN w") || l.starts_with("SCAN work_orders")),
+                "{read}: {plan:?}"
+            );
+        }
+        let Ok(alarms) = store.analytics_alarms_window(0, i64::MAX) else {
+            panic!("alarm window read");
+        };
+        let Ok(all) = store.analytics_alarms(None) else {
+            panic!("alarm read");
+        };
+        assert_eq!(alarms, all, "a window over all time reads every alarm");
+    }
+
+    /// The lean reads against the full read, cut at several times: the breakdowns (lean
+    /// columns), the replacement candidates (every work order naming a replacement), the first
+    /// work order of each asset, and the alarms of a window plus each asset's first.
+    #[test]
+    fn the_risk_reads_are_the_full_read_cut_to_what_risk_uses() {
+        let store = demo_store();
+        let Ok(all) = store.analytics_work_orders(None) else {
+            panic!("full read");
+        };
+        let Ok(alarms) = store.analytics_alarms(None) else {
+            panic!("alarm read");
+        };
+        let (Some(first), Some(last)) = (all.first(), all.last()) else {
+            panic!("no work orders");
+        };
+        let (t0, t1) = (first.reported_at, last.reported_at + 1);
+        for i in 1..=4 {
+            let before = t0 + (t1 - t0) * i / 4;
+            let (Ok(down), Ok(cands), Ok(firsts)) = (
+                store.analytics_breakdowns_before(before),
+                store.analytics_replacement_candidates(before),
+                store.analytics_first_work_orders(before),
+            ) else {
+                panic!("lean reads at {before}");
+            };
+            let early: Vec<&AnalyticsWorkOrder> =
+                all.iter().filter(|w| w.reported_at < before).collect();
+            let want: Vec<AnalyticsWorkOrder> = early
+                .iter()
+                .filter(|w| w.wo_type == "breakdown" && w.status != "cancelled")
+                .map(|w| AnalyticsWorkOrder {
+                    failure_class: None,
+                    problem_code: None,
+                    cause_code: None,
+                    remedy_text: None,
+                    parts: Vec::new(),
+                    ..(*w).clone()
+                })
+                .collect();
+            assert_eq!(down, want, "breakdowns before {before}");
+            let named: Vec<&str> = early
+                .iter()
+                .filter(|w| {
+                    w.status != "cancelled"
+                        && (!w.parts.is_empty()
+                            || w.remedy_text
+                                .as_deref()
+                                .is_some_and(|t| t.to_lowercase().contains("replaced")))
+                })
+                .map(|w| w.number.as_str())
+                .collect();
+            assert!(!named.is_empty(), "the demo plant replaces parts");
+            let got: Vec<&str> = cands.iter().map(|w| w.number.as_str()).collect();
+            assert_eq!(got, named, "replacement candidates before {before}");
+            for c in &cands {
+                let Some(w) = early.iter().find(|w| w.number == c.number) else {
+                    panic!("{} not in the full read", c.number);
+                };
+                assert_eq!((&c.parts, &c.remedy_text), (&w.parts, &w.remedy_text));
+                assert_eq!(
+                    (c.finished_at, c.reported_at),
+                    (w.finished_at, w.reported_at)
+                );
+            }
+            let mut want_first: Vec<(String, i64)> = Vec::new();
+            for w in &early {
+                if !want_first.iter().any(|(t, _)| t == &w.asset_tag) {
+                    want_first.push((w.asset_tag.clone(), w.reported_at));
+                }
+            }
+            want_first.sort();
+            assert_eq!(firsts, want_first, "first work orders before {before}");
+            let from = before - 30 * 24 * 3_600_000;
+            let Ok(window) = store.analytics_alarms_window(from, before) else {
+                panic!("alarm window");
+            };
+            let mut seen = std::collections::HashSet::new();
+            let want_alarms: Vec<_> = alarms
+                .iter()
+                .filter(|a| a.occurred_at < before)
+                .filter(|a| seen.insert(a.asset_tag.clone()) || a.occurred_at >= from)
+                .cloned()
+                .collect();
+            assert!(window.len() < alarms.len());
+            assert_eq!(window, want_alarms, "alarms in [{from}, {before})");
+        }
     }
 
     #[test]

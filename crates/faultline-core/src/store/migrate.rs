@@ -68,6 +68,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "diagnosis_records_by_id",
         include_str!("../../migrations/0014_diagnosis_records_by_id.sql"),
     ),
+    (
+        15,
+        "risk_replacements_index",
+        include_str!("../../migrations/0015_risk_replacements_index.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
