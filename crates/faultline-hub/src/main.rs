@@ -579,6 +579,12 @@ async fn maximo(store: &PgStore, cmd: MaximoCommand) -> Result<()> {
                     "sent {}, waiting {}, failed {}",
                     s.sent, s.waiting, s.failed
                 );
+                if s.conflicts > 0 {
+                    println!(
+                        "{} met a change made in Maximo: conflicts wait on the laptops",
+                        s.conflicts
+                    );
+                }
                 if let Some(t) = s.oldest_waiting {
                     println!("oldest waiting since {}", t.format("%Y-%m-%d %H:%M:%S UTC"));
                 }

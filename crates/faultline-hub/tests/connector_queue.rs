@@ -40,6 +40,7 @@ impl Connector for Recorder {
         self.sent.lock().unwrap().push((item.work_order_id, text));
         SendOutcome::Sent {
             external_id: Some(item.mutation_id.to_string()),
+            seen: None,
         }
     }
 }

@@ -7,25 +7,13 @@
 mod common;
 mod fake_maximo;
 
-use common::{close, env, note, set_status, t, Hub};
-use faultline_hub::connector::{
-    configure, drain, retry_failed, status, ConnectorConfig, DrainReport, Maximo,
-};
+use common::{close, env, note, set_status, t};
+use fake_maximo::config;
+use fake_maximo::plant::{plant as setup, Plant as Setup};
+use faultline_hub::connector::{configure, retry_failed, status};
 use faultline_protocol::Mutation;
 use std::time::Duration;
 use uuid::Uuid;
-
-fn config(url: &str, key: &str) -> ConnectorConfig {
-    ConnectorConfig {
-        site: "PLANT1".into(),
-        kind: "maximo".into(),
-        url: url.into(),
-        api_key: key.into(),
-        ca_bundle: None,
-        cmms_siteid: Some("BEDFORD".into()),
-        cmms_orgid: Some("EAGLENA".into()),
-    }
-}
 
 fn create(wo: Uuid, number: &str, asset: Uuid) -> Mutation {
     Mutation::CreateWorkOrder {
@@ -39,33 +27,6 @@ fn create(wo: Uuid, number: &str, asset: Uuid) -> Mutation {
         reported_by: "ana".into(),
         reported_at: t(0),
         downtime_start: None,
-    }
-}
-
-struct Setup {
-    hub: Hub,
-    fake: fake_maximo::Shared,
-    url: String,
-    token: String,
-    asset: Uuid,
-    bad_asset: Uuid,
-}
-
-async fn setup() -> Setup {
-    let hub = Hub::start().await;
-    hub.site("PLANT1").await;
-    let (url, fake) = fake_maximo::start("key-1", &["P-101"]).await;
-    configure(&hub.store, &config(&url, "key-1")).await.unwrap();
-    let token = hub.enroll("PLANT1", "laptop").await.token;
-    let asset = hub.asset("PLANT1", "P-101").await;
-    let bad_asset = hub.asset("PLANT1", "NOT-IN-MAXIMO").await;
-    Setup {
-        hub,
-        fake,
-        url,
-        token,
-        asset,
-        bad_asset,
     }
 }
 
@@ -88,11 +49,6 @@ impl Setup {
             )
             .await;
         (wo, id)
-    }
-
-    async fn drain(&self, key: &str) -> DrainReport {
-        let m = Maximo::new(&config(&self.url, key), Duration::from_secs(5)).unwrap();
-        drain(&self.hub.store, "PLANT1", &m, 1000).await.unwrap()
     }
 }
 
@@ -164,6 +120,46 @@ async fn a_lost_answer_after_maximo_committed_never_doubles_the_work_order() {
         "looked up by its external reference, not created again"
     );
     assert_eq!(f.wos[0]["worklog"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn a_create_replayed_within_maximos_window_is_refused_by_its_transactionid_and_found() {
+    let s = setup().await;
+    let (_, create_id) = s.breakdown("FL-1", s.asset).await;
+    s.fake.lock().unwrap().lose_next_answer = true;
+    assert_eq!(s.drain("key-1").await.retried, 1);
+    // Maximo committed, but its query does not show the record yet: the create goes again,
+    // with the same transactionid, which Maximo answers 409; the connector looks again.
+    s.fake.lock().unwrap().blind_queries = 1;
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    let r = s.drain("key-1").await;
+    assert_eq!((r.sent, r.rejected), (4, 0), "{r:?}");
+    let f = s.fake.lock().unwrap();
+    assert_eq!(f.wos.len(), 1, "no duplicate");
+    assert_eq!(f.transaction_ids, vec![create_id.to_string(); 2]);
+}
+
+#[tokio::test]
+async fn a_retry_after_the_replay_window_is_found_by_its_external_reference() {
+    let s = setup().await;
+    let (_, create_id) = s.breakdown("FL-1", s.asset).await;
+    s.fake.lock().unwrap().lose_next_answer = true;
+    assert_eq!(s.drain("key-1").await.retried, 1);
+    // A shift later: Maximo no longer remembers the transactionid.
+    s.fake.lock().unwrap().window_passes();
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    assert_eq!(s.drain("key-1").await.sent, 4);
+    let f = s.fake.lock().unwrap();
+    assert_eq!(
+        f.wos.len(),
+        1,
+        "looked up by externalrefid, not created again"
+    );
+    assert_eq!(
+        f.transaction_ids,
+        vec![create_id.to_string()],
+        "one create only"
+    );
 }
 
 #[tokio::test]

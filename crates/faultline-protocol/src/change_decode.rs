@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::fmt;
 
 /// The kinds this build reads (their number is [`crate::CHANGE_KINDS`]).
-const KNOWN: [&str; 15] = [
+const KNOWN: [&str; 16] = [
     "asset",
     "work_order",
     "note",
@@ -24,6 +24,7 @@ const KNOWN: [&str; 15] = [
     "diagnosis_session",
     "diagnosis_record",
     "guide",
+    "cmms_refusal",
 ];
 
 #[derive(Deserialize)]
@@ -49,6 +50,7 @@ fn record<'de, A: MapAccess<'de>>(kind: &str, map: &mut A) -> Result<Change, A::
         "diagnosis_session" => Change::DiagnosisSession(map.next_value()?),
         "diagnosis_record" => Change::DiagnosisRecord(map.next_value()?),
         "guide" => Change::Guide(map.next_value()?),
+        "cmms_refusal" => Change::CmmsRefusal(map.next_value()?),
         "tombstone" => {
             let t: Tombstone = map.next_value()?;
             Change::Tombstone {

@@ -8,6 +8,7 @@
 
 pub mod api;
 mod change_decode;
+pub mod cmms;
 pub mod correction;
 pub mod diagnosis;
 pub mod mutation;
@@ -16,6 +17,7 @@ pub mod push;
 pub mod records;
 
 pub use api::{ApiError, Capabilities, WhoAmI};
+pub use cmms::CmmsRefusalRecord;
 pub use correction::{CorrectionRecord, HandoverNoteRecord};
 pub use diagnosis::{DiagnosisSessionRecord, DiagnosisStepRecord, GuideRecord};
 pub use mutation::{Mutation, MutationEnvelope};
@@ -29,7 +31,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// How many kinds of [`Change`] this build knows. Add one with each new kind: a laptop that was
 /// updated to a build that knows more kinds pulls its site's feed again from the start, to get
 /// the records of the new kinds it skipped as [`Change::Unknown`] before.
-pub const CHANGE_KINDS: u32 = 15;
+pub const CHANGE_KINDS: u32 = 16;
 
 /// Request header every `/v1` call carries with [`PROTOCOL_VERSION`].
 pub const VERSION_HEADER: &str = "faultline-protocol";

@@ -44,6 +44,9 @@ pub enum Change {
     DiagnosisRecord(crate::DiagnosisStepRecord),
     /// A troubleshooting guide published on the hub; a newer version replaces it whole.
     Guide(crate::GuideRecord),
+    /// A change the hub applied that the plant's CMMS then refused (or, `cleared`, took after
+    /// all): the laptop that made it shows it rejected (code `cmms_rejected`).
+    CmmsRefusal(crate::CmmsRefusalRecord),
     /// A record deleted on the hub (`entity` = asset | work_order | note | part | photo |
     /// failure_code | procedure | manual; `key` its id, `level|parent|code` for a failure code,
     /// the code for a procedure).
@@ -70,6 +73,7 @@ impl Change {
             Change::HandoverNote(n) => Some(n.id),
             Change::DiagnosisSession(s) => Some(s.id),
             Change::DiagnosisRecord(r) => Some(r.id),
+            Change::CmmsRefusal(r) => Some(r.mutation_id),
             Change::FailureCode(_)
             | Change::Guide(_)
             | Change::Procedure(_)

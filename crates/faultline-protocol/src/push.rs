@@ -78,4 +78,7 @@ pub mod reject_codes {
     pub const REPLAY_MISMATCH: &str = "replay_mismatch";
     /// The note, part, photo or work-order id is already taken on the site by another mutation.
     pub const DUPLICATE_ID: &str = "duplicate_id";
+    /// Applied by the hub, then refused by the plant's CMMS (pulled as a `cmms_refusal`, never
+    /// a push answer): the reason is the CMMS's code and sentence.
+    pub const CMMS_REJECTED: &str = "cmms_rejected";
 }

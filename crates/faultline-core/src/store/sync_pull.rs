@@ -179,6 +179,35 @@ fn resyncing(tx: &Transaction<'_>) -> Result<bool> {
         .unwrap_or(false))
 }
 
+/// The plant's CMMS refused a change the hub had applied: this laptop's own change (another
+/// laptop's is not in its outbox) shows as rejected with the CMMS's code and sentence, like a
+/// refusal of the hub's; `cleared` (sent after all) makes it synced again.
+fn apply_cmms_refusal(
+    tx: &Transaction<'_>,
+    r: &faultline_protocol::CmmsRefusalRecord,
+) -> Result<()> {
+    use faultline_protocol::push::reject_codes::CMMS_REJECTED;
+    let id = r.mutation_id.to_string();
+    if r.cleared {
+        tx.prepare_cached(
+            "UPDATE outbox SET state = 'synced', outcome_code = NULL, outcome_message = NULL
+             WHERE mutation_id = ?1 AND state = 'rejected' AND outcome_code = ?2",
+        )?
+        .execute(params![id, CMMS_REJECTED])?;
+    } else {
+        let why = format!(
+            "the plant's CMMS refused it ({}): {}",
+            r.cmms_code, r.reason
+        );
+        tx.prepare_cached(
+            "UPDATE outbox SET state = 'rejected', outcome_code = ?2, outcome_message = ?3
+             WHERE mutation_id = ?1 AND state = 'synced'",
+        )?
+        .execute(params![id, CMMS_REJECTED, why])?;
+    }
+    Ok(())
+}
+
 fn apply_one(
     tx: &Transaction<'_>,
     change: &Change,
@@ -253,6 +282,10 @@ fn apply_one(
         }
         Change::Conflict(c) => {
             super::hub_conflicts::insert_conflict(tx, c, ctx.now)?;
+            (Applied::Done, String::new())
+        }
+        Change::CmmsRefusal(r) => {
+            apply_cmms_refusal(tx, r)?;
             (Applied::Done, String::new())
         }
         Change::Tombstone { entity, key } => {

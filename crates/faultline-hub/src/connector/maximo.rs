@@ -7,8 +7,15 @@
 //! `POST` + `x-method-override: PATCH` + `patchtype: MERGE` (a plain PATCH would drop the child
 //! rows missing from the payload); status changes go through `wsmethod:changeStatus` with the
 //! technician's time, so Maximo's own transition rules apply.
+//!
+//! Conflicts: the hub keeps each work order's `_rowstamp` and field values as it last read them
+//! ([`CmmsSeen`]). A field update compares them with Maximo's record read just before: a field
+//! changed in Maximo since, that the change sets to another value, is a [`CmmsConflict`] (both
+//! values reach the laptops) and is not sent; the other fields are, with `If-Match` carrying the
+//! stamp just read (a 412 "updated by another user" in between is retried, and the retry reads
+//! again). A `resolve_conflict` (a person's choice) is sent as it is.
 
-use super::{Connector, ConnectorConfig, OutboxItem, SendOutcome};
+use super::{CmmsConflict, CmmsSeen, Connector, ConnectorConfig, OutboxItem, SendOutcome};
 use crate::error::{HubError, Result};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -19,6 +26,93 @@ fn worktype(t: &str) -> &str {
         "breakdown" => "EM",
         "preventive" => "PM",
         _ => "CM",
+    }
+}
+
+/// Faultline's work-order fields the connector sends, with their Maximo attribute.
+const FIELDS: [(&str, &str); 6] = [
+    ("status", "status"),
+    ("failure_class", "failurecode"),
+    ("problem_code", "problemcode"),
+    ("cause_code", "fr1code"),
+    ("remedy_code", "fr2code"),
+    ("finished_at", "actfinish"),
+];
+
+/// What a work-order read asks for (`_rowstamp` comes with every object).
+const WO_SELECT: &str =
+    "href,wonum,status,failurecode,problemcode,fr1code,fr2code,actfinish,worklog{externalrefid}";
+
+fn attribute(field: &str) -> Option<&'static str> {
+    FIELDS.iter().find(|(f, _)| *f == field).map(|(_, a)| *a)
+}
+
+/// A Maximo status in Faultline's words (for a conflict a technician reads).
+fn status_back(s: &str) -> &str {
+    match s {
+        "WAPPR" => "open",
+        "INPRG" => "in_progress",
+        "COMP" => "completed",
+        "CLOSE" => "closed",
+        "CAN" => "cancelled",
+        other => other,
+    }
+}
+
+/// The same value for Maximo: codes compared without case (Maximo keeps them upper case),
+/// times by instant (Maximo answers in its own offset).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => {
+            x.eq_ignore_ascii_case(y)
+                || matches!(
+                    (
+                        chrono::DateTime::parse_from_rfc3339(x),
+                        chrono::DateTime::parse_from_rfc3339(y)
+                    ),
+                    (Ok(p), Ok(q)) if p == q
+                )
+        }
+        (Value::Null, Value::String(x)) | (Value::String(x), Value::Null) => x.is_empty(),
+        _ => a == b,
+    }
+}
+
+fn rowstamp(wo: &Value) -> Option<String> {
+    match &wo["_rowstamp"] {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A work order as Maximo answered it, as the hub keeps it.
+fn seen_of(wo: &Value) -> Option<CmmsSeen> {
+    let fields: serde_json::Map<String, Value> = FIELDS
+        .iter()
+        .map(|(_, a)| (a.to_string(), wo[*a].clone()))
+        .collect();
+    Some(CmmsSeen {
+        rowstamp: rowstamp(wo)?,
+        fields: Value::Object(fields),
+    })
+}
+
+/// One field a change sets: its Faultline name, its value in Faultline's terms (what a
+/// conflict shows) and the value sent to Maximo.
+struct Want {
+    field: &'static str,
+    ours: Value,
+    maximo: Value,
+}
+
+impl Want {
+    fn code(field: &'static str, v: &Value) -> Want {
+        Want {
+            field,
+            ours: v.clone(),
+            maximo: v.clone(),
+        }
     }
 }
 
@@ -85,6 +179,10 @@ impl Maximo {
         );
         Err(match code.as_u16() {
             401 | 403 => SendOutcome::AuthRefused(why),
+            // A `transactionid` seen within Maximo's window: the first request committed.
+            409 => SendOutcome::Rejected(format!("{REPLAYED}: {why}")),
+            // `If-Match` lost a race ("updated by another user"): read again and compare.
+            412 => SendOutcome::Retry(why),
             408 | 429 | 500..=599 => SendOutcome::Retry(why),
             _ => SendOutcome::Rejected(why),
         })
@@ -112,9 +210,7 @@ impl Maximo {
         if let Some(s) = &self.siteid {
             clause.push_str(&format!(" and siteid=\"{}\"", quote(s)));
         }
-        let found = self
-            .find(&clause, "href,wonum,status,worklog{externalrefid}")
-            .await?;
+        let found = self.find(&clause, WO_SELECT).await?;
         found.into_iter().next().ok_or_else(|| {
             SendOutcome::Retry(format!(
                 "work order {number} is not in Maximo yet (created by an earlier row?)"
@@ -122,28 +218,116 @@ impl Maximo {
         })
     }
 
-    async fn merge(&self, href: &str, body: Value, action: Option<&str>) -> Step<Value> {
+    /// `POST` + `x-method-override: PATCH` + `patchtype: MERGE`, with `If-Match` when a stamp
+    /// is given; answers the record (`properties`).
+    async fn merge(
+        &self,
+        href: &str,
+        body: Value,
+        action: Option<&str>,
+        if_match: Option<&str>,
+    ) -> Step<Value> {
         let mut q = vec![("lean", "1")];
         if let Some(a) = action {
             q.push(("action", a));
         }
-        self.call(
-            self.http
-                .post(url(href, &q)?)
-                .header("x-method-override", "PATCH")
-                .header("patchtype", "MERGE")
-                .json(&body),
-        )
-        .await
+        let mut req = self
+            .http
+            .post(url(href, &q)?)
+            .header("x-method-override", "PATCH")
+            .header("patchtype", "MERGE")
+            .header("properties", WO_SELECT);
+        if let Some(stamp) = if_match {
+            req = req.header("if-match", stamp);
+        }
+        self.call(req.json(&body)).await
     }
 
-    async fn create_work_order(&self, item: &OutboxItem) -> Step<Option<String>> {
+    /// Sets work-order fields: those changed in Maximo since the hub last read the record (and
+    /// set here to another value) become conflicts unless `force` (a person's choice); the
+    /// others are sent, the status last through `changeStatus` at `at`.
+    async fn update(
+        &self,
+        item: &OutboxItem,
+        wants: Vec<Want>,
+        at: &Value,
+        force: bool,
+    ) -> Step<SendOutcome> {
+        let wo = self.work_order(item).await?;
+        let href = href(&wo)?.to_string();
+        let moved = item
+            .seen
+            .as_ref()
+            .filter(|s| Some(&s.rowstamp) != rowstamp(&wo).as_ref());
+        let mut conflicts = Vec::new();
+        let mut fields = serde_json::Map::new();
+        let mut new_status = None;
+        for w in wants {
+            let Some(attr) = attribute(w.field) else {
+                continue;
+            };
+            let theirs = &wo[attr];
+            if same(theirs, &w.maximo) {
+                continue;
+            }
+            if let Some(seen) = moved.filter(|_| !force) {
+                if !same(&seen.fields[attr], theirs) {
+                    let cmms_value = match theirs.as_str() {
+                        Some(st) if attr == "status" => json!(status_back(st)),
+                        _ => theirs.clone(),
+                    };
+                    conflicts.push(CmmsConflict {
+                        field: w.field.to_string(),
+                        cmms_value,
+                        our_value: w.ours,
+                    });
+                    continue;
+                }
+            }
+            if attr == "status" {
+                new_status = Some(w.maximo);
+            } else {
+                fields.insert(attr.to_string(), w.maximo);
+            }
+        }
+        let mut last = wo;
+        if !fields.is_empty() {
+            let stamp = rowstamp(&last);
+            last = self
+                .merge(&href, Value::Object(fields), None, stamp.as_deref())
+                .await?;
+        }
+        if let Some(to) = new_status {
+            let stamp = rowstamp(&last);
+            let body = json!({"status": to, "date": at,
+                              "memo": format!("Faultline {}", item.mutation_id)});
+            last = self
+                .merge(&href, body, Some("wsmethod:changeStatus"), stamp.as_deref())
+                .await?;
+        }
+        if rowstamp(&last).is_none() {
+            // An answer without the record (Maximo without `properties`): read it again.
+            last = self.work_order(item).await?;
+        }
+        let seen = seen_of(&last);
+        Ok(if conflicts.is_empty() {
+            SendOutcome::Sent {
+                external_id: None,
+                seen,
+            }
+        } else {
+            SendOutcome::Conflict { conflicts, seen }
+        })
+    }
+
+    /// Creates the work order unless one carries the mutation id already; `transactionid`
+    /// (the mutation id) lets Maximo answer a replay within its window with 409, after which
+    /// the record is looked up again.
+    async fn create_work_order(&self, item: &OutboxItem) -> Step<SendOutcome> {
         let refid = item.mutation_id.to_string();
-        let found = self
-            .find(&format!("externalrefid=\"{refid}\""), "href,wonum")
-            .await?;
-        if let Some(wo) = found.first() {
-            return Ok(wo["href"].as_str().map(str::to_string));
+        let by_ref = format!("externalrefid=\"{refid}\"");
+        if let Some(wo) = self.find(&by_ref, WO_SELECT).await?.first() {
+            return Ok(created(wo));
         }
         let p = &item.payload;
         let mut body = json!({
@@ -162,23 +346,40 @@ impl Maximo {
         if let Some(o) = &self.orgid {
             body["orgid"] = json!(o);
         }
-        let created = self
+        let answer = self
             .call(
                 self.http
                     .post(url(&self.os_url, &[("lean", "1")])?)
-                    .header("properties", "href,wonum")
+                    .header("properties", WO_SELECT)
+                    .header("transactionid", &refid)
                     .json(&body),
             )
-            .await?;
-        Ok(created["href"].as_str().map(str::to_string))
+            .await;
+        match answer {
+            Ok(wo) => Ok(created(&wo)),
+            Err(SendOutcome::Rejected(why)) if why.starts_with(REPLAYED) => {
+                match self.find(&by_ref, WO_SELECT).await?.first() {
+                    Some(wo) => Ok(created(wo)),
+                    None => Err(SendOutcome::Retry(why)),
+                }
+            }
+            Err(other) => Err(other),
+        }
     }
 
-    async fn add_note(&self, item: &OutboxItem) -> Step<Option<String>> {
+    async fn add_note(&self, item: &OutboxItem) -> Step<SendOutcome> {
         let refid = item.mutation_id.to_string();
         let wo = self.work_order(item).await?;
         let logged = wo["worklog"]
             .as_array()
             .is_some_and(|l| l.iter().any(|w| w["externalrefid"] == json!(refid)));
+        // A worklog is added, never in conflict: the stamp the hub keeps moves with it only
+        // when Maximo had no change of its own since (else the next field update must see it).
+        let unchanged = item
+            .seen
+            .as_ref()
+            .is_none_or(|s| Some(&s.rowstamp) == rowstamp(&wo).as_ref());
+        let mut seen = None;
         if !logged {
             let p = &item.payload;
             let body = json!({"worklog": [{
@@ -189,36 +390,66 @@ impl Maximo {
                 "description_longdescription": p["text"],
                 "externalrefid": refid,
             }]});
-            self.merge(href(&wo)?, body, None).await?;
+            let answer = self.merge(href(&wo)?, body, None, None).await?;
+            if unchanged {
+                seen = seen_of(&answer);
+            }
         }
-        Ok(None)
+        Ok(SendOutcome::Sent {
+            external_id: None,
+            seen,
+        })
     }
 
-    async fn change_status(&self, item: &OutboxItem, to: &str, at: &Value) -> Step<()> {
-        let wo = self.work_order(item).await?;
-        if wo["status"].as_str() == Some(to) {
-            return Ok(());
-        }
-        let body =
-            json!({"status": to, "date": at, "memo": format!("Faultline {}", item.mutation_id)});
-        self.merge(href(&wo)?, body, Some("wsmethod:changeStatus"))
-            .await
-            .map(|_| ())
-    }
-
-    async fn close(&self, item: &OutboxItem) -> Step<Option<String>> {
+    async fn close(&self, item: &OutboxItem) -> Step<SendOutcome> {
         let p = &item.payload;
-        let wo = self.work_order(item).await?;
-        let body = json!({
-            "failurecode": p["failure_class"],
-            "problemcode": p["problem_code"],
-            "fr1code": p["cause_code"],
-            "fr2code": p["remedy_code"],
-            "actfinish": p["finished_at"],
-        });
-        self.merge(href(&wo)?, body, None).await?;
-        self.change_status(item, "COMP", &p["finished_at"]).await?;
-        Ok(None)
+        let wants = vec![
+            Want::code("failure_class", &p["failure_class"]),
+            Want::code("problem_code", &p["problem_code"]),
+            Want::code("cause_code", &p["cause_code"]),
+            Want::code("remedy_code", &p["remedy_code"]),
+            Want::code("finished_at", &p["finished_at"]),
+            // Closed on the laptop = COMP in Maximo (CLOSE is Maximo's own final step).
+            Want {
+                field: "status",
+                ours: json!("closed"),
+                maximo: json!("COMP"),
+            },
+        ];
+        self.update(item, wants, &p["finished_at"], false).await
+    }
+
+    /// A person's choice between the two values of a conflict: sent as it is.
+    async fn resolve(&self, item: &OutboxItem) -> Step<SendOutcome> {
+        let p = &item.payload;
+        let Some(field) = p["field"]
+            .as_str()
+            .and_then(|f| FIELDS.iter().find(|(n, _)| *n == f))
+        else {
+            return Ok(SendOutcome::Skipped);
+        };
+        let maximo = match p["value"].as_str() {
+            Some(v) if field.0 == "status" => json!(status(v)),
+            _ => p["value"].clone(),
+        };
+        let want = Want {
+            field: field.0,
+            ours: p["value"].clone(),
+            maximo,
+        };
+        let now = json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        self.update(item, vec![want], &now, true).await
+    }
+}
+
+/// The reason [`Maximo::call`] gives a 409 (a `transactionid` Maximo has seen).
+const REPLAYED: &str = "replayed";
+
+/// A created (or found) work order: its href and what the hub now knows of it.
+fn created(wo: &Value) -> SendOutcome {
+    SendOutcome::Sent {
+        external_id: wo["href"].as_str().map(str::to_string),
+        seen: seen_of(wo),
     }
 }
 
@@ -247,16 +478,19 @@ impl Connector for Maximo {
         let done = match item.kind.as_str() {
             "create_work_order" => self.create_work_order(item).await,
             "add_note" => self.add_note(item).await,
-            "set_status" => self
-                .change_status(item, status(p["status"].as_str().unwrap_or("")), &p["at"])
-                .await
-                .map(|_| None),
+            "set_status" => {
+                let to = p["status"].as_str().unwrap_or("");
+                let want = Want {
+                    field: "status",
+                    ours: json!(to),
+                    maximo: json!(status(to)),
+                };
+                self.update(item, vec![want], &p["at"], false).await
+            }
             "close_work_order" => self.close(item).await,
+            "resolve_conflict" => self.resolve(item).await,
             _ => return SendOutcome::Skipped,
         };
-        match done {
-            Ok(external_id) => SendOutcome::Sent { external_id },
-            Err(outcome) => outcome,
-        }
+        done.unwrap_or_else(|outcome| outcome)
     }
 }

@@ -5,6 +5,7 @@
 //! same row twice, a work order's changes in order) and hands each to a [`Connector`]: Maximo
 //! first, SAP PM can be the second, each one only maps an [`OutboxItem`] to its API.
 
+mod feedback;
 mod maximo;
 mod queue;
 mod run;
@@ -38,19 +39,53 @@ pub struct OutboxItem {
     pub payload: serde_json::Value,
     /// Earlier attempts that did not reach an answer.
     pub attempts: i32,
+    /// What the hub last read of the work order in the CMMS (none before the first send).
+    pub seen: Option<CmmsSeen>,
+}
+
+/// A work order as the hub last read it in the CMMS: its row stamp (Maximo `_rowstamp`, renewed
+/// by every change there) and the values of the fields the connector sends, in the CMMS's names.
+/// A stamp that moved since means someone changed the record in the CMMS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CmmsSeen {
+    pub rowstamp: String,
+    pub fields: serde_json::Value,
+}
+
+/// A field a queued change sets that was changed in the CMMS to another value since the hub
+/// last read it: both values go to the laptops as a conflict, and the CMMS keeps its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CmmsConflict {
+    /// The work-order field, in Faultline's name (`status`, `remedy_code`…).
+    pub field: String,
+    /// The CMMS's value, in Faultline's terms (a Maximo status becomes `in_progress`…).
+    pub cmms_value: serde_json::Value,
+    /// The value the change wanted.
+    pub our_value: serde_json::Value,
 }
 
 /// What the CMMS made of one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendOutcome {
-    /// The CMMS has it (now or from an earlier attempt); its id there, when it has one.
-    Sent { external_id: Option<String> },
+    /// The CMMS has it (now or from an earlier attempt); its id there, when it has one, and
+    /// the work order as the CMMS answered it (`None`: what the hub had seen stays).
+    Sent {
+        external_id: Option<String>,
+        seen: Option<CmmsSeen>,
+    },
+    /// Fields changed in the CMMS since the hub last read the work order, which this change set
+    /// to other values: not sent (the others were), kept as conflicts for a person.
+    Conflict {
+        conflicts: Vec<CmmsConflict>,
+        seen: Option<CmmsSeen>,
+    },
     /// Nothing for the CMMS (a kind it does not take); the row is marked sent.
     Skipped,
     /// Not answered (down, timeout, 5xx): sent again later, with backoff.
     Retry(String),
-    /// Refused for a reason a person must act on (a validation error: code and sentence). The
-    /// row and the later ones of its work order wait for `retry`.
+    /// Refused for a reason a person must act on (a validation error: `CODE: sentence`). The
+    /// row and the later ones of its work order wait for `retry`; the laptop that made the
+    /// change sees it rejected (a pulled `cmms_refusal`).
     Rejected(String),
     /// The CMMS refused the key (expired or revoked): sending stops for the site, nothing is
     /// lost, and resumes once the key is configured again.

@@ -1,7 +1,8 @@
 //! The outbound queue in PostgreSQL (`cmms_outbox`, migration 0007): configuration, the claim
 //! and send loop, status and retry.
 
-use super::{Connector, OutboxItem, SendOutcome};
+use super::feedback::{clear_refusal, record_conflicts, record_refusal, store_seen};
+use super::{CmmsSeen, Connector, OutboxItem, SendOutcome};
 use crate::error::{HubError, Result};
 use crate::PgStore;
 use chrono::{DateTime, Utc};
@@ -78,25 +79,29 @@ pub struct DrainReport {
     pub skipped: u64,
     pub retried: u64,
     pub rejected: u64,
+    /// Changes with a field changed in the CMMS meanwhile (kept as conflicts for a person).
+    pub conflicts: u64,
     /// Set when the CMMS refused the key: the drain stopped there.
     pub auth_error: Option<String>,
 }
 
 /// The claim: the oldest unsent row of the site that is due, whose work order has no older
-/// unsent row (in flight in another process, waiting for a retry, or refused), skipping rows
+/// unsent row (in flight in another process, waiting for a retry, or refused; a row whose
+/// conflict waits for a person holds nothing back), skipping rows
 /// another process holds. The lock is held while the row is sent; a process killed mid-send
 /// releases it and the row is sent again (the connector looks its reference up first).
 const CLAIM_SQL: &str = "
     SELECT o.id, o.site, o.mutation_id, o.kind, o.work_order_id, o.payload, o.attempts,
-           w.number, a.tag
+           w.number, a.tag, cw.rowstamp, cw.fields
     FROM cmms_outbox o
     LEFT JOIN work_orders w ON w.site = o.site AND w.id = o.work_order_id
     LEFT JOIN assets a ON a.site = w.site AND a.id = w.asset_id
+    LEFT JOIN cmms_work_orders cw ON cw.site = o.site AND cw.work_order_id = o.work_order_id
     WHERE o.site = $1 AND o.state = 'pending' AND o.next_attempt_at <= now()
       AND NOT EXISTS (
           SELECT 1 FROM cmms_outbox p
           WHERE p.site = o.site AND p.work_order_id = o.work_order_id
-            AND p.state <> 'sent' AND p.id < o.id)
+            AND p.state IN ('pending', 'failed') AND p.id < o.id)
     ORDER BY o.id
     LIMIT 1
     FOR UPDATE OF o SKIP LOCKED";
@@ -151,17 +156,44 @@ pub async fn drain<C: Connector>(
             attempts: row.try_get(6)?,
             work_order_number: row.try_get(7)?,
             asset_tag: row.try_get(8)?,
+            seen: match row.try_get::<_, Option<String>>(9)? {
+                Some(rowstamp) => Some(CmmsSeen {
+                    rowstamp,
+                    fields: row.try_get(10)?,
+                }),
+                None => None,
+            },
         };
         handled += 1;
         match connector.send(&item).await {
-            SendOutcome::Sent { external_id } => {
+            SendOutcome::Sent { external_id, seen } => {
                 tx.execute(
                     "UPDATE cmms_outbox SET state = 'sent', sent_at = now(), external_id = $2,
                          attempts = attempts + 1, last_error = NULL WHERE id = $1",
                     &[&item.id, &external_id],
                 )
                 .await?;
+                if let Some(seen) = &seen {
+                    store_seen(&tx, &item, seen).await?;
+                }
+                clear_refusal(&tx, &item).await?;
                 report.sent += 1;
+            }
+            SendOutcome::Conflict { conflicts, seen } => {
+                let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
+                let why = format!("conflict: changed in the CMMS too: {}", fields.join(", "));
+                tx.execute(
+                    "UPDATE cmms_outbox SET state = 'conflict', sent_at = now(),
+                         attempts = attempts + 1, last_error = $2 WHERE id = $1",
+                    &[&item.id, &why],
+                )
+                .await?;
+                record_conflicts(&tx, &item, &conflicts).await?;
+                if let Some(seen) = &seen {
+                    store_seen(&tx, &item, seen).await?;
+                }
+                clear_refusal(&tx, &item).await?;
+                report.conflicts += 1;
             }
             SendOutcome::Skipped => {
                 tx.execute(
@@ -189,6 +221,7 @@ pub async fn drain<C: Connector>(
                     &[&item.id, &reason],
                 )
                 .await?;
+                record_refusal(&tx, &item, &reason).await?;
                 report.rejected += 1;
             }
             SendOutcome::AuthRefused(reason) => {
@@ -215,6 +248,8 @@ pub struct OutboxStatus {
     pub sent: i64,
     pub waiting: i64,
     pub failed: i64,
+    /// Changes that met a change made in the CMMS (their conflicts wait on the laptops).
+    pub conflicts: i64,
     pub oldest_waiting: Option<DateTime<Utc>>,
     /// (mutation id, kind, reason) of every failed row, oldest first (at most 50).
     pub failures: Vec<(String, String, String)>,
@@ -236,6 +271,7 @@ pub async fn status(store: &PgStore, site: &str) -> Result<OutboxStatus> {
             "SELECT count(*) FILTER (WHERE state = 'sent'),
                     count(*) FILTER (WHERE state = 'pending'),
                     count(*) FILTER (WHERE state = 'failed'),
+                    count(*) FILTER (WHERE state = 'conflict'),
                     min(queued_at) FILTER (WHERE state = 'pending'),
                     (SELECT last_error FROM cmms_outbox WHERE site = $1 AND state = 'pending'
                        AND last_error IS NOT NULL ORDER BY id LIMIT 1)
@@ -260,8 +296,9 @@ pub async fn status(store: &PgStore, site: &str) -> Result<OutboxStatus> {
         sent: counts.try_get(0)?,
         waiting: counts.try_get(1)?,
         failed: counts.try_get(2)?,
-        oldest_waiting: counts.try_get(3)?,
-        last_error: counts.try_get(4)?,
+        conflicts: counts.try_get(3)?,
+        oldest_waiting: counts.try_get(4)?,
+        last_error: counts.try_get(5)?,
         failures,
     })
 }
@@ -278,7 +315,8 @@ pub async fn retry_failed(
         .await?
         .execute(
             "UPDATE cmms_outbox SET state = 'pending', next_attempt_at = now()
-             WHERE site = $1 AND state <> 'sent' AND ($2::uuid IS NULL OR mutation_id = $2)",
+             WHERE site = $1 AND state IN ('pending', 'failed')
+               AND ($2::uuid IS NULL OR mutation_id = $2)",
             &[&site, &mutation_id],
         )
         .await?;

@@ -23,6 +23,7 @@ pub async fn drain_site(store: &PgStore, site: &str, concurrency: usize) -> Resu
         total.skipped += r.skipped;
         total.retried += r.retried;
         total.rejected += r.rejected;
+        total.conflicts += r.conflicts;
         total.auth_error = total.auth_error.or(r.auth_error);
     }
     Ok(total)
@@ -36,14 +37,17 @@ pub async fn run_connectors(store: PgStore, every: Duration, concurrency: usize)
             Ok(sites) => {
                 for site in sites {
                     match drain_site(&store, &site, concurrency).await {
-                        Ok(r) if r.sent + r.retried + r.rejected + r.skipped > 0 => tracing::info!(
-                            site,
-                            sent = r.sent,
-                            retried = r.retried,
-                            rejected = r.rejected,
-                            skipped = r.skipped,
-                            "cmms connector"
-                        ),
+                        Ok(r) if r.sent + r.retried + r.rejected + r.skipped + r.conflicts > 0 => {
+                            tracing::info!(
+                                site,
+                                sent = r.sent,
+                                retried = r.retried,
+                                rejected = r.rejected,
+                                conflicts = r.conflicts,
+                                skipped = r.skipped,
+                                "cmms connector"
+                            )
+                        }
                         Ok(r) => {
                             if let Some(e) = r.auth_error {
                                 tracing::warn!(site, "cmms connector stopped: key refused: {e}");

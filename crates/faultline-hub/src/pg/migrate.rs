@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "cmms_outbox",
         include_str!("../../migrations/0007_cmms_outbox.sql"),
     ),
+    (
+        8,
+        "cmms_feedback",
+        include_str!("../../migrations/0008_cmms_feedback.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).

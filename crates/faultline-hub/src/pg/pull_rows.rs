@@ -17,7 +17,7 @@ pub struct Feed {
     pub to_change: fn(&Row) -> Result<Change, Error>,
 }
 
-pub const FEEDS: [Feed; 15] = [
+pub const FEEDS: [Feed; 16] = [
     Feed {
         table: "assets",
         columns: "id, external_key, tag, name, site, location_code, location_name, parent_id,
@@ -103,6 +103,11 @@ pub const FEEDS: [Feed; 15] = [
         table: "guides",
         columns: super::pull_diagnosis::GUIDE_COLUMNS,
         to_change: super::pull_diagnosis::guide,
+    },
+    Feed {
+        table: "cmms_refusals",
+        columns: "mutation_id, work_order_id, cmms_code, reason, refused_at, cleared",
+        to_change: cmms_refusal,
     },
 ];
 
@@ -249,4 +254,16 @@ fn tombstone(r: &Row) -> Result<Change, Error> {
         entity: r.try_get(2)?,
         key: r.try_get(3)?,
     })
+}
+
+/// A change the plant's CMMS refused (connector/feedback.rs writes it).
+fn cmms_refusal(r: &Row) -> Result<Change, Error> {
+    Ok(Change::CmmsRefusal(faultline_protocol::CmmsRefusalRecord {
+        mutation_id: r.try_get(2)?,
+        work_order_id: r.try_get(3)?,
+        cmms_code: r.try_get(4)?,
+        reason: r.try_get(5)?,
+        refused_at: r.try_get(6)?,
+        cleared: r.try_get(7)?,
+    }))
 }

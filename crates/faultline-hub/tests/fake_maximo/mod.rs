@@ -15,10 +15,18 @@
 //!   CLOSE or CAN is refused (Maximo's own rule, simplified).
 //! - Errors: `{"Error": {"reasonCode", "message", "statusCode"}}` with a BMXAA-shaped code; the
 //!   codes here are chosen by the fake, not taken from Maximo's message catalogue.
+//! - Optimistic locking ("Concurrency control": `_rowstamp` renewed by every change, an update
+//!   with `If-Match` naming an older stamp refused with 412, "updated by another user").
+//! - `transactionid` header on a create ("Transaction ID"): the same id again within the
+//!   window is answered 409 and creates nothing; [`Fake::window_passes`] forgets the ids.
+//! - A user editing a work order in Maximo: [`Fake::edit`] (a new `_rowstamp`).
 //!
 //! Fault knobs: `latency_ms`, `down` (503 to everything), `lose_next_answer` (commit, then answer 504 as a
-//! gateway whose upstream answer was lost), `key` (the accepted API key), `valid_assets`.
+//! gateway whose upstream answer was lost), `key` (the accepted API key), `valid_assets`,
+//! `blind_queries` (the next N queries find nothing: a record not yet visible to queries).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod plant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -44,11 +52,55 @@ pub struct Fake {
     /// (wonum, status, date) of every status change, in order.
     pub status_changes: Vec<(String, String, String)>,
     pub requests: u64,
+    pub blind_queries: u32,
+    /// `transactionid` of every create, in order (repeats included).
+    pub transaction_ids: Vec<String>,
+    /// Ids within the replay window.
+    window: Vec<String>,
     rowstamp: u64,
     base: String,
 }
 
+impl Fake {
+    /// A Maximo user sets `attr` of work order `wonum` (a new `_rowstamp`).
+    pub fn edit(&mut self, wonum: &str, attr: &str, value: Value) {
+        let rs = next_rowstamp(self);
+        let wo = self
+            .wos
+            .iter_mut()
+            .find(|w| w["wonum"] == wonum)
+            .expect("work order in the fake");
+        wo[attr] = value;
+        wo["_rowstamp"] = json!(rs);
+    }
+
+    /// The `transactionid` replay window is over: ids are forgotten.
+    pub fn window_passes(&mut self) {
+        self.window.clear();
+    }
+
+    pub fn wo(&self, wonum: &str) -> &Value {
+        self.wos
+            .iter()
+            .find(|w| w["wonum"] == wonum)
+            .expect("work order in the fake")
+    }
+}
+
 pub type Shared = Arc<Mutex<Fake>>;
+
+/// The hub's connector settings for site PLANT1 pointing at a fake (Maximo site BEDFORD).
+pub fn config(url: &str, key: &str) -> faultline_hub::connector::ConnectorConfig {
+    faultline_hub::connector::ConnectorConfig {
+        site: "PLANT1".into(),
+        kind: "maximo".into(),
+        url: url.into(),
+        api_key: key.into(),
+        ca_bundle: None,
+        cmms_siteid: Some("BEDFORD".into()),
+        cmms_orgid: Some("EAGLENA".into()),
+    }
+}
 
 /// Serves the fake on a free loopback port; returns its base URL (…/maximo) and its state.
 pub async fn start(key: &str, assets: &[&str]) -> (String, Shared) {
@@ -151,6 +203,10 @@ async fn query(
     if let Some(r) = gate(&mut f, &headers) {
         return r;
     }
+    if f.blind_queries > 0 {
+        f.blind_queries -= 1;
+        return (StatusCode::OK, Json(json!({ "member": [] }))).into_response();
+    }
     let wanted = clauses(q.get("oslc.where").map(String::as_str).unwrap_or(""));
     let member: Vec<Value> = f
         .wos
@@ -178,6 +234,16 @@ async fn create(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
             "the body is not JSON",
         );
     };
+    if let Some(t) = headers.get("transactionid").and_then(|v| v.to_str().ok()) {
+        f.transaction_ids.push(t.to_string());
+        if f.window.iter().any(|w| w == t) {
+            return error(
+                StatusCode::CONFLICT,
+                "BMXAA9549E",
+                &format!("The transaction {t} was already processed."),
+            );
+        }
+    }
     let asset = wo["assetnum"].as_str().unwrap_or("").to_string();
     if !f.valid_assets.contains(&asset) {
         return error(
@@ -185,6 +251,9 @@ async fn create(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
             "BMXAA4195E",
             &format!("Asset {asset} is not a valid asset in the site."),
         );
+    }
+    if let Some(t) = headers.get("transactionid").and_then(|v| v.to_str().ok()) {
+        f.window.push(t.to_string());
     }
     let id = f.wos.len() + 1;
     wo["workorderid"] = json!(id);
@@ -234,6 +303,15 @@ async fn update(
             "The record does not exist.",
         );
     };
+    if let Some(stamp) = headers.get("if-match").and_then(|v| v.to_str().ok()) {
+        if f.wos[i]["_rowstamp"].as_str() != Some(stamp) {
+            return error(
+                StatusCode::PRECONDITION_FAILED,
+                "BMXAA8229W",
+                "The record has been updated by another user. Refresh and try again.",
+            );
+        }
+    }
     if q.get("action").map(String::as_str) == Some("wsmethod:changeStatus") {
         let from = f.wos[i]["status"].as_str().unwrap_or("").to_string();
         let to = patch["status"].as_str().unwrap_or("").to_string();
