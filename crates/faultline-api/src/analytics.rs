@@ -3,13 +3,16 @@
 //! ISO 22400-2 — the same `faultline-analytics` functions the CLI's `metrics`, `pareto`,
 //! `trends`, `risk` and `oee` call, with the same defaults — plus the work orders behind a
 //! figure, the pickers' choices, and the production counts a shift lead types per shift.
+//! Figures over a period share one kept period read (`analytics_cache`: read again only when
+//! the replica changed); the risk ranking reads only what its model uses (`RiskRecords`).
 
 use crate::app::App;
 use crate::convert::{err, invalid, time, ApiResult};
 use crate::events::DataKind;
-use faultline_analytics::oee_report::{oee_report, OeeBy, OeeReport};
+use faultline_analytics::oee_report::{history_end, oee_report, OeeBy, OeeReport};
+use faultline_analytics::risk::{rank_records, records::RiskRecords};
 use faultline_analytics::trends::{before_after, monthly, BeforeAfter, MonthRow};
-use faultline_analytics::{History, Metrics, Pareto, ParetoBy, RiskRanking, Scope};
+use faultline_analytics::{Metrics, Pareto, ParetoBy, RiskRanking, Scope};
 use faultline_core::domain::WorkOrderSummary;
 use faultline_core::store::ProductionCountRow;
 use faultline_core::validate::{self, ProductionFigures};
@@ -197,10 +200,6 @@ fn period(store: &Store, from: Option<&str>, to: Option<&str>) -> ApiResult<(i64
     Ok((from, to))
 }
 
-fn history(store: &Store, before: i64) -> ApiResult<History> {
-    History::load(store, Some(before)).map_err(err)
-}
-
 fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
@@ -215,7 +214,7 @@ impl App {
         let scope = a.scope.scope()?;
         let store = self.shared.store()?;
         let (from, to) = period(&store, a.from.as_deref(), a.to.as_deref())?;
-        let h = history(&store, to)?;
+        let h = self.analytics.period(&store, from, to).map_err(err)?;
         drop(store);
         Ok(faultline_analytics::metrics(&h, &scope, from, to))
     }
@@ -227,7 +226,7 @@ impl App {
         let scope = a.range.scope.scope()?;
         let store = self.shared.store()?;
         let (from, to) = period(&store, a.range.from.as_deref(), a.range.to.as_deref())?;
-        let h = history(&store, to)?;
+        let h = self.analytics.period(&store, from, to).map_err(err)?;
         drop(store);
         let repeat = a.repeat_days.unwrap_or(DEFAULT_REPEAT_DAYS);
         Ok(faultline_analytics::pareto(
@@ -247,7 +246,7 @@ impl App {
                 "the marker must lie inside the period: move it or widen the period".into(),
             ));
         }
-        let h = history(&store, to)?;
+        let h = self.analytics.period(&store, from, to).map_err(err)?;
         drop(store);
         Ok(AnalyticsTrends {
             months: monthly(&h, &scope, from, to),
@@ -271,11 +270,17 @@ impl App {
         let at = time(a.at.as_deref())?
             .unwrap_or_else(|| store.clock().now())
             .timestamp_millis();
-        let h = history(&store, at)?;
+        // Only what the model reads (the same ranking as on the whole history).
+        let records = RiskRecords::load(&store, at, horizon).map_err(err)?;
         drop(store);
-        let mut r = faultline_analytics::rank(&h, at, horizon);
+        let mut r = rank_records(&records);
         if scope != Scope::All {
-            let tags: HashSet<&str> = h.assets_in(&scope).map(|x| x.tag.as_str()).collect();
+            let tags: HashSet<&str> = records
+                .assets
+                .iter()
+                .filter(|x| scope.matches(x))
+                .map(|x| x.tag.as_str())
+                .collect();
             r.assets.retain(|x| tags.contains(x.asset_tag.as_str()));
         }
         if let Some(k) = a.limit {
@@ -309,13 +314,12 @@ impl App {
                  per shift, or import them (mapping kind `production`)"
             ))));
         }
-        let before = counts
-            .iter()
-            .map(|c| c.period_end)
-            .max()
-            .unwrap_or(to)
-            .max(to);
-        let h = history(&store, before)?;
+        // The breakdowns whose downtime can reach into a count: the period read up to the end
+        // of the last count (the same report as on the whole history).
+        let h = self
+            .analytics
+            .period(&store, from, history_end(&counts, to))
+            .map_err(err)?;
         drop(store);
         Ok(oee_report(&h, &scope, &counts, from, to, by))
     }

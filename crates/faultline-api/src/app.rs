@@ -131,6 +131,8 @@ pub struct App {
     pub(crate) data_dir: PathBuf,
     /// The background sync thread, once started.
     pub(crate) sync: Mutex<Option<faultline_sync::AutoSync>>,
+    /// The Analytics screen's period read, kept while the replica does not change.
+    pub(crate) analytics: crate::analytics_cache::PeriodReads,
 }
 
 impl App {
@@ -162,6 +164,7 @@ impl App {
             options,
             data_dir: dir.to_path_buf(),
             sync: Mutex::new(None),
+            analytics: Default::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! `faultline dev-serve` are thin front ends over it; `COMMANDS` is the one list they expose.
 
 pub mod analytics;
+mod analytics_cache;
 mod app;
 pub mod args;
 mod assets;

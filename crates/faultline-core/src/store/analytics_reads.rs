@@ -149,6 +149,17 @@ fn work_order_rows(
 }
 
 impl Store {
+    /// A stamp that changes whenever the replica may have changed: a row written through this
+    /// connection (`total_changes`, triggers included) or a commit by another connection
+    /// (`PRAGMA data_version`). A cache of analytics reads keeps the stamp of its read and reads
+    /// again when the stamp differs; a write that changed nothing may change it too.
+    pub fn analytics_change_stamp(&self) -> Result<(i64, u64)> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((version, self.conn.total_changes()))
+    }
+
     /// Every asset with its site, location code, model and equipment class, by tag.
     pub fn analytics_assets(&self) -> Result<Vec<AnalyticsAsset>> {
         let mut stmt = self.conn.prepare_cached(
@@ -602,6 +613,23 @@ mod tests {
             assert!(window.len() < alarms.len());
             assert_eq!(window, want_alarms, "alarms in [{from}, {before})");
         }
+    }
+
+    #[test]
+    fn the_change_stamp_moves_with_a_write_and_not_with_a_read() {
+        let store = demo_store();
+        let Ok(before) = store.analytics_change_stamp() else {
+            panic!("stamp");
+        };
+        let _ = store.analytics_breakdowns_before(i64::MAX);
+        assert_eq!(store.analytics_change_stamp().ok(), Some(before));
+        if let Err(e) = store.conn.execute(
+            "UPDATE work_orders SET downtime_end = NULL WHERE rid = (SELECT min(rid) FROM work_orders)",
+            [],
+        ) {
+            panic!("{e}");
+        }
+        assert_ne!(store.analytics_change_stamp().ok(), Some(before));
     }
 
     #[test]
