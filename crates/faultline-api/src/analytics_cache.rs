@@ -6,7 +6,9 @@
 //! writes through its connection (its own commands, sync, imports) and every commit of another
 //! connection (a CLI on the same data directory) moves it, so a closed breakdown counts at the
 //! next call without the App having to name each write here. A period inside the kept one is
-//! cut out of it (`History::period`: the same figures, tested in faultline-analytics `period`).
+//! cut out of it (`History::period`: the same figures, tested in faultline-analytics `period`);
+//! a period "to now" (the screen sends no `to`, the App ends it at its clock) asked a moment
+//! later reads only the breakdowns reported since the kept end.
 
 use faultline_analytics::History;
 use faultline_core::{CoreError, Store};
@@ -41,13 +43,32 @@ impl PeriodReads {
             .kept
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(k) = kept.as_mut().filter(|k| k.stamp == stamp) {
+            if (k.from, k.to) == (from, to) {
+                return Ok(k.history.clone());
+            }
+            if k.from <= from && from < k.to && k.to < to {
+                // A period "to now" asked again a moment later: what can count in it besides
+                // the kept rows is only what was reported since the kept end.
+                let added: Vec<_> = store
+                    .analytics_breakdowns_between(k.to, to)?
+                    .into_iter()
+                    .filter(|w| w.reported_at >= k.to)
+                    .collect();
+                Arc::make_mut(&mut k.history).work_orders.extend(added);
+                k.to = to;
+            }
+            if k.from <= from && to <= k.to {
+                return Ok(if k.from == from && k.to == to {
+                    k.history.clone()
+                } else {
+                    Arc::new(k.history.period(from, to))
+                });
+            }
+        }
         // A period overlapping the kept one (OEE's reaches to the end of its last count) is read
         // together with it, so the screen's other panels still find theirs inside.
         let (read_from, read_to) = match kept.as_ref().filter(|k| k.stamp == stamp) {
-            Some(k) if (k.from, k.to) == (from, to) => return Ok(k.history.clone()),
-            Some(k) if k.from <= from && to <= k.to => {
-                return Ok(Arc::new(k.history.period(from, to)))
-            }
             Some(k) if k.from < to && from < k.to => (k.from.min(from), k.to.max(to)),
             _ => (from, to),
         };
@@ -90,8 +111,14 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo")
     }
 
-    /// Imports one closed breakdown of VFD-202 on `day` of October 2026, 3 h down.
-    fn add_breakdown(store: &mut Store, dir: &Path, number: u32, day: u32) -> TestResult {
+    /// Imports one closed breakdown of VFD-202 reported and stopped at `start`, back in
+    /// service at `end` (UTC, "2026-10-12T01:00:00").
+    fn add_breakdown(
+        store: &mut Store,
+        dir: &Path,
+        number: u32,
+        (start, end): (&str, &str),
+    ) -> TestResult {
         let csv = dir.join(format!("wo-{number}.csv"));
         std::fs::write(
             &csv,
@@ -99,9 +126,8 @@ mod tests {
                 "WONUM,ASSETNUM,WORKTYPE,STATUS,WOPRIORITY,DESCRIPTION,LONGDESCRIPTION,FAULTCODE,\
                  REPORTEDBY,REPORTDATE,ACTSTART,ACTFINISH,DOWNSTART,DOWNEND,FAILURECLASS,\
                  PROBLEMCODE,CAUSE,REMEDY,ISOMODE,ISOMECHANISM,ISOCAUSE,FAILUREREMARK,ACTTOTALCOST\n\
-                 {number},VFD-202,EM,CLOSE,1,OC trip,,OC1,A. Test,2026-10-{day:02}T01:00:00,\
-                 2026-10-{day:02}T01:30:00,2026-10-{day:02}T03:30:00,2026-10-{day:02}T01:00:00,\
-                 2026-10-{day:02}T04:00:00,VFD,OVERCURR,ACCSHORT,ADJACC,,,,,10\n"
+                 {number},VFD-202,EM,CLOSE,1,OC trip,,OC1,A. Test,{start},{start},{end},{start},\
+                 {end},VFD,OVERCURR,ACCSHORT,ADJACC,,,,,10\n"
             ),
         )?;
         store.import_csv(&demo().join("work_orders.toml"), &csv)?;
@@ -123,6 +149,19 @@ mod tests {
                 &demo.join(format!("{name}.csv")),
             )?;
         }
+        // One stop carried over the end of October, one reported just after it.
+        add_breakdown(
+            &mut store,
+            dir.path(),
+            990_003,
+            ("2026-10-31T22:00:00", "2026-11-01T02:00:00"),
+        )?;
+        add_breakdown(
+            &mut store,
+            dir.path(),
+            990_004,
+            ("2026-11-01T00:30:00", "2026-11-01T00:45:00"),
+        )?;
         let reads = PeriodReads::default();
         let (from, to) = OCT;
         let whole = |s: &Store, from, to| -> Result<serde_json::Value, CoreError> {
@@ -149,7 +188,12 @@ mod tests {
         assert_eq!(reads.reads(), 1);
 
         // A write through this connection: read again, the new breakdown counts.
-        add_breakdown(&mut store, dir.path(), 990_001, 12)?;
+        add_breakdown(
+            &mut store,
+            dir.path(),
+            990_001,
+            ("2026-10-12T01:00:00", "2026-10-12T04:00:00"),
+        )?;
         let h = reads.period(&store, from, to)?;
         assert_eq!(reads.reads(), 2);
         assert_eq!(figures(&h, from, to), whole(&store, from, to)?);
@@ -157,20 +201,40 @@ mod tests {
 
         // A commit of another connection (the CLI on the same data directory).
         let mut other = Store::open(dir.path())?;
-        add_breakdown(&mut other, dir.path(), 990_002, 20)?;
+        add_breakdown(
+            &mut other,
+            dir.path(),
+            990_002,
+            ("2026-10-20T01:00:00", "2026-10-20T04:00:00"),
+        )?;
         drop(other);
         let h = reads.period(&store, from, to)?;
         assert_eq!(reads.reads(), 3);
         assert_eq!(figures(&h, from, to), whole(&store, from, to)?);
 
-        // An overlapping period (OEE up to its last count's end) is read with the kept one,
-        // so the screen's period is still inside.
-        let h = reads.period(&store, to - 5 * DAY, to + 10 * DAY)?;
-        assert_eq!(reads.reads(), 4);
+        // The same period "to now" a moment later: only what was reported since is read, and
+        // the kept rows are those of a fresh period read.
+        let later = to + 3_600_000;
+        let h = reads.period(&store, from, later)?;
+        assert_eq!(reads.reads(), 3);
         assert_eq!(
-            figures(&h, to - 5 * DAY, to + 10 * DAY),
-            whole(&store, to - 5 * DAY, to + 10 * DAY)?
+            h.work_orders,
+            History::load_period(&store, from, later)?.work_orders
         );
+        assert_eq!(figures(&h, from, later), whole(&store, from, later)?);
+        let h = reads.period(&store, from + DAY, later + 1)?;
+        assert_eq!(reads.reads(), 3);
+        assert_eq!(
+            figures(&h, from + DAY, later + 1),
+            whole(&store, from + DAY, later + 1)?
+        );
+
+        // An overlapping period reaching before the kept one is read with it, so the screen's
+        // period is still inside.
+        let (from2, to2) = (from - 5 * DAY, to + 10 * DAY);
+        let h = reads.period(&store, from2, to2)?;
+        assert_eq!(reads.reads(), 4);
+        assert_eq!(figures(&h, from2, to2), whole(&store, from2, to2)?);
         let h = reads.period(&store, from, to)?;
         assert_eq!(reads.reads(), 4);
         assert_eq!(figures(&h, from, to), whole(&store, from, to)?);
