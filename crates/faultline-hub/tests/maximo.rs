@@ -122,6 +122,12 @@ async fn a_lost_answer_after_maximo_committed_never_doubles_the_work_order() {
     assert_eq!(f.wos[0]["worklog"].as_array().map(Vec::len), Some(1));
 }
 
+/// How many requests carried the create's `transactionid`.
+fn creates(f: &fake_maximo::Fake, create_id: Uuid) -> usize {
+    let id = create_id.to_string();
+    f.transaction_ids.iter().filter(|t| **t == id).count()
+}
+
 #[tokio::test]
 async fn a_create_replayed_within_maximos_window_is_refused_by_its_transactionid_and_found() {
     let s = setup().await;
@@ -136,7 +142,7 @@ async fn a_create_replayed_within_maximos_window_is_refused_by_its_transactionid
     assert_eq!((r.sent, r.rejected), (4, 0), "{r:?}");
     let f = s.fake.lock().unwrap();
     assert_eq!(f.wos.len(), 1, "no duplicate");
-    assert_eq!(f.transaction_ids, vec![create_id.to_string(); 2]);
+    assert_eq!(creates(&f, create_id), 2, "{:?}", f.transaction_ids);
 }
 
 #[tokio::test]
@@ -155,11 +161,7 @@ async fn a_retry_after_the_replay_window_is_found_by_its_external_reference() {
         1,
         "looked up by externalrefid, not created again"
     );
-    assert_eq!(
-        f.transaction_ids,
-        vec![create_id.to_string()],
-        "one create only"
-    );
+    assert_eq!(creates(&f, create_id), 1, "one create only");
 }
 
 #[tokio::test]

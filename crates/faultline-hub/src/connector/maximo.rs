@@ -15,6 +15,7 @@
 //! stamp just read (a 412 "updated by another user" in between is retried, and the retry reads
 //! again). A `resolve_conflict` (a person's choice) is sent as it is.
 
+use super::maximo_rows::{child_row, downtime_row, has_row};
 use super::{CmmsConflict, CmmsSeen, Connector, ConnectorConfig, OutboxItem, SendOutcome};
 use crate::error::{HubError, Result};
 use serde_json::{json, Value};
@@ -30,8 +31,9 @@ fn worktype(t: &str) -> &str {
 }
 
 /// Faultline's work-order fields the connector sends, with their Maximo attribute.
-const FIELDS: [(&str, &str); 6] = [
+const FIELDS: [(&str, &str); 7] = [
     ("status", "status"),
+    ("started_at", "actstart"),
     ("failure_class", "failurecode"),
     ("problem_code", "problemcode"),
     ("cause_code", "fr1code"),
@@ -40,8 +42,9 @@ const FIELDS: [(&str, &str); 6] = [
 ];
 
 /// What a work-order read asks for (`_rowstamp` comes with every object).
-const WO_SELECT: &str =
-    "href,wonum,status,failurecode,problemcode,fr1code,fr2code,actfinish,worklog{externalrefid}";
+/// Child rows come with their external reference, to be found before they are added again.
+const WO_SELECT: &str = "href,wonum,status,failurecode,problemcode,fr1code,fr2code,actstart,\
+     actfinish,worklog{externalrefid},matusetrans{externalrefid},assetstatus{externalrefid}";
 
 fn attribute(field: &str) -> Option<&'static str> {
     FIELDS.iter().find(|(f, _)| *f == field).map(|(_, a)| *a)
@@ -104,6 +107,8 @@ struct Want {
     field: &'static str,
     ours: Value,
     maximo: Value,
+    /// Set only where Maximo has no value (the actual start: the first start counts).
+    only_if_empty: bool,
 }
 
 impl Want {
@@ -112,6 +117,16 @@ impl Want {
             field,
             ours: v.clone(),
             maximo: v.clone(),
+            only_if_empty: false,
+        }
+    }
+
+    fn status(ours: &str, maximo: &str) -> Want {
+        Want {
+            field: "status",
+            ours: json!(ours),
+            maximo: json!(maximo),
+            only_if_empty: false,
         }
     }
 }
@@ -227,6 +242,18 @@ impl Maximo {
         action: Option<&str>,
         if_match: Option<&str>,
     ) -> Step<Value> {
+        self.merge_with(href, body, action, if_match, None).await
+    }
+
+    /// [`Maximo::merge`] with a `transactionid` (a child row added).
+    async fn merge_with(
+        &self,
+        href: &str,
+        body: Value,
+        action: Option<&str>,
+        if_match: Option<&str>,
+        transaction: Option<&str>,
+    ) -> Step<Value> {
         let mut q = vec![("lean", "1")];
         if let Some(a) = action {
             q.push(("action", a));
@@ -239,6 +266,9 @@ impl Maximo {
             .header("properties", WO_SELECT);
         if let Some(stamp) = if_match {
             req = req.header("if-match", stamp);
+        }
+        if let Some(t) = transaction {
+            req = req.header("transactionid", t);
         }
         self.call(req.json(&body)).await
     }
@@ -267,7 +297,7 @@ impl Maximo {
                 continue;
             };
             let theirs = &wo[attr];
-            if same(theirs, &w.maximo) {
+            if same(theirs, &w.maximo) || (w.only_if_empty && !theirs.is_null()) {
                 continue;
             }
             if let Some(seen) = moved.filter(|_| !force) {
@@ -346,6 +376,10 @@ impl Maximo {
         if let Some(o) = &self.orgid {
             body["orgid"] = json!(o);
         }
+        if !p["downtime_start"].is_null() {
+            // Logged with the machine stopped: the asset goes down with the work order.
+            body["assetstatus"] = json!([downtime_row(item, &p["downtime_start"], false)]);
+        }
         let answer = self
             .call(
                 self.http
@@ -367,30 +401,34 @@ impl Maximo {
         }
     }
 
-    async fn add_note(&self, item: &OutboxItem) -> Step<SendOutcome> {
+    /// Adds a child row (worklog, actual material, asset status) unless the work order holds
+    /// one with the mutation id already; `transactionid` as for a create. Never in conflict:
+    /// the stamp the hub keeps moves with it only when Maximo had no change of its own since
+    /// (else the next field update must see that change).
+    async fn add_child(&self, item: &OutboxItem, child: &str, row: Value) -> Step<SendOutcome> {
         let refid = item.mutation_id.to_string();
         let wo = self.work_order(item).await?;
-        let logged = wo["worklog"]
-            .as_array()
-            .is_some_and(|l| l.iter().any(|w| w["externalrefid"] == json!(refid)));
-        // A worklog is added, never in conflict: the stamp the hub keeps moves with it only
-        // when Maximo had no change of its own since (else the next field update must see it).
         let unchanged = item
             .seen
             .as_ref()
             .is_none_or(|s| Some(&s.rowstamp) == rowstamp(&wo).as_ref());
         let mut seen = None;
-        if !logged {
-            let p = &item.payload;
-            let body = json!({"worklog": [{
-                "logtype": "WORK",
-                "createby": p["author"],
-                "createdate": p["created_at"],
-                "description": "Faultline note",
-                "description_longdescription": p["text"],
-                "externalrefid": refid,
-            }]});
-            let answer = self.merge(href(&wo)?, body, None, None).await?;
+        if !has_row(&wo, child, &refid) {
+            let answer = self
+                .merge_with(
+                    href(&wo)?,
+                    json!({ child: [row] }),
+                    None,
+                    None,
+                    Some(&refid),
+                )
+                .await;
+            let answer = match answer {
+                Err(SendOutcome::Rejected(why)) if why.starts_with(REPLAYED) => {
+                    self.work_order(item).await?
+                }
+                other => other?,
+            };
             if unchanged {
                 seen = seen_of(&answer);
             }
@@ -410,11 +448,7 @@ impl Maximo {
             Want::code("remedy_code", &p["remedy_code"]),
             Want::code("finished_at", &p["finished_at"]),
             // Closed on the laptop = COMP in Maximo (CLOSE is Maximo's own final step).
-            Want {
-                field: "status",
-                ours: json!("closed"),
-                maximo: json!("COMP"),
-            },
+            Want::status("closed", "COMP"),
         ];
         self.update(item, wants, &p["finished_at"], false).await
     }
@@ -436,6 +470,7 @@ impl Maximo {
             field: field.0,
             ours: p["value"].clone(),
             maximo,
+            only_if_empty: false,
         };
         let now = json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         self.update(item, vec![want], &now, true).await
@@ -477,15 +512,22 @@ impl Connector for Maximo {
         let p = &item.payload;
         let done = match item.kind.as_str() {
             "create_work_order" => self.create_work_order(item).await,
-            "add_note" => self.add_note(item).await,
+            "add_note" | "add_part" | "downtime_start" | "downtime_end" => match child_row(item) {
+                Some((child, row)) => self.add_child(item, child, row).await,
+                None => return SendOutcome::Skipped,
+            },
             "set_status" => {
                 let to = p["status"].as_str().unwrap_or("");
-                let want = Want {
-                    field: "status",
-                    ours: json!(to),
-                    maximo: json!(status(to)),
-                };
-                self.update(item, vec![want], &p["at"], false).await
+                let mut wants = vec![Want::status(to, status(to))];
+                if to == "in_progress" {
+                    wants.push(Want {
+                        field: "started_at",
+                        ours: p["at"].clone(),
+                        maximo: p["at"].clone(),
+                        only_if_empty: true,
+                    });
+                }
+                self.update(item, wants, &p["at"], false).await
             }
             "close_work_order" => self.close(item).await,
             "resolve_conflict" => self.resolve(item).await,

@@ -7,6 +7,7 @@
 
 mod feedback;
 mod maximo;
+mod maximo_rows;
 mod queue;
 mod run;
 

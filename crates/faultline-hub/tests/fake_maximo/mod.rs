@@ -17,8 +17,11 @@
 //!   codes here are chosen by the fake, not taken from Maximo's message catalogue.
 //! - Optimistic locking ("Concurrency control": `_rowstamp` renewed by every change, an update
 //!   with `If-Match` naming an older stamp refused with 412, "updated by another user").
-//! - `transactionid` header on a create ("Transaction ID"): the same id again within the
-//!   window is answered 409 and creates nothing; [`Fake::window_passes`] forgets the ids.
+//! - `transactionid` header on a create or an update ("Transaction ID"): the same id again
+//!   within the window is answered 409 and changes nothing; [`Fake::window_passes`] forgets
+//!   the ids.
+//! - Child collections (`worklog`, `matusetrans`, `assetstatus`) are arrays of the work order,
+//!   added to by a MERGE, replaced without it.
 //! - A user editing a work order in Maximo: [`Fake::edit`] (a new `_rowstamp`).
 //!
 //! Fault knobs: `latency_ms`, `down` (503 to everything), `lose_next_answer` (commit, then answer 504 as a
@@ -175,6 +178,26 @@ fn answer(f: &mut Fake, status: StatusCode, body: Value) -> Response {
     (status, Json(body)).into_response()
 }
 
+/// A `transactionid` within the window: 409, nothing changes.
+fn replayed(f: &mut Fake, headers: &HeaderMap) -> Option<Response> {
+    let t = headers.get("transactionid")?.to_str().ok()?.to_string();
+    f.transaction_ids.push(t.clone());
+    f.window.contains(&t).then(|| {
+        error(
+            StatusCode::CONFLICT,
+            "BMXAA9549E",
+            &format!("The transaction {t} was already processed."),
+        )
+    })
+}
+
+/// A committed request's `transactionid` enters the window.
+fn remember(f: &mut Fake, headers: &HeaderMap) {
+    if let Some(t) = headers.get("transactionid").and_then(|v| v.to_str().ok()) {
+        f.window.push(t.to_string());
+    }
+}
+
 fn next_rowstamp(f: &mut Fake) -> String {
     f.rowstamp += 1;
     f.rowstamp.to_string()
@@ -234,15 +257,8 @@ async fn create(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
             "the body is not JSON",
         );
     };
-    if let Some(t) = headers.get("transactionid").and_then(|v| v.to_str().ok()) {
-        f.transaction_ids.push(t.to_string());
-        if f.window.iter().any(|w| w == t) {
-            return error(
-                StatusCode::CONFLICT,
-                "BMXAA9549E",
-                &format!("The transaction {t} was already processed."),
-            );
-        }
+    if let Some(r) = replayed(&mut f, &headers) {
+        return r;
     }
     let asset = wo["assetnum"].as_str().unwrap_or("").to_string();
     if !f.valid_assets.contains(&asset) {
@@ -252,9 +268,7 @@ async fn create(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
             &format!("Asset {asset} is not a valid asset in the site."),
         );
     }
-    if let Some(t) = headers.get("transactionid").and_then(|v| v.to_str().ok()) {
-        f.window.push(t.to_string());
-    }
+    remember(&mut f, &headers);
     let id = f.wos.len() + 1;
     wo["workorderid"] = json!(id);
     wo["href"] = json!(format!("{}/oslc/os/mxapiwodetail/{id}", f.base));
@@ -312,6 +326,9 @@ async fn update(
             );
         }
     }
+    if let Some(r) = replayed(&mut f, &headers) {
+        return r;
+    }
     if q.get("action").map(String::as_str) == Some("wsmethod:changeStatus") {
         let from = f.wos[i]["status"].as_str().unwrap_or("").to_string();
         let to = patch["status"].as_str().unwrap_or("").to_string();
@@ -328,19 +345,21 @@ async fn update(
         f.wos[i]["status"] = json!(to);
     } else if let Some(obj) = patch.as_object() {
         for (k, v) in obj {
-            if k == "worklog" {
-                let mut logs = if merge {
-                    f.wos[i]["worklog"].as_array().cloned().unwrap_or_default()
+            if let Some(rows) = v.as_array() {
+                // A child collection (worklog, matusetrans, assetstatus).
+                let mut all = if merge {
+                    f.wos[i][k.as_str()].as_array().cloned().unwrap_or_default()
                 } else {
                     Vec::new()
                 };
-                logs.extend(v.as_array().cloned().unwrap_or_default());
-                f.wos[i]["worklog"] = json!(logs);
+                all.extend(rows.iter().cloned());
+                f.wos[i][k.as_str()] = json!(all);
             } else {
                 f.wos[i][k.as_str()] = v.clone();
             }
         }
     }
+    remember(&mut f, &headers);
     let rs = next_rowstamp(&mut f);
     f.wos[i]["_rowstamp"] = json!(rs);
     let wo = f.wos[i].clone();

@@ -1,0 +1,185 @@
+//! The actuals of a breakdown reach `fake_maximo` (never a real Maximo): the machine's stops and
+//! restarts as asset status rows, parts used as actual materials, the actual start and finish;
+//! a part whose answer was lost after Maximo committed is not added twice.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod fake_maximo;
+
+use common::{close, env, set_status, t};
+use fake_maximo::plant::plant;
+use faultline_hub::connector::retry_failed;
+use faultline_protocol::Mutation;
+use serde_json::json;
+use uuid::Uuid;
+
+fn create_stopped(wo: Uuid, asset: Uuid) -> Mutation {
+    Mutation::CreateWorkOrder {
+        work_order_id: wo,
+        number: "FL-7".into(),
+        asset_id: asset,
+        wo_type: "breakdown".into(),
+        priority: 1,
+        title: "Pump P-101 tripped".into(),
+        fault_code: None,
+        reported_by: "ana".into(),
+        reported_at: t(0),
+        downtime_start: Some(t(0)),
+    }
+}
+
+fn part(wo: Uuid, number: &str, quantity: f64) -> Mutation {
+    Mutation::AddPart {
+        part_id: Uuid::now_v7(),
+        work_order_id: wo,
+        part_number: number.into(),
+        description: Some("mechanical seal".into()),
+        quantity,
+        unit: None,
+        created_at: t(600),
+    }
+}
+
+/// A breakdown with the machine stopped: started, a restart, a new stop and restart (an
+/// intermittent trip), two parts, closed.
+async fn pushed_breakdown(s: &fake_maximo::plant::Plant) -> Uuid {
+    let wo = Uuid::now_v7();
+    // Envelopes made in device order (mutation ids are UUIDv7, the hub queues in their order).
+    let created = env(0, create_stopped(wo, s.asset));
+    let started = env(1, set_status(wo, "in_progress"));
+    let part_change = env(2, part(wo, "SEAL-22", 2.0));
+    let part_id = part_change.mutation_id;
+    s.hub
+        .push(
+            &s.token,
+            "PLANT1",
+            vec![
+                created,
+                started,
+                part_change,
+                env(2, part(wo, "ORING-5", 4.0)),
+                env(
+                    2,
+                    Mutation::DowntimeEnd {
+                        work_order_id: wo,
+                        at: t(900),
+                    },
+                ),
+                env(
+                    3,
+                    Mutation::DowntimeStart {
+                        work_order_id: wo,
+                        at: t(1200),
+                    },
+                ),
+                env(
+                    4,
+                    Mutation::DowntimeEnd {
+                        work_order_id: wo,
+                        at: t(1500),
+                    },
+                ),
+                env(5, close(wo, "REPLACE")),
+            ],
+        )
+        .await;
+    part_id
+}
+
+#[tokio::test]
+async fn stops_restarts_parts_and_actual_times_reach_maximo_in_order() {
+    let s = plant().await;
+    pushed_breakdown(&s).await;
+    let r = s.drain("key-1").await;
+    assert_eq!(
+        (r.sent, r.rejected, r.retried, r.skipped),
+        (8, 0, 0, 0),
+        "{r:?}"
+    );
+    let f = s.fake.lock().unwrap();
+    let wo = f.wo("FL-7");
+    let downtime: Vec<(bool, &str)> = wo["assetstatus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["isrunning"].as_bool().unwrap(),
+                r["changedate"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let at = |secs| t(secs).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    assert_eq!(
+        downtime,
+        [
+            (false, at(0).as_str()),
+            (true, at(900).as_str()),
+            (false, at(1200).as_str()),
+            (true, at(1500).as_str())
+        ],
+        "down at each stop, up at each restart, in order"
+    );
+    assert!(wo["assetstatus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["assetnum"] == "P-101"));
+    let parts: Vec<(&str, f64)> = wo["matusetrans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["itemnum"].as_str().unwrap(),
+                r["quantity"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [("SEAL-22", -2.0), ("ORING-5", -4.0)],
+        "issues to the work order"
+    );
+    assert_eq!(wo["matusetrans"][0]["issueunit"], "EA");
+    assert_eq!(
+        (wo["actstart"].clone(), wo["actfinish"].clone()),
+        (json!(at(20)), json!(at(3600)))
+    );
+    assert_eq!(wo["status"], "COMP");
+}
+
+#[tokio::test]
+async fn a_part_whose_answer_was_lost_is_not_added_twice() {
+    let s = plant().await;
+    let part_id = pushed_breakdown(&s).await;
+    s.hub
+        .db
+        .client()
+        .await
+        .execute(
+            "UPDATE cmms_outbox SET next_attempt_at = now() + interval '1 hour'
+             WHERE mutation_id = $1",
+            &[&part_id],
+        )
+        .await
+        .unwrap();
+    // The create and the start go; the part waits (its work order's later rows with it).
+    assert_eq!(s.drain("key-1").await.sent, 2);
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    s.fake.lock().unwrap().lose_next_answer = true;
+    assert_eq!(
+        s.drain("key-1").await.retried,
+        1,
+        "the part's answer was lost"
+    );
+    // After Maximo's replay window: found by its external reference.
+    s.fake.lock().unwrap().window_passes();
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    assert_eq!(s.drain("key-1").await.sent, 6);
+    let f = s.fake.lock().unwrap();
+    assert_eq!(
+        f.wo("FL-7")["matusetrans"].as_array().map(Vec::len),
+        Some(2)
+    );
+}
