@@ -14,10 +14,14 @@ use faultline_analytics::risk::records::RiskRecords;
 use faultline_analytics::{
     metrics, pareto, rank, Asset, History, ParetoBy, PeriodCache, Scope, WorkOrder,
 };
+use faultline_api::{App, AppOptions, NoSink};
 use faultline_core::domain::CloseWorkOrder;
 use faultline_core::Store;
+use faultline_manuals::extract::WorkerCommand;
+use serde_json::json;
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Args)]
@@ -41,6 +45,9 @@ pub struct AnalyticsArgs {
     /// is timed once before them, for the comparison, and must rank the same.
     #[arg(long, default_value_t = 5)]
     risk_runs: usize,
+    /// Analytics screen loads through the App (each on a freshly opened App, then once more).
+    #[arg(long, default_value_t = 5)]
+    screen_runs: usize,
     /// Rewrite the analytics-speed section of this markdown file (e.g. docs/benchmarks.md).
     #[arg(long)]
     write_doc: Option<PathBuf>,
@@ -205,6 +212,13 @@ pub fn run(args: AnalyticsArgs) -> Result<()> {
         ranked = ranking.assets.len();
     }
 
+    drop(store);
+    let screen = if args.screen_runs > 0 {
+        Some(screen_loads(&args, &site, from)?)
+    } else {
+        None
+    };
+
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -288,6 +302,20 @@ pub fn run(args: AnalyticsArgs) -> Result<()> {
         );
         row(&mut out, "of which the ranking", &risk_rank.summary(), "");
     }
+    if let Some((cold, warm)) = &screen {
+        row(
+            &mut out,
+            "Analytics screen through the App, first load after opening it (`analytics_metrics`, `_pareto`, `_trends`, `_risk` limit 10, `_oee`; one after the other)",
+            cold,
+            "",
+        );
+        row(
+            &mut out,
+            "the same screen loaded again, nothing written (the period \"to now\" a moment later)",
+            warm,
+            "",
+        );
+    }
     println!("{out}");
     if let Some(path) = &args.write_doc {
         let body = format!(
@@ -298,6 +326,53 @@ pub fn run(args: AnalyticsArgs) -> Result<()> {
         eprintln!("wrote the analytics-speed section of {}", path.display());
     }
     Ok(())
+}
+
+/// The five calls of one Analytics screen load as the screen sends them: the site, the period
+/// from `from` to the App's now (no `to`), the risk list's first 10, OEE of the site's first line
+/// (the replica has no production counts: that answer is an error, measured all the same).
+fn screen_load(app: &App, site: &str, from: &str) -> Result<()> {
+    let api = |e: faultline_api::ErrorBody| anyhow::anyhow!("{:?}: {}", e.code, e.message);
+    let range = json!({ "site": site, "from": from });
+    app.call("analytics_metrics", range.clone()).map_err(api)?;
+    app.call(
+        "analytics_pareto",
+        json!({ "site": site, "from": from, "by": "cause" }),
+    )
+    .map_err(api)?;
+    app.call("analytics_trends", range).map_err(api)?;
+    app.call(
+        "analytics_risk",
+        json!({ "site": site, "horizon_days": 30, "limit": 10 }),
+    )
+    .map_err(api)?;
+    let _ = app.call("analytics_oee", json!({ "line": "L1", "from": from }));
+    Ok(())
+}
+
+/// Screen loads on freshly opened Apps (nothing kept yet) and again on the same App.
+fn screen_loads(args: &AnalyticsArgs, site: &str, from: i64) -> Result<(Summary, Summary)> {
+    let from = faultline_analytics::time::iso(from);
+    let (mut cold, mut warm) = (Samples::default(), Samples::default());
+    for i in 0..args.screen_runs {
+        eprintln!(
+            "Analytics screen through the App {} of {} …",
+            i + 1,
+            args.screen_runs
+        );
+        let worker = WorkerCommand {
+            exe: std::env::current_exe()?,
+            args_before: vec![],
+        };
+        let app = App::open(
+            &args.replica,
+            AppOptions::new("bench", worker),
+            Arc::new(NoSink),
+        );
+        time(&mut cold, || screen_load(&app, site, &from))?;
+        time(&mut warm, || screen_load(&app, site, &from))?;
+    }
+    Ok((cold.summary(), warm.summary()))
 }
 
 /// Whether the work order's asset (`assets` sorted by tag) is in `scope`.
