@@ -105,6 +105,17 @@ export function isRolling(preset: PeriodPreset): boolean {
   return preset === "3m" || preset === "12m" || preset === "ytd";
 }
 
+/**
+ * What a load sends for `period`: a rolling preset sends only its start and the App ends the
+ * period at its own "now", read under the store's lock after every write it has answered, so a
+ * breakdown logged a moment before a quiet reload is in it. (The window's clock, rounded down to
+ * the second, ended the period before a breakdown logged in the same second: issue 13's open
+ * screen kept its old figures in about three runs of four.) Other presets send the period as is.
+ */
+export function periodArgs(preset: PeriodPreset, period: Period): { from: string; to?: string } {
+  return isRolling(preset) ? { from: period.from } : { ...period };
+}
+
 /** "2026-01-01 – 2026-11-30" (the exclusive end shown as the last day included). */
 export function periodText(p: Period): string {
   const last = new Date(Date.parse(p.to) - 1);

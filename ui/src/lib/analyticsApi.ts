@@ -35,10 +35,13 @@ export function analyticsRisk(scope: AnalyticsScopeArgs, horizonDays?: number, l
   return call("analytics_risk", { ...scope, horizon_days: horizonDays, limit });
 }
 
-/** OEE of a line or an asset with production counts; rows per shift or day under the total. */
+/**
+ * OEE of a line or an asset with production counts; rows per shift or day under the total. A
+ * period without `to` ends at the App's now.
+ */
 export function analyticsOee(
   target: { line: string } | { asset: string },
-  period: { from: string; to: string },
+  period: { from: string; to?: string },
   by?: "shift" | "day",
 ): Promise<OeeReport> {
   return call("analytics_oee", { ...target, ...period, by });

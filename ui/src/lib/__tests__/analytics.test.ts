@@ -13,6 +13,7 @@ import {
   niceMax,
   paretoCsv,
   paretoLayout,
+  periodArgs,
   periodOf,
   periodText,
   repeatKeys,
@@ -86,6 +87,26 @@ describe("period maths", () => {
       false,
       false,
     ]);
+  });
+
+  it("leaves a rolling period's end to the App: a breakdown logged in the same second as the reload counts", () => {
+    // The App reports a breakdown at 10:20:44.035 (its clock) and the open screen reads again,
+    // quietly, 150 ms later; a period sent without `to` ends at the App's now (that time or later).
+    const logged = Date.parse("2026-12-06T10:20:44.035Z");
+    const reload = new Date(logged + 150);
+    for (const preset of ["3m", "12m", "ytd"] as const) {
+      const period = periodOf(preset, reload);
+      expect(period).not.toBeNull();
+      if (!period) continue;
+      const sent = periodArgs(preset, period);
+      expect(sent.from).toBe(period.from);
+      const end = sent.to === undefined ? reload.getTime() : Date.parse(sent.to);
+      expect(end, preset).toBeGreaterThan(logged);
+    }
+    const report = periodOf("last-month", reload);
+    expect(report && periodArgs("last-month", report)).toEqual({ from: "2026-11-01T00:00:00Z", to: "2026-12-01T00:00:00Z" });
+    const days = periodOf("custom", reload, { from: "2026-02-01", to: "2026-02-28" });
+    expect(days && periodArgs("custom", days)).toEqual(days);
   });
 
   it("takes custom days with the end day included, refusing a backwards period", () => {
