@@ -10,7 +10,7 @@ mod fake_maximo;
 use common::{close, env, note, set_status, t};
 use fake_maximo::config;
 use fake_maximo::plant::{plant as setup, Plant as Setup};
-use faultline_hub::connector::{configure, retry_failed, status};
+use faultline_hub::connector::{configure, drain_bulk, retry_failed, status, Maximo};
 use faultline_protocol::Mutation;
 use std::time::Duration;
 use uuid::Uuid;
@@ -202,6 +202,67 @@ async fn one_invalid_item_is_refused_with_maximos_reason_and_blocks_nothing_else
 }
 
 #[tokio::test]
+async fn new_work_orders_go_in_one_bulk_request_read_per_item() {
+    let s = setup().await;
+    for i in 0..5 {
+        s.breakdown(&format!("FL-{i}"), s.asset).await;
+    }
+    s.breakdown("FL-BAD", s.bad_asset).await;
+    let m = Maximo::new(&config(&s.url, "key-1"), Duration::from_secs(5)).unwrap();
+    let r = drain_bulk(&s.hub.store, "PLANT1", &m, 1000, 20)
+        .await
+        .unwrap();
+    assert_eq!((r.sent, r.rejected), (20, 1), "{r:?}");
+    {
+        let f = s.fake.lock().unwrap();
+        assert_eq!(f.bulk_requests, 1, "the six creates went together");
+        assert_eq!(
+            f.wos.len(),
+            5,
+            "the invalid one refused, the others created"
+        );
+        assert!(f
+            .wos
+            .iter()
+            .all(|w| w["worklog"].as_array().map(Vec::len) == Some(1)));
+    }
+    let st = status(&s.hub.store, "PLANT1").await.unwrap();
+    assert_eq!((st.failed, st.waiting), (1, 3), "only FL-BAD's rows wait");
+    assert!(
+        st.failures[0]
+            .2
+            .starts_with("BMXAA4195E: Asset NOT-IN-MAXIMO"),
+        "{:?}",
+        st.failures
+    );
+}
+
+#[tokio::test]
+async fn a_lost_bulk_answer_creates_nothing_twice() {
+    let s = setup().await;
+    for i in 0..4 {
+        s.breakdown(&format!("FL-{i}"), s.asset).await;
+    }
+    let m = Maximo::new(&config(&s.url, "key-1"), Duration::from_secs(5)).unwrap();
+    s.fake.lock().unwrap().lose_next_answer = true;
+    let r = drain_bulk(&s.hub.store, "PLANT1", &m, 4, 20).await.unwrap();
+    assert_eq!((r.sent, r.retried), (0, 4), "{r:?}");
+    assert_eq!(s.fake.lock().unwrap().wos.len(), 4, "Maximo committed them");
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    let r = drain_bulk(&s.hub.store, "PLANT1", &m, 1000, 20)
+        .await
+        .unwrap();
+    assert_eq!(r.sent, 16, "{r:?}");
+    let f = s.fake.lock().unwrap();
+    assert_eq!(
+        f.wos.len(),
+        4,
+        "found by externalrefid in [...], not created again"
+    );
+    assert_eq!(f.bulk_requests, 1);
+}
+
+#[tokio::test]
 async fn a_revoked_key_mid_run_stops_clearly_and_resumes_with_a_new_one() {
     let s = setup().await;
     s.breakdown("FL-1", s.asset).await;
@@ -262,7 +323,8 @@ async fn a_hub_killed_mid_send_resumes_without_duplicates() {
     for i in 0..8 {
         s.breakdown(&format!("FL-{i}"), s.asset).await;
     }
-    s.fake.lock().unwrap().latency_ms = 20;
+    // Slow enough that the kill lands mid-drain (bulk creates and parallel sends are quick).
+    s.fake.lock().unwrap().latency_ms = 150;
     let mut killed = drain_process(&s.hub.db.url);
     tokio::time::sleep(Duration::from_millis(700)).await;
     killed.start_kill().unwrap();

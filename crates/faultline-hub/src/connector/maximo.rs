@@ -15,6 +15,8 @@
 //! stamp just read (a 412 "updated by another user" in between is retried, and the retry reads
 //! again). A `resolve_conflict` (a person's choice) is sent as it is.
 
+mod bulk;
+
 use super::maximo_rows::{child_row, downtime_row, has_row};
 use super::{CmmsConflict, CmmsSeen, Connector, ConnectorConfig, OutboxItem, SendOutcome};
 use crate::error::{HubError, Result};
@@ -185,22 +187,7 @@ impl Maximo {
         if code.is_success() {
             return Ok(body);
         }
-        // Maximo's error JSON: {"Error": {"reasonCode", "message", "statusCode"}}.
-        let err = &body["Error"];
-        let why = format!(
-            "{}: {}",
-            err["reasonCode"].as_str().unwrap_or("HTTP"),
-            err["message"].as_str().unwrap_or(code.as_str())
-        );
-        Err(match code.as_u16() {
-            401 | 403 => SendOutcome::AuthRefused(why),
-            // A `transactionid` seen within Maximo's window: the first request committed.
-            409 => SendOutcome::Rejected(format!("{REPLAYED}: {why}")),
-            // `If-Match` lost a race ("updated by another user"): read again and compare.
-            412 => SendOutcome::Retry(why),
-            408 | 429 | 500..=599 => SendOutcome::Retry(why),
-            _ => SendOutcome::Rejected(why),
-        })
+        Err(refusal(code.as_u16(), &body))
     }
 
     /// The work orders matching an `oslc.where` clause (lean JSON `member`).
@@ -359,27 +346,7 @@ impl Maximo {
         if let Some(wo) = self.find(&by_ref, WO_SELECT).await?.first() {
             return Ok(created(wo));
         }
-        let p = &item.payload;
-        let mut body = json!({
-            "wonum": item.work_order_number,
-            "assetnum": item.asset_tag,
-            "description": p["title"],
-            "worktype": worktype(p["wo_type"].as_str().unwrap_or("")),
-            "wopriority": p["priority"],
-            "reportedby": p["reported_by"],
-            "reportdate": p["reported_at"],
-            "externalrefid": refid,
-        });
-        if let Some(s) = &self.siteid {
-            body["siteid"] = json!(s);
-        }
-        if let Some(o) = &self.orgid {
-            body["orgid"] = json!(o);
-        }
-        if !p["downtime_start"].is_null() {
-            // Logged with the machine stopped: the asset goes down with the work order.
-            body["assetstatus"] = json!([downtime_row(item, &p["downtime_start"], false)]);
-        }
+        let body = self.create_body(item);
         let answer = self
             .call(
                 self.http
@@ -399,6 +366,32 @@ impl Maximo {
             }
             Err(other) => Err(other),
         }
+    }
+
+    /// A new work order as Maximo takes it, carrying the mutation id as its external reference.
+    fn create_body(&self, item: &OutboxItem) -> Value {
+        let p = &item.payload;
+        let mut body = json!({
+            "wonum": item.work_order_number,
+            "assetnum": item.asset_tag,
+            "description": p["title"],
+            "worktype": worktype(p["wo_type"].as_str().unwrap_or("")),
+            "wopriority": p["priority"],
+            "reportedby": p["reported_by"],
+            "reportdate": p["reported_at"],
+            "externalrefid": item.mutation_id.to_string(),
+        });
+        if let Some(s) = &self.siteid {
+            body["siteid"] = json!(s);
+        }
+        if let Some(o) = &self.orgid {
+            body["orgid"] = json!(o);
+        }
+        if !p["downtime_start"].is_null() {
+            // Logged with the machine stopped: the asset goes down with the work order.
+            body["assetstatus"] = json!([downtime_row(item, &p["downtime_start"], false)]);
+        }
+        body
     }
 
     /// Adds a child row (worklog, actual material, asset status) unless the work order holds
@@ -477,6 +470,29 @@ impl Maximo {
     }
 }
 
+/// What an answer of HTTP status `code` with Maximo's error JSON (`{"Error": {"reasonCode",
+/// "message", "statusCode"}}`) means for the queue: a whole request's or one bulk item's.
+fn refusal(code: u16, body: &Value) -> SendOutcome {
+    let err = &body["Error"];
+    let why = format!(
+        "{}: {}",
+        err["reasonCode"].as_str().unwrap_or("HTTP"),
+        err["message"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("HTTP {code}"))
+    );
+    match code {
+        401 | 403 => SendOutcome::AuthRefused(why),
+        // A `transactionid` seen within Maximo's window: the first request committed.
+        409 => SendOutcome::Rejected(format!("{REPLAYED}: {why}")),
+        // `If-Match` lost a race ("updated by another user"): read again and compare.
+        412 => SendOutcome::Retry(why),
+        408 | 429 | 500..=599 => SendOutcome::Retry(why),
+        _ => SendOutcome::Rejected(why),
+    }
+}
+
 /// The reason [`Maximo::call`] gives a 409 (a `transactionid` Maximo has seen).
 const REPLAYED: &str = "replayed";
 
@@ -534,5 +550,35 @@ impl Connector for Maximo {
             _ => return SendOutcome::Skipped,
         };
         done.unwrap_or_else(|outcome| outcome)
+    }
+
+    /// New work orders in one BULK request (each answered on its own), the other kinds one
+    /// request each, at once (each item is the oldest unsent change of its own work order).
+    async fn send_batch(&self, items: &[OutboxItem]) -> Vec<SendOutcome> {
+        let creates: Vec<&OutboxItem> = items
+            .iter()
+            .filter(|i| i.kind == "create_work_order")
+            .collect();
+        let mut bulk = if creates.len() > 1 {
+            self.bulk_create(&creates).await.into_iter()
+        } else {
+            Vec::new().into_iter()
+        };
+        let rest = items
+            .iter()
+            .filter(|i| creates.len() < 2 || i.kind != "create_work_order")
+            .map(|i| self.send(i));
+        let mut rest = futures_util::future::join_all(rest).await.into_iter();
+        items
+            .iter()
+            .map(|i| {
+                let next = if creates.len() > 1 && i.kind == "create_work_order" {
+                    bulk.next()
+                } else {
+                    rest.next()
+                };
+                next.unwrap_or_else(|| SendOutcome::Retry("no answer for this item".into()))
+            })
+            .collect()
     }
 }

@@ -12,11 +12,11 @@ mod queue;
 mod run;
 
 pub use maximo::Maximo;
-pub use run::{drain_site, run_connectors, REQUEST_TIMEOUT};
+pub use run::{drain_site, run_connectors, BULK_ITEMS, REQUEST_TIMEOUT};
 
 pub use queue::{
-    configure, connector_config, drain, retry_failed, status, ConnectorConfig, DrainReport,
-    OutboxStatus,
+    configure, connector_config, drain, drain_bulk, retry_failed, status, ConnectorConfig,
+    DrainReport, OutboxStatus,
 };
 
 use std::future::Future;
@@ -98,4 +98,16 @@ pub trait Connector: Send + Sync {
     /// Sends one item; must be idempotent across retries (look the external reference up
     /// before creating).
     fn send(&self, item: &OutboxItem) -> impl Future<Output = SendOutcome> + Send;
+
+    /// Sends several items, each the oldest unsent change of its own work order; one outcome
+    /// per item, in order, each read on its own (a CMMS with a bulk API sends them together).
+    fn send_batch(&self, items: &[OutboxItem]) -> impl Future<Output = Vec<SendOutcome>> + Send {
+        async move {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(self.send(item).await);
+            }
+            out
+        }
+    }
 }

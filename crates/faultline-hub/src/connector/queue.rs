@@ -103,7 +103,7 @@ const CLAIM_SQL: &str = "
           WHERE p.site = o.site AND p.work_order_id = o.work_order_id
             AND p.state IN ('pending', 'failed') AND p.id < o.id)
     ORDER BY o.id
-    LIMIT 1
+    LIMIT $2
     FOR UPDATE OF o SKIP LOCKED";
 
 /// Longest wait between two attempts of an unanswered row, in seconds.
@@ -116,6 +116,18 @@ pub async fn drain<C: Connector>(
     site: &str,
     connector: &C,
     max: u64,
+) -> Result<DrainReport> {
+    drain_bulk(store, site, connector, max, 1).await
+}
+
+/// [`drain`] claiming up to `bulk` rows at once (each the oldest unsent row of its own work
+/// order), handed to [`Connector::send_batch`]; every row's outcome is recorded on its own.
+pub async fn drain_bulk<C: Connector>(
+    store: &PgStore,
+    site: &str,
+    connector: &C,
+    max: u64,
+    bulk: i64,
 ) -> Result<DrainReport> {
     let mut report = DrainReport::default();
     let mut client = store.client().await?;
@@ -142,102 +154,123 @@ pub async fn drain<C: Connector>(
     let mut handled = 0;
     while handled < max {
         let tx = client.transaction().await?;
-        let Some(row) = tx.query_opt(CLAIM_SQL, &[&site]).await? else {
+        let rows = tx.query(CLAIM_SQL, &[&site, &bulk.max(1)]).await?;
+        if rows.is_empty() {
             tx.commit().await?;
             break;
-        };
-        let item = OutboxItem {
-            id: row.try_get(0)?,
-            site: row.try_get(1)?,
-            mutation_id: row.try_get(2)?,
-            kind: row.try_get(3)?,
-            work_order_id: row.try_get(4)?,
-            payload: row.try_get(5)?,
-            attempts: row.try_get(6)?,
-            work_order_number: row.try_get(7)?,
-            asset_tag: row.try_get(8)?,
-            seen: match row.try_get::<_, Option<String>>(9)? {
-                Some(rowstamp) => Some(CmmsSeen {
-                    rowstamp,
-                    fields: row.try_get(10)?,
-                }),
-                None => None,
-            },
-        };
-        handled += 1;
-        match connector.send(&item).await {
-            SendOutcome::Sent { external_id, seen } => {
-                tx.execute(
-                    "UPDATE cmms_outbox SET state = 'sent', sent_at = now(), external_id = $2,
-                         attempts = attempts + 1, last_error = NULL WHERE id = $1",
-                    &[&item.id, &external_id],
-                )
-                .await?;
-                if let Some(seen) = &seen {
-                    store_seen(&tx, &item, seen).await?;
-                }
-                clear_refusal(&tx, &item).await?;
-                report.sent += 1;
-            }
-            SendOutcome::Conflict { conflicts, seen } => {
-                let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
-                let why = format!("conflict: changed in the CMMS too: {}", fields.join(", "));
-                tx.execute(
-                    "UPDATE cmms_outbox SET state = 'conflict', sent_at = now(),
-                         attempts = attempts + 1, last_error = $2 WHERE id = $1",
-                    &[&item.id, &why],
-                )
-                .await?;
-                record_conflicts(&tx, &item, &conflicts).await?;
-                if let Some(seen) = &seen {
-                    store_seen(&tx, &item, seen).await?;
-                }
-                clear_refusal(&tx, &item).await?;
-                report.conflicts += 1;
-            }
-            SendOutcome::Skipped => {
-                tx.execute(
-                    "UPDATE cmms_outbox SET state = 'sent', sent_at = now(),
-                         last_error = 'not sent: the CMMS takes no such change' WHERE id = $1",
-                    &[&item.id],
-                )
-                .await?;
-                report.skipped += 1;
-            }
-            SendOutcome::Retry(reason) => {
-                let wait = 2f64.powi(item.attempts.clamp(0, 16)).min(MAX_BACKOFF_SECS);
-                tx.execute(
-                    "UPDATE cmms_outbox SET attempts = attempts + 1, last_error = $2,
-                         next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
-                    &[&item.id, &reason, &wait],
-                )
-                .await?;
-                report.retried += 1;
-            }
-            SendOutcome::Rejected(reason) => {
-                tx.execute(
-                    "UPDATE cmms_outbox SET state = 'failed', attempts = attempts + 1,
-                         last_error = $2 WHERE id = $1",
-                    &[&item.id, &reason],
-                )
-                .await?;
-                record_refusal(&tx, &item, &reason).await?;
-                report.rejected += 1;
-            }
-            SendOutcome::AuthRefused(reason) => {
-                tx.execute(
-                    "UPDATE cmms_connectors SET auth_error = $2 WHERE site = $1",
-                    &[&site, &reason],
-                )
-                .await?;
-                tx.commit().await?;
-                report.auth_error = Some(reason);
-                return Ok(report);
-            }
+        }
+        let items = rows.iter().map(item_of).collect::<Result<Vec<_>>>()?;
+        handled += items.len() as u64;
+        let outcomes = connector.send_batch(&items).await;
+        // A row without an outcome is left as it was (released at commit, sent again).
+        for (item, outcome) in items.iter().zip(outcomes) {
+            record(&tx, item, outcome, &mut report).await?;
         }
         tx.commit().await?;
+        if report.auth_error.is_some() {
+            return Ok(report);
+        }
     }
     Ok(report)
+}
+
+fn item_of(row: &tokio_postgres::Row) -> Result<OutboxItem> {
+    Ok(OutboxItem {
+        id: row.try_get(0)?,
+        site: row.try_get(1)?,
+        mutation_id: row.try_get(2)?,
+        kind: row.try_get(3)?,
+        work_order_id: row.try_get(4)?,
+        payload: row.try_get(5)?,
+        attempts: row.try_get(6)?,
+        work_order_number: row.try_get(7)?,
+        asset_tag: row.try_get(8)?,
+        seen: match row.try_get::<_, Option<String>>(9)? {
+            Some(rowstamp) => Some(CmmsSeen {
+                rowstamp,
+                fields: row.try_get(10)?,
+            }),
+            None => None,
+        },
+    })
+}
+
+/// Writes what the CMMS made of one row, in the claim's transaction.
+async fn record(
+    tx: &tokio_postgres::Transaction<'_>,
+    item: &OutboxItem,
+    outcome: SendOutcome,
+    report: &mut DrainReport,
+) -> Result<()> {
+    match outcome {
+        SendOutcome::Sent { external_id, seen } => {
+            tx.execute(
+                "UPDATE cmms_outbox SET state = 'sent', sent_at = now(), external_id = $2,
+                         attempts = attempts + 1, last_error = NULL WHERE id = $1",
+                &[&item.id, &external_id],
+            )
+            .await?;
+            if let Some(seen) = &seen {
+                store_seen(tx, item, seen).await?;
+            }
+            clear_refusal(tx, item).await?;
+            report.sent += 1;
+        }
+        SendOutcome::Conflict { conflicts, seen } => {
+            let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
+            let why = format!("conflict: changed in the CMMS too: {}", fields.join(", "));
+            tx.execute(
+                "UPDATE cmms_outbox SET state = 'conflict', sent_at = now(),
+                         attempts = attempts + 1, last_error = $2 WHERE id = $1",
+                &[&item.id, &why],
+            )
+            .await?;
+            record_conflicts(tx, item, &conflicts).await?;
+            if let Some(seen) = &seen {
+                store_seen(tx, item, seen).await?;
+            }
+            clear_refusal(tx, item).await?;
+            report.conflicts += 1;
+        }
+        SendOutcome::Skipped => {
+            tx.execute(
+                "UPDATE cmms_outbox SET state = 'sent', sent_at = now(),
+                         last_error = 'not sent: the CMMS takes no such change' WHERE id = $1",
+                &[&item.id],
+            )
+            .await?;
+            report.skipped += 1;
+        }
+        SendOutcome::Retry(reason) => {
+            let wait = 2f64.powi(item.attempts.clamp(0, 16)).min(MAX_BACKOFF_SECS);
+            tx.execute(
+                "UPDATE cmms_outbox SET attempts = attempts + 1, last_error = $2,
+                         next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
+                &[&item.id, &reason, &wait],
+            )
+            .await?;
+            report.retried += 1;
+        }
+        SendOutcome::Rejected(reason) => {
+            tx.execute(
+                "UPDATE cmms_outbox SET state = 'failed', attempts = attempts + 1,
+                         last_error = $2 WHERE id = $1",
+                &[&item.id, &reason],
+            )
+            .await?;
+            record_refusal(tx, item, &reason).await?;
+            report.rejected += 1;
+        }
+        SendOutcome::AuthRefused(reason) => {
+            tx.execute(
+                "UPDATE cmms_connectors SET auth_error = $2 WHERE site = $1",
+                &[&item.site, &reason],
+            )
+            .await?;
+            report.auth_error = Some(reason);
+        }
+    }
+    Ok(())
 }
 
 /// The queue of a site, for `maximo status`.

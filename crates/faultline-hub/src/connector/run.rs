@@ -1,7 +1,7 @@
 //! Running the connectors: `maximo drain` once, and the loop every `serve` process runs (all
 //! processes may run it at once: the queue's claim keeps them from sending a row twice).
 
-use super::{connector_config, drain, DrainReport, Maximo};
+use super::{connector_config, drain_bulk, DrainReport, Maximo};
 use crate::error::{HubError, Result};
 use crate::PgStore;
 use std::time::Duration;
@@ -9,13 +9,17 @@ use std::time::Duration;
 /// Longest one Maximo request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Rows a sender claims at once: new work orders among them go to Maximo in one BULK request.
+pub const BULK_ITEMS: i64 = 20;
+
 /// Drains a site's queue with `concurrency` senders at once; their reports added up.
 pub async fn drain_site(store: &PgStore, site: &str, concurrency: usize) -> Result<DrainReport> {
     let config = connector_config(store, site)
         .await?
         .ok_or_else(|| HubError::NotFound(format!("site {site} has no CMMS connector")))?;
     let maximo = Maximo::new(&config, REQUEST_TIMEOUT)?;
-    let senders = (0..concurrency.max(1)).map(|_| drain(store, site, &maximo, u64::MAX));
+    let senders =
+        (0..concurrency.max(1)).map(|_| drain_bulk(store, site, &maximo, u64::MAX, BULK_ITEMS));
     let mut total = DrainReport::default();
     for r in futures_util::future::join_all(senders).await {
         let r = r?;

@@ -20,6 +20,9 @@
 //! - `transactionid` header on a create or an update ("Transaction ID"): the same id again
 //!   within the window is answered 409 and changes nothing; [`Fake::window_passes`] forgets
 //!   the ids.
+//! - Bulk ("Bulk operations"): `x-method-override: BULK` on the collection, an array of
+//!   `{"_data": …}` creates, answered 200 with one result per item (an invalid item carries its
+//!   error JSON and blocks no other); `oslc.where` with `attr in ["a","b"]`.
 //! - Child collections (`worklog`, `matusetrans`, `assetstatus`) are arrays of the work order,
 //!   added to by a MERGE, replaced without it.
 //! - A user editing a work order in Maximo: [`Fake::edit`] (a new `_rowstamp`).
@@ -56,6 +59,8 @@ pub struct Fake {
     pub status_changes: Vec<(String, String, String)>,
     pub requests: u64,
     pub blind_queries: u32,
+    /// BULK requests received.
+    pub bulk_requests: u32,
     /// `transactionid` of every create, in order (repeats included).
     pub transaction_ids: Vec<String>,
     /// Ids within the replay window.
@@ -203,15 +208,21 @@ fn next_rowstamp(f: &mut Fake) -> String {
     f.rowstamp.to_string()
 }
 
-/// `a="x" and b="y"` → [(a, x), (b, y)].
-fn clauses(w: &str) -> Vec<(String, String)> {
+/// `a="x" and b in ["y","z"]` → [(a, [x]), (b, [y, z])]: an attribute and the values it may
+/// take ("Filtering data": `=` and `in`).
+fn clauses(w: &str) -> Vec<(String, Vec<String>)> {
+    let value = |v: &str| v.trim().trim_matches('"').replace("\\\"", "\"");
     w.split(" and ")
         .filter_map(|c| {
+            if let Some((k, list)) = c.split_once(" in ") {
+                let list = list.trim().trim_start_matches('[').trim_end_matches(']');
+                return Some((
+                    k.trim().to_lowercase(),
+                    list.split(',').map(value).collect(),
+                ));
+            }
             let (k, v) = c.split_once('=')?;
-            Some((
-                k.trim().to_lowercase(),
-                v.trim().trim_matches('"').replace("\\\"", "\""),
-            ))
+            Some((k.trim().to_lowercase(), vec![value(v)]))
         })
         .collect()
 }
@@ -237,7 +248,7 @@ async fn query(
         .filter(|wo| {
             wanted
                 .iter()
-                .all(|(k, v)| wo[k.as_str()].as_str() == Some(v))
+                .all(|(k, vs)| vs.iter().any(|v| wo[k.as_str()].as_str() == Some(v)))
         })
         .cloned()
         .collect();
@@ -257,26 +268,70 @@ async fn create(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
             "the body is not JSON",
         );
     };
+    if headers
+        .get("x-method-override")
+        .and_then(|v| v.to_str().ok())
+        == Some("BULK")
+    {
+        return bulk(&mut f, wo);
+    }
     if let Some(r) = replayed(&mut f, &headers) {
         return r;
     }
+    match create_one(&mut f, &mut wo) {
+        Ok(()) => {
+            remember(&mut f, &headers);
+            answer(&mut f, StatusCode::CREATED, wo)
+        }
+        Err((code, reason, message)) => error(code, reason, &message),
+    }
+}
+
+type Refusal = (StatusCode, &'static str, String);
+
+/// Checks and stores one new work order.
+fn create_one(f: &mut Fake, wo: &mut Value) -> Result<(), Refusal> {
     let asset = wo["assetnum"].as_str().unwrap_or("").to_string();
     if !f.valid_assets.contains(&asset) {
-        return error(
+        return Err((
             StatusCode::BAD_REQUEST,
             "BMXAA4195E",
-            &format!("Asset {asset} is not a valid asset in the site."),
-        );
+            format!("Asset {asset} is not a valid asset in the site."),
+        ));
     }
-    remember(&mut f, &headers);
     let id = f.wos.len() + 1;
     wo["workorderid"] = json!(id);
     wo["href"] = json!(format!("{}/oslc/os/mxapiwodetail/{id}", f.base));
     wo["status"] = json!("WAPPR");
     wo["worklog"] = json!([]);
-    wo["_rowstamp"] = json!(next_rowstamp(&mut f));
+    wo["_rowstamp"] = json!(next_rowstamp(f));
     f.wos.push(wo.clone());
-    answer(&mut f, StatusCode::CREATED, wo)
+    Ok(())
+}
+
+/// `x-method-override: BULK` ("Bulk operations"): an array of `{"_data": record}`, each created
+/// on its own; the answer is 200 with one `{"_responsemeta": {"status"}, "_responsedata"}` per
+/// item, in order, an item's error JSON in its `_responsedata`.
+fn bulk(f: &mut Fake, items: Value) -> Response {
+    f.bulk_requests += 1;
+    let Some(items) = items.as_array().cloned() else {
+        return error(StatusCode::BAD_REQUEST, "BMXAA0003E", "BULK takes an array");
+    };
+    let answers: Vec<Value> = items
+        .into_iter()
+        .map(|item| {
+            let mut wo = item["_data"].clone();
+            match create_one(f, &mut wo) {
+                Ok(()) => json!({"_responsemeta": {"status": "201"}, "_responsedata": wo}),
+                Err((code, reason, message)) => json!({
+                    "_responsemeta": {"status": code.as_u16().to_string()},
+                    "_responsedata": {"Error": {"reasonCode": reason, "message": message,
+                                                "statusCode": code.as_u16().to_string()}},
+                }),
+            }
+        })
+        .collect();
+    answer(f, StatusCode::OK, json!(answers))
 }
 
 async fn update(
