@@ -248,6 +248,7 @@ const REASONS: Record<string, string> = {
   invalid_value: "A value the hub does not accept",
   missing_blob: "The photo itself never reached the hub",
   wrong_site: "It belongs to another site",
+  cmms_rejected: "The hub took it, then the plant's CMMS (Maximo) refused it",
 };
 
 /** Why the hub refused a change: a headline from its code, and the hub's own words. */

@@ -125,5 +125,8 @@ describe("syncFormat", () => {
       detail: "WO-1 is closed",
     });
     expect(rejectReasonText("other", " ")).toEqual({ headline: "Refused by the hub", detail: null });
+    expect(rejectReasonText("cmms_rejected", "the plant's CMMS refused it (BMXAA4195E): Asset X").headline).toBe(
+      "The hub took it, then the plant's CMMS (Maximo) refused it",
+    );
   });
 });
