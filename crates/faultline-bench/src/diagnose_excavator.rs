@@ -4,12 +4,14 @@
 //! ranked (the Part is its `cause_code`) from its asset and short text, using every row before
 //! it (rolling); top-1/top-3 against the asset prior and a nearest-neighbour vote, precision@5 of
 //! the similar work orders (same Part and same MajorSystem), the never-seen-text subset apart.
-//! The ranking's text-vote weight and neighbour count are tuned on the year before (dev split),
-//! and the learned shorthand table is measured by switching it off for the same rows.
+//! The ranking's text parameters (vote weight, neighbours, vote power, word-model smoothing) are
+//! tuned on the year before (dev split), and the learned shorthand table is measured by switching
+//! it off for the same rows.
 
 use anyhow::{Context, Result};
 use faultline_core::store::DiagnosisWorkOrder;
 use faultline_core::Store;
+use faultline_diagnosis::text_model::TextEvidence;
 use faultline_diagnosis::{causes, similar, CauseParams, History};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -46,16 +48,45 @@ fn ranked(votes: HashMap<&str, f64>) -> Vec<String> {
     v.into_iter().map(|(c, _)| c.to_string()).collect()
 }
 
-/// The Parts ranked for work order `t` from its asset and short text, with every row before it.
-fn rank_part(h: &History, t: &DiagnosisWorkOrder, p: &CauseParams) -> Vec<String> {
+/// Most neighbours any ranking of the sweep reads.
+const MAX_NEIGHBOURS: usize = 40;
+
+/// What work order `t`'s short text says, from every row before it.
+fn text_of<'h>(h: &'h History, t: &DiagnosisWorkOrder) -> TextEvidence<'h> {
+    match h.asset(&t.asset_tag) {
+        Some(asset) => TextEvidence::new(h, asset, Some(&t.title), t.reported_at, MAX_NEIGHBOURS),
+        None => TextEvidence::default(),
+    }
+}
+
+/// The Parts ranked for work order `t` from its asset and short text (read by [`text_of`]),
+/// with every row before it: the same as `causes::rank`, which `diagnose --symptom` calls.
+fn rank_part(
+    h: &History,
+    t: &DiagnosisWorkOrder,
+    text: &TextEvidence,
+    p: &CauseParams,
+) -> Vec<String> {
     let Some(asset) = h.asset(&t.asset_tag) else {
         return Vec::new();
     };
-    causes::rank(h, asset, &[], Some(&t.title), t.reported_at, p)
+    causes::rank_with(h, asset, &[], text, t.reported_at, p)
         .into_iter()
         .map(|c| c.cause_code)
         .collect()
 }
+
+/// The ranking as it was before the word model (chain + 10-nearest-neighbour vote, λ = 1).
+fn before_word_model() -> CauseParams {
+    CauseParams {
+        text_neighbours: 10,
+        text_vote: 1.0,
+        vote_power: 1.0,
+        ..CauseParams::default()
+    }
+}
+
+const LAMBDAS: [f64; 6] = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /// The baseline: the K most similar earlier work orders with a Part vote by their BM25 score.
 fn knn_vote(h: &History, t: &DiagnosisWorkOrder) -> Vec<String> {
@@ -115,54 +146,60 @@ pub fn run(corpus: &Path, mappings: &Path, from: i64) -> Result<Option<String>> 
     let h = History::read(&store, i64::MAX)?;
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
-    // Development split: the year before `from`; the mixture weight and the neighbour count are
-    // chosen there (top-1, then top-3), never on the test rows.
+    // Development split: the year before `from`; the text parameters are chosen there (top-1,
+    // then top-3), never on the test rows.
     let dev_from = from - 365 * 24 * faultline_diagnosis::HOUR_MS;
-    let dev: Vec<&DiagnosisWorkOrder> = h
+    let dev: Vec<(&DiagnosisWorkOrder, TextEvidence)> = h
         .work_orders
         .iter()
         .filter(|w| is_test_row(w, dev_from) && w.reported_at < from)
+        .map(|w| (w, text_of(&h, w)))
         .collect();
-    let mut sweep = Vec::new();
-    for k in [10, 25, 50] {
-        for lambda in [0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0] {
-            let p = CauseParams {
-                text_neighbours: k,
-                text_vote: lambda,
-                ..CauseParams::default()
-            };
-            let mut hits = Hits::default();
-            for t in &dev {
-                hits.add(
-                    &rank_part(&h, t, &p),
-                    t.cause_code.as_deref().unwrap_or_default(),
-                );
+    let mut sweep: Vec<(CauseParams, Hits)> = Vec::new();
+    for k in [10, 25, 40] {
+        for power in [1.0, 2.0] {
+            for mu in [50.0, 200.0] {
+                for lambda in LAMBDAS.into_iter().chain([1.0]) {
+                    let p = CauseParams {
+                        text_neighbours: k,
+                        vote_power: power,
+                        text_smoothing: mu,
+                        text_vote: lambda,
+                        ..CauseParams::default()
+                    };
+                    let mut hits = Hits::default();
+                    for (t, text) in &dev {
+                        hits.add(
+                            &rank_part(&h, t, text, &p),
+                            t.cause_code.as_deref().unwrap_or_default(),
+                        );
+                    }
+                    sweep.push((p, hits));
+                }
             }
-            sweep.push((k, lambda, hits));
         }
     }
-    let Some((best_k, best_lambda, _)) = sweep.iter().max_by(|a, b| {
-        (a.2.top1, a.2.top3)
-            .cmp(&(b.2.top1, b.2.top3))
-            // On a tie the smaller weight, then the fewer neighbours.
-            .then(b.1.total_cmp(&a.1))
-            .then(b.0.cmp(&a.0))
+    let Some((tuned, _)) = sweep.iter().max_by(|a, b| {
+        (a.1.top1, a.1.top3)
+            .cmp(&(b.1.top1, b.1.top3))
+            // On a tie the smaller weight, the fewer neighbours, the lower power and smoothing.
+            .then(b.0.text_vote.total_cmp(&a.0.text_vote))
+            .then(b.0.text_neighbours.cmp(&a.0.text_neighbours))
+            .then(b.0.vote_power.total_cmp(&a.0.vote_power))
+            .then(b.0.text_smoothing.total_cmp(&a.0.text_smoothing))
     }) else {
         return Ok(None);
     };
-    let tuned = CauseParams {
-        text_neighbours: *best_k,
-        text_vote: *best_lambda,
-        ..CauseParams::default()
-    };
+    let tuned = tuned.clone();
     let chain_only = CauseParams {
         text_vote: 0.0,
-        ..CauseParams::default()
+        ..tuned.clone()
     };
-    let [mut ours, mut chain, mut plain, mut prior, mut knn, mut knn_plain] =
-        std::array::from_fn::<Hits, 6, _>(|_| Hits::default());
-    let [mut ours_new, mut chain_new, mut plain_new, mut prior_new, mut knn_new, mut knn_plain_new] =
-        std::array::from_fn::<Hits, 6, _>(|_| Hits::default());
+    let before = before_word_model();
+    let [mut ours, mut chain, mut plain, mut prior, mut knn, mut knn_plain, mut old] =
+        std::array::from_fn::<Hits, 7, _>(|_| Hits::default());
+    let [mut ours_new, mut chain_new, mut plain_new, mut prior_new, mut knn_new, mut knn_plain_new, mut old_new] =
+        std::array::from_fn::<Hits, 7, _>(|_| Hits::default());
     let (mut p5, mut p5_plain, mut p5_n) = (0.0, 0.0, 0usize);
     let mut seen: HashSet<String> = HashSet::new();
     let mut tests = 0;
@@ -181,18 +218,21 @@ pub fn run(corpus: &Path, mappings: &Path, from: i64) -> Result<Option<String>> 
         let Some(asset) = h.asset(&t.asset_tag) else {
             continue;
         };
-        let r = rank_part(&h, t, &tuned);
-        let r_chain = rank_part(&h, t, &chain_only);
+        let text = text_of(&h, t);
+        let r = rank_part(&h, t, &text, &tuned);
+        let r_chain = rank_part(&h, t, &text, &chain_only);
+        let r_old = rank_part(&h, t, &text, &before);
         let p5_here = precision_at_5(&h, t);
         let knn_rank = knn_vote(&h, t);
         // The same with the hand-written shorthand table only.
         faultline_diagnosis::shorthand::use_learned_table(false);
-        let r_plain = rank_part(&h, t, &tuned);
+        let r_plain = rank_part(&h, t, &text_of(&h, t), &tuned);
         let p5_plain_here = precision_at_5(&h, t);
         let knn_plain_rank = knn_vote(&h, t);
         faultline_diagnosis::shorthand::use_learned_table(true);
         ours.add(&r, truth);
         chain.add(&r_chain, truth);
+        old.add(&r_old, truth);
         plain.add(&r_plain, truth);
         if let (Some(a), Some(b)) = (p5_here, p5_plain_here) {
             p5 += a;
@@ -218,6 +258,7 @@ pub fn run(corpus: &Path, mappings: &Path, from: i64) -> Result<Option<String>> 
         if new_text {
             ours_new.add(&r, truth);
             chain_new.add(&r_chain, truth);
+            old_new.add(&r_old, truth);
             plain_new.add(&r_plain, truth);
             prior_new.add(&asset_rank, truth);
             knn_new.add(&knn_rank, truth);
@@ -227,14 +268,16 @@ pub fn run(corpus: &Path, mappings: &Path, from: i64) -> Result<Option<String>> 
     let mut out = String::new();
     writeln!(
         out,
-        "### Excavators (real SAP work orders)\n\nData: {} work orders on {} excavators. Test: the {} breakdowns (PM01) from 2010 with a Part, each ranked from every row before its date (rolling); {} of them with a short text never seen before. The Part is the `cause_code`; the query is the asset and the short text (`diagnose --symptom`). Development split (tuning only): the {} such breakdowns of the year before; chosen there: {} text neighbours, vote weight λ = {}.\n",
+        "### Excavators (real SAP work orders)\n\nData: {} work orders on {} excavators. Test: the {} breakdowns (PM01) from 2010 with a Part, each ranked from every row before its date (rolling); {} of them with a short text never seen before. The Part is the `cause_code`; the query is the asset and the short text (`diagnose --symptom`). Development split (tuning only): the {} such breakdowns of the year before; chosen there: {} text neighbours, vote power {}, word-model smoothing μ = {}, vote weight λ = {}.\n",
         h.work_orders.len(),
         h.assets.len(),
         tests,
         ours_new.n,
         dev.len(),
-        best_k,
-        best_lambda
+        tuned.text_neighbours,
+        tuned.vote_power,
+        tuned.text_smoothing,
+        tuned.text_vote
     )?;
     writeln!(
         out,
@@ -242,7 +285,7 @@ pub fn run(corpus: &Path, mappings: &Path, from: i64) -> Result<Option<String>> 
     )?;
     for (name, all, new) in [
         (
-            "faultline-diagnosis: chain + nearest-neighbour vote (λ tuned on dev)",
+            "faultline-diagnosis: chain × word model, mixed with the nearest-neighbour vote (tuned on dev)",
             &ours,
             &ours_new,
         ),
@@ -252,9 +295,14 @@ pub fn run(corpus: &Path, mappings: &Path, from: i64) -> Result<Option<String>> 
             &plain_new,
         ),
         (
-            "faultline-diagnosis, chain only (λ = 0, the ranking before the vote)",
+            "faultline-diagnosis, chain × word model only (λ = 0, no vote)",
             &chain,
             &chain_new,
+        ),
+        (
+            "faultline-diagnosis before the word model (chain + 10-NN vote, λ = 1)",
+            &old,
+            &old_new,
         ),
         ("baseline: asset prior", &prior, &prior_new),
         (
@@ -279,22 +327,29 @@ pub fn run(corpus: &Path, mappings: &Path, from: i64) -> Result<Option<String>> 
     )?;
     writeln!(
         out,
-        "\nDevelopment sweep (top-1 on the dev split; rows: text neighbours, columns: λ):\n\n| k | {} |\n|---|{}",
-        sweep
+        "\nDevelopment sweep (top-1 on the dev split; rows: text neighbours k, vote power, word-model smoothing μ; columns: vote weight λ):\n\n| k | power | μ | {} |\n|---|---|---|{}",
+        LAMBDAS
             .iter()
-            .take(7)
-            .map(|s| format!("λ={}", s.1))
+            .chain(&[1.0])
+            .map(|l| format!("λ={l}"))
             .collect::<Vec<_>>()
             .join(" | "),
-        "---|".repeat(7)
+        "---|".repeat(LAMBDAS.len() + 1)
     )?;
-    for row in sweep.chunks(7) {
-        let k = row.first().map_or(0, |s| s.0);
+    for row in sweep.chunks(LAMBDAS.len() + 1) {
+        let Some(first) = row.first() else { continue };
         let cells: Vec<String> = row
             .iter()
-            .map(|s| format!("{:.3}", s.2.top1 as f64 / s.2.n.max(1) as f64))
+            .map(|s| format!("{:.3}", s.1.top1 as f64 / s.1.n.max(1) as f64))
             .collect();
-        writeln!(out, "| {k} | {} |", cells.join(" | "))?;
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            first.0.text_neighbours,
+            first.0.vote_power,
+            first.0.text_smoothing,
+            cells.join(" | ")
+        )?;
     }
     Ok(Some(out))
 }

@@ -7,13 +7,19 @@
 //! a uniform prior over the causes seen. The scores are probabilities: they sum to 1 over the
 //! causes seen.
 //!
-//! With a symptom, the chain's probabilities are mixed with a nearest-neighbour vote
-//! (`CauseParams::text_vote`): the causes of the most similar past closed breakdowns, weighted
-//! by similarity, as a second expert. The mixture `(1 - λ) · chain + λ · vote` is still a
-//! probability; λ is tuned on a development split of real history (`faultline-bench diagnose`).
+//! With a symptom, two experts read its words ([`crate::text_model`]): a word model of each
+//! cause's past texts turns the chain on the codes into a posterior,
+//! `P(cause | codes, words) ∝ chain(cause) · P(words | cause)` (naive Bayes), and a
+//! nearest-neighbour vote gives the causes of the most similar past closed breakdowns, weighted
+//! by their similarity (relative to the best, to the power `vote_power`). The mixture
+//! `(1 - λ) · posterior + λ · vote` (`CauseParams::text_vote`) is still a probability; λ, the
+//! neighbours, the power and the word model's smoothing are tuned on a development split of real
+//! history (`faultline-bench diagnose`). A work order whose closing cause confirmed a guide's
+//! conclusion ([`crate::confirmed`]) counts `1 + confirmed_weight` times in the chain.
 
 use crate::codes;
 use crate::history::History;
+use crate::text_model::TextEvidence;
 use chrono::DateTime;
 use faultline_core::store::{AnalyticsAsset, DiagnosisWorkOrder};
 use serde::Serialize;
@@ -21,10 +27,15 @@ use std::collections::{HashMap, HashSet};
 
 const DAY_MS: f64 = 86_400_000.0;
 
-/// The default λ of [`CauseParams::text_vote`]. On the excavator work orders of 2009 (text only,
-/// no codes) the vote alone (λ = 1, 10 neighbours) ranked best, but at 1 a query with codes and a
-/// symptom would ignore the codes, so the default keeps half of the chain: see docs/benchmarks.md.
-pub const TEXT_VOTE: f64 = 0.5;
+/// The default λ of [`CauseParams::text_vote`], with the other text defaults below: chosen on
+/// the excavator work orders of 2009 (the development split, text only), see docs/benchmarks.md.
+pub const TEXT_VOTE: f64 = 0.7;
+/// The default of [`CauseParams::text_neighbours`].
+pub const TEXT_NEIGHBOURS: usize = 10;
+/// The default of [`CauseParams::vote_power`].
+pub const VOTE_POWER: f64 = 2.0;
+/// The default of [`CauseParams::text_smoothing`].
+pub const TEXT_SMOOTHING: f64 = 200.0;
 
 /// Knobs of the ranking.
 #[derive(Debug, Clone)]
@@ -38,9 +49,16 @@ pub struct CauseParams {
     /// With a symptom, the closed breakdowns among this many most similar past work orders
     /// (BM25, [`crate::similar`]) count as showing it, in proportion to their similarity.
     pub text_neighbours: usize,
-    /// Weight λ of the nearest-neighbour vote in the mixture with the chain (0: the chain only,
-    /// 1: the vote only); used only with a symptom.
+    /// Weight λ of the nearest-neighbour vote in the mixture with the posterior of the chain and
+    /// the word model (0: no vote, 1: the vote only); used only with a symptom.
     pub text_vote: f64,
+    /// A neighbour's vote is its similarity over the best neighbour's to this power (1: in
+    /// proportion; higher: the closest count more).
+    pub vote_power: f64,
+    /// Pseudo-count (in words) pulling each cause's word model toward all past texts' words.
+    pub text_smoothing: f64,
+    /// A work order whose closing cause confirmed a guide's conclusion counts this much more.
+    pub confirmed_weight: f64,
 }
 
 impl Default for CauseParams {
@@ -49,8 +67,11 @@ impl Default for CauseParams {
             alpha: 2.0,
             half_life_days: 365.0,
             window_ms: 48 * crate::HOUR_MS,
-            text_neighbours: 25,
+            text_neighbours: TEXT_NEIGHBOURS,
             text_vote: TEXT_VOTE,
+            vote_power: VOTE_POWER,
+            text_smoothing: TEXT_SMOOTHING,
+            confirmed_weight: 1.0,
         }
     }
 }
@@ -99,14 +120,16 @@ pub struct Cause {
     pub evidence: Evidence,
 }
 
-/// Per level: the level's name and, per cause, (weighted matched, weighted all, raw matched).
+/// Per level: the level's name and, per cause, (weighted matched, weighted all, raw matched,
+/// weighted matched on the codes alone).
 struct Level {
     kind: &'static str,
     name: String,
-    per_cause: HashMap<String, (f64, f64, u32)>,
+    per_cause: HashMap<String, (f64, f64, u32, f64)>,
     matched_total: f64,
     all_total: f64,
     raw_of: u32,
+    code_total: f64,
 }
 
 impl Level {
@@ -118,12 +141,13 @@ impl Level {
             matched_total: 0.0,
             all_total: 0.0,
             raw_of: 0,
+            code_total: 0.0,
         }
     }
 }
 
 /// Whether `w` is a closed breakdown with a cause, usable as evidence.
-fn is_evidence(w: &DiagnosisWorkOrder) -> bool {
+pub fn is_evidence(w: &DiagnosisWorkOrder) -> bool {
     matches!(w.wo_type.as_str(), "breakdown" | "corrective")
         && matches!(w.status.as_str(), "completed" | "closed")
         && w.cause_code
@@ -166,8 +190,28 @@ pub fn rank(
     at: i64,
     p: &CauseParams,
 ) -> Vec<Cause> {
+    let text = TextEvidence::new(h, asset, symptom, at, p.text_neighbours);
+    rank_with(h, asset, codes_raw, &text, at, p)
+}
+
+/// [`rank`] with the symptom's evidence already read (built with at least
+/// `p.text_neighbours` neighbours), so a back-test can try many parameters per query.
+pub fn rank_with(
+    h: &History,
+    asset: &AnalyticsAsset,
+    codes_raw: &[String],
+    text_evidence: &TextEvidence<'_>,
+    at: i64,
+    p: &CauseParams,
+) -> Vec<Cause> {
     let query: HashSet<String> = codes_raw.iter().map(|c| codes::key(c)).collect();
-    let text = text_shares(h, asset, symptom, at, p.text_neighbours);
+    let text = text_evidence.shares(p.text_neighbours);
+    let confirmed: HashSet<&str> = h
+        .confirmed
+        .iter()
+        .filter(|c| c.closed_at < at)
+        .map(|c| c.work_order_id.as_str())
+        .collect();
     let mut levels = vec![Level::new("asset", asset.tag.clone())];
     if let Some(m) = &asset.model {
         levels.push(Level::new("model", m.clone()));
@@ -197,7 +241,10 @@ pub fn rank(
             (Some(s), None) | (None, Some(s)) => s,
             (Some(c), Some(t)) => (c + t) / 2.0,
         };
-        let weight = recency_weight(at - w.reported_at, p.half_life_days);
+        let mut weight = recency_weight(at - w.reported_at, p.half_life_days);
+        if confirmed.contains(w.id.as_str()) {
+            weight *= 1.0 + p.confirmed_weight.max(0.0);
+        }
         let cause = w
             .cause_code
             .as_deref()
@@ -205,7 +252,7 @@ pub fn rank(
             .trim()
             .to_string();
         if let Some(t) = text_share.filter(|t| *t > 0.0) {
-            *vote.entry(cause.clone()).or_default() += t;
+            *vote.entry(cause.clone()).or_default() += t.powf(p.vote_power);
         }
         let mut any = false;
         for l in &mut levels {
@@ -219,11 +266,16 @@ pub fn rank(
                 continue;
             }
             any = true;
-            let e = l.per_cause.entry(cause.clone()).or_insert((0.0, 0.0, 0));
+            let e = l
+                .per_cause
+                .entry(cause.clone())
+                .or_insert((0.0, 0.0, 0, 0.0));
             e.0 += weight * share;
             e.1 += weight;
+            e.3 += weight * code_share.unwrap_or(1.0);
             l.all_total += weight;
             l.matched_total += weight * share;
+            l.code_total += weight * code_share.unwrap_or(1.0);
             if share > 0.0 {
                 e.2 += 1;
                 l.raw_of += 1;
@@ -247,6 +299,14 @@ pub fn rank(
         prior = smooth(&counts, l.all_total, &prior, p.alpha);
         per_level_p.push(prior.clone());
     }
+    // The chain on the codes alone: the prior of the word model's posterior.
+    let mut code_chain = prior.clone();
+    if !query.is_empty() {
+        for l in levels.iter().rev() {
+            let counts = l.per_cause.iter().map(|(c, v)| (c.clone(), v.3)).collect();
+            code_chain = smooth(&counts, l.code_total, &code_chain, p.alpha);
+        }
+    }
     // The conditional chain on the codes, its top backed off to the asset's own mix.
     if !query.is_empty() || !text.is_empty() {
         per_level_p.clear();
@@ -268,9 +328,28 @@ pub fn rank(
     } else {
         0.0
     };
+    // With a symptom: P(cause | codes, words) ∝ chain on the codes · P(words | cause).
+    let posterior: Option<HashMap<String, f64>> = (!text.is_empty()).then(|| {
+        let logs: Vec<(&String, f64)> = code_chain
+            .iter()
+            .map(|(c, pc)| {
+                let ll = text_evidence.log_likelihood(c, p.text_smoothing);
+                (c, pc.max(f64::MIN_POSITIVE).ln() + ll)
+            })
+            .collect();
+        let top = logs.iter().map(|l| l.1).fold(f64::NEG_INFINITY, f64::max);
+        let z: f64 = logs.iter().map(|l| (l.1 - top).exp()).sum();
+        logs.into_iter()
+            .map(|(c, l)| (c.clone(), (l - top).exp() / z.max(f64::MIN_POSITIVE)))
+            .collect()
+    });
     let mixed = |cause: &str, chain: f64| {
         let v = vote.get(cause).copied().unwrap_or(0.0) / vote_total.max(f64::MIN_POSITIVE);
-        (1.0 - lambda) * chain / total.max(f64::MIN_POSITIVE) + lambda * v
+        let base = match &posterior {
+            Some(post) => post.get(cause).copied().unwrap_or(0.0),
+            None => chain / total.max(f64::MIN_POSITIVE),
+        };
+        (1.0 - lambda) * base + lambda * v
     };
     // What the counts of the sentence count.
     let what = match (query.is_empty(), text.is_empty()) {
@@ -286,7 +365,11 @@ pub fn rank(
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
-                    let v = l.per_cause.get(cause).copied().unwrap_or((0.0, 0.0, 0));
+                    let v = l
+                        .per_cause
+                        .get(cause)
+                        .copied()
+                        .unwrap_or((0.0, 0.0, 0, 0.0));
                     LevelCount {
                         level: l.kind,
                         name: l.name.clone(),
@@ -397,33 +480,6 @@ fn build(
         ),
         evidence,
     }
-}
-
-/// Per past closed breakdown id among the `k` most similar work orders to the symptom: its
-/// similarity over the best one's (empty without a symptom or a match).
-fn text_shares<'h>(
-    h: &'h History,
-    asset: &AnalyticsAsset,
-    symptom: Option<&str>,
-    at: i64,
-    k: usize,
-) -> HashMap<&'h str, f64> {
-    let Some(symptom) = symptom.filter(|s| !s.trim().is_empty()) else {
-        return HashMap::new();
-    };
-    let near: Vec<(f64, &DiagnosisWorkOrder)> =
-        crate::similar::scored(h, asset, &[], Some(symptom), at)
-            .into_iter()
-            .filter(|(_, w)| is_evidence(w))
-            .take(k)
-            .collect();
-    let best = near.first().map_or(0.0, |n| n.0);
-    if best <= 0.0 {
-        return HashMap::new();
-    }
-    near.into_iter()
-        .map(|(s, w)| (w.id.as_str(), s / best))
-        .collect()
 }
 
 /// When this asset's item `cause` was last replaced or worked on strictly before `at`: the end

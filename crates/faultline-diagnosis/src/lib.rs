@@ -13,6 +13,7 @@ pub mod guide;
 pub mod history;
 pub mod shorthand;
 pub mod similar;
+pub mod text_model;
 
 pub use causes::{Cause, CauseParams, Evidence, LevelCount};
 pub use history::History;

@@ -31,7 +31,8 @@ pub struct SimilarWorkOrder {
     pub score: f64,
 }
 
-fn document(w: &DiagnosisWorkOrder) -> Vec<String> {
+/// The tokens a past work order is compared by (also the cause word model's, `crate::text_model`).
+pub(crate) fn document(w: &DiagnosisWorkOrder) -> Vec<String> {
     let mut text = w.title.clone();
     for part in [&w.description, &w.remedy_text, &w.fault_code]
         .into_iter()

@@ -292,3 +292,65 @@ fn the_nearest_neighbour_vote_is_mixed_in_by_its_weight_and_scores_still_sum_to_
     };
     assert_eq!(rank(&h, a, &[], None, NOW, &p)[0].cause_code, "ENGINE");
 }
+
+#[test]
+fn a_cause_a_guide_concluded_and_the_close_confirmed_ranks_higher_next_time() {
+    // One OC1 breakdown each: a tie, broken by the code (ADJACC first).
+    let w = vec![
+        wo(1, "VFD-2", "OC1", "ADJACC", NOW - 3 * DAY),
+        wo(2, "VFD-2", "OC1", "JAM", NOW - 3 * DAY),
+    ];
+    let mut h = History::new(fleet(), w, Vec::new());
+    let p = CauseParams::default();
+    let before = top(&h, "VFD-1", &["OC1"], NOW, &p);
+    assert_eq!(before[0].0, "ADJACC", "{before:?}");
+    // The guide concluded JAM on work order 2 and its close confirmed it.
+    h.confirmed.push(faultline_core::store::ConfirmedConclusion {
+        session_id: "s-1".into(),
+        guide_id: "VX300-OC1".into(),
+        guide_title: "VX-300 OC1".into(),
+        work_order_id: "id-2".into(),
+        cause_code: "JAM".into(),
+        closed_at: NOW - 2 * DAY,
+    });
+    let after = top(&h, "VFD-1", &["OC1"], NOW, &p);
+    assert_eq!(after[0].0, "JAM", "{after:?}");
+    let sum: f64 = after.iter().map(|c| c.1).sum();
+    assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+    // Not yet known before the close.
+    let early = top(&h, "VFD-1", &["OC1"], NOW - 2 * DAY, &p);
+    assert_eq!(early[0].0, "ADJACC", "{early:?}");
+    // The weight is a knob: 0 gives the tie back.
+    let off = CauseParams {
+        confirmed_weight: 0.0,
+        ..CauseParams::default()
+    };
+    assert_eq!(top(&h, "VFD-1", &["OC1"], NOW, &off)[0].0, "ADJACC");
+}
+
+#[test]
+fn the_word_model_ranks_a_cause_whose_past_texts_share_the_words_even_beyond_the_neighbours() {
+    // Nine HOSE work orders share "leaking" with the symptom; one VALVE work order shares
+    // "valve" and "leaking". With one neighbour the vote sees a single work order; the word
+    // model sees every cause's texts.
+    let mut w: Vec<DiagnosisWorkOrder> = (0..9)
+        .map(|i| texted(i, "HOSE", &format!("hose leaking {i}")))
+        .collect();
+    w.push(texted(9, "VALVE", "control valve leaking"));
+    w.extend((10..20).map(|i| texted(i, "ENGINE", "engine will not start")));
+    let h = History::new(fleet(), w, Vec::new());
+    let Some(a) = h.asset("VFD-1") else {
+        panic!("asset");
+    };
+    // Texts of a few words: a light smoothing (the default suits real history).
+    let p = CauseParams {
+        text_vote: 0.0,
+        text_smoothing: 5.0,
+        ..CauseParams::default()
+    };
+    let r = rank(&h, a, &[], Some("valve leaking"), NOW, &p);
+    assert_eq!(r[0].cause_code, "VALVE", "{r:?}");
+    let r = rank(&h, a, &[], Some("hose leaking"), NOW, &p);
+    assert_eq!(r[0].cause_code, "HOSE", "{r:?}");
+    assert_eq!(r.last().map(|c| c.cause_code.as_str()), Some("ENGINE"));
+}
