@@ -107,7 +107,7 @@ pub struct DiagnoseResult {
 }
 
 /// `diagnosis_start`: on a work order (its asset; its fault code when no codes are given) or on
-/// an asset.
+/// an asset; both named, the work order must be on that asset (refused otherwise, saying so).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export, optional_fields)]
 pub struct DiagnosisStartArgs {
@@ -348,12 +348,14 @@ impl App {
         let symptom = a.symptom.filter(|s| !s.trim().is_empty());
         self.write(WO, |s| {
             let asset = match (work_order, asset) {
-                (Some(wo), _) => {
+                (Some(wo), named) => {
                     let wo = s.work_order(wo)?;
                     if codes.is_empty() {
                         codes.extend(wo.summary.fault_code.clone());
                     }
-                    s.resolve_asset(&wo.summary.asset_id.to_string())?
+                    // Both named: they must agree (core refuses the session otherwise).
+                    let asset = named.unwrap_or(wo.summary.asset_id);
+                    s.resolve_asset(&asset.to_string())?
                 }
                 (None, Some(a)) => s.resolve_asset(&a.to_string())?,
                 (None, None) => {

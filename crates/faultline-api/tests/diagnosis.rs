@@ -189,6 +189,40 @@ fn a_session_on_an_asset_without_a_guide_walks_the_generated_checklist() -> Test
 }
 
 #[test]
+fn a_diagnosis_session_on_a_work_order_of_another_asset_is_refused_saying_what_to_do() -> TestResult
+{
+    let t = demo()?;
+    let wo = breakdown(&t, "VFD-202")?;
+    let other = t.asset_id("CNC-101")?;
+    let refused = t.app.call(
+        "diagnosis_start",
+        json!({ "work_order_id": wo, "asset_id": other, "by": "Lea" }),
+    );
+    let Err(e) = refused else {
+        panic!("a session on CNC-101 for a VFD-202 work order was started");
+    };
+    assert!(
+        e.message.contains("is on asset VFD-202, not CNC-101"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("name only the work order"),
+        "{}",
+        e.message
+    );
+    assert!(t.sink.events().is_empty());
+    // The same work order with its own asset is fine.
+    let own = t.asset_id("VFD-202")?;
+    let s = t.call(
+        "diagnosis_start",
+        json!({ "work_order_id": wo, "asset_id": own, "by": "Lea" }),
+    )?;
+    assert_eq!(s["work_order_id"], json!(wo));
+    Ok(())
+}
+
+#[test]
 fn diagnose_answers_manual_pages_the_models_manual_first() -> TestResult {
     let t = common::open_started(&["assets", "failure_codes", "work_orders"])?;
     t.call(

@@ -214,16 +214,18 @@ fn start(
     by: String,
 ) -> Result<DiagnosisSession> {
     let (asset, work_order_id) = match (work_order, asset) {
-        (Some(n), _) => {
+        (Some(n), named) => {
             let id = store.resolve_work_order(&n)?;
             let wo = store.work_order(id)?;
             if codes.is_empty() {
                 codes.extend(wo.summary.fault_code.clone());
             }
-            (
-                store.resolve_asset(&wo.summary.asset_id.to_string())?,
-                Some(id.to_string()),
-            )
+            // Both named: they must agree (core refuses the session otherwise).
+            let asset = match named {
+                Some(tag) => store.resolve_asset(&tag)?,
+                None => store.resolve_asset(&wo.summary.asset_id.to_string())?,
+            };
+            (asset, Some(id.to_string()))
         }
         (None, Some(tag)) => (store.resolve_asset(&tag)?, None),
         (None, None) => {
@@ -405,4 +407,69 @@ fn session_line(s: &DiagnosisSession) -> String {
         s.records.len(),
         s.id
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faultline_core::domain::NewBreakdown;
+    use faultline_core::{FixedClock, SequentialIds};
+    use std::sync::Arc;
+
+    #[test]
+    fn diagnosis_start_refuses_a_work_order_of_another_asset_saying_what_to_do() {
+        let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+        let mut store = match Store::open_in_memory(clock, Arc::new(SequentialIds::default())) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let demo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+        if let Err(e) = faultline_core::demo::load_demo(&mut store, &demo) {
+            panic!("{e}");
+        }
+        let Ok(vfd) = store.resolve_asset("VFD-202") else {
+            panic!("no VFD-202");
+        };
+        let wo = store.log_breakdown(&NewBreakdown {
+            asset_id: vfd.id,
+            fault_code: Some("OC1".into()),
+            symptom: "trips on start".into(),
+            note: None,
+            machine_stopped: false,
+            stopped_at: None,
+            confirm_old_stop: false,
+            priority: None,
+            author: "Lea".into(),
+        });
+        let Ok(wo) = wo else {
+            panic!("breakdown: {wo:?}");
+        };
+        let number = wo.summary.number.clone();
+        let start_on = |store: &mut Store, tag: &str| {
+            start(
+                store,
+                Some(number.clone()),
+                Some(tag.to_string()),
+                Vec::new(),
+                None,
+                None,
+                "Lea".into(),
+            )
+        };
+        match start_on(&mut store, "CNC-101") {
+            Err(CoreError::InvalidInput(m)) => {
+                assert!(
+                    m.contains(&format!(
+                        "work order {number} is on asset VFD-202, not CNC-101"
+                    )),
+                    "{m}"
+                );
+                assert!(m.contains("name only the work order"), "{m}");
+            }
+            other => panic!("refused expected, got {other:?}"),
+        }
+        let ok = start_on(&mut store, "VFD-202");
+        assert!(ok
+            .is_ok_and(|s| s.work_order_id.as_deref() == Some(wo.summary.id.to_string().as_str())));
+    }
 }

@@ -48,8 +48,38 @@ fn who(by: &str) -> Result<String> {
     Ok(by.to_string())
 }
 
+/// A session's work order must be on the session's asset: refused, saying what to do, when the
+/// work order is on another asset (a work order not in the replica is not checked here).
+fn work_order_on_asset(conn: &Connection, work_order_id: &str, asset_id: &str) -> Result<()> {
+    let on: Option<(String, String, String)> = conn
+        .prepare_cached(
+            "SELECT w.number, a.id, a.tag FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
+             WHERE w.id = ?1",
+        )?
+        .query_row(params![work_order_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((number, on_id, on_tag)) = on else {
+        return Ok(());
+    };
+    if on_id.eq_ignore_ascii_case(asset_id.trim()) {
+        return Ok(());
+    }
+    let asked: String = conn
+        .prepare_cached("SELECT tag FROM assets WHERE id = ?1")?
+        .query_row(params![asset_id.trim()], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| asset_id.trim().to_string());
+    Err(CoreError::InvalidInput(format!(
+        "work order {number} is on asset {on_tag}, not {asked}: diagnose it on {on_tag} (name \
+         only the work order), or start the session on {asked} without that work order"
+    )))
+}
+
 impl Store {
-    /// Starts a session (one transaction) and returns it, at its first step.
+    /// Starts a session (one transaction) and returns it, at its first step. Refused when the
+    /// work order is on another asset than the session's.
     pub fn start_diagnosis_session(&mut self, s: &NewDiagnosisSession) -> Result<DiagnosisSession> {
         s.guide.well_formed().map_err(CoreError::InvalidInput)?;
         let by = who(&s.started_by)?;
@@ -64,6 +94,9 @@ impl Store {
             .as_deref()
             .map(|w| uuid("the work order", w))
             .transpose()?;
+        if let Some(w) = &s.work_order_id {
+            work_order_on_asset(self.conn(), w.trim(), &s.asset_id)?;
+        }
         let (uid, mutation_id) = (self.ids().new_id(), self.ids().new_id());
         let id = uid.to_string();
         let at = self.clock().now();
@@ -411,4 +444,60 @@ fn read_session(conn: &Connection, id: &str) -> Result<Option<DiagnosisSession>>
     };
     s.derive();
     Ok(Some(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::guides_tests::guide;
+    use super::super::test_support::demo_store;
+    use super::NewDiagnosisSession;
+    use crate::error::CoreError;
+    use rusqlite::params;
+
+    #[test]
+    fn a_session_whose_work_order_is_on_another_asset_is_refused_saying_what_to_do() {
+        let mut store = demo_store();
+        // A work order and its asset, and another asset.
+        let pick = |sql: &str| -> (String, String, String) {
+            store
+                .conn()
+                .query_row(sql, params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap_or_default()
+        };
+        let (wo, number, on) = pick(
+            "SELECT w.id, w.number, a.id FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
+             ORDER BY w.rid LIMIT 1",
+        );
+        let (other, other_tag, _) = pick(&format!(
+            "SELECT id, tag, '' FROM assets WHERE id <> '{on}' ORDER BY rid LIMIT 1"
+        ));
+        assert!(!wo.is_empty() && !other.is_empty(), "the demo has both");
+        let session = |asset: &str| NewDiagnosisSession {
+            asset_id: asset.into(),
+            work_order_id: Some(wo.clone()),
+            guide: guide("G1", 1, &["VX-300"], &[]),
+            generated: false,
+            codes: vec!["OC1".into()],
+            started_by: "ana".into(),
+        };
+        match store.start_diagnosis_session(&session(&other)) {
+            Err(CoreError::InvalidInput(m)) => {
+                assert!(
+                    m.contains(&format!("work order {number} is on asset")),
+                    "{m}"
+                );
+                assert!(m.contains(&format!("not {other_tag}")), "{m}");
+                assert!(m.contains("name only the work order"), "{m}");
+            }
+            other => panic!("refused expected, got {other:?}"),
+        }
+        let none: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM diagnosis_sessions", params![], |r| {
+                r.get(0)
+            })
+            .unwrap_or(-1);
+        assert_eq!(none, 0, "nothing written");
+        assert!(store.start_diagnosis_session(&session(&on)).is_ok());
+    }
 }

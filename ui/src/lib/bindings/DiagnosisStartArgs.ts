@@ -2,7 +2,7 @@
 
 /**
  * `diagnosis_start`: on a work order (its asset; its fault code when no codes are given) or on
- * an asset.
+ * an asset; both named, the work order must be on that asset (refused otherwise, saying so).
  */
 export type DiagnosisStartArgs = { work_order_id?: string, asset_id?: string, codes?: Array<string>, symptom?: string, 
 /**
