@@ -131,3 +131,28 @@ export function modelLabel(manufacturer: string, model: string): string | null {
   if (!md) return null;
   return mf ? `${mf} ${md}` : md;
 }
+
+/**
+ * The library's manual a guide step's link names (`{ manual, page }`, the manual by its title or
+ * by the model it belongs to, docs/guides.md): the one titled so (any case), else the first
+ * linked to that model ("Manufacturer Model" ending with it, any case) that can be opened;
+ * `null` when the library has none.
+ */
+export function manualForLink<M extends Pick<Manual, "id" | "title" | "models" | "state" | "failure_kind">>(
+  name: string,
+  manuals: readonly M[],
+): M | null {
+  const want = name.trim().toLowerCase();
+  if (want === "") return null;
+  const openable = manuals.filter(canOpen);
+  const byTitle = openable.find((m) => m.title?.trim().toLowerCase() === want);
+  if (byTitle) return byTitle;
+  return (
+    openable.find((m) =>
+      m.models.some((model) => {
+        const x = model.trim().toLowerCase();
+        return x === want || x.endsWith(` ${want}`);
+      }),
+    ) ?? null
+  );
+}

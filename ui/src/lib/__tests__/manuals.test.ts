@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { SearchHit } from "../api";
+import type { Manual, SearchHit } from "../api";
 import {
   canOpen,
   failureText,
   groupHits,
   hitTerms,
   importRunning,
+  manualForLink,
   manualName,
   modelLabel,
   needsPassword,
@@ -125,5 +126,28 @@ describe("import", () => {
     expect(importRunning({ total: 4, done: 4, current: null, manual_id: null, cancelled: false, retry_later: 0 })).toBe(false);
     expect(importRunning({ total: 4, done: 1, current: null, manual_id: null, cancelled: true, retry_later: 0 })).toBe(false);
     expect(importRunning(null)).toBe(false);
+  });
+});
+
+describe("a guide step's manual link", () => {
+  const m = (id: string, title: string | null, models: string[], failure_kind: string | null = null) => ({
+    id,
+    title,
+    models,
+    state: (failure_kind === null ? "indexed" : "failed") as Manual["state"],
+    failure_kind,
+  });
+  const library = [
+    m("enc", "VX-300 Drive Manual", ["Vexa VX-300"], "encrypted"),
+    m("km", "KM-600 Service Manual", ["Kamo KM-600"]),
+    m("vx", "VX-300 Drive Manual", ["Vexa VX-300"]),
+  ];
+  it("finds the manual by title or by its model, any case, and only one that opens", () => {
+    expect(manualForLink("vx-300 drive manual", library)?.id).toBe("vx");
+    expect(manualForLink("VX-300", library)?.id).toBe("vx");
+    expect(manualForLink("Kamo KM-600", library)?.id).toBe("km");
+    expect(manualForLink("X-300", library)).toBeNull();
+    expect(manualForLink("  ", library)).toBeNull();
+    expect(manualForLink("VX-300", library.slice(0, 1))).toBeNull();
   });
 });
