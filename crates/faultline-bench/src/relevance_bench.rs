@@ -50,6 +50,10 @@ pub struct RelevanceArgs {
     /// set with them.
     #[arg(long)]
     tune: Option<PathBuf>,
+    /// Score only dev and seen (while experimenting: the test set is scored once, at the end);
+    /// not with --write-doc, --save-figures or --check.
+    #[arg(long)]
+    no_test: bool,
 }
 
 /// The sets: name, file under `--judgments`.
@@ -133,8 +137,16 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
         }
         None => RankWeights::shipped().clone(),
     };
+    if args.no_test
+        && (args.write_doc.is_some() || args.save_figures.is_some() || args.check.is_some())
+    {
+        bail!("--no-test cannot write the docs, save or check figures: they are the test set's");
+    }
     let mut sets = Vec::new();
-    for (name, file) in SETS {
+    for (name, file) in SETS
+        .into_iter()
+        .filter(|(n, _)| !args.no_test || *n != "test")
+    {
         let judged = relevance::load(&args.judgments.join(file))
             .with_context(|| format!("the {name} set"))?;
         sets.push((name, judged));
@@ -162,6 +174,18 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
     }
     let secs = started.elapsed().as_secs_f64();
     let by_name = |n: &str| results.iter().find(|r| r.name == n);
+    if args.no_test {
+        for set in &args.per_query {
+            if let Some(r) = by_name(set) {
+                println!("{}", r.per_query());
+            }
+        }
+        for r in &results {
+            println!("{}", r.table());
+        }
+        eprintln!("relevance: {secs:.1} s (test set not scored)");
+        return Ok(());
+    }
     let (Some(dev), Some(test), Some(seen)) = (by_name("dev"), by_name("test"), by_name("seen"))
     else {
         bail!("a query set is missing");

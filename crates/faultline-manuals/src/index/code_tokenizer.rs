@@ -11,6 +11,8 @@ pub const CODE_TOKENIZER: &str = "fl_code";
 
 /// At most this many bytes of spaces, `:`, `#`, `-` or `.` between a prefix word and its number.
 const MAX_JOIN_GAP: usize = 3;
+/// A signed number of at most this many digits is a code ("-1"); longer ones are values.
+const MAX_SIGNED_DIGITS: usize = 4;
 
 /// Calls `emit(start, end, forms)` for every code in `text`; `start..end` are byte offsets of
 /// the code as written (a joined "Err 31" spans both words).
@@ -47,6 +49,7 @@ pub fn scan_codes(text: &str, mut emit: impl FnMut(usize, usize, CodeForms)) {
             continue;
         }
         let candidate = &text[start..end];
+        let signed = signed_number(text, start, end);
         if let Some((p_start, p_end)) = pending.take() {
             let gap = &bytes[p_end..start];
             let joinable = bytes[start].is_ascii_digit()
@@ -58,9 +61,16 @@ pub fn scan_codes(text: &str, mut emit: impl FnMut(usize, usize, CodeForms)) {
                 let joined = format!("{}{}", &text[p_start..p_end], candidate);
                 if let Some(forms) = code_forms(&joined) {
                     emit(p_start, end, forms);
+                    if let Some(forms) = signed {
+                        emit(start - 1, end, forms);
+                    }
                     continue;
                 }
             }
+        }
+        if let Some(forms) = signed {
+            emit(start - 1, end, forms);
+            continue;
         }
         if is_joinable_prefix_word(candidate) {
             pending = Some((start, end));
@@ -70,6 +80,36 @@ pub fn scan_codes(text: &str, mut emit: impl FnMut(usize, usize, CodeForms)) {
             emit(start, end, forms);
         }
     }
+}
+
+/// A signed number used as a code ("-1", "-22"): a minus sign that starts a word (after the
+/// start, a space or an opening bracket, `=`, `,` or `:`) and up to [`MAX_SIGNED_DIGITS`]
+/// digits, not part of a decimal ("-1.5" is a value). Its form is `minus` and the number
+/// without leading zeros ("-01" → "minus1"), which no other code spelling gives.
+pub(crate) fn signed_number(text: &str, start: usize, end: usize) -> Option<CodeForms> {
+    let bytes = text.as_bytes();
+    let digits = text.get(start..end)?;
+    if digits.is_empty()
+        || digits.len() > MAX_SIGNED_DIGITS
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || start == 0
+        || bytes.get(start - 1) != Some(&b'-')
+    {
+        return None;
+    }
+    let before_sign = text[..start - 1].chars().next_back();
+    let starts_word =
+        before_sign.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | '=' | ',' | ':'));
+    if !starts_word {
+        return None;
+    }
+    let trimmed = digits.trim_start_matches('0');
+    let number = if trimmed.is_empty() { "0" } else { trimmed };
+    Some(CodeForms {
+        full: format!("minus{number}"),
+        core: None,
+        literal: None,
+    })
 }
 
 /// Whether the ASCII run `start..end` touches a non-ASCII letter or digit ("Störung5" is a

@@ -21,6 +21,7 @@ mod coverage;
 mod directory;
 mod error;
 mod expand;
+mod headings;
 mod language;
 mod live;
 mod manual_index;

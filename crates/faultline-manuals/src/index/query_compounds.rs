@@ -23,6 +23,26 @@ fn joinable(gap: &str) -> bool {
     is_hyphen_gap(gap) || (!gap.is_empty() && gap.chars().all(char::is_whitespace))
 }
 
+/// Where a glued model name splits into its letters and its number ("servo42c" → "servo" +
+/// "42c", "skr13" → "skr" + "13"): two or more ASCII letters, then a digit and only ASCII
+/// letters and digits, two or more of them. `None` for other words ("e3", "i2t", "a4988").
+pub(crate) fn model_split(word: &str) -> Option<usize> {
+    let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let rest = word.get(letters..)?;
+    let glued = letters >= 2
+        && rest.len() >= 2
+        && rest.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric());
+    glued.then_some(letters)
+}
+
+/// Whether two typed words side by side are a model name written apart ("servo 42c",
+/// "skr 13"): the first letters only, the second a number with letters or digits after it.
+fn model_pair(first: &str, second: &str) -> bool {
+    let joined = format!("{first}{second}");
+    model_split(&joined) == Some(first.len())
+}
+
 /// Byte offsets at which `word` splits into two parts of at least [`SPLIT_MIN_PART`] chars.
 pub(crate) fn split_points(word: &str) -> Vec<usize> {
     let chars = word.chars().count();
@@ -56,7 +76,8 @@ impl Builder<'_> {
         for pair in words.windows(2) {
             let (first, second) = (&pair[0], &pair[1]);
             let gap = text.get(first.end..second.offset).unwrap_or("");
-            if joinable(gap) && is_word(&first.typed) && is_word(&second.typed) {
+            let both_words = is_word(&first.typed) && is_word(&second.typed);
+            if joinable(gap) && (both_words || model_pair(&first.typed, &second.typed)) {
                 let joined = format!("{}{}", first.typed, second.typed);
                 if let Some(stem) = single_stem(analyzers, lang, &joined) {
                     self.add_typed_pair(lang, first, second, &stem, is_hyphen_gap(gap))?;
@@ -110,11 +131,25 @@ impl Builder<'_> {
         word: &BodyWord,
         analyzers: &mut QueryAnalyzers,
     ) -> Result<()> {
+        let field = self.fields.body[lang.index()];
+        if let Some(at) = model_split(&word.typed) {
+            // "servo42c" on a page that writes "SERVO 42C": the parts side by side count like
+            // the word itself (or, when no page has it, like the rarer part).
+            let (letters, number) = word.typed.split_at(at);
+            let df = |t: &str| self.searcher.doc_freq(&Term::from_field_text(field, t));
+            let (word_df, letters_df, number_df) = (df(&word.typed)?, df(letters)?, df(number)?);
+            let reference_df = if word_df > 0 {
+                word_df
+            } else {
+                letters_df.min(number_df)
+            };
+            let score = self.idf(reference_df);
+            self.add_phrase(lang, letters, number, word.offset as u32, score)?;
+        }
         let points = split_points(&word.typed);
         if points.is_empty() {
             return Ok(());
         }
-        let field = self.fields.body[lang.index()];
         let word_df = self
             .searcher
             .doc_freq(&Term::from_field_text(field, &word.stem))?;
@@ -198,6 +233,40 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
         );
         assert_eq!(parts("kühler").len(), 1);
+    }
+
+    #[test]
+    fn glued_model_names_split_between_letters_and_number() {
+        fn split(w: &str) -> Option<(&str, &str)> {
+            model_split(w).map(|at| (&w[..at], &w[at..]))
+        }
+        assert_eq!(split("servo42c"), Some(("servo", "42c")));
+        assert_eq!(split("skr13"), Some(("skr", "13")));
+        assert_eq!(split("tmc2209"), Some(("tmc", "2209")));
+        assert_eq!(split("e3"), None, "one letter");
+        assert_eq!(split("i2t"), None, "one letter");
+        assert_eq!(split("esp3"), None, "one digit");
+        assert_eq!(split("servo"), None);
+        assert_eq!(split("2209"), None);
+        assert_eq!(split("servo42c-x"), None);
+        assert_eq!(split("kühler12"), None);
+        assert!(model_pair("servo", "42c"));
+        assert!(model_pair("skr", "13"));
+        assert!(!model_pair("servo", "motor"));
+        assert!(!model_pair("e", "3"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_model_split_rejoins_to_the_word(word in "[a-zA-Z0-9ä-]{0,12}") {
+            if let Some(at) = model_split(&word) {
+                let (letters, number) = word.split_at(at);
+                proptest::prop_assert!(letters.len() >= 2 && number.len() >= 2);
+                proptest::prop_assert!(letters.bytes().all(|b| b.is_ascii_alphabetic()));
+                proptest::prop_assert!(number.as_bytes()[0].is_ascii_digit());
+                proptest::prop_assert!(model_pair(letters, number));
+            }
+        }
     }
 
     #[test]

@@ -178,7 +178,9 @@ impl Builder<'_> {
         (1.0 + self.num_docs as f32 / df.max(1) as f32).ln()
     }
 
-    /// Adds a body term to the query and to the snippet's highlights.
+    /// Adds a body term to the query and to the snippet's highlights, and the same term in the
+    /// page's heading lines at the `head_expanded` share of `boost` (BM25F: a page that titles
+    /// the word gets both).
     pub(super) fn add_body(
         &mut self,
         lang: BodyLang,
@@ -186,7 +188,22 @@ impl Builder<'_> {
         key: u32,
         boost: f32,
     ) -> Result<u64> {
+        self.add_body_and_head(lang, term, key, boost, self.w.head_expanded)
+    }
+
+    /// [`Builder::add_body`] with the heading field at `head_share` of `boost`.
+    pub(super) fn add_body_and_head(
+        &mut self,
+        lang: BodyLang,
+        term: &str,
+        key: u32,
+        boost: f32,
+        head_share: f32,
+    ) -> Result<u64> {
         let df = self.add(self.fields.body[lang.index()], term, boost)?;
+        if df > 0 && head_share > 0.0 {
+            self.add(self.fields.head[lang.index()], term, boost * head_share)?;
+        }
         if df > 0 {
             let weight = boost * self.idf(df);
             self.highlight.body[lang.index()].push(Mark {
@@ -261,6 +278,10 @@ impl Builder<'_> {
                         df += self.add(self.fields.meta, &e.term, boost)?;
                     }
                 }
+                if df == 0 {
+                    // "servo42c" names the manual of the "SERVO 42C".
+                    df += self.add_glued_model_name(&word, boost)?;
+                }
                 if df == 0 && chars >= FUZZY_MIN_CHARS_1 && self.w.meta_fuzzy > 0.0 {
                     // "huangyang" names the manual of the Huanyang drive.
                     let distance = if chars >= FUZZY_MIN_CHARS_2 { 2 } else { 1 };
@@ -282,6 +303,28 @@ impl Builder<'_> {
             }
         }
         Ok(words)
+    }
+
+    /// A model name typed glued ("servo42c", "skr13") where a manual's title or models write
+    /// it apart ("SERVO 42C"): both parts (see `query_compounds::model_split`) are searched in
+    /// `meta` when both are there; returns the document frequency found (0: not a model name).
+    fn add_glued_model_name(&mut self, word: &str, boost: f32) -> Result<u64> {
+        let Some(at) = super::query_compounds::model_split(word) else {
+            return Ok(0);
+        };
+        let (letters, number) = word.split_at(at);
+        let df = |t: &str| {
+            self.searcher
+                .doc_freq(&Term::from_field_text(self.fields.meta, t))
+        };
+        if df(letters)? == 0 || df(number)? == 0 {
+            return Ok(0);
+        }
+        let mut found = 0;
+        for part in [letters, number] {
+            found += self.add(self.fields.meta, part, boost / 2.0)?;
+        }
+        Ok(found)
     }
 
     /// A model name typed in two parts ("tmc 2209", "cmmo-st", "servo 42c"): two neighbouring
@@ -367,7 +410,7 @@ impl Builder<'_> {
                 } else {
                     share
                 };
-                let df = self.add_body(lang, &stem, key, stem_share)?;
+                let df = self.add_body_and_head(lang, &stem, key, stem_share, self.w.head)?;
                 *word_df.entry(key).or_default() += df;
                 if typed != stem {
                     self.add_body(lang, &typed, key, self.w.exact_word * share)?;

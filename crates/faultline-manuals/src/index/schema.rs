@@ -3,6 +3,7 @@
 
 use super::analyzers::{model_key, META_TOKENIZER};
 use super::code_tokenizer::CODE_TOKENIZER;
+use super::headings::heading_text;
 use super::language::BodyLang;
 use super::types::PageDoc;
 use tantivy::schema::{
@@ -12,7 +13,8 @@ use tantivy::TantivyDocument;
 
 /// Version of the schema and analyzers; the index lives in `index/v{SCHEMA_VERSION}`.
 /// 2: hyphenated pairs also indexed joined; body positions (phrases for split compounds).
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: the heading fields `head_*` (a page's first lines, section titles and label lines).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles of every field, in the order of [`build_schema`].
 #[derive(Debug, Clone)]
@@ -32,6 +34,9 @@ pub struct Fields {
     pub text: Field,
     /// The page text, indexed in the field of its language; indexed by `BodyLang::index()`.
     pub body: [Field; 6],
+    /// The page's heading lines (`headings`), in the field of its language, analyzed like
+    /// `body` (no positions); indexed by `BodyLang::index()`.
+    pub head: [Field; 6],
     /// The page text through the fault-code tokenizer (presence only, no frequencies).
     pub code: Field,
     /// Title, manufacturer, models and file name words, unstemmed.
@@ -63,6 +68,10 @@ pub fn build_schema() -> (Schema, Fields) {
     let positions = IndexRecordOption::WithFreqsAndPositions;
     let body = BodyLang::ALL
         .map(|l| b.add_text_field(l.field_name(), indexed(l.tokenizer_name(), positions, true)));
+    let head = BodyLang::ALL.map(|l| {
+        let name = format!("head_{}", l.field_name().trim_start_matches("body_"));
+        b.add_text_field(&name, indexed(l.tokenizer_name(), words, true))
+    });
     // A code counts once per page: a table that repeats it (or text extraction splitting
     // "PD135" into "PD13 5") must not outrank the page that explains it. Length norms stay: a
     // page of Modbus frames full of hex bytes should not tie with the fault's own entry.
@@ -82,6 +91,7 @@ pub fn build_schema() -> (Schema, Fields) {
         language,
         text,
         body,
+        head,
         code,
         meta,
     };
@@ -98,6 +108,10 @@ pub fn page_document(f: &Fields, page: &PageDoc) -> TantivyDocument {
     doc.add_text(f.text, &page.text);
     let lang = BodyLang::from_iso(&page.language);
     doc.add_text(f.body[lang.index()], &page.text);
+    let heads = heading_text(&page.text);
+    if !heads.is_empty() {
+        doc.add_text(f.head[lang.index()], &heads);
+    }
     doc.add_text(f.code, &page.text);
     if let Some(title) = &page.title {
         doc.add_text(f.title, title);

@@ -54,6 +54,12 @@ pub struct RankWeights {
     /// The exponent of the coverage rerank (`coverage`): how much a page that lacks some of the
     /// typed words loses; 0 turns it off.
     pub coord: f32,
+    /// A typed word's stem found in the page's heading lines too (`headings`: first lines,
+    /// section titles, table cells), against 1.0 for the body: the heading field of BM25F.
+    pub head: f32,
+    /// The same for the other body terms (typo and prefix neighbours, synonyms, joined
+    /// compounds), as a share of their own weight.
+    pub head_expanded: f32,
 }
 
 /// The weights of session 4, before any training: the fallback should the compiled-in file
@@ -76,6 +82,8 @@ pub const BASELINE: RankWeights = RankWeights {
     adjacent: 0.5,
     synonym: 0.6,
     coord: 0.0,
+    head: 0.0,
+    head_expanded: 0.0,
 };
 
 /// The shipped weights file.
@@ -98,7 +106,7 @@ pub enum WeightsError {
 
 impl RankWeights {
     /// The names of the weights, in file order.
-    pub const NAMES: [&'static str; 17] = [
+    pub const NAMES: [&'static str; 19] = [
         "code",
         "literal",
         "hex_alternate",
@@ -116,9 +124,11 @@ impl RankWeights {
         "adjacent",
         "synonym",
         "coord",
+        "head",
+        "head_expanded",
     ];
 
-    fn slots(&mut self) -> [&mut f32; 17] {
+    fn slots(&mut self) -> [&mut f32; 19] {
         [
             &mut self.code,
             &mut self.literal,
@@ -137,6 +147,8 @@ impl RankWeights {
             &mut self.adjacent,
             &mut self.synonym,
             &mut self.coord,
+            &mut self.head,
+            &mut self.head_expanded,
         ]
     }
 
@@ -173,7 +185,7 @@ impl RankWeights {
     /// Reads a weights file (see the module comment).
     pub fn parse(text: &str) -> Result<RankWeights, WeightsError> {
         let mut out = BASELINE;
-        let mut given = [false; 17];
+        let mut given = [false; 19];
         for (n, raw) in text.lines().enumerate() {
             let line = n + 1;
             let content = raw.split('#').next().unwrap_or("").trim();
@@ -280,7 +292,7 @@ mod tests {
         let unknown = format!("{good}boost = 1\n");
         assert!(matches!(
             RankWeights::parse(&unknown),
-            Err(WeightsError::Unknown { line: 18, .. })
+            Err(WeightsError::Unknown { line: 20, .. })
         ));
         let twice = format!("{good}code = 1\n");
         assert!(matches!(
@@ -311,7 +323,7 @@ mod tests {
         }
 
         #[test]
-        fn any_weights_round_trip(values in proptest::collection::vec(0.0f32..100.0, 17)) {
+        fn any_weights_round_trip(values in proptest::collection::vec(0.0f32..100.0, 19)) {
             let mut w = BASELINE;
             for (name, v) in RankWeights::NAMES.iter().zip(&values) {
                 w.set(name, *v);

@@ -165,3 +165,39 @@ proptest! {
         }
     }
 }
+
+#[rstest]
+#[case::alone("-1", &["minus1"])]
+#[case::in_a_sentence("serial port -1 configuration.h", &["minus1"])]
+#[case::padded("returns -01", &["minus1"])]
+#[case::zero("-0", &["minus0"])]
+#[case::after_equals("SERIAL_PORT=-1", &["minus1"])]
+#[case::in_brackets("(-22)", &["minus22"])]
+#[case::prefix_word("Err -1", &["e1", "minus1"])]
+#[case::letter_code_unchanged("E-12", &["e12"])]
+#[case::decimal("-1.5 V", &[])]
+#[case::range("0 - 1", &[])]
+#[case::too_long("-12345", &[])]
+#[case::glued_to_a_word("X-1 axis", &["x1"])]
+fn signed_numbers_are_codes(#[case] text: &str, #[case] expected: &[&str]) {
+    assert_eq!(tokens(text), expected, "{text:?}");
+}
+
+proptest! {
+    #[test]
+    fn a_signed_number_spans_its_sign(sign in "[ (=]?", n in 0u32..10_000) {
+        let text = format!("x{sign}-{n} y");
+        let mut spans = Vec::new();
+        scan_codes(&text, |start, end, forms| spans.push((start, end, forms.full)));
+        if sign.is_empty() {
+            prop_assert!(spans.iter().all(|(_, _, f)| !f.starts_with("minus")));
+        } else {
+            let found = spans.iter().find(|(_, _, f)| f.starts_with("minus"));
+            prop_assert!(found.is_some(), "{text:?}: {spans:?}");
+            if let Some((start, end, full)) = found {
+                prop_assert_eq!(&text[*start..*end], format!("-{n}"));
+                prop_assert_eq!(full, &format!("minus{n}"));
+            }
+        }
+    }
+}

@@ -324,3 +324,63 @@ fn a_segment_file_damaged_after_opening_is_found_by_search_and_rebuilt() -> Test
     assert_eq!(top(&index, "AL 1021")?, Some((SPINDLE, 5)));
     Ok(())
 }
+
+/// Writes at `dir` a tantivy index of the previous schema (version 2: the body, code and meta
+/// fields without the heading fields), with one page in it.
+fn write_version_2_index(dir: &Path) -> TestResult {
+    use tantivy::schema::{Schema, STORED, STRING, TEXT};
+    std::fs::create_dir_all(dir)?;
+    let mut b = Schema::builder();
+    let manual_id = b.add_text_field("manual_id", STRING | STORED);
+    let body = b.add_text_field("body_en", TEXT);
+    b.add_text_field("code", TEXT);
+    b.add_text_field("meta", TEXT);
+    let index = tantivy::Index::create_in_dir(dir, b.build())?;
+    let mut writer: tantivy::IndexWriter = index.writer(15_000_000)?;
+    let mut doc = tantivy::TantivyDocument::default();
+    doc.add_text(manual_id, Uuid::from_u128(9).hyphenated().to_string());
+    doc.add_text(body, "an old page");
+    writer.add_document(doc)?;
+    writer.commit()?;
+    Ok(())
+}
+
+#[test]
+fn an_index_of_the_previous_schema_is_rebuilt_in_the_background_with_real_totals() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let root = dir.path().join("index");
+    let old = root.join(format!("v{}", SCHEMA_VERSION - 1));
+    write_version_2_index(&old)?;
+
+    let index = ManualIndex::open(&root)?;
+    assert_eq!(
+        needs_rebuild(&index),
+        Some(RebuildReason::SchemaChanged {
+            found: vec![SCHEMA_VERSION - 1]
+        })
+    );
+    assert!(index.search(&SearchQuery::new("old page"))?.rebuilding);
+    assert_eq!(index.add_manual(library())?, WriteOutcome::Deferred);
+
+    let background = index.clone();
+    let rebuild = std::thread::spawn(move || {
+        let mut last = None;
+        let outcome = background.rebuild(library(), |p| last = Some(p), &AtomicBool::new(false));
+        (outcome, last)
+    });
+    let (outcome, last) = rebuild.join().map_err(|_| "the rebuild thread panicked")?;
+    let pages = library().len() as u64;
+    assert_eq!(outcome?, RebuildOutcome::Completed { pages, manuals: 4 });
+    let last = last.ok_or("no progress reported")?;
+    assert_eq!((last.pages, last.manuals), (pages, 4));
+    assert_eq!(index.status(), IndexStatus::Ready);
+    assert!(!old.exists(), "the old version's directory is removed");
+    assert!(current(&root).exists());
+    let r = index.search(&SearchQuery::new("F0002"))?;
+    assert!(!r.rebuilding);
+    assert_eq!(
+        r.hits.first().map(|h| (h.manual_id, h.page)),
+        Some((HEATING, 9))
+    );
+    Ok(())
+}

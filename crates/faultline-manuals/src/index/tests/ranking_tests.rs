@@ -168,3 +168,79 @@ fn a_model_name_typed_in_two_parts_names_its_manual() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn the_heading_field_puts_the_page_that_titles_the_words_first() -> TestResult {
+    let titled = Uuid::from_u128(0x50);
+    let mentions = Uuid::from_u128(0x60);
+    let (_dir, index) = built_with(vec![
+        page(mentions, "encoder_notes.pdf", "EN-1", "en", 2,
+            "Encoder\nCable\nthe encoder cable: a following error of the axis, a following error limit."),
+        page(titled, "axis_drive_manual.pdf", "AX-2", "en", 9,
+            "Drive overview\nMotor data\nFollowing error\nthe axis lags behind the set position by more than the limit set in parameter P-210; check the mechanics and the gains of the controller before you increase it, and the load on the axis."),
+    ])?;
+    let q = SearchQuery::new("following error");
+    let first = |head: f32| -> TestResult<Option<Uuid>> {
+        let mut weights = crate::index::BASELINE_WEIGHTS;
+        weights.head = head;
+        let hits = index.search_with_weights(&q, &weights)?.hits;
+        Ok(hits.first().map(|h| h.manual_id))
+    };
+    assert_eq!(
+        first(0.0)?,
+        Some(mentions),
+        "body only: the page with both twice"
+    );
+    assert_eq!(
+        first(1.0)?,
+        Some(titled),
+        "with headings: the page titled so"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_signed_number_is_searched_as_a_code() -> TestResult {
+    let mut pages = library();
+    pages.push(board(
+        7,
+        "Serial port settings\nSet SERIAL_PORT -1 in configuration.h for the USB port.",
+    ));
+    pages.push(board(
+        8,
+        "Serial port 1 and port 2 of the board: the serial port pins.",
+    ));
+    let (_dir, index) = built_with(pages)?;
+    let hits = ranked(&index, "serial port -1")?;
+    assert_eq!(hits.first(), Some(&(BOARD, 7)), "{hits:?}");
+    Ok(())
+}
+
+#[test]
+fn a_model_name_glued_or_apart_finds_the_other_spelling() -> TestResult {
+    let stepper = Uuid::from_u128(0x70);
+    let mut pages = library();
+    pages.push(page(
+        stepper,
+        "closed_loop_stepper.pdf",
+        "CL-1",
+        "en",
+        4,
+        "The SERVO 42C closed loop board: wiring of the motor phases and the encoder magnet.",
+    ));
+    pages.push(page(
+        stepper,
+        "closed_loop_stepper.pdf",
+        "CL-1",
+        "en",
+        5,
+        "The MKS SERVO57C board: wiring of the motor phases and the encoder magnet.",
+    ));
+    pages.push(other(9, "Wiring. Wiring of the servo motor."));
+    let (_dir, index) = built_with(pages)?;
+    let hits = ranked(&index, "servo42c wiring")?;
+    assert_eq!(hits.first(), Some(&(stepper, 4)), "glued: {hits:?}");
+    let hits = ranked(&index, "servo 57c wiring")?;
+    assert_eq!(hits.first(), Some(&(stepper, 5)), "apart: {hits:?}");
+    Ok(())
+}
