@@ -1,6 +1,7 @@
 //! The actuals of a breakdown reach `fake_maximo` (never a real Maximo): the machine's stops and
 //! restarts as asset status rows, parts used as actual materials, the actual start and finish;
-//! a part whose answer was lost after Maximo committed is not added twice.
+//! a part whose answer was lost after Maximo committed is not added twice; a photo as an
+//! attachment of the work order, once.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -86,6 +87,21 @@ async fn pushed_breakdown(s: &fake_maximo::plant::Plant) -> Uuid {
     part_id
 }
 
+/// A queued change made due only in an hour (the drain sends what comes before it).
+async fn later(s: &fake_maximo::plant::Plant, mutation: Uuid) {
+    s.hub
+        .db
+        .client()
+        .await
+        .execute(
+            "UPDATE cmms_outbox SET next_attempt_at = now() + interval '1 hour'
+             WHERE mutation_id = $1",
+            &[&mutation],
+        )
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn stops_restarts_parts_and_actual_times_reach_maximo_in_order() {
     let s = plant().await;
@@ -153,17 +169,7 @@ async fn stops_restarts_parts_and_actual_times_reach_maximo_in_order() {
 async fn a_part_whose_answer_was_lost_is_not_added_twice() {
     let s = plant().await;
     let part_id = pushed_breakdown(&s).await;
-    s.hub
-        .db
-        .client()
-        .await
-        .execute(
-            "UPDATE cmms_outbox SET next_attempt_at = now() + interval '1 hour'
-             WHERE mutation_id = $1",
-            &[&part_id],
-        )
-        .await
-        .unwrap();
+    later(&s, part_id).await;
     // The create and the start go; the part waits (its work order's later rows with it).
     assert_eq!(s.drain("key-1").await.sent, 2);
     retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
@@ -182,4 +188,85 @@ async fn a_part_whose_answer_was_lost_is_not_added_twice() {
         f.wo("FL-7")["matusetrans"].as_array().map(Vec::len),
         Some(2)
     );
+}
+
+/// A photo uploaded to the hub the way a laptop does it (one PATCH with the whole file).
+async fn upload(s: &fake_maximo::plant::Plant, bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let sha = hex::encode(Sha256::digest(bytes));
+    let r = s
+        .hub
+        .call(
+            hyper::Method::PATCH,
+            &format!("/v1/sites/PLANT1/blobs/{sha}"),
+            Some(&s.token),
+            &[
+                ("upload-offset", "0".into()),
+                ("upload-length", bytes.len().to_string()),
+            ],
+            bytes::Bytes::copy_from_slice(bytes),
+        )
+        .await;
+    assert!(
+        r.status == 201 || r.status == 204,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    sha
+}
+
+#[tokio::test]
+async fn a_photo_becomes_an_attachment_of_the_work_order_once() {
+    let s = plant().await;
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let sha = upload(&s, &bytes).await;
+    let wo = Uuid::now_v7();
+    let created = env(0, create_stopped(wo, s.asset));
+    let photo = env(
+        1,
+        Mutation::AddPhoto {
+            photo_id: Uuid::now_v7(),
+            work_order_id: wo,
+            sha256: sha,
+            mime: "image/jpeg".into(),
+            size_bytes: bytes.len() as i64,
+            caption: Some("Seal face, scored — Dichtung".into()),
+            created_at: t(300),
+        },
+    );
+    let photo_id = photo.mutation_id;
+    let answer = s.hub.push(&s.token, "PLANT1", vec![created, photo]).await;
+    assert!(
+        answer
+            .results
+            .iter()
+            .all(|r| common::applied(&r.outcome) > 0),
+        "{answer:?}"
+    );
+    // The attachment's answer is lost once after Maximo stored it.
+    later(&s, photo_id).await;
+    assert_eq!(
+        s.drain("key-1").await.sent,
+        1,
+        "the create; the photo waits"
+    );
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    s.fake.lock().unwrap().lose_next_answer = true;
+    assert_eq!(s.drain("key-1").await.retried, 1);
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    assert_eq!(s.drain("key-1").await.sent, 1);
+    let f = s.fake.lock().unwrap();
+    assert_eq!(
+        f.attachments.len(),
+        1,
+        "found by its file name, not attached twice"
+    );
+    let a = &f.attachments[0];
+    assert_eq!(a.wonum, "FL-7");
+    assert_eq!(a.file_name, format!("faultline-{photo_id}.jpeg"));
+    assert_eq!(
+        (a.mime.as_str(), a.description.as_str()),
+        ("image/jpeg", "Seal face, scored  Dichtung")
+    );
+    assert!(a.bytes == bytes, "the photo's bytes, whole and in order");
 }

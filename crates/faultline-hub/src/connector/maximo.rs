@@ -432,6 +432,56 @@ impl Maximo {
         })
     }
 
+    /// A photo as an attachment of the work order (`doclinks`: the bytes as the body, `slug` =
+    /// the file name, which carries the mutation id, so the list of attachments tells whether
+    /// it is there already).
+    async fn attach(&self, item: &OutboxItem) -> Step<SendOutcome> {
+        let Some(bytes) = &item.attachment else {
+            return Err(SendOutcome::Rejected(
+                "FAULTLINE: the photo's bytes are not on the hub".into(),
+            ));
+        };
+        let wo = self.work_order(item).await?;
+        let docs = format!("{}/doclinks", href(&wo)?);
+        let p = &item.payload;
+        let mime = p["mime"].as_str().unwrap_or("application/octet-stream");
+        let name = format!(
+            "faultline-{}.{}",
+            item.mutation_id,
+            mime.rsplit('/').next().unwrap_or("bin")
+        );
+        let listed = self
+            .call(self.http.get(url(
+                &docs,
+                &[("lean", "1"), ("oslc.select", "describedBy{fileName}")],
+            )?))
+            .await?;
+        let there = listed["member"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|d| d["describedBy"]["fileName"] == name));
+        if there {
+            return Ok(SendOutcome::Sent {
+                external_id: None,
+                seen: None,
+            });
+        }
+        let added = self
+            .call(
+                self.http
+                    .post(url(&docs, &[("lean", "1")])?)
+                    .header("slug", &name)
+                    .header("x-document-meta", "Attachments")
+                    .header("x-document-description", header_text(&p["caption"]))
+                    .header("content-type", mime)
+                    .body(bytes.clone()),
+            )
+            .await?;
+        Ok(SendOutcome::Sent {
+            external_id: added["href"].as_str().map(str::to_string),
+            seen: None,
+        })
+    }
+
     async fn close(&self, item: &OutboxItem) -> Step<SendOutcome> {
         let p = &item.payload;
         let wants = vec![
@@ -467,6 +517,22 @@ impl Maximo {
         };
         let now = json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         self.update(item, vec![want], &now, true).await
+    }
+}
+
+/// A caption as a header value: printable ASCII only (a header cannot carry the rest), at most
+/// 100 characters; "Faultline photo" when nothing is left.
+fn header_text(caption: &Value) -> String {
+    let text: String = caption
+        .as_str()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .take(100)
+        .collect();
+    match text.trim() {
+        "" => "Faultline photo".into(),
+        t => t.to_string(),
     }
 }
 
@@ -546,6 +612,7 @@ impl Connector for Maximo {
                 self.update(item, wants, &p["at"], false).await
             }
             "close_work_order" => self.close(item).await,
+            "add_photo" => self.attach(item).await,
             "resolve_conflict" => self.resolve(item).await,
             _ => return SendOutcome::Skipped,
         };

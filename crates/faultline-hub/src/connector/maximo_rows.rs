@@ -82,6 +82,7 @@ mod tests {
             payload,
             attempts: 0,
             seen: None,
+            attachment: None,
         }
     }
 

@@ -42,6 +42,9 @@ pub struct OutboxItem {
     pub attempts: i32,
     /// What the hub last read of the work order in the CMMS (none before the first send).
     pub seen: Option<CmmsSeen>,
+    /// A photo's bytes (`add_photo`), read from the hub's blob store by the drain; `None` for
+    /// other kinds, or when the hub no longer has them.
+    pub attachment: Option<Vec<u8>>,
 }
 
 /// A work order as the hub last read it in the CMMS: its row stamp (Maximo `_rowstamp`, renewed

@@ -159,7 +159,10 @@ pub async fn drain_bulk<C: Connector>(
             tx.commit().await?;
             break;
         }
-        let items = rows.iter().map(item_of).collect::<Result<Vec<_>>>()?;
+        let mut items = rows.iter().map(item_of).collect::<Result<Vec<_>>>()?;
+        for item in items.iter_mut().filter(|i| i.kind == "add_photo") {
+            item.attachment = attachment(&tx, item).await?;
+        }
         handled += items.len() as u64;
         let outcomes = connector.send_batch(&items).await;
         // A row without an outcome is left as it was (released at commit, sent again).
@@ -172,6 +175,32 @@ pub async fn drain_bulk<C: Connector>(
         }
     }
     Ok(report)
+}
+
+/// A photo's bytes from the hub's blob store (linked to the item's site), in order.
+async fn attachment(
+    tx: &tokio_postgres::Transaction<'_>,
+    item: &OutboxItem,
+) -> Result<Option<Vec<u8>>> {
+    let Some(sha) = item.payload["sha256"].as_str() else {
+        return Ok(None);
+    };
+    let chunks = tx
+        .query(
+            "SELECT c.data FROM blob_chunks c
+             JOIN blob_sites s ON s.sha256 = c.sha256 AND s.site = $1
+             WHERE c.sha256 = $2 ORDER BY c.pos",
+            &[&item.site, &sha],
+        )
+        .await?;
+    if chunks.is_empty() {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    for c in &chunks {
+        bytes.extend_from_slice(c.try_get::<_, &[u8]>(0)?);
+    }
+    Ok(Some(bytes))
 }
 
 fn item_of(row: &tokio_postgres::Row) -> Result<OutboxItem> {
@@ -192,6 +221,7 @@ fn item_of(row: &tokio_postgres::Row) -> Result<OutboxItem> {
             }),
             None => None,
         },
+        attachment: None,
     })
 }
 

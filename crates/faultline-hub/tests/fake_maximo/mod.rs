@@ -23,6 +23,9 @@
 //! - Bulk ("Bulk operations"): `x-method-override: BULK` on the collection, an array of
 //!   `{"_data": …}` creates, answered 200 with one result per item (an invalid item carries its
 //!   error JSON and blocks no other); `oslc.where` with `attr in ["a","b"]`.
+//! - Attachments ("Attachments"): `GET {href}/doclinks` lists them (`describedBy` with
+//!   `fileName`, `description`); `POST {href}/doclinks` with the file as the body, `slug` = its
+//!   name, `x-document-meta` = the folder (required here), `x-document-description`.
 //! - Child collections (`worklog`, `matusetrans`, `assetstatus`) are arrays of the work order,
 //!   added to by a MERGE, replaced without it.
 //! - A user editing a work order in Maximo: [`Fake::edit`] (a new `_rowstamp`).
@@ -61,6 +64,8 @@ pub struct Fake {
     pub blind_queries: u32,
     /// BULK requests received.
     pub bulk_requests: u32,
+    /// Attachments (`doclinks`) of the work orders.
+    pub attachments: Vec<Attachment>,
     /// `transactionid` of every create, in order (repeats included).
     pub transaction_ids: Vec<String>,
     /// Ids within the replay window.
@@ -95,6 +100,15 @@ impl Fake {
     }
 }
 
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub wonum: String,
+    pub file_name: String,
+    pub mime: String,
+    pub description: String,
+    pub bytes: Vec<u8>,
+}
+
 pub type Shared = Arc<Mutex<Fake>>;
 
 /// The hub's connector settings for site PLANT1 pointing at a fake (Maximo site BEDFORD).
@@ -126,6 +140,10 @@ pub async fn start(key: &str, assets: &[&str]) -> (String, Shared) {
         .route(
             "/maximo/oslc/os/mxapiwodetail/{id}",
             axum::routing::post(update),
+        )
+        .route(
+            "/maximo/oslc/os/mxapiwodetail/{id}/doclinks",
+            get(doclinks).post(attach),
         )
         .with_state(state.clone());
     tokio::spawn(async move {
@@ -365,12 +383,9 @@ async fn update(
             "the body is not JSON",
         );
     };
-    let Some(i) = id.checked_sub(1).filter(|i| *i < f.wos.len()) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "BMXAA8727E",
-            "The record does not exist.",
-        );
+    let i = match wo_index(&f, id) {
+        Ok(i) => i,
+        Err(r) => return *r,
     };
     if let Some(stamp) = headers.get("if-match").and_then(|v| v.to_str().ok()) {
         if f.wos[i]["_rowstamp"].as_str() != Some(stamp) {
@@ -419,4 +434,82 @@ async fn update(
     f.wos[i]["_rowstamp"] = json!(rs);
     let wo = f.wos[i].clone();
     answer(&mut f, StatusCode::OK, wo)
+}
+
+/// The work order of an `/{id}` path, by position; 404 with the error JSON when there is none.
+fn wo_index(f: &Fake, id: usize) -> Result<usize, Box<Response>> {
+    id.checked_sub(1)
+        .filter(|i| *i < f.wos.len())
+        .ok_or_else(|| {
+            Box::new(error(
+                StatusCode::NOT_FOUND,
+                "BMXAA8727E",
+                "The record does not exist.",
+            ))
+        })
+}
+
+async fn doclinks(State(s): State<Shared>, Path(id): Path<usize>, headers: HeaderMap) -> Response {
+    pause(&s).await;
+    let mut f = s.lock().unwrap();
+    if let Some(r) = gate(&mut f, &headers) {
+        return r;
+    }
+    let i = match wo_index(&f, id) {
+        Ok(i) => i,
+        Err(r) => return *r,
+    };
+    let wonum = f.wos[i]["wonum"].clone();
+    let member: Vec<Value> = f
+        .attachments
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| wonum == a.wonum.as_str())
+        .map(|(n, a)| {
+            json!({"href": format!("{}/oslc/os/mxapiwodetail/{id}/doclinks/{n}", f.base),
+                   "describedBy": {"fileName": a.file_name, "description": a.description}})
+        })
+        .collect();
+    (StatusCode::OK, Json(json!({ "member": member }))).into_response()
+}
+
+async fn attach(
+    State(s): State<Shared>,
+    Path(id): Path<usize>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    pause(&s).await;
+    let mut f = s.lock().unwrap();
+    if let Some(r) = gate(&mut f, &headers) {
+        return r;
+    }
+    let i = match wo_index(&f, id) {
+        Ok(i) => i,
+        Err(r) => return *r,
+    };
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (Some(file_name), Some(_folder)) = (header("slug"), header("x-document-meta")) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BMXAA0004E",
+            "an attachment needs slug and x-document-meta",
+        );
+    };
+    let n = f.attachments.len();
+    let wonum = f.wos[i]["wonum"].as_str().unwrap_or("").to_string();
+    f.attachments.push(Attachment {
+        wonum,
+        file_name,
+        mime: header("content-type").unwrap_or_default(),
+        description: header("x-document-description").unwrap_or_default(),
+        bytes: body.to_vec(),
+    });
+    let href = format!("{}/oslc/os/mxapiwodetail/{id}/doclinks/{n}", f.base);
+    answer(&mut f, StatusCode::CREATED, json!({ "href": href }))
 }
