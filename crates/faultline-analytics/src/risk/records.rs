@@ -34,8 +34,8 @@ pub struct RiskRecords {
     pub at: i64,
     pub horizon_days: u32,
     pub assets: Vec<Asset>,
-    /// The breakdowns (not cancelled), oldest first, with their downtime; codes, remedy text
-    /// and part numbers are left out.
+    /// The breakdowns (not cancelled), oldest first, with their downtime; start and finish
+    /// times, codes, remedy text and part numbers are left out.
     pub breakdowns: Vec<WorkOrder>,
     /// Sorted.
     pub replacements: Vec<Replacement>,
@@ -57,6 +57,8 @@ pub fn alarms_needed_from(at: i64, horizon_days: u32) -> i64 {
 /// A breakdown as the lean read has it.
 fn lean(w: &WorkOrder) -> WorkOrder {
     WorkOrder {
+        started_at: None,
+        finished_at: None,
         failure_class: None,
         problem_code: None,
         cause_code: None,

@@ -50,6 +50,12 @@ pub struct AnalyticsAlarm {
     pub occurred_at: i64,
 }
 
+/// The remedy texts that may name a replaced component ("<item> replaced"): ending in
+/// " replaced" in any case once trailing whitespace is cut — every character Rust's
+/// `char::is_whitespace` cuts, and a few more (tested), so it holds every text the risk model's
+/// rule accepts. The WHERE term of migration 0016's partial index, word for word.
+pub const REPLACED_REMEDY: &str = "rtrim(remedy_text, char(9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288)) LIKE '% replaced'";
+
 /// The rids of the breakdowns that can count in `[?1, ?2)` (may include cancelled ones and
 /// ones reported after `?2`: the caller filters). One branch per index: reported in the period
 /// (`work_orders_reported`), downtime ending at or after its start or still open, earlier
@@ -282,10 +288,11 @@ impl Store {
     /// the risk model consumes, found through indexes instead of reading every work order.
     ///
     /// The breakdowns (not cancelled) reported strictly before `before`, oldest first as
-    /// [`Self::analytics_work_orders`], with every downtime interval; the codes, the remedy
-    /// text and the part numbers are not read (`None`, empty).
+    /// [`Self::analytics_work_orders`], with every downtime interval; only the number, the
+    /// asset, the status, the report time and the downtime are read (the rest `None`, empty),
+    /// from the covering index of migration 0016 alone, the asset tags from a map of the assets.
     pub fn analytics_breakdowns_before(&self, before: i64) -> Result<Vec<AnalyticsWorkOrder>> {
-        let earlier = intervals_by_rid(
+        let mut earlier = intervals_by_rid(
             &mut self.conn.prepare_cached(
                 "SELECT d.work_order_rid, d.start_at, d.end_at FROM downtime_intervals d
                  JOIN work_orders w ON w.rid = d.work_order_rid
@@ -294,32 +301,57 @@ impl Store {
             )?,
             params![before],
         )?;
-        Ok(work_order_rows(
-            &mut self.conn.prepare_cached(
-                "SELECT w.rid, w.number, a.tag, w.wo_type, w.status, w.reported_at, w.started_at,
-                        w.finished_at, w.downtime_start, w.downtime_end, NULL, NULL, NULL, NULL
-                 FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
-                 WHERE w.wo_type = 'breakdown' AND w.status <> 'cancelled' AND w.reported_at < ?1
-                 ORDER BY w.reported_at, w.rid",
-            )?,
-            params![before],
-            earlier,
-            HashMap::new(),
-        )?)
+        let tags: HashMap<i64, String> = {
+            let mut stmt = self.conn.prepare_cached("SELECT rid, tag FROM assets")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rid, number, asset_rid, status, reported_at, downtime_start, downtime_end
+             FROM work_orders INDEXED BY work_orders_breakdown_facts
+             WHERE wo_type = 'breakdown' AND status <> 'cancelled' AND reported_at < ?1
+             ORDER BY reported_at, rid",
+        )?;
+        let mut rows = stmt.query(params![before])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let rid: i64 = r.get(0)?;
+            let mut downtime = earlier.remove(&rid).unwrap_or_default();
+            let start: Option<i64> = r.get(5)?;
+            if let Some(start) = start {
+                downtime.push((start, r.get(6)?));
+            }
+            out.push(AnalyticsWorkOrder {
+                number: r.get(1)?,
+                asset_tag: tags.get(&r.get::<_, i64>(2)?).cloned().unwrap_or_default(),
+                wo_type: "breakdown".into(),
+                status: r.get(3)?,
+                reported_at: r.get(4)?,
+                started_at: None,
+                finished_at: None,
+                downtime,
+                failure_class: None,
+                problem_code: None,
+                cause_code: None,
+                remedy_text: None,
+                parts: Vec::new(),
+            });
+        }
+        Ok(out)
     }
 
     /// The work orders (not cancelled) reported strictly before `before` that may have replaced
-    /// a component: with part numbers used, or with "replaced" in the remedy text (any case;
-    /// the caller applies its own rule). Oldest first, with part numbers and the remedy text;
-    /// downtime and codes are not read. The remedy texts are found through the partial index
-    /// of migration 0015, not a scan of the history.
+    /// a component: with part numbers used, or with a remedy text ending in " replaced" (any
+    /// case, trailing whitespace cut: [`REPLACED_REMEDY`]; the caller applies its own rule).
+    /// Oldest first, with part numbers and the remedy text; downtime and codes are not read.
+    /// The remedy texts are found through the partial index of migration 0016, not a scan.
     pub fn analytics_replacement_candidates(&self, before: i64) -> Result<Vec<AnalyticsWorkOrder>> {
         let parts = self.part_numbers_before(before)?;
         Ok(work_order_rows(
-            &mut self.conn.prepare_cached(
+            &mut self.conn.prepare_cached(&format!(
                 "WITH picked(rid) AS (
                         SELECT rid FROM work_orders
-                        WHERE remedy_text LIKE '%replaced%' AND reported_at < ?1
+                        WHERE {REPLACED_REMEDY} AND reported_at < ?1
                     UNION
                         SELECT DISTINCT work_order_rid FROM parts_used
                  )
@@ -328,8 +360,8 @@ impl Store {
                  FROM picked p CROSS JOIN work_orders w ON w.rid = p.rid
                  JOIN assets a ON a.rid = w.asset_rid
                  WHERE w.status <> 'cancelled' AND w.reported_at < ?1
-                 ORDER BY w.reported_at, w.rid",
-            )?,
+                 ORDER BY w.reported_at, w.rid"
+            ))?,
             params![before],
             HashMap::new(),
             parts,
@@ -478,12 +510,15 @@ mod tests {
     #[test]
     fn the_risk_reads_search_indexes_and_scan_no_history() {
         let store = demo_store();
+        let replaced = format!(
+            "SELECT rid FROM work_orders WHERE {} AND reported_at < ?1",
+            super::REPLACED_REMEDY
+        );
         let plans = [
             (
                 "analytics_replacement_candidates",
-                "SELECT rid FROM work_orders
-                 WHERE remedy_text LIKE '%replaced%' AND reported_at < ?1",
-                "work_orders_remedy_replaced",
+                replaced.as_str(),
+                "work_orders_remedy_ends_replaced",
             ),
             (
                 "analytics_first_work_orders",
@@ -494,10 +529,11 @@ mod tests {
             ),
             (
                 "analytics_breakdowns_before",
-                "SELECT w.rid FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
-                 WHERE w.wo_type = 'breakdown' AND w.status <> 'cancelled' AND w.reported_at < ?1
-                 ORDER BY w.reported_at, w.rid",
-                "work_orders_reported",
+                "SELECT rid, number, asset_rid, status, reported_at, downtime_start, downtime_end
+                 FROM work_orders INDEXED BY work_orders_breakdown_facts
+                 WHERE wo_type = 'breakdown' AND status <> 'cancelled' AND reported_at < ?1
+                 ORDER BY reported_at, rid",
+                "COVERING INDEX work_orders_breakdown_facts",
             ),
         ];
         for (read, sql, index) in plans {
@@ -527,12 +563,68 @@ mod tests {
         assert_eq!(alarms, all, "a window over all time reads every alarm");
     }
 
+    /// The remedy rule of the replacement read: the migration's index has it word for word,
+    /// it cuts every whitespace Rust's `trim` cuts, and it holds what the risk model accepts.
+    #[test]
+    fn the_replaced_remedy_term_is_the_index_term_and_cuts_all_whitespace() {
+        let migration = include_str!("../../migrations/0016_risk_covering_indexes.sql");
+        assert!(migration.contains(super::REPLACED_REMEDY));
+        let Some(list) = super::REPLACED_REMEDY
+            .split_once("char(")
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map(|(list, _)| list)
+        else {
+            panic!("no char list");
+        };
+        let codes: Vec<u32> = list
+            .split(',')
+            .filter_map(|c| c.trim().parse().ok())
+            .collect();
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                assert!(codes.contains(&(c as u32)), "{:?} is not cut", c);
+            }
+        }
+        let store = demo_store();
+        let sql = format!(
+            "SELECT ?1 AS remedy_text WHERE (SELECT {} FROM (SELECT ?1 AS remedy_text))",
+            super::REPLACED_REMEDY
+        );
+        for (text, held) in [
+            ("Bearing replaced", true),
+            ("bearing REPLACED \u{a0}\n", true),
+            ("seal replaced\u{3000}", true),
+            ("replaced bearing, ran 30 min", false),
+            ("replacedx", false),
+        ] {
+            let found = store.conn.query_row(&sql, [text], |_| Ok(())).is_ok();
+            assert_eq!(found, held, "{text:?}");
+        }
+    }
+
     /// The lean reads against the full read, cut at several times: the breakdowns (lean
     /// columns), the replacement candidates (every work order naming a replacement), the first
     /// work order of each asset, and the alarms of a window plus each asset's first.
     #[test]
     fn the_risk_reads_are_the_full_read_cut_to_what_risk_uses() {
         let store = demo_store();
+        // The demo plant records no parts and writes "… replaced." with a period: give some
+        // work orders, early and late, a part used and remedies the replacement read holds or
+        // leaves out.
+        let edits = [
+            "UPDATE work_orders SET remedy_text = 'Seal replaced' WHERE rid % 50 = 1",
+            "UPDATE work_orders SET remedy_text = 'seal REPLACED 
+' WHERE rid % 50 = 2",
+            "UPDATE work_orders SET remedy_text = 'replaced seal, ran ok' WHERE rid % 50 = 3",
+            "INSERT INTO parts_used (id, work_order_rid, part_number, quantity, created_at)
+             SELECT 'p' || rid, rid, 'BRG-6204', 1, reported_at FROM work_orders
+             WHERE rid % 50 = 4",
+        ];
+        for sql in edits {
+            if let Err(e) = store.conn.execute(sql, []) {
+                panic!("{sql}: {e}");
+            }
+        }
         let Ok(all) = store.analytics_work_orders(None) else {
             panic!("full read");
         };
@@ -558,6 +650,8 @@ mod tests {
                 .iter()
                 .filter(|w| w.wo_type == "breakdown" && w.status != "cancelled")
                 .map(|w| AnalyticsWorkOrder {
+                    started_at: None,
+                    finished_at: None,
                     failure_class: None,
                     problem_code: None,
                     cause_code: None,
@@ -572,9 +666,9 @@ mod tests {
                 .filter(|w| {
                     w.status != "cancelled"
                         && (!w.parts.is_empty()
-                            || w.remedy_text
-                                .as_deref()
-                                .is_some_and(|t| t.to_lowercase().contains("replaced")))
+                            || w.remedy_text.as_deref().is_some_and(|t| {
+                                t.trim_end().to_ascii_lowercase().ends_with(" replaced")
+                            }))
                 })
                 .map(|w| w.number.as_str())
                 .collect();

@@ -73,6 +73,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "risk_replacements_index",
         include_str!("../../migrations/0015_risk_replacements_index.sql"),
     ),
+    (
+        16,
+        "risk_covering_indexes",
+        include_str!("../../migrations/0016_risk_covering_indexes.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
