@@ -619,33 +619,29 @@ impl Connector for Maximo {
         done.unwrap_or_else(|outcome| outcome)
     }
 
-    /// New work orders in one BULK request (each answered on its own), the other kinds one
-    /// request each, at once (each item is the oldest unsent change of its own work order).
+    /// New work orders in one BULK request (each answered on its own), then the other kinds
+    /// one request at a time (each item is the oldest unsent change of its own work order), so
+    /// a sender never has more than one request in flight.
     async fn send_batch(&self, items: &[OutboxItem]) -> Vec<SendOutcome> {
         let creates: Vec<&OutboxItem> = items
             .iter()
             .filter(|i| i.kind == "create_work_order")
             .collect();
-        let mut bulk = if creates.len() > 1 {
+        let in_bulk = creates.len() > 1;
+        let mut bulk = if in_bulk {
             self.bulk_create(&creates).await.into_iter()
         } else {
             Vec::new().into_iter()
         };
-        let rest = items
-            .iter()
-            .filter(|i| creates.len() < 2 || i.kind != "create_work_order")
-            .map(|i| self.send(i));
-        let mut rest = futures_util::future::join_all(rest).await.into_iter();
-        items
-            .iter()
-            .map(|i| {
-                let next = if creates.len() > 1 && i.kind == "create_work_order" {
-                    bulk.next()
-                } else {
-                    rest.next()
-                };
-                next.unwrap_or_else(|| SendOutcome::Retry("no answer for this item".into()))
-            })
-            .collect()
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(if in_bulk && item.kind == "create_work_order" {
+                bulk.next()
+                    .unwrap_or_else(|| SendOutcome::Retry("no answer for this item".into()))
+            } else {
+                self.send(item).await
+            });
+        }
+        out
     }
 }
