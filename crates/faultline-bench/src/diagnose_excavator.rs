@@ -76,6 +76,22 @@ fn rank_part(
         .collect()
 }
 
+/// [`rank_part`]'s order without the evidence and sentences (`causes::rank_scores`).
+fn rank_fast(
+    h: &History,
+    t: &DiagnosisWorkOrder,
+    text: &TextEvidence,
+    p: &CauseParams,
+) -> Vec<String> {
+    let Some(asset) = h.asset(&t.asset_tag) else {
+        return Vec::new();
+    };
+    causes::rank_scores(h, asset, &[], text, t.reported_at, p)
+        .into_iter()
+        .map(|c| c.0)
+        .collect()
+}
+
 /// The ranking as it was before the word model (chain + 10-nearest-neighbour vote, λ = 1).
 fn before_word_model() -> CauseParams {
     CauseParams {
@@ -170,7 +186,7 @@ pub fn run(corpus: &Path, mappings: &Path, from: i64) -> Result<Option<String>> 
                     let mut hits = Hits::default();
                     for (t, text) in &dev {
                         hits.add(
-                            &rank_part(&h, t, text, &p),
+                            &rank_fast(&h, t, text, &p),
                             t.cause_code.as_deref().unwrap_or_default(),
                         );
                     }
@@ -220,13 +236,13 @@ pub fn run(corpus: &Path, mappings: &Path, from: i64) -> Result<Option<String>> 
         };
         let text = text_of(&h, t);
         let r = rank_part(&h, t, &text, &tuned);
-        let r_chain = rank_part(&h, t, &text, &chain_only);
-        let r_old = rank_part(&h, t, &text, &before);
+        let r_chain = rank_fast(&h, t, &text, &chain_only);
+        let r_old = rank_fast(&h, t, &text, &before);
         let p5_here = precision_at_5(&h, t);
         let knn_rank = knn_vote(&h, t);
         // The same with the hand-written shorthand table only.
         faultline_diagnosis::shorthand::use_learned_table(false);
-        let r_plain = rank_part(&h, t, &text_of(&h, t), &tuned);
+        let r_plain = rank_fast(&h, t, &text_of(&h, t), &tuned);
         let p5_plain_here = precision_at_5(&h, t);
         let knn_plain_rank = knn_vote(&h, t);
         faultline_diagnosis::shorthand::use_learned_table(true);

@@ -204,6 +204,34 @@ pub fn rank_with(
     at: i64,
     p: &CauseParams,
 ) -> Vec<Cause> {
+    rank_inner(h, asset, codes_raw, text_evidence, at, p, true)
+}
+
+/// The causes and their scores only, best first, in the order of [`rank_with`] (without the
+/// evidence and the sentence, which a back-test sweeping parameters does not need).
+pub fn rank_scores(
+    h: &History,
+    asset: &AnalyticsAsset,
+    codes_raw: &[String],
+    text_evidence: &TextEvidence<'_>,
+    at: i64,
+    p: &CauseParams,
+) -> Vec<(String, f64)> {
+    rank_inner(h, asset, codes_raw, text_evidence, at, p, false)
+        .into_iter()
+        .map(|c| (c.cause_code, c.score))
+        .collect()
+}
+
+fn rank_inner(
+    h: &History,
+    asset: &AnalyticsAsset,
+    codes_raw: &[String],
+    text_evidence: &TextEvidence<'_>,
+    at: i64,
+    p: &CauseParams,
+    with_evidence: bool,
+) -> Vec<Cause> {
     let query: HashSet<String> = codes_raw.iter().map(|c| codes::key(c)).collect();
     let text = text_evidence.shares(p.text_neighbours);
     let confirmed: HashSet<&str> = h
@@ -361,6 +389,25 @@ pub fn rank_with(
     let mut out: Vec<Cause> = prior
         .iter()
         .map(|(cause, score)| {
+            if !with_evidence {
+                return Cause {
+                    cause_code: cause.clone(),
+                    failure_class: None,
+                    problem_code: None,
+                    remedy_code: None,
+                    score: mixed(cause, *score),
+                    explanation: String::new(),
+                    evidence: Evidence {
+                        levels: Vec::new(),
+                        last_at: None,
+                        last_number: None,
+                        last_remedy_code: None,
+                        last_remedy_text: None,
+                        median_repair_minutes: None,
+                        days_since_last_replacement: None,
+                    },
+                };
+            }
             let lc = levels
                 .iter()
                 .enumerate()
