@@ -8,6 +8,7 @@ mod cold_start;
 mod corpus_pages;
 mod diagnose_bench;
 mod diagnose_excavator;
+mod diagnose_speed;
 mod doc;
 mod extract_bench;
 mod fts5_baseline;
@@ -125,6 +126,9 @@ enum Cmd {
     /// Cause-ranking back-test on the Azure PdM history: top-1/top-3/MRR of the failed component
     /// vs the overall prior, the model prior and the oldest-replaced component.
     Diagnose(diagnose_bench::DiagnoseArgs),
+    /// `diagnose` on the 1M-work-order replica with the 50k-page manual index: p50/p99 of
+    /// causes + similar work orders and of the manual pages, and the memory it adds.
+    DiagnoseSpeed(diagnose_speed::DiagnoseSpeedArgs),
 }
 
 fn main() -> ExitCode {
@@ -187,6 +191,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Risk(args) => risk_bench::run(args),
         Cmd::Analytics(args) => analytics_bench::run(args),
         Cmd::Diagnose(args) => diagnose_bench::run(args),
+        Cmd::DiagnoseSpeed(args) => diagnose_speed::run(args),
         Cmd::Relevance(args) => relevance_bench::run(args),
         Cmd::Sync(args) => sync_bench::run(args),
     }

@@ -180,7 +180,7 @@ fn relevance_rows(
 }
 
 /// `Name:   123 kB` from /proc/self/status, in KiB.
-fn status_kib(name: &str) -> Option<u64> {
+pub(crate) fn status_kib(name: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status.lines().find_map(|l| {
         l.strip_prefix(name)

@@ -1,0 +1,378 @@
+//! `faultline-bench diagnose-speed`: what a `diagnose` costs on the plant-scale replica that
+//! `replica` imported (1M work orders) with the ≥ 50,000-page manual index that `search` built.
+//! Calls are drawn with a fixed seed from the replica's closed breakdowns with a fault code (that
+//! asset, that code, and half of them the work order's title as the symptom) and timed through
+//! the App's own functions: `faultline_api::diagnosis::diagnose_asset` (causes, similar work
+//! orders, the guide) and the manual search `diagnose` runs (the query text of
+//! `diagnosis::manual_query`, the asset's models boosted). Memory: the process's RSS before the
+//! first call, after it and after all calls (Linux `/proc/self/status`).
+
+use crate::corpus_pages;
+use crate::doc;
+use crate::percentiles::{Samples, Summary};
+use crate::prng::Prng;
+use crate::search_bench::{build_index, page_docs, status_kib};
+use anyhow::{ensure, Context, Result};
+use faultline_api::diagnosis::{
+    diagnose_asset, manual_query, DIAGNOSE_LIMIT, DIAGNOSE_WINDOW_HOURS, MANUAL_PAGES_LIMIT,
+};
+use faultline_core::Store;
+use faultline_diagnosis::{diagnose, History, Query};
+use faultline_manuals::index::{IndexStatus, ManualIndex, SearchQuery};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args)]
+pub struct DiagnoseSpeedArgs {
+    /// The replica `faultline-bench replica` imported.
+    #[arg(long, default_value = "target/bench/replica-faultline")]
+    replica: PathBuf,
+    /// The 50,000-page manual index `faultline-bench search --out target/bench/search-f5` built
+    /// (opened read-only).
+    #[arg(long, default_value = "target/bench/search-f5/index")]
+    index: PathBuf,
+    /// When that index is of another schema version: the corpus whose manuals are indexed
+    /// (repeated to `--pages` pages) into `--own-index` instead.
+    #[arg(long, env = "FAULTLINE_CORPUS", default_value = "../shared/corpus")]
+    corpus: PathBuf,
+    /// Pages of the index built from the corpus.
+    #[arg(long, default_value_t = 50_000)]
+    pages: usize,
+    /// Where the index built from the corpus goes (reused when ready).
+    #[arg(long, default_value = "target/bench/diagnose-speed/index")]
+    own_index: PathBuf,
+    /// Timed calls (after `--warmup` untimed ones).
+    #[arg(long, default_value_t = 300)]
+    calls: usize,
+    /// Untimed calls first (the first one is also the memory measure).
+    #[arg(long, default_value_t = 5)]
+    warmup: usize,
+    /// Seed of the drawn calls.
+    #[arg(long, default_value_t = 11)]
+    seed: u64,
+    /// Rewrite the diagnose-speed section of this markdown file (e.g. docs/benchmarks.md).
+    #[arg(long)]
+    write_doc: Option<PathBuf>,
+}
+
+/// One drawn call: an asset, the code on its display, maybe a symptom.
+struct Call {
+    asset_id: String,
+    code: String,
+    symptom: Option<String>,
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// `n` calls from the replica's closed breakdowns with a fault code, drawn with `seed`.
+/// Also the replica's work-order count.
+fn draw_calls(replica: &Path, n: usize, seed: u64) -> Result<(Vec<Call>, i64)> {
+    let db = replica.join("faultline.db");
+    let conn = rusqlite::Connection::open_with_flags(
+        &db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening {}", db.display()))?;
+    let mut stmt = conn.prepare(
+        "SELECT a.id, w.fault_code, w.title FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
+         WHERE w.wo_type IN ('breakdown', 'corrective') AND w.status = 'closed'
+           AND w.fault_code IS NOT NULL AND w.fault_code <> ''",
+    )?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    ensure!(
+        !rows.is_empty(),
+        "{} has no closed breakdown with a fault code: run `faultline-bench replica` first",
+        db.display()
+    );
+    let count: i64 = conn.query_row("SELECT count(*) FROM work_orders", [], |r| r.get(0))?;
+    let mut rng = Prng::new(seed);
+    let calls = (0..n)
+        .map(|i| {
+            let (asset_id, code, title) = rng.pick(&rows);
+            Call {
+                asset_id: asset_id.clone(),
+                code: code.clone(),
+                symptom: (i % 2 == 1).then(|| title.clone()),
+            }
+        })
+        .collect();
+    Ok((calls, count))
+}
+
+/// The times of one call: causes + similar work orders + guide, and the manual pages.
+fn one_call(store: &Store, index: &ManualIndex, call: &Call) -> Result<(Duration, Duration)> {
+    let t = Instant::now();
+    let asset = store.resolve_asset(&call.asset_id)?;
+    let (d, _guide, _generated) = diagnose_asset(
+        store,
+        &asset,
+        vec![call.code.clone()],
+        call.symptom.as_deref(),
+        DIAGNOSE_LIMIT as usize,
+    )?;
+    let causes = t.elapsed();
+    let t = Instant::now();
+    let text = manual_query(&d.codes, call.symptom.as_deref());
+    if !text.is_empty() {
+        let q = SearchQuery {
+            text,
+            boost_models: store.asset_model_names(asset.id)?,
+            limit: MANUAL_PAGES_LIMIT,
+        };
+        index.search(&q)?;
+    }
+    Ok((causes, t.elapsed()))
+}
+
+/// Where one call's time goes, in ms, in the steps `diagnose_asset` takes: the read of the
+/// history (`History::read`), the ranking (`faultline_diagnosis::diagnose`), the guide; and the
+/// RSS growth while the history read is held, in KiB.
+struct Phases {
+    read_ms: f64,
+    rank_ms: f64,
+    guide_ms: f64,
+    history_kib: u64,
+}
+
+fn phases(store: &Store, call: &Call) -> Result<Phases> {
+    let asset = store.resolve_asset(&call.asset_id)?;
+    let at = store.clock().now().timestamp_millis();
+    let rss0 = status_kib("VmRSS").unwrap_or(0);
+    let t = Instant::now();
+    let h = History::read(store, at)?;
+    let read_ms = t.elapsed().as_secs_f64() * 1e3;
+    let history_kib = status_kib("VmRSS").unwrap_or(0).saturating_sub(rss0);
+    let q = Query {
+        asset_tag: asset.tag.clone(),
+        codes: vec![call.code.clone()],
+        symptom: call.symptom.clone(),
+        at,
+        window_hours: DIAGNOSE_WINDOW_HOURS,
+        limit: DIAGNOSE_LIMIT as usize,
+    };
+    let t = Instant::now();
+    let d = diagnose(&h, &q)?;
+    let rank_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    faultline_diagnosis::guide::guide_for(
+        store,
+        &asset,
+        &d.codes,
+        call.symptom.as_deref(),
+        &d.causes,
+    )?;
+    Ok(Phases {
+        read_ms,
+        rank_ms,
+        guide_ms: t.elapsed().as_secs_f64() * 1e3,
+        history_kib,
+    })
+}
+
+struct Figures {
+    phases: Vec<Phases>,
+    causes: Summary,
+    causes_symptom: Summary,
+    pages: Summary,
+    total: Summary,
+    rss_before: u64,
+    rss_first: u64,
+    rss_after: u64,
+    hwm_after: u64,
+    first_ms: f64,
+    work_orders: i64,
+    calls: usize,
+    index_path: PathBuf,
+    index_pages: u64,
+}
+
+fn row(name: &str, s: &Summary, aim: &str) -> String {
+    format!(
+        "| {name} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {aim} |",
+        s.count, s.p50_ms, s.p99_ms, s.max_ms
+    )
+}
+
+fn markdown(f: &Figures) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Replica: {} work orders (`target/bench/replica-faultline`), manual index: {} pages \
+         (`{}`: the corpus manuals repeated, as in `search`). {} calls drawn with a fixed seed \
+         from the closed breakdowns with a fault code (that asset and code; every second call \
+         also its title as the symptom), after untimed warm-up calls, one at a time.\n",
+        f.work_orders,
+        f.index_pages,
+        f.index_path.display(),
+        f.calls
+    );
+    let _ = writeln!(s, "| diagnose | calls | p50 | p99 | max | aim |");
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---|");
+    let _ = writeln!(
+        s,
+        "{}",
+        row(
+            "causes + similar work orders + guide (`diagnose_asset`), all calls",
+            &f.causes,
+            "p99 < 50 ms"
+        )
+    );
+    let _ = writeln!(
+        s,
+        "{}",
+        row("… the calls with a symptom", &f.causes_symptom, "")
+    );
+    let _ = writeln!(s, "{}", row("manual pages (50k-page index)", &f.pages, ""));
+    let _ = writeln!(s, "{}", row("all of it", &f.total, "p99 < 100 ms"));
+    let _ = writeln!(
+        s,
+        "\nMemory (RSS of the bench process): {:.1} MiB with the store and the index open, \
+         {:.1} MiB after the first call ({:.0} ms), {:.1} MiB after all calls, peak {:.1} MiB: \
+         **{:.1} MiB added** by diagnosis (aim < 50 MB).",
+        mib(f.rss_before),
+        mib(f.rss_first),
+        f.first_ms,
+        mib(f.rss_after),
+        mib(f.hwm_after),
+        mib(f.rss_after.saturating_sub(f.rss_before))
+    );
+    if !f.phases.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nWhere the time goes (untimed warm-up calls, one line each): read of the history \
+             (`History::read`) / ranking (`faultline_diagnosis::diagnose`) / guide, and the RSS \
+             growth while the history read is held:\n"
+        );
+        for p in &f.phases {
+            let _ = writeln!(
+                s,
+                "- {:.0} ms / {:.0} ms / {:.1} ms, {:.0} MiB",
+                p.read_ms,
+                p.rank_ms,
+                p.guide_ms,
+                mib(p.history_kib)
+            );
+        }
+    }
+    s
+}
+
+/// The ≥ 50,000-page index: `--index` when this build can read it, else `--own-index` (built
+/// from the corpus when not ready). Also the path used and its page count.
+fn open_index(args: &DiagnoseSpeedArgs) -> Result<(ManualIndex, PathBuf)> {
+    if let Ok(i) = ManualIndex::open_read_only(&args.index) {
+        if i.status() == IndexStatus::Ready {
+            return Ok((i, args.index.clone()));
+        }
+    }
+    eprintln!(
+        "the index at {} is not ready for this build (another schema version?): using {}",
+        args.index.display(),
+        args.own_index.display()
+    );
+    if let Ok(i) = ManualIndex::open(&args.own_index) {
+        if i.status() == IndexStatus::Ready {
+            return Ok((i, args.own_index.clone()));
+        }
+    }
+    let pages = corpus_pages::load(&args.corpus.join("manuals"))?;
+    ensure!(
+        !pages.is_empty(),
+        "no corpus pages under {}",
+        args.corpus.display()
+    );
+    let copies = args.pages.div_ceil(pages.len()).max(1);
+    eprintln!(
+        "indexing {} pages ({copies} copies of the corpus) …",
+        copies * pages.len()
+    );
+    let i = build_index(&args.own_index, page_docs(&pages, copies))?;
+    Ok((i, args.own_index.clone()))
+}
+
+pub fn run(args: DiagnoseSpeedArgs) -> Result<()> {
+    let load = doc::load_average();
+    ensure!(
+        args.replica.join("faultline.db").exists(),
+        "no replica at {}: run `faultline-bench replica` first",
+        args.replica.display()
+    );
+    let (calls, work_orders) = draw_calls(&args.replica, args.warmup + args.calls, args.seed)?;
+    let (index, index_path) = open_index(&args)?;
+    let index_pages = index.num_pages();
+    let store = Store::open(&args.replica)?;
+    let rss_before = status_kib("VmRSS").unwrap_or(0);
+    let mut first_ms = 0.0;
+    let mut rss_first = 0;
+    for (i, c) in calls.iter().take(args.warmup).enumerate() {
+        let t = Instant::now();
+        one_call(&store, &index, c)?;
+        if i == 0 {
+            first_ms = t.elapsed().as_secs_f64() * 1e3;
+            rss_first = status_kib("VmRSS").unwrap_or(0);
+        }
+        eprintln!("warm-up call {} of {}", i + 1, args.warmup);
+    }
+    let mut phase_figures = Vec::new();
+    for c in calls.iter().take(args.warmup.min(3)) {
+        let p = phases(&store, c)?;
+        eprintln!(
+            "phases: read {:.0} ms, rank {:.0} ms, guide {:.1} ms, history {:.0} MiB",
+            p.read_ms,
+            p.rank_ms,
+            p.guide_ms,
+            mib(p.history_kib)
+        );
+        phase_figures.push(p);
+    }
+    let (mut causes, mut causes_symptom, mut pages, mut total) = (
+        Samples::with_capacity(args.calls),
+        Samples::default(),
+        Samples::with_capacity(args.calls),
+        Samples::with_capacity(args.calls),
+    );
+    for (i, c) in calls.iter().skip(args.warmup).enumerate() {
+        let (a, b) = one_call(&store, &index, c)?;
+        causes.push(a);
+        if c.symptom.is_some() {
+            causes_symptom.push(a);
+        }
+        pages.push(b);
+        total.push(a + b);
+        if (i + 1) % 50 == 0 {
+            eprintln!("{} of {} calls", i + 1, args.calls);
+        }
+    }
+    let f = Figures {
+        phases: phase_figures,
+        causes: causes.summary(),
+        causes_symptom: causes_symptom.summary(),
+        pages: pages.summary(),
+        total: total.summary(),
+        rss_before,
+        rss_first,
+        rss_after: status_kib("VmRSS").unwrap_or(0),
+        hwm_after: status_kib("VmHWM").unwrap_or(0),
+        first_ms,
+        work_orders,
+        calls: args.calls,
+        index_path,
+        index_pages,
+    };
+    let table = markdown(&f);
+    println!("{table}");
+    if let Some(path) = &args.write_doc {
+        let body = format!(
+            "## Diagnose at plant scale\n\n{}\n{table}",
+            doc::context_lines(&load)
+        );
+        doc::write_section(path, "diagnose-speed", &body)?;
+        eprintln!("wrote the diagnose-speed section of {}", path.display());
+    }
+    Ok(())
+}
