@@ -20,6 +20,10 @@ pub struct AssetFacts<'a> {
     pub replacements: Vec<(i64, String)>,
     /// Earliest record of any kind.
     pub first_seen: i64,
+    /// The asset's equipment class and model as indexes into [`Facts::classes`] and
+    /// [`Facts::models`] (the group rates count per index, not per name).
+    pub class_group: usize,
+    pub model_group: usize,
 }
 
 /// A finished replacement interval of one component on one asset.
@@ -38,6 +42,9 @@ pub struct Facts<'a> {
     pub cut_off: i64,
     /// Every replacement interval, by end time.
     pub gaps: Vec<Gap>,
+    /// The equipment classes and the models of the assets ("" for none).
+    pub classes: Vec<&'a str>,
+    pub models: Vec<&'a str>,
 }
 
 /// The components a work order replaced.
@@ -144,6 +151,15 @@ impl<'a> Facts<'a> {
         let mut assets = Vec::new();
         let mut gaps = Vec::new();
         let mut start = i64::MAX;
+        let (mut classes, mut models): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+        let (mut class_at, mut model_at): (HashMap<&str, usize>, HashMap<&str, usize>) =
+            (HashMap::new(), HashMap::new());
+        let group = |names: &mut Vec<&'a str>, at: &mut HashMap<&'a str, usize>, name| {
+            *at.entry(name).or_insert_with(|| {
+                names.push(name);
+                names.len() - 1
+            })
+        };
         for a in all_assets {
             let tag = a.tag.as_str();
             let mut f = failures.remove(tag).unwrap_or_default();
@@ -184,6 +200,16 @@ impl<'a> Facts<'a> {
                 alarms: al,
                 replacements: r,
                 first_seen,
+                class_group: group(
+                    &mut classes,
+                    &mut class_at,
+                    a.equipment_class.as_deref().unwrap_or_default(),
+                ),
+                model_group: group(
+                    &mut models,
+                    &mut model_at,
+                    a.model.as_deref().unwrap_or_default(),
+                ),
             });
         }
         gaps.sort_by_key(|g| g.end);
@@ -192,6 +218,8 @@ impl<'a> Facts<'a> {
             start: if start == i64::MAX { cut_off } else { start },
             cut_off,
             gaps,
+            classes,
+            models,
         }
     }
 }

@@ -57,20 +57,21 @@ impl GroupRates {
     pub fn at(facts: &Facts<'_>, origin: i64) -> Self {
         let days = ((origin - facts.start) as f64 / DAY_MS as f64).max(1.0);
         let mut site = (0usize, 0usize);
-        // Borrowed keys while counting (no string copied per asset and origin).
-        let mut class: HashMap<&str, (usize, usize)> = HashMap::new();
-        let mut model: HashMap<&str, (usize, usize, &str)> = HashMap::new();
+        // Counted per group index (no name hashed per asset and origin): failures, assets, and
+        // for a model the class of its first asset counted.
+        let mut class = vec![(0usize, 0usize); facts.classes.len()];
+        let mut model = vec![(0usize, 0usize, 0usize); facts.models.len()];
         for a in facts.assets.iter().filter(|a| a.first_seen < origin) {
             let f = count_before(&a.failures, origin, |x| x.0);
             site.0 += f;
             site.1 += 1;
-            let c = a.asset.equipment_class.as_deref().unwrap_or_default();
-            let e = class.entry(c).or_default();
+            let e = &mut class[a.class_group];
             e.0 += f;
             e.1 += 1;
-            let m = model
-                .entry(a.asset.model.as_deref().unwrap_or_default())
-                .or_insert((0, 0, c));
+            let m = &mut model[a.model_group];
+            if m.1 == 0 {
+                m.2 = a.class_group;
+            }
             m.0 += f;
             m.1 += 1;
         }
@@ -79,16 +80,26 @@ impl GroupRates {
         } else {
             site.0 as f64 / (site.1 as f64 * days)
         };
-        let class: HashMap<String, f64> = class
-            .into_iter()
-            .map(|(k, (f, n))| (k.to_string(), rate(f, n as f64 * days, site_rate)))
+        let class_rates: Vec<Option<f64>> = class
+            .iter()
+            .map(|&(f, n)| (n > 0).then(|| rate(f, n as f64 * days, site_rate)))
             .collect();
         let model = model
-            .into_iter()
-            .map(|(k, (f, n, c))| {
-                let parent = class.get(c).copied().unwrap_or(site_rate);
-                (k.to_string(), (rate(f, n as f64 * days, parent), f, n))
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.1 > 0)
+            .map(|(i, &(f, n, c))| {
+                let parent = class_rates[c].unwrap_or(site_rate);
+                (
+                    facts.models[i].to_string(),
+                    (rate(f, n as f64 * days, parent), f, n),
+                )
             })
+            .collect();
+        let class: HashMap<String, f64> = class_rates
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.map(|r| (facts.classes[i].to_string(), r)))
             .collect();
         let mut by: HashMap<(Option<&str>, &str), Vec<f64>> = HashMap::new();
         for g in facts.gaps.iter().take_while(|g| g.end < origin) {
