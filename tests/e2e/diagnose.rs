@@ -2,6 +2,7 @@
 // on VFD-202 with OC1 → Diagnose → likely causes with their explanation → the VX-300 OC1 guide
 // (cautions acknowledged before their steps) → an insulation reading out of range → the cable
 // conclusion → Close pre-filled with its codes → restart → the session is on the work order.
+// A step's manual link opens the manual page in the viewer.
 // Prints the paint of causes after a symptom is typed (docs/benchmarks.md).
 
 use std::time::{Duration, Instant};
@@ -116,6 +117,18 @@ async fn diagnose_walks_the_guide_to_a_conclusion_that_prefills_close_and_surviv
 
     // The guide: read-log (check) → walk (no) → shaft (free) → insulation 2.5 MOhm (< 100).
     app.click("[data-testid=diag-start]").await?;
+    at_step(&app, "read-log").await?;
+    // The step's manual link (the VX-300 manual, page 9) opens the page like a search hit; back
+    // returns to the guide at the same step.
+    app.click("[data-testid=diag-step-manual]").await?;
+    app.wait_for_timeout("[data-testid=pdf-viewer] canvas", Duration::from_secs(20))
+        .await
+        .context("the guide step's manual link should open the viewer")?;
+    app.wait_text("[data-testid=pdf-page]", |t| t.contains("Page 9 of"))
+        .await?;
+    app.client()?
+        .execute("window.history.back()", vec![])
+        .await?;
     at_step(&app, "read-log").await?;
     app.click("[data-testid=diag-done]").await?;
     at_step(&app, "walk").await?;
