@@ -28,7 +28,15 @@ async fn blocking<T: Send + 'static>(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn call(handle: AppHandle, command: String, args: Option<Value>) -> IpcResult<Value> {
     blocking(handle, move |app| {
-        app.call(&command, args.unwrap_or(Value::Null))
+        let began = std::time::Instant::now();
+        let answer = app.call(&command, args.unwrap_or(Value::Null));
+        tracing::debug!(
+            target: "faultline::startup",
+            at_ms = began.duration_since(app.options().started).as_millis() as u64,
+            took_us = began.elapsed().as_micros() as u64,
+            "call {command}"
+        );
+        answer
     })
     .await
 }

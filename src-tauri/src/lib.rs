@@ -30,6 +30,11 @@ pub fn init_logging() {
         .try_init();
 }
 
+/// Logs how far start-up got (`RUST_LOG=faultline::startup=debug`): the phases of a cold start.
+fn mark(started: std::time::Instant, phase: &str) {
+    tracing::debug!(target: "faultline::startup", ms = started.elapsed().as_millis() as u64, "{phase}");
+}
+
 /// Opens the main window (configured in tauri.conf.json, `create: false`) with its web storage
 /// (name, theme, unsaved drafts) inside the data directory, so each replica keeps its own.
 fn open_main_window(app: &tauri::App, data_dir: &std::path::Path) -> Result<(), tauri::Error> {
@@ -70,6 +75,7 @@ pub fn run() -> Result<(), AppError> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
+            mark(started, "setup");
             let dir = match requested {
                 Some(dir) => dir,
                 None => app.path().app_data_dir()?,
@@ -114,10 +120,20 @@ pub fn run() -> Result<(), AppError> {
             };
             let sink = std::sync::Arc::new(ipc::WindowSink(app.handle().clone()));
             app.manage(faultline_api::App::open(&dir, options, sink));
+            mark(started, "app opened");
             open_main_window(app, &dir)?;
+            mark(started, "window built");
             app.state::<faultline_api::App>().start_background();
+            mark(started, "background started");
             app.manage(AppDataDir(dir));
             Ok(())
+        })
+        .on_page_load(move |_, payload| {
+            let phase = match payload.event() {
+                tauri::webview::PageLoadEvent::Started => "page load started",
+                tauri::webview::PageLoadEvent::Finished => "page load finished",
+            };
+            mark(started, phase);
         })
         .invoke_handler(tauri::generate_handler![
             ipc::call,

@@ -4,6 +4,7 @@ import { mount } from "svelte";
 import App from "./App.svelte";
 import { applyTheme } from "./lib/prefs.svelte";
 import { uiReady } from "./lib/api";
+import { afterFirstPaint } from "./lib/firstPaint";
 
 applyTheme();
 
@@ -14,10 +15,8 @@ const app = mount(App, { target });
 
 // After the first frame is painted, tell the app (it logs the cold-start time). Outside Tauri
 // (a plain browser) the call fails; that is not worth a banner.
-requestAnimationFrame(() => {
-  setTimeout(() => {
-    uiReady().catch(() => undefined);
-  }, 0);
+afterFirstPaint(() => {
+  uiReady().catch(() => undefined);
 });
 
 export default app;

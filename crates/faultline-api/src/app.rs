@@ -147,12 +147,14 @@ impl App {
             tracing::error!(data_dir = %dir.display(), "cannot open the replica: {e}");
             ErrorBody::from(&e)
         });
+        tracing::debug!(target: "faultline::startup", ms = options.started.elapsed().as_millis() as u64, "store opened");
         let library = match &store {
             Ok(_) => Library::open(dir, options.worker.clone())
                 .map_err(|e| tracing::error!("cannot open the manual library: {e}"))
                 .ok(),
             Err(_) => None,
         };
+        tracing::debug!(target: "faultline::startup", ms = options.started.elapsed().as_millis() as u64, "library opened");
         App {
             shared: Arc::new(Shared {
                 store,

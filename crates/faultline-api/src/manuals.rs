@@ -104,13 +104,16 @@ pub(crate) fn recover_in_background(shared: &Arc<Shared>) {
     let spawned = std::thread::Builder::new()
         .name("faultline-recover".into())
         .spawn(move || {
+            let began = std::time::Instant::now();
             if let (Ok(store), Some(library)) = (shared.store_mutex(), shared.library.as_ref()) {
                 let emit = |e: AppEvent| shared.emit(e);
                 if let Err(e) = library_jobs::recover(library, store, &emit) {
                     tracing::warn!("manual library recovery: {e}");
                 }
             }
+            tracing::debug!(target: "faultline::startup", took_us = began.elapsed().as_micros() as u64, "library recovered");
             start_import(&shared, HashMap::new());
+            tracing::debug!(target: "faultline::startup", took_us = began.elapsed().as_micros() as u64, "import runner checked");
         });
     if let Err(e) = spawned {
         tracing::error!("cannot start the manual library recovery: {e}");

@@ -88,10 +88,16 @@ impl Store {
     ) -> Result<Vec<OpenItem>> {
         let rows = self
             .conn()
+            // The page is picked first, so the summary's per-row subqueries (notes, sync state,
+            // downtime) run for the rows shown, not for every open work order of the plant.
             .prepare_cached(&format!(
-                "{SUMMARY_SELECT} WHERE w.status IN ('open', 'in_progress')
-                   AND (?1 = 0 OR w.wo_type = 'breakdown')
-                 ORDER BY w.priority, w.reported_at LIMIT ?2"
+                "{SUMMARY_SELECT} JOIN (
+                     SELECT rid AS pick, priority AS pick_priority, reported_at AS pick_reported
+                     FROM work_orders
+                     WHERE status IN ('open', 'in_progress') AND (?1 = 0 OR wo_type = 'breakdown')
+                     ORDER BY priority, reported_at LIMIT ?2
+                 ) ON w.rid = pick
+                 ORDER BY pick_priority, pick_reported"
             ))?
             .query_map(params![breakdowns_only, limit], summary_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -154,6 +154,37 @@ fn the_start_screen_lists_what_is_down_and_open_breakdowns_by_priority() -> Test
 }
 
 #[test]
+fn a_limited_page_of_open_breakdowns_is_the_most_urgent_and_oldest_first_with_their_counts(
+) -> TestResult {
+    let (mut store, clock, _dir) = plant()?;
+    let vfd = store.resolve_asset("VFD-201")?;
+    // Priorities 3, 1, 2, 1, 3 logged a minute apart; the second priority-1 one gets a note.
+    let mut ids = Vec::new();
+    for (i, priority) in [3u8, 1, 2, 1, 3].into_iter().enumerate() {
+        let mut b = breakdown(vfd.id, &format!("Symptom {i}"))?;
+        b.priority = Some(priority);
+        b.machine_stopped = false;
+        ids.push(store.log_breakdown(&b)?.summary.id);
+        clock.advance(Duration::minutes(1));
+    }
+    store.add_note(ids[3], "Ana", "Fan replaced")?;
+    let page = store.open_items(clock.now(), true, 3)?;
+    let got: Vec<_> = page
+        .iter()
+        .map(|o| {
+            (
+                o.work_order.id,
+                o.work_order.priority,
+                o.work_order.note_count,
+            )
+        })
+        .collect();
+    assert_eq!(got, [(ids[1], 1, 0), (ids[3], 1, 1), (ids[2], 2, 0)]);
+    assert_eq!(page[0].age_minutes, 4);
+    Ok(())
+}
+
+#[test]
 fn the_shift_calendar_is_stored_checked_and_defaults_to_three_shifts() -> TestResult {
     let mut store = store_with(clock());
     assert_eq!(store.shift_calendar()?.shifts.len(), 3);
