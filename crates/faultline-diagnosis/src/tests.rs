@@ -305,14 +305,15 @@ fn a_cause_a_guide_concluded_and_the_close_confirmed_ranks_higher_next_time() {
     let before = top(&h, "VFD-1", &["OC1"], NOW, &p);
     assert_eq!(before[0].0, "ADJACC", "{before:?}");
     // The guide concluded JAM on work order 2 and its close confirmed it.
-    h.confirmed.push(faultline_core::store::ConfirmedConclusion {
-        session_id: "s-1".into(),
-        guide_id: "VX300-OC1".into(),
-        guide_title: "VX-300 OC1".into(),
-        work_order_id: "id-2".into(),
-        cause_code: "JAM".into(),
-        closed_at: NOW - 2 * DAY,
-    });
+    h.confirmed
+        .push(faultline_core::store::ConfirmedConclusion {
+            session_id: "s-1".into(),
+            guide_id: "VX300-OC1".into(),
+            guide_title: "VX-300 OC1".into(),
+            work_order_id: "id-2".into(),
+            cause_code: "JAM".into(),
+            closed_at: NOW - 2 * DAY,
+        });
     let after = top(&h, "VFD-1", &["OC1"], NOW, &p);
     assert_eq!(after[0].0, "JAM", "{after:?}");
     let sum: f64 = after.iter().map(|c| c.1).sum();
