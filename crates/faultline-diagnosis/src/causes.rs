@@ -326,7 +326,7 @@ fn rank_inner(
             (Some(c), Some(t)) => (c + t) / 2.0,
         };
         let mut weight = recency_weight(at - w.reported_at, p.half_life_days);
-        if confirmed.contains(w.id.as_str()) {
+        if !confirmed.is_empty() && confirmed.contains(w.id.as_str()) {
             weight *= 1.0 + p.confirmed_weight.max(0.0);
         }
         if let Some(t) = text_share.filter(|t| *t > 0.0) {

@@ -8,7 +8,7 @@ use crate::index::DocIndex;
 use crate::shorthand::tokens;
 use faultline_core::store::{AnalyticsAsset, DiagnosisWorkOrder};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -117,7 +117,9 @@ pub fn scored<'h>(
     // (hash order left the last bits, and so ties among the nearest, to chance).
     let mut query: Vec<String> = query.into_iter().collect();
     query.sort_unstable();
-    let mut sums: HashMap<u32, f64> = HashMap::new();
+    // Per work order before the cut, its sum (each term is > 0, so 0 is "not touched").
+    let mut sums: Vec<f64> = vec![0.0; cut];
+    let mut touched: Vec<u32> = Vec::new();
     for t in &query {
         let postings = ix.postings_before(t, cut);
         if postings.is_empty() {
@@ -128,12 +130,21 @@ pub fn scored<'h>(
         for &(i, f) in postings {
             let len = f64::from(ix.len.get(i as usize).copied().unwrap_or(0));
             let f = f64::from(f);
-            *sums.entry(i).or_default() +=
-                idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg_len.max(1.0)));
+            let Some(sum) = sums.get_mut(i as usize) else {
+                continue;
+            };
+            if *sum == 0.0 {
+                touched.push(i);
+            }
+            *sum += idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg_len.max(1.0)));
         }
     }
-    let mut hits: Vec<(u32, f64)> = sums.into_iter().filter(|e| e.1 > 0.0).collect();
-    hits.sort_unstable_by_key(|e| e.0);
+    touched.sort_unstable();
+    let hits: Vec<(u32, f64)> = touched
+        .into_iter()
+        .map(|i| (i, sums.get(i as usize).copied().unwrap_or(0.0)))
+        .filter(|e| e.1 > 0.0)
+        .collect();
     let model_of = |i: u32| {
         ix.asset
             .get(i as usize)
