@@ -21,8 +21,9 @@ pub struct History {
     alarms: HashMap<String, Vec<(i64, String, String)>>,
     /// Guide conclusions confirmed by the closing codes (`crate::confirmed`), oldest first.
     pub confirmed: Vec<ConfirmedConclusion>,
-    /// The rows prepared for queries (`crate::index`), built on first use.
-    index: OnceLock<DocIndex>,
+    /// The rows prepared for queries (`crate::index`), built on first use: with the learned
+    /// shorthand table off and on (`crate::shorthand::use_learned_table`), as tokens differ.
+    index: [OnceLock<DocIndex>; 2],
 }
 
 impl History {
@@ -65,14 +66,15 @@ impl History {
             by_tag,
             alarms: by_asset,
             confirmed: Vec::new(),
-            index: OnceLock::new(),
+            index: Default::default(),
         }
     }
 
     /// The rows prepared for queries, built on the first call (the work orders must not change
     /// afterwards).
     pub fn index(&self) -> &DocIndex {
-        self.index.get_or_init(|| DocIndex::build(self))
+        let on = usize::from(crate::shorthand::learned_table_on());
+        self.index[on].get_or_init(|| DocIndex::build(self))
     }
 
     /// The position of the asset `tag` in [`History::assets`].
