@@ -120,6 +120,9 @@ pub struct Cause {
     pub evidence: Evidence,
 }
 
+/// Per cause at one level: (weighted matched, weighted all, raw matched, weighted on codes).
+type CauseCounts = (f64, f64, u32, f64);
+
 /// Per level: the level's name and, per cause, (weighted matched, weighted all, raw matched,
 /// weighted matched on the codes alone).
 struct Level {
@@ -194,6 +197,20 @@ pub fn rank(
     rank_with(h, asset, codes_raw, &text, at, p)
 }
 
+/// [`rank`]'s first `limit` causes: the evidence and the sentence are built for these only.
+pub fn rank_top(
+    h: &History,
+    asset: &AnalyticsAsset,
+    codes_raw: &[String],
+    symptom: Option<&str>,
+    at: i64,
+    p: &CauseParams,
+    limit: usize,
+) -> Vec<Cause> {
+    let text = TextEvidence::new(h, asset, symptom, at, p.text_neighbours);
+    rank_inner(h, asset, codes_raw, &text, at, p, true, limit)
+}
+
 /// [`rank`] with the symptom's evidence already read (built with at least
 /// `p.text_neighbours` neighbours), so a back-test can try many parameters per query.
 pub fn rank_with(
@@ -204,7 +221,7 @@ pub fn rank_with(
     at: i64,
     p: &CauseParams,
 ) -> Vec<Cause> {
-    rank_inner(h, asset, codes_raw, text_evidence, at, p, true)
+    rank_inner(h, asset, codes_raw, text_evidence, at, p, true, usize::MAX)
 }
 
 /// The causes and their scores only, best first, in the order of [`rank_with`] (without the
@@ -217,12 +234,13 @@ pub fn rank_scores(
     at: i64,
     p: &CauseParams,
 ) -> Vec<(String, f64)> {
-    rank_inner(h, asset, codes_raw, text_evidence, at, p, false)
+    rank_inner(h, asset, codes_raw, text_evidence, at, p, false, usize::MAX)
         .into_iter()
         .map(|c| (c.cause_code, c.score))
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn rank_inner(
     h: &History,
     asset: &AnalyticsAsset,
@@ -231,6 +249,7 @@ fn rank_inner(
     at: i64,
     p: &CauseParams,
     with_evidence: bool,
+    keep: usize,
 ) -> Vec<Cause> {
     let query: HashSet<String> = codes_raw.iter().map(|c| codes::key(c)).collect();
     let text = text_evidence.shares(p.text_neighbours);
@@ -248,19 +267,56 @@ fn rank_inner(
         levels.push(Level::new("class", c.clone()));
     }
     levels.push(Level::new("site", asset.site.clone()));
-    let mut used: Vec<(&DiagnosisWorkOrder, f64)> = Vec::new();
+    let ix = h.index();
+    let cut = crate::index::DocIndex::cut(h, at);
+    // The query's code keys that some past row has, by id.
+    let query_ids: Vec<u32> = query.iter().filter_map(|k| ix.code_id(k)).collect();
+    // Per asset index, the levels it belongs to (asset, model, class, site).
+    let membership: Vec<[bool; 4]> = h
+        .assets
+        .iter()
+        .map(|other| {
+            let mut m = [false; 4];
+            for (slot, l) in m.iter_mut().zip(&levels) {
+                *slot = match l.kind {
+                    "asset" => other.tag == asset.tag,
+                    "model" => other.model.as_deref() == Some(l.name.as_str()),
+                    "class" => other.equipment_class.as_deref() == Some(l.name.as_str()),
+                    _ => other.site == l.name,
+                };
+            }
+            m
+        })
+        .collect();
+    // Per level, per cause id: (weighted matched, weighted all, raw matched, weighted on codes).
+    let mut per_level: Vec<Vec<Option<CauseCounts>>> =
+        vec![vec![None; ix.causes.len()]; levels.len()];
+    // Per cause id: the used work orders with their share, oldest first.
+    let mut used: Vec<Vec<(&DiagnosisWorkOrder, f64)>> = vec![Vec::new(); ix.causes.len()];
     // The nearest-neighbour vote: similarity share per cause.
     let mut vote: HashMap<String, f64> = HashMap::new();
-    for w in h.work_orders.iter().take_while(|w| w.reported_at < at) {
-        if !is_evidence(w) {
+    let mut seen: Vec<u32> = Vec::new();
+    for (i, w) in h.work_orders.iter().enumerate().take(cut) {
+        let c = ix.cause.get(i).copied().unwrap_or(crate::index::NONE) as usize;
+        let Some(cause) = ix.causes.get(c) else {
             continue;
-        }
-        let Some(other) = h.asset(&w.asset_tag) else {
+        };
+        let a = ix.asset.get(i).copied().unwrap_or(crate::index::NONE) as usize;
+        let Some(member) = membership.get(a) else {
             continue;
         };
         let code_share = (!query.is_empty()).then(|| {
-            let keys = h.work_order_code_keys(w, p.window_ms);
-            keys.iter().filter(|k| query.contains(*k)).count() as f64 / query.len() as f64
+            seen.clear();
+            let alarms = ix.alarms.get(a).map_or(&[][..], Vec::as_slice);
+            let lo = alarms.partition_point(|e| e.0 < w.reported_at.saturating_sub(p.window_ms));
+            let hi = alarms.partition_point(|e| e.0 < w.reported_at);
+            let fault = ix.fault_key.get(i).copied().into_iter();
+            for k in alarms[lo..hi.max(lo)].iter().map(|e| e.1).chain(fault) {
+                if query_ids.contains(&k) && !seen.contains(&k) {
+                    seen.push(k);
+                }
+            }
+            seen.len() as f64 / query.len() as f64
         });
         let text_share =
             (!text.is_empty()).then(|| text.get(w.id.as_str()).copied().unwrap_or(0.0));
@@ -270,34 +326,24 @@ fn rank_inner(
             (Some(c), Some(t)) => (c + t) / 2.0,
         };
         let mut weight = recency_weight(at - w.reported_at, p.half_life_days);
-        if confirmed.contains(w.id.as_str()) {
+        if !confirmed.is_empty() && confirmed.contains(w.id.as_str()) {
             weight *= 1.0 + p.confirmed_weight.max(0.0);
         }
-        let cause = w
-            .cause_code
-            .as_deref()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
         if let Some(t) = text_share.filter(|t| *t > 0.0) {
             *vote.entry(cause.clone()).or_default() += t.powf(p.vote_power);
         }
         let mut any = false;
-        for l in &mut levels {
-            let member = match l.kind {
-                "asset" => other.tag == asset.tag,
-                "model" => other.model.as_deref() == Some(l.name.as_str()),
-                "class" => other.equipment_class.as_deref() == Some(l.name.as_str()),
-                _ => other.site == l.name,
-            };
-            if !member {
-                continue;
-            }
+        for ((l, counts), _) in levels
+            .iter_mut()
+            .zip(per_level.iter_mut())
+            .zip(member)
+            .filter(|(_, m)| **m)
+        {
             any = true;
-            let e = l
-                .per_cause
-                .entry(cause.clone())
-                .or_insert((0.0, 0.0, 0, 0.0));
+            let Some(e) = counts.get_mut(c) else {
+                continue;
+            };
+            let e = e.get_or_insert((0.0, 0.0, 0, 0.0));
             e.0 += weight * share;
             e.1 += weight;
             e.3 += weight * code_share.unwrap_or(1.0);
@@ -310,9 +356,24 @@ fn rank_inner(
             }
         }
         if any {
-            used.push((w, share));
+            if let Some(u) = used.get_mut(c) {
+                u.push((w, share));
+            }
         }
     }
+    for (l, counts) in levels.iter_mut().zip(per_level) {
+        l.per_cause = counts
+            .into_iter()
+            .enumerate()
+            .filter_map(|(c, e)| Some((ix.causes.get(c)?.clone(), e?)))
+            .collect();
+    }
+    let used: HashMap<&str, Vec<(&DiagnosisWorkOrder, f64)>> = used
+        .into_iter()
+        .enumerate()
+        .filter(|(_, u)| !u.is_empty())
+        .filter_map(|(c, u)| Some((ix.causes.get(c)?.as_str(), u)))
+        .collect();
     let candidates: HashSet<&String> = levels.iter().flat_map(|l| l.per_cause.keys()).collect();
     if candidates.is_empty() {
         return Vec::new();
@@ -386,16 +447,23 @@ fn rank_inner(
         (true, false) => "closed breakdowns most like the symptom",
         (false, false) => "closed breakdowns with these codes or most like the symptom",
     };
-    let mut out: Vec<Cause> = prior
+    // Scores first; the evidence and the sentence only for the causes kept.
+    let mut ranked: Vec<(&String, f64, f64)> = prior
         .iter()
-        .map(|(cause, score)| {
+        .map(|(cause, chain)| (cause, *chain, mixed(cause, *chain)))
+        .collect();
+    ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+    ranked.truncate(keep);
+    ranked
+        .into_iter()
+        .map(|(cause, chain, score)| {
             if !with_evidence {
                 return Cause {
                     cause_code: cause.clone(),
                     failure_class: None,
                     problem_code: None,
                     remedy_code: None,
-                    score: mixed(cause, *score),
+                    score,
                     explanation: String::new(),
                     evidence: Evidence {
                         levels: Vec::new(),
@@ -428,34 +496,19 @@ fn rank_inner(
                             .get(i)
                             .and_then(|m| m.get(cause))
                             .copied()
-                            .unwrap_or(*score),
+                            .unwrap_or(chain),
                     }
                 })
                 .collect();
-            build(
-                h,
-                asset,
-                cause,
-                mixed(cause, *score),
-                lc,
-                &used,
-                codes_raw,
-                what,
-                at,
-            )
+            let used = used.get(cause.as_str()).map_or(&[][..], Vec::as_slice);
+            build(h, asset, cause, score, lc, used, codes_raw, what, at)
         })
-        .collect();
-    out.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.cause_code.cmp(&b.cause_code))
-    });
-    out
+        .collect()
 }
 
 /// The cause with its evidence and the sentence that says it.
 #[allow(clippy::too_many_arguments)]
-fn build(
+pub(crate) fn build(
     h: &History,
     asset: &AnalyticsAsset,
     cause: &str,
@@ -538,8 +591,13 @@ pub fn last_replacement(h: &History, tag: &str, cause: &str, at: i64) -> Option<
             .split(|c: char| !c.is_alphanumeric())
             .any(|t| t == needle)
     };
-    h.work_orders
-        .iter()
+    let ix = h.index();
+    let own = h
+        .asset_index(tag)
+        .and_then(|a| ix.by_asset.get(a))
+        .map_or(&[][..], Vec::as_slice);
+    own.iter()
+        .filter_map(|&i| h.work_orders.get(i as usize))
         .filter(|w| w.asset_tag == tag && w.status != "cancelled")
         .filter(|w| {
             w.cause_code.as_deref().map(str::trim) == Some(cause)

@@ -3,11 +3,13 @@
 //! so one `History` read up to the end of the data serves a whole back-test.
 
 use crate::codes;
+use crate::index::DocIndex;
 use faultline_core::store::{
     AnalyticsAlarm, AnalyticsAsset, ConfirmedConclusion, DiagnosisWorkOrder,
 };
 use faultline_core::{CoreError, Store};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Default)]
 pub struct History {
@@ -19,6 +21,9 @@ pub struct History {
     alarms: HashMap<String, Vec<(i64, String, String)>>,
     /// Guide conclusions confirmed by the closing codes (`crate::confirmed`), oldest first.
     pub confirmed: Vec<ConfirmedConclusion>,
+    /// The rows prepared for queries (`crate::index`), built on first use: with the learned
+    /// shorthand table off and on (`crate::shorthand::use_learned_table`), as tokens differ.
+    index: [OnceLock<DocIndex>; 2],
 }
 
 impl History {
@@ -61,7 +66,25 @@ impl History {
             by_tag,
             alarms: by_asset,
             confirmed: Vec::new(),
+            index: Default::default(),
         }
+    }
+
+    /// The rows prepared for queries, built on the first call (the work orders must not change
+    /// afterwards).
+    pub fn index(&self) -> &DocIndex {
+        let on = usize::from(crate::shorthand::learned_table_on());
+        self.index[on].get_or_init(|| DocIndex::build(self))
+    }
+
+    /// The position of the asset `tag` in [`History::assets`].
+    pub fn asset_index(&self, tag: &str) -> Option<usize> {
+        self.by_tag.get(tag).copied()
+    }
+
+    /// All of the asset's alarms: (time, code key, code as written), by time.
+    pub fn alarms_of(&self, tag: &str) -> &[(i64, String, String)] {
+        self.alarms.get(tag).map_or(&[], Vec::as_slice)
     }
 
     pub fn asset(&self, tag: &str) -> Option<&AnalyticsAsset> {

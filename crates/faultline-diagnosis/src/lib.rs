@@ -9,8 +9,13 @@
 pub mod causes;
 pub mod codes;
 pub mod confirmed;
+#[cfg(test)]
+mod equivalence;
 pub mod guide;
 pub mod history;
+pub mod index;
+#[cfg(test)]
+mod reference;
 pub mod shorthand;
 pub mod similar;
 pub mod text_model;
@@ -70,8 +75,15 @@ pub fn diagnose(h: &History, q: &Query) -> Result<Diagnosis, DiagnosisError> {
         window_ms: i64::from(q.window_hours) * HOUR_MS,
         ..CauseParams::default()
     };
-    let mut causes = causes::rank(h, asset, &codes, q.symptom.as_deref(), q.at, &params);
-    causes.truncate(q.limit);
+    let causes = causes::rank_top(
+        h,
+        asset,
+        &codes,
+        q.symptom.as_deref(),
+        q.at,
+        &params,
+        q.limit,
+    );
     let similar = similar::find(h, asset, &codes, q.symptom.as_deref(), q.at, q.limit);
     Ok(Diagnosis {
         asset_tag: asset.tag.clone(),

@@ -19,6 +19,11 @@ pub fn use_learned_table(on: bool) {
     LEARNED_ON.store(on, Ordering::Relaxed);
 }
 
+/// Whether the learned table is used now (the prepared index keeps one set of tokens per setting).
+pub fn learned_table_on() -> bool {
+    LEARNED_ON.load(Ordering::Relaxed)
+}
+
 /// The learned pairs whose raw token has a letter or digit, sorted by raw token.
 fn learned() -> &'static [(&'static str, &'static str)] {
     static TABLE: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();

@@ -4,10 +4,11 @@
 //! scores ×1.5, one on its model ×1.2, so they come first among close matches.
 
 use crate::history::History;
+use crate::index::DocIndex;
 use crate::shorthand::tokens;
 use faultline_core::store::{AnalyticsAsset, DiagnosisWorkOrder};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -88,7 +89,8 @@ pub fn find(
 }
 
 /// Every past work order (before `at`, not cancelled) sharing a token with the codes and the
-/// symptom, with its BM25 score (boosted for this asset and its model), best first.
+/// symptom, with its BM25 score (boosted for this asset and its model), best first. Reads only
+/// the postings of the query's tokens ([`History::index`]).
 pub fn scored<'h>(
     h: &'h History,
     asset: &AnalyticsAsset,
@@ -103,54 +105,63 @@ pub fn scored<'h>(
     if query.is_empty() {
         return Vec::new();
     }
-    let docs: Vec<(&DiagnosisWorkOrder, Vec<String>)> = h
-        .work_orders
-        .iter()
-        .take_while(|w| w.reported_at < at)
-        .filter(|w| w.status != "cancelled")
-        .map(|w| (w, document(w)))
-        .collect();
-    if docs.is_empty() {
+    let ix = h.index();
+    let cut = DocIndex::cut(h, at);
+    let (docs, total_len) = ix.docs_before(cut);
+    if docs == 0 {
         return Vec::new();
     }
-    let n = docs.len() as f64;
-    let avg_len = docs.iter().map(|d| d.1.len()).sum::<usize>() as f64 / n;
-    let mut df: HashMap<&str, f64> = HashMap::new();
-    for (_, toks) in &docs {
-        let seen: HashSet<&str> = toks
-            .iter()
-            .map(String::as_str)
-            .filter(|t| query.contains(*t))
-            .collect();
-        for t in seen {
-            *df.entry(t).or_default() += 1.0;
+    let n = f64::from(docs);
+    let avg_len = total_len as f64 / n;
+    // Each work order's terms are summed in token order, so a score is the same on every call
+    // (hash order left the last bits, and so ties among the nearest, to chance).
+    let mut query: Vec<String> = query.into_iter().collect();
+    query.sort_unstable();
+    // Per work order before the cut, its sum (each term is > 0, so 0 is "not touched").
+    let mut sums: Vec<f64> = vec![0.0; cut];
+    let mut touched: Vec<u32> = Vec::new();
+    for t in &query {
+        let postings = ix.postings_before(t, cut);
+        if postings.is_empty() {
+            continue;
+        }
+        let d = postings.len() as f64;
+        let idf = ((n - d + 0.5) / (d + 0.5) + 1.0).ln();
+        for &(i, f) in postings {
+            let len = f64::from(ix.len.get(i as usize).copied().unwrap_or(0));
+            let f = f64::from(f);
+            let Some(sum) = sums.get_mut(i as usize) else {
+                continue;
+            };
+            if *sum == 0.0 {
+                touched.push(i);
+            }
+            *sum += idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg_len.max(1.0)));
         }
     }
-    let mut scored: Vec<(f64, &DiagnosisWorkOrder)> = docs
-        .iter()
-        .filter_map(|(w, toks)| {
-            let len = toks.len() as f64;
-            let mut tf: HashMap<&str, f64> = HashMap::new();
-            for t in toks.iter().filter(|t| query.contains(*t)) {
-                *tf.entry(t.as_str()).or_default() += 1.0;
-            }
-            let mut s = 0.0;
-            for (t, f) in tf {
-                let d = df.get(t).copied().unwrap_or(0.0);
-                let idf = ((n - d + 0.5) / (d + 0.5) + 1.0).ln();
-                s += idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg_len.max(1.0)));
-            }
-            if s <= 0.0 {
-                return None;
-            }
-            let same_model = asset.model.is_some()
-                && h.asset(&w.asset_tag).and_then(|a| a.model.as_ref()) == asset.model.as_ref();
+    touched.sort_unstable();
+    let hits: Vec<(u32, f64)> = touched
+        .into_iter()
+        .map(|i| (i, sums.get(i as usize).copied().unwrap_or(0.0)))
+        .filter(|e| e.1 > 0.0)
+        .collect();
+    let model_of = |i: u32| {
+        ix.asset
+            .get(i as usize)
+            .and_then(|&a| h.assets.get(a as usize))
+            .and_then(|a| a.model.as_ref())
+    };
+    let mut scored: Vec<(f64, &DiagnosisWorkOrder)> = hits
+        .into_iter()
+        .filter_map(|(i, mut s)| {
+            let w = h.work_orders.get(i as usize)?;
+            let same_model = asset.model.is_some() && model_of(i) == asset.model.as_ref();
             if w.asset_tag == asset.tag {
                 s *= SAME_ASSET;
             } else if same_model {
                 s *= SAME_MODEL;
             }
-            Some((s, *w))
+            Some((s, w))
         })
         .collect();
     scored.sort_by(|a, b| {

@@ -7,6 +7,7 @@
 
 use crate::causes::is_evidence;
 use crate::history::History;
+use crate::index::{DocIndex, NONE};
 use crate::shorthand::tokens;
 use faultline_core::store::{AnalyticsAsset, DiagnosisWorkOrder};
 use std::collections::HashMap;
@@ -51,26 +52,7 @@ impl<'h> TextEvidence<'h> {
                 None => query.push((t, 1.0)),
             }
         }
-        let mut per_cause: HashMap<String, (Vec<f64>, f64)> = HashMap::new();
-        let mut all = (vec![0.0; query.len()], 0.0);
-        for w in h.work_orders.iter().take_while(|w| w.reported_at < at) {
-            if !is_evidence(w) {
-                continue;
-            }
-            let cause = w.cause_code.as_deref().unwrap_or_default().trim();
-            let doc = crate::similar::document(w);
-            let e = per_cause
-                .entry(cause.to_string())
-                .or_insert_with(|| (vec![0.0; query.len()], 0.0));
-            for t in &doc {
-                if let Some(i) = query.iter().position(|(q, _)| q == t) {
-                    e.0[i] += 1.0;
-                    all.0[i] += 1.0;
-                }
-            }
-            e.1 += doc.len() as f64;
-            all.1 += doc.len() as f64;
-        }
+        let (per_cause, all) = word_counts(h, &query, at);
         Self {
             near,
             query,
@@ -118,3 +100,42 @@ impl<'h> TextEvidence<'h> {
         ll
     }
 }
+
+/// Per cause: the occurrences of each query token (in `query`'s order) in its closed breakdowns
+/// before `at` and their total number of tokens; and the same over all causes. Reads the
+/// postings of the query's tokens and one cause id per work order ([`History::index`]).
+pub(crate) fn word_counts(h: &History, query: &[(String, f64)], at: i64) -> (WordCounts, Counts) {
+    let ix = h.index();
+    let cut = DocIndex::cut(h, at);
+    let mut by_id: Vec<Option<Counts>> = vec![None; ix.causes.len()];
+    let mut all: Counts = (vec![0.0; query.len()], 0.0);
+    for (i, &c) in ix.cause.iter().take(cut).enumerate() {
+        let Some(slot) = by_id.get_mut(c as usize) else {
+            continue;
+        };
+        let len = f64::from(ix.len.get(i).copied().unwrap_or(0));
+        slot.get_or_insert_with(|| (vec![0.0; query.len()], 0.0)).1 += len;
+        all.1 += len;
+    }
+    for (q, (t, _)) in query.iter().enumerate() {
+        for &(i, f) in ix.postings_before(t, cut) {
+            let c = ix.cause.get(i as usize).copied().unwrap_or(NONE);
+            let Some(Some(e)) = by_id.get_mut(c as usize) else {
+                continue;
+            };
+            e.0[q] += f64::from(f);
+            all.0[q] += f64::from(f);
+        }
+    }
+    let per_cause = by_id
+        .into_iter()
+        .enumerate()
+        .filter_map(|(c, e)| Some((ix.causes.get(c)?.clone(), e?)))
+        .collect();
+    (per_cause, all)
+}
+
+/// Occurrences per query token and the total number of tokens.
+pub(crate) type Counts = (Vec<f64>, f64);
+/// [`Counts`] per cause.
+pub(crate) type WordCounts = HashMap<String, Counts>;

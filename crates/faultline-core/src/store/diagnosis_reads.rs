@@ -37,6 +37,15 @@ pub struct DiagnosisWorkOrder {
     pub parts: Vec<String>,
 }
 
+/// The work orders a diagnosis reads, oldest first: in index order (migration 0017), no sort.
+const DIAGNOSIS_WORK_ORDERS: &str =
+    "SELECT w.rid, w.id, w.number, a.tag, w.wo_type, w.status, w.reported_at,
+            w.started_at, w.finished_at, w.title, w.description, w.fault_code,
+            w.failure_class, w.problem_code, w.cause_code, w.remedy_code, w.remedy_text
+     FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
+     WHERE w.reported_at < ?1
+     ORDER BY w.reported_at, w.rid";
+
 impl Store {
     /// Every work order reported strictly before `before` (milliseconds), oldest first, with its
     /// notes written before `before` and its parts.
@@ -55,14 +64,7 @@ impl Store {
             }
         }
         let mut parts = self.part_numbers_before(before)?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT w.rid, w.id, w.number, a.tag, w.wo_type, w.status, w.reported_at,
-                    w.started_at, w.finished_at, w.title, w.description, w.fault_code,
-                    w.failure_class, w.problem_code, w.cause_code, w.remedy_code, w.remedy_text
-             FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
-             WHERE w.reported_at < ?1
-             ORDER BY w.reported_at, w.rid",
-        )?;
+        let mut stmt = self.conn.prepare_cached(DIAGNOSIS_WORK_ORDERS)?;
         let mut rows = stmt.query(params![before])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -95,6 +97,27 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use crate::store::test_support::demo_store;
+
+    #[test]
+    fn the_work_orders_are_read_in_index_order_without_a_sort() {
+        let store = demo_store();
+        let plan: Vec<String> = match store.conn().prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            super::DIAGNOSIS_WORK_ORDERS
+        )) {
+            Ok(mut stmt) => stmt
+                .query_map([i64::MAX], |r| r.get::<_, String>(3))
+                .map(|rows| rows.filter_map(Result::ok).collect())
+                .unwrap_or_default(),
+            Err(e) => panic!("{e}"),
+        };
+        assert!(!plan.is_empty());
+        assert!(plan.iter().all(|l| !l.contains("TEMP B-TREE")), "{plan:?}");
+        assert!(
+            plan.iter().any(|l| l.contains("work_orders_reported_all")),
+            "{plan:?}"
+        );
+    }
 
     #[test]
     fn a_work_order_reported_exactly_at_the_cut_is_not_read() {

@@ -78,6 +78,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "risk_covering_indexes",
         include_str!("../../migrations/0016_risk_covering_indexes.sql"),
     ),
+    (
+        17,
+        "diagnosis_time_index",
+        include_str!("../../migrations/0017_diagnosis_time_index.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

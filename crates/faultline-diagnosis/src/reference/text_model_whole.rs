@@ -1,0 +1,97 @@
+//! The symptom's evidence as it was before the prepared index: the reference of the
+//! equivalence tests.
+
+use crate::causes::is_evidence;
+use crate::history::History;
+use crate::shorthand::tokens;
+use faultline_core::store::{AnalyticsAsset, DiagnosisWorkOrder};
+use std::collections::HashMap;
+
+/// What the symptom says, for one query.
+#[derive(Debug, Default)]
+pub struct TextEvidence<'h> {
+    /// Past closed breakdowns with a cause sharing a word with the symptom, most similar first,
+    /// with their BM25 score (at most the `max_neighbours` asked for).
+    pub near: Vec<(f64, &'h DiagnosisWorkOrder)>,
+    /// The symptom's distinct tokens and how often each occurs in it.
+    query: Vec<(String, f64)>,
+    /// Per cause: occurrences of each query token in its past closed breakdowns' texts (same
+    /// order as `query`) and the total number of tokens of those texts.
+    per_cause: HashMap<String, (Vec<f64>, f64)>,
+    /// The same over every past closed breakdown with a cause.
+    all: (Vec<f64>, f64),
+}
+
+impl<'h> TextEvidence<'h> {
+    /// Reads the work orders strictly before `at`; empty without a symptom.
+    pub fn new(
+        h: &'h History,
+        asset: &AnalyticsAsset,
+        symptom: Option<&str>,
+        at: i64,
+        max_neighbours: usize,
+    ) -> Self {
+        let Some(symptom) = symptom.filter(|s| !s.trim().is_empty()) else {
+            return Self::default();
+        };
+        let near: Vec<(f64, &DiagnosisWorkOrder)> =
+            super::scored_whole(h, asset, &[], Some(symptom), at)
+                .into_iter()
+                .filter(|(s, w)| *s > 0.0 && is_evidence(w))
+                .take(max_neighbours)
+                .collect();
+        let mut query: Vec<(String, f64)> = Vec::new();
+        for t in tokens(symptom) {
+            match query.iter_mut().find(|(q, _)| *q == t) {
+                Some(q) => q.1 += 1.0,
+                None => query.push((t, 1.0)),
+            }
+        }
+        let (per_cause, all) = super::word_counts_whole(h, &query, at);
+        Self {
+            near,
+            query,
+            per_cause,
+            all,
+        }
+    }
+
+    /// Whether the symptom matched no past closed breakdown (or there was none).
+    pub fn is_empty(&self) -> bool {
+        self.near.is_empty()
+    }
+
+    /// Per past work order id among the `k` nearest: its similarity over the best one's.
+    pub fn shares(&self, k: usize) -> HashMap<&'h str, f64> {
+        let best = self.near.first().map_or(0.0, |n| n.0);
+        if best <= 0.0 {
+            return HashMap::new();
+        }
+        self.near
+            .iter()
+            .take(k)
+            .map(|(s, w)| (w.id.as_str(), s / best))
+            .collect()
+    }
+
+    /// `ln P(symptom words | cause)`: each query token seen in the past texts, as often as the
+    /// symptom has it, drawn from the cause's words smoothed toward all words with pseudo-count
+    /// `mu`: `(n(t, cause) + mu · P(t)) / (n(cause) + mu)`. Tokens never seen count for no cause.
+    pub fn log_likelihood(&self, cause: &str, mu: f64) -> f64 {
+        let (counts, len) = self
+            .per_cause
+            .get(cause)
+            .map_or((None, 0.0), |(c, l)| (Some(c), *l));
+        let mut ll = 0.0;
+        for (i, (_, times)) in self.query.iter().enumerate() {
+            let seen = self.all.0.get(i).copied().unwrap_or(0.0);
+            if seen <= 0.0 || self.all.1 <= 0.0 {
+                continue;
+            }
+            let p_all = seen / self.all.1;
+            let n = counts.and_then(|c| c.get(i)).copied().unwrap_or(0.0);
+            ll += times * ((n + mu * p_all) / (len + mu)).ln();
+        }
+        ll
+    }
+}
