@@ -82,9 +82,7 @@ fn the_demo_plant_ranks_the_same_on_the_lean_read() -> TestResult {
 
 #[test]
 fn the_azure_history_ranks_the_same_on_the_lean_read() -> TestResult {
-    let Some(corpus) = common::azure_corpus() else {
-        return Ok(());
-    };
+    let corpus = common::azure_corpus()?;
     let (dir, store) = common::azure_store(&corpus, "risk-records-azure")?;
     // 2015-07-01 and 2015-09-24 (UTC), inside the back-test's span: component replacements
     // from two files and alarms (errors) of every machine.

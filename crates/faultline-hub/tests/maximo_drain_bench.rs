@@ -1,10 +1,11 @@
-//! The drain's speed against `fake_maximo` with a simulated Maximo latency (never a real
-//! Maximo): a shift end's backlog (create, note, start, close per breakdown) drained by 8
-//! senders the way `serve` does it (bulk creates, one request in flight per sender). A
-//! measurement, not a timed test: ignored by default, run with
-//! `cargo test -p faultline-hub --test maximo_drain_bench -- --ignored --nocapture`
-//! (`FAULTLINE_BENCH_BREAKDOWNS`, default 5000 = 20,000 changes; `FAULTLINE_BENCH_LATENCY_MS`,
-//! default 20).
+//! The drain against `fake_maximo` with a simulated Maximo latency (never a real Maximo): a
+//! shift end's backlog (create, note, start, close per breakdown) drained by 8 senders the way
+//! `serve` does it (bulk creates, one request in flight per sender). In `make test` it runs a
+//! small backlog (100 breakdowns = 400 changes) and checks that every change is sent once and
+//! each breakdown is one Maximo work order; it prints the rate but asserts no time. The
+//! measurement is the same test at a shift end's size:
+//! `FAULTLINE_BENCH_BREAKDOWNS=5000 cargo test -p faultline-hub --test maximo_drain_bench -- --nocapture`
+//! (5000 breakdowns = 20,000 changes; `FAULTLINE_BENCH_LATENCY_MS`, default 20).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -26,9 +27,8 @@ fn setting(name: &str, default: u64) -> u64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a measurement: run with --ignored --nocapture"]
 async fn drain_a_shift_end_backlog() {
-    let breakdowns = setting("FAULTLINE_BENCH_BREAKDOWNS", 5000) as usize;
+    let breakdowns = setting("FAULTLINE_BENCH_BREAKDOWNS", 100) as usize;
     let latency = setting("FAULTLINE_BENCH_LATENCY_MS", 20);
     let s = plant().await;
     let queued = Instant::now();

@@ -8,15 +8,22 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The Azure PdM corpus (../shared/corpus/history/azure-pdm), or `None` (said on stderr)
-/// where it is not present.
-pub fn azure_corpus() -> Option<PathBuf> {
-    let corpus = root().join("../shared/corpus/history/azure-pdm");
+/// The Azure PdM corpus (`../shared/corpus/history/azure-pdm` from the project root, or
+/// `$FAULTLINE_CORPUS/history/azure-pdm`). Its absence fails the test, saying where to put it:
+/// `make test` needs the corpus anyway (the relevance guard), so a skip would only hide a test.
+pub fn azure_corpus() -> Result<PathBuf, String> {
+    let base = std::env::var_os("FAULTLINE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/corpus"));
+    let corpus = base.join("history/azure-pdm");
     if corpus.join("PdM_failures.csv").exists() {
-        Some(corpus)
+        Ok(corpus)
     } else {
-        eprintln!("skipped: {} not present", corpus.display());
-        None
+        Err(format!(
+            "the Azure PdM history is not at {}: put the corpus at ../shared/corpus next to \
+             the project or set FAULTLINE_CORPUS",
+            corpus.display()
+        ))
     }
 }
 
