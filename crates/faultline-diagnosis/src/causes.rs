@@ -193,8 +193,7 @@ pub fn rank(
     at: i64,
     p: &CauseParams,
 ) -> Vec<Cause> {
-    let text = TextEvidence::new(h, asset, symptom, at, p.text_neighbours);
-    rank_with(h, asset, codes_raw, &text, at, p)
+    rank_top(h, asset, codes_raw, symptom, at, p, usize::MAX)
 }
 
 /// [`rank`]'s first `limit` causes: the evidence and the sentence are built for these only.
