@@ -50,6 +50,11 @@ pub struct RelevanceArgs {
     /// set with them.
     #[arg(long)]
     tune: Option<PathBuf>,
+    /// With --tune: hold a weight at its start value (`--pin code`) or keep it at or above a
+    /// floor (`--pin code>=3`); repeatable. `code` needs ≥ 3.0 (the demo's AL 2040 page,
+    /// tests/cli/demo_walkthrough.rs), a constraint the judged sets do not see.
+    #[arg(long, value_name = "NAME[>=VALUE]", requires = "tune")]
+    pin: Vec<String>,
     /// Score only dev and seen (while experimenting: the test set is scored once, at the end);
     /// not with --write-doc, --save-figures or --check.
     #[arg(long)]
@@ -103,6 +108,11 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
             other => bail!("--per-query takes dev or seen, not {other:?}"),
         }
     }
+    let pins = args
+        .pin
+        .iter()
+        .map(|p| relevance_tune::Pin::parse(p))
+        .collect::<Result<Vec<_>>>()?;
     let manuals = args.corpus.join("manuals");
     if !manuals.is_dir() {
         bail!(
@@ -160,7 +170,7 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
         let (Some(dev), Some(seen)) = (set("dev"), set("seen")) else {
             bail!("the dev or seen set is missing");
         };
-        weights = relevance_tune::tune(&index, dev, seen, &weights)?;
+        weights = relevance_tune::tune(&index, dev, seen, &weights, &pins)?;
         let header = "Ranking weights of the manual search (see weights.rs), trained on the dev \
                       set by\n`faultline-bench relevance --tune` (coordinate ascent; seen set as a \
                       guard; test never searched).";
