@@ -4,7 +4,7 @@
 //! that were reported at the same instant) are merged, so a duplicate report does not count twice.
 
 use crate::WorkOrder;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Whether a work order counts as a failure.
 pub fn is_breakdown(w: &WorkOrder) -> bool {
@@ -25,14 +25,20 @@ pub fn intervals(w: &WorkOrder, open_end: i64) -> Vec<(i64, i64)> {
 /// The union of intervals, sorted, overlapping or touching ones merged.
 pub fn union(mut v: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
     v.sort_unstable();
-    let mut out: Vec<(i64, i64)> = Vec::with_capacity(v.len());
-    for (s, e) in v {
-        match out.last_mut() {
+    // Merged in place: `kept` intervals at the front, no second vector.
+    let mut kept: usize = 0;
+    for i in 0..v.len() {
+        let (s, e) = v[i];
+        match kept.checked_sub(1).map(|k| &mut v[k]) {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => out.push((s, e)),
+            _ => {
+                v[kept] = (s, e);
+                kept += 1;
+            }
         }
     }
-    out
+    v.truncate(kept);
+    v
 }
 
 /// Milliseconds of (sorted, disjoint) intervals inside `[from, to)`.
@@ -64,18 +70,29 @@ pub fn failure_events<'a>(
     work_orders: impl IntoIterator<Item = &'a WorkOrder>,
     cut_off: i64,
 ) -> Vec<FailureEvent> {
-    let mut by_asset: BTreeMap<&str, Vec<&WorkOrder>> = BTreeMap::new();
+    // Grouped per asset through an index (one hash per work order, not a string comparison per
+    // tree level), the groups then put in tag order.
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    let mut by_asset: Vec<(&str, Vec<&WorkOrder>)> = Vec::new();
     for w in work_orders {
         if is_breakdown(w) && w.reported_at < cut_off {
-            by_asset.entry(w.asset_tag.as_str()).or_default().push(w);
+            let tag = w.asset_tag.as_str();
+            let i = *group_of.entry(tag).or_insert_with(|| {
+                by_asset.push((tag, Vec::new()));
+                by_asset.len() - 1
+            });
+            by_asset[i].1.push(w);
         }
     }
+    by_asset.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
     for (tag, wos) in by_asset {
-        let mut spans: Vec<Span> = wos.iter().map(|w| Span::of(w, cut_off)).collect();
+        spans.clear();
+        spans.extend(wos.iter().map(|w| Span::of(w, cut_off)));
         spans.sort_by_key(|s| (s.start, s.end));
         let mut current: Option<Span> = None;
-        for s in spans {
+        for s in spans.drain(..) {
             match current.as_mut() {
                 // Overlapping downtime, or reported at the same instant.
                 Some(c) if s.start < c.end || s.start == c.start => {

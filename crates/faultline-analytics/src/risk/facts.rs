@@ -10,6 +10,9 @@ use crate::time::DAY_MS;
 use crate::{Alarm, Asset, History, WorkOrder};
 use std::collections::HashMap;
 
+/// (stoppage start, work order numbers), oldest first.
+type Failures = Vec<(i64, Vec<String>)>;
+
 pub struct AssetFacts<'a> {
     pub asset: &'a Asset,
     /// (stoppage start, work order numbers), oldest first.
@@ -32,7 +35,8 @@ pub struct Gap {
     pub end: i64,
     pub days: f64,
     pub component: String,
-    pub model: Option<String>,
+    /// The asset's model as an index into [`Facts::models`] (`None`: no model).
+    pub model_group: Option<usize>,
 }
 
 pub struct Facts<'a> {
@@ -132,14 +136,22 @@ impl<'a> Facts<'a> {
         first_wo: HashMap<&str, i64>,
         cut_off: i64,
     ) -> Self {
-        let mut failures: HashMap<String, Vec<(i64, Vec<String>)>> = HashMap::new();
-        for e in events {
-            if e.start < cut_off {
-                failures
-                    .entry(e.asset_tag)
-                    .or_default()
-                    .push((e.start, e.work_orders));
+        // The events come grouped by asset: one map entry per asset, not a hash per event.
+        let mut failures: HashMap<String, Failures> = HashMap::new();
+        let mut run: Option<(String, Failures)> = None;
+        for e in events.into_iter().filter(|e| e.start < cut_off) {
+            match &mut run {
+                Some((tag, v)) if *tag == e.asset_tag => v.push((e.start, e.work_orders)),
+                _ => {
+                    if let Some((tag, v)) = run.take() {
+                        failures.entry(tag).or_default().extend(v);
+                    }
+                    run = Some((e.asset_tag, vec![(e.start, e.work_orders)]));
+                }
             }
+        }
+        if let Some((tag, v)) = run {
+            failures.entry(tag).or_default().extend(v);
         }
         let mut alarms: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
         for a in all_alarms.iter().filter(|a| a.occurred_at < cut_off) {
@@ -181,6 +193,16 @@ impl<'a> Facts<'a> {
                 continue;
             };
             start = start.min(first_seen);
+            let class_group = group(
+                &mut classes,
+                &mut class_at,
+                a.equipment_class.as_deref().unwrap_or_default(),
+            );
+            let model_group = group(
+                &mut models,
+                &mut model_at,
+                a.model.as_deref().unwrap_or_default(),
+            );
             let mut last: HashMap<&str, i64> = HashMap::new();
             for (t, c) in &r {
                 if let Some(prev) = last.insert(c.as_str(), *t) {
@@ -189,7 +211,7 @@ impl<'a> Facts<'a> {
                             end: *t,
                             days: (t - prev) as f64 / DAY_MS as f64,
                             component: c.clone(),
-                            model: a.model.clone(),
+                            model_group: a.model.is_some().then_some(model_group),
                         });
                     }
                 }
@@ -200,16 +222,8 @@ impl<'a> Facts<'a> {
                 alarms: al,
                 replacements: r,
                 first_seen,
-                class_group: group(
-                    &mut classes,
-                    &mut class_at,
-                    a.equipment_class.as_deref().unwrap_or_default(),
-                ),
-                model_group: group(
-                    &mut models,
-                    &mut model_at,
-                    a.model.as_deref().unwrap_or_default(),
-                ),
+                class_group,
+                model_group,
             });
         }
         gaps.sort_by_key(|g| g.end);

@@ -27,12 +27,16 @@ const BACK_OFF_DAYS: f64 = 365.0;
 /// Replacement intervals needed before a model's own median is used.
 const MIN_GAPS: usize = 5;
 
-/// Failure counts and exposure per group at one origin.
-pub struct GroupRates {
+/// Failure counts and exposure per group at one origin, by group index (see
+/// [`AssetFacts::class_group`]): no name is hashed or copied per asset and origin.
+pub struct GroupRates<'a> {
     site: f64,
-    class: HashMap<String, f64>,
-    model: HashMap<String, (f64, usize, usize)>,
-    medians: HashMap<(Option<String>, String), f64>,
+    /// Per class index: `None` when no asset of the class was seen before the origin.
+    class: Vec<Option<f64>>,
+    /// Per model index: rate, failures, assets.
+    model: Vec<Option<(f64, usize, usize)>>,
+    /// Median replacement interval by (model index, component); `None` for every model's.
+    medians: HashMap<(Option<usize>, &'a str), f64>,
 }
 
 fn rate(failures: usize, exposure: f64, parent: f64) -> f64 {
@@ -52,9 +56,9 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     })
 }
 
-impl GroupRates {
+impl<'a> GroupRates<'a> {
     /// Rates per day from the failures before `origin` of the assets seen before it.
-    pub fn at(facts: &Facts<'_>, origin: i64) -> Self {
+    pub fn at(facts: &'a Facts<'_>, origin: i64) -> Self {
         let days = ((origin - facts.start) as f64 / DAY_MS as f64).max(1.0);
         let mut site = (0usize, 0usize);
         // Counted per group index (no name hashed per asset and origin): failures, assets, and
@@ -86,24 +90,14 @@ impl GroupRates {
             .collect();
         let model = model
             .iter()
-            .enumerate()
-            .filter(|(_, m)| m.1 > 0)
-            .map(|(i, &(f, n, c))| {
+            .map(|&(f, n, c)| {
                 let parent = class_rates[c].unwrap_or(site_rate);
-                (
-                    facts.models[i].to_string(),
-                    (rate(f, n as f64 * days, parent), f, n),
-                )
+                (n > 0).then(|| (rate(f, n as f64 * days, parent), f, n))
             })
             .collect();
-        let class: HashMap<String, f64> = class_rates
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.map(|r| (facts.classes[i].to_string(), r)))
-            .collect();
-        let mut by: HashMap<(Option<&str>, &str), Vec<f64>> = HashMap::new();
+        let mut by: HashMap<(Option<usize>, &str), Vec<f64>> = HashMap::new();
         for g in facts.gaps.iter().take_while(|g| g.end < origin) {
-            by.entry((g.model.as_deref(), g.component.as_str()))
+            by.entry((g.model_group, g.component.as_str()))
                 .or_default()
                 .push(g.days);
             by.entry((None, g.component.as_str()))
@@ -113,13 +107,11 @@ impl GroupRates {
         let medians = by
             .into_iter()
             .filter(|((m, _), v)| v.len() >= if m.is_some() { MIN_GAPS } else { 3 })
-            .filter_map(|((m, c), v)| {
-                median(v).map(|x| ((m.map(str::to_string), c.to_string()), x))
-            })
+            .filter_map(|(k, v)| median(v).map(|x| (k, x)))
             .collect();
         GroupRates {
             site: site_rate,
-            class,
+            class: class_rates,
             model,
             medians,
         }
@@ -147,37 +139,38 @@ impl Overdue {
     }
 }
 
-/// One asset's inputs at one origin, with the evidence behind them.
+/// One asset's inputs at one origin, with the evidence behind them (borrowed from the facts:
+/// the training computes these for every sampled asset at every origin).
 #[derive(Debug, Clone)]
-pub struct Features {
+pub struct Features<'a> {
     pub model_rate_per_day: f64,
     pub model_failures: usize,
     pub model_assets: usize,
     pub own_failures: usize,
     pub own_rate_per_day: f64,
-    pub recent_90d: Vec<(i64, Vec<String>)>,
+    pub recent_90d: &'a [(i64, Vec<String>)],
     pub recent_14d: usize,
-    pub alarms_7d: Vec<(i64, String)>,
+    pub alarms_7d: &'a [(i64, &'a str)],
     pub alarms_8_30d: usize,
     pub overdue: Option<Overdue>,
     /// Every component with a known median interval, by name.
     pub worn: Vec<Overdue>,
 }
 
-impl Features {
-    pub fn of(a: &AssetFacts<'_>, g: &GroupRates, origin: i64) -> Self {
-        let model_key = a.asset.model.clone().unwrap_or_default();
+impl<'a> Features<'a> {
+    pub fn of(a: &'a AssetFacts<'a>, g: &GroupRates<'_>, origin: i64) -> Self {
+        // No class: the site's rate (an asset without a model shares the "" model group).
         let class_rate = a
             .asset
             .equipment_class
             .as_ref()
-            .and_then(|c| g.class.get(c))
-            .copied()
+            .and_then(|_| g.class.get(a.class_group).copied().flatten())
             .unwrap_or(g.site);
         let (model_rate, model_failures, model_assets) = g
             .model
-            .get(&model_key)
+            .get(a.model_group)
             .copied()
+            .flatten()
             .unwrap_or((class_rate, 0, 0));
         let n = count_before(&a.failures, origin, |x| x.0);
         let exposure = ((origin - a.first_seen) as f64 / DAY_MS as f64).max(0.0);
@@ -189,6 +182,7 @@ impl Features {
         let a7 = count_before(&a.alarms, since(7), |x| x.0);
         let a30 = count_before(&a.alarms, since(LONGEST_ALARM_WINDOW_DAYS), |x| x.0);
         let r_end = count_before(&a.replacements, origin, |x| x.0);
+        let model_key = a.asset.model.is_some().then_some(a.model_group);
         let mut last: HashMap<&str, i64> = HashMap::new();
         for (t, c) in &a.replacements[..r_end] {
             last.insert(c.as_str(), *t);
@@ -196,10 +190,10 @@ impl Features {
         let mut worn: Vec<Overdue> = last
             .into_iter()
             .filter_map(|(c, t)| {
-                let own_median = g.medians.get(&(a.asset.model.clone(), c.to_string()));
+                let own_median = g.medians.get(&(model_key, c));
                 let (median, model_median) = match own_median {
                     Some(m) => (*m, true),
-                    None => (*g.medians.get(&(None, c.to_string()))?, false),
+                    None => (*g.medians.get(&(None, c))?, false),
                 };
                 (median > 0.0).then(|| Overdue {
                     component: c.to_string(),
@@ -224,12 +218,9 @@ impl Features {
             model_assets,
             own_failures: n,
             own_rate_per_day: own,
-            recent_90d: a.failures[f90_from..n].to_vec(),
+            recent_90d: &a.failures[f90_from..n],
             recent_14d: n - f14_from.min(n),
-            alarms_7d: a.alarms[a7..a_end]
-                .iter()
-                .map(|(t, c)| (*t, c.to_string()))
-                .collect(),
+            alarms_7d: &a.alarms[a7..a_end],
             alarms_8_30d: a7 - a30.min(a7),
             overdue,
             worn,

@@ -193,8 +193,8 @@ fn reason(name: &str, f: &Features, tag_model: &str) -> String {
         ),
         "alarms_7d" => {
             let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
-            for (_, c) in &f.alarms_7d {
-                *codes.entry(c.as_str()).or_default() += 1;
+            for &(_, c) in f.alarms_7d {
+                *codes.entry(c).or_default() += 1;
             }
             let list: Vec<String> = codes.iter().map(|(c, n)| format!("{n} {c}")).collect();
             format!(
