@@ -55,6 +55,10 @@ pub struct RelevanceArgs {
     /// tests/cli/demo_walkthrough.rs), a constraint the judged sets do not see.
     #[arg(long, value_name = "NAME[>=VALUE]", requires = "tune")]
     pin: Vec<String>,
+    /// Print why our best pages for this text rank where they do (tantivy's explanation as
+    /// JSON, one line per page) and stop: a tuning aid for dev queries.
+    #[arg(long, value_name = "TEXT")]
+    explain: Option<String>,
     /// Score only dev and seen (while experimenting: the test set is scored once, at the end);
     /// not with --write-doc, --save-figures or --check.
     #[arg(long)]
@@ -147,6 +151,21 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
         }
         None => RankWeights::shipped().clone(),
     };
+    if let Some(text) = &args.explain {
+        let q = faultline_manuals::index::SearchQuery {
+            text: text.clone(),
+            boost_models: Vec::new(),
+            limit: LIMIT,
+        };
+        for (file, page, score, why) in index.explain_with_weights(&q, &weights)? {
+            let why: serde_json::Value = serde_json::from_str(&why)?;
+            println!(
+                "{}",
+                serde_json::json!({"page": page_label(&(file, page)), "score": score, "why": why})
+            );
+        }
+        return Ok(());
+    }
     if args.no_test
         && (args.write_doc.is_some() || args.save_figures.is_some() || args.check.is_some())
     {

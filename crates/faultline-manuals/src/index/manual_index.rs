@@ -230,6 +230,21 @@ impl ManualIndex {
         Ok(SearchResults { hits, rebuilding })
     }
 
+    /// Why the best pages of `query` rank where they do with `weights`: per page its file name,
+    /// page, final score and tantivy's explanation of the union's score (JSON). A tuning aid
+    /// (`faultline-bench relevance --explain`); empty while no index is ready.
+    #[doc(hidden)]
+    pub fn explain_with_weights(
+        &self,
+        query: &SearchQuery,
+        weights: &RankWeights,
+    ) -> Result<Vec<(String, u32, f32, String)>> {
+        match self.serving().0 {
+            Some(live) => search::explain(&live, query, weights),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// The ready index `live` failed while reading its files: it needs a rebuild. Its writer is
     /// stopped (writes are deferred to the rebuild, which reads every page from the store).
     fn found_damaged(&self, live: &Arc<Live>, why: String) {

@@ -78,6 +78,54 @@ pub(crate) fn run(live: &Live, q: &SearchQuery, weights: &RankWeights) -> Result
     Ok(hits)
 }
 
+/// Why the best pages of `q` rank where they do, for tuning (`faultline-bench relevance
+/// --explain`): per page, `(file name, page, score after the coverage rerank, tantivy's
+/// explanation of the union's score as JSON)`.
+pub(crate) fn explain(
+    live: &Live,
+    q: &SearchQuery,
+    weights: &RankWeights,
+) -> Result<Vec<(String, u32, Score, String)>> {
+    let searcher = live.reader.searcher();
+    let fields = &live.fields;
+    let mut analyzers = QueryAnalyzers::new();
+    let plan = QueryPlan::build(&searcher, fields, &q.text, &mut analyzers, weights)?;
+    let Some(query) = plan.query.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let limit = q.limit.clamp(1, MAX_LIMIT);
+    let mut top = searcher.search(
+        query,
+        &TopDocs::with_limit(limit.max(RERANK_DEPTH)).order_by_score(),
+    )?;
+    coverage::rerank(
+        &searcher,
+        fields,
+        &plan.highlight,
+        &plan.model_words,
+        weights.coord,
+        &mut top,
+    )?;
+    top.truncate(limit);
+    let mut out = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let page = doc
+            .get_first(fields.page)
+            .and_then(|v| v.as_u64())
+            .and_then(|p| u32::try_from(p).ok())
+            .unwrap_or(0);
+        let why = query.explain(&searcher, address)?.to_pretty_json();
+        out.push((
+            text_of(&doc, fields.file_name).unwrap_or_default(),
+            page,
+            score,
+            why,
+        ));
+    }
+    Ok(out)
+}
+
 /// The documents of `segment` whose manual is linked to one of the models.
 fn linked_docs(segment: &SegmentReader, field: Field, terms: &[Term]) -> BitSet {
     let mut set = BitSet::with_max_value(segment.max_doc());
