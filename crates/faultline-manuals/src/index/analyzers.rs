@@ -46,6 +46,28 @@ pub fn body_analyzer(lang: BodyLang) -> TextAnalyzer {
     }
 }
 
+/// The analyzer name of the heading field of `lang` (see [`head_analyzer`]).
+pub fn head_tokenizer_name(lang: BodyLang) -> String {
+    format!("{}_head", lang.tokenizer_name())
+}
+
+/// The index analyzer of the heading fields: like [`body_analyzer`] but the stems only, not the
+/// words beside them. The query searches a heading for stems (the typed words' and their
+/// neighbours'); a word form there would only double the heading field's dictionary.
+pub fn head_analyzer(lang: BodyLang) -> TextAnalyzer {
+    match lang.stemmer() {
+        Some(language) => TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+            .filter(LowerCaser)
+            .filter(JoinHyphenated)
+            .filter(stopwords(lang))
+            .filter(Stemmer::new(language))
+            .filter(AsciiFoldingFilter)
+            .build(),
+        None => body_analyzer(lang),
+    }
+}
+
 /// Query side: the stems of the words (what [`body_analyzer`] emits first for each word).
 pub fn stem_analyzer(lang: BodyLang) -> TextAnalyzer {
     match lang.stemmer() {
@@ -87,6 +109,7 @@ pub fn code_analyzer() -> TextAnalyzer {
 pub fn register(manager: &TokenizerManager) {
     for lang in BodyLang::ALL {
         manager.register(lang.tokenizer_name(), body_analyzer(lang));
+        manager.register(&head_tokenizer_name(lang), head_analyzer(lang));
     }
     manager.register(META_TOKENIZER, plain_analyzer());
     manager.register(CODE_TOKENIZER, code_analyzer());
@@ -139,4 +162,40 @@ pub fn model_key(model: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push(t.text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn headings_keep_stems_only_where_the_body_keeps_the_words_too() {
+        let text = "Bearings over-heating";
+        assert_eq!(
+            terms(body_analyzer(BodyLang::En), text),
+            ["bear", "bearings", "over", "heat", "heating", "overh", "overheating"]
+        );
+        assert_eq!(
+            terms(head_analyzer(BodyLang::En), text),
+            ["bear", "over", "heat", "overh"]
+        );
+        assert_eq!(
+            terms(head_analyzer(BodyLang::De), "Ventile blockiert"),
+            ["ventil", "blockiert"]
+        );
+        // A language without a stemmer keeps its words, as in the body.
+        assert_eq!(
+            terms(head_analyzer(BodyLang::Other), "Zawory"),
+            terms(body_analyzer(BodyLang::Other), "Zawory")
+        );
+    }
 }

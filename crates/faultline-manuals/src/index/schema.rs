@@ -1,7 +1,7 @@
 //! The index schema (one document per page) and its version: bump `SCHEMA_VERSION` whenever the
 //! fields or analyzers change, so that an old index is rebuilt instead of misread.
 
-use super::analyzers::{model_key, META_TOKENIZER};
+use super::analyzers::{head_tokenizer_name, model_key, META_TOKENIZER};
 use super::code_tokenizer::CODE_TOKENIZER;
 use super::headings::heading_text;
 use super::language::BodyLang;
@@ -14,7 +14,9 @@ use tantivy::TantivyDocument;
 /// Version of the schema and analyzers; the index lives in `index/v{SCHEMA_VERSION}`.
 /// 2: hyphenated pairs also indexed joined; body positions (phrases for split compounds).
 /// 3: the heading fields `head_*` (a page's first lines, section titles and label lines).
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: the heading fields hold stems only (not the words beside them); stored text in 64 KiB
+/// blocks (`live.rs`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles of every field, in the order of [`build_schema`].
 #[derive(Debug, Clone)]
@@ -34,8 +36,8 @@ pub struct Fields {
     pub text: Field,
     /// The page text, indexed in the field of its language; indexed by `BodyLang::index()`.
     pub body: [Field; 6],
-    /// The page's heading lines (`headings`), in the field of its language, analyzed like
-    /// `body` (no positions); indexed by `BodyLang::index()`.
+    /// The page's heading lines (`headings`), in the field of its language: their stems only
+    /// (`head_analyzer`), no positions; indexed by `BodyLang::index()`.
     pub head: [Field; 6],
     /// The page text through the fault-code tokenizer (presence only, no frequencies).
     pub code: Field,
@@ -70,7 +72,8 @@ pub fn build_schema() -> (Schema, Fields) {
         .map(|l| b.add_text_field(l.field_name(), indexed(l.tokenizer_name(), positions, true)));
     let head = BodyLang::ALL.map(|l| {
         let name = format!("head_{}", l.field_name().trim_start_matches("body_"));
-        b.add_text_field(&name, indexed(l.tokenizer_name(), words, true))
+        let tokenizer = head_tokenizer_name(l);
+        b.add_text_field(&name, indexed(&tokenizer, words, true))
     });
     // A code counts once per page: a table that repeats it (or text extraction splitting
     // "PD135" into "PD13 5") must not outrank the page that explains it. Length norms stay: a

@@ -63,6 +63,18 @@ fn rebuild_then_search_works_and_survives_a_reopen() -> TestResult {
 }
 
 #[test]
+fn a_built_index_compresses_stored_text_in_large_blocks() -> TestResult {
+    // The larger store blocks pay for the heading fields' size (docs/benchmarks.md).
+    let (dir, index) = built()?;
+    let root = index.root().to_path_buf();
+    drop(index);
+    let tantivy_index = tantivy::Index::open_in_dir(current(&root))?;
+    assert_eq!(tantivy_index.settings().docstore_blocksize, 65_536);
+    drop(dir);
+    Ok(())
+}
+
+#[test]
 fn a_damaged_segment_file_needs_a_rebuild() -> TestResult {
     let (_dir, index) = built()?;
     let root = index.root().to_path_buf();
