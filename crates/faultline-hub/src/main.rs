@@ -227,6 +227,17 @@ enum MaximoCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Read what changed in Maximo (assets, job plans, work orders) since the last fetch and
+    /// load it (`serve` does it after every drain).
+    Fetch {
+        #[arg(long)]
+        site: String,
+        /// Records asked for per page.
+        #[arg(long, default_value_t = faultline_hub::connector::PAGE_SIZE)]
+        page_size: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Put refused rows (all, or one by mutation id) back in the queue, due now.
     Retry {
         #[arg(long)]
@@ -597,6 +608,26 @@ async fn maximo(store: &PgStore, cmd: MaximoCommand) -> Result<()> {
                 for (id, kind, reason) in &s.failures {
                     println!("failed {id} {kind}: {reason}");
                 }
+                for f in &s.fetch {
+                    println!(
+                        "fetch {}: position {}, last to the end {}, {} loaded, {} refused, {} put off{}",
+                        f.object,
+                        f.position.as_deref().unwrap_or("-"),
+                        f.fetched_at
+                            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                            .unwrap_or_else(|| "never".into()),
+                        f.rows,
+                        f.refused,
+                        f.deferred,
+                        f.last_error
+                            .as_ref()
+                            .map(|e| format!("; stopped: {e}"))
+                            .unwrap_or_default()
+                    );
+                }
+                for (object, key, reason) in &s.fetch_refused {
+                    println!("fetch refused {object} {key}: {reason}");
+                }
             }
         }
         MaximoCommand::Drain {
@@ -617,6 +648,32 @@ async fn maximo(store: &PgStore, cmd: MaximoCommand) -> Result<()> {
                 anyhow::bail!(
                     "Maximo refused the key ({e}): run `maximo configure` with a new key"
                 );
+            }
+        }
+        MaximoCommand::Fetch {
+            site,
+            page_size,
+            json,
+        } => {
+            let reports = connector::fetch_site(store, &site, page_size).await?;
+            if json {
+                println!("{}", serde_json::to_string(&reports)?);
+            } else {
+                for r in &reports {
+                    println!(
+                        "{}: {} read, {} new, {} changed, {} refused, {} put off; position {}",
+                        r.object,
+                        r.records,
+                        r.inserted,
+                        r.updated,
+                        r.refused,
+                        r.deferred,
+                        r.position.as_deref().unwrap_or("-")
+                    );
+                }
+            }
+            if let Some(e) = reports.iter().find_map(|r| r.error.as_ref()) {
+                anyhow::bail!("the fetch stopped: {e}");
             }
         }
         MaximoCommand::Retry { site, mutation } => {

@@ -7,6 +7,7 @@
 //! per kind changes only the rows that differ. Loading the same file again changes nothing.
 
 use super::load_copy;
+use super::load_rows;
 use super::load_sink::{Batches, LoadSink, Out, SiteAssets};
 use super::sites::site_name;
 use crate::error::{HubError, Result};
@@ -37,9 +38,32 @@ pub async fn load_csv(
     mapping_path: &Path,
     csv_path: &Path,
 ) -> Result<LoadReport> {
+    let mapping = Mapping::load(mapping_path).map_err(import_error)?;
+    load_mapped(store, site, mapping, csv_path, Columns::All).await
+}
+
+/// Which columns of a row that exists already a load rewrites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    /// Every column (`faultline-hub load`: a file is the whole record; an unmapped field is
+    /// emptied).
+    All,
+    /// Only those the mapping maps (the inbound CMMS fetch: Maximo holds a part of a work
+    /// order; what a laptop logged that Maximo does not hold is kept), and never a work
+    /// order's reported time.
+    Mapped,
+}
+
+/// [`load_csv`] with a parsed mapping: the same importer, sink, COPY and upsert.
+pub async fn load_mapped(
+    store: &PgStore,
+    site: &str,
+    mapping: Mapping,
+    csv_path: &Path,
+    columns: Columns,
+) -> Result<LoadReport> {
     // The site must exist.
     site_name(store, site).await?;
-    let mapping = Mapping::load(mapping_path).map_err(import_error)?;
     if mapping.kind == RecordKind::FaultEvents {
         return Err(HubError::Invalid(
             "fault events (machine alarm logs) are not served by the hub in sync protocol 1: \
@@ -55,6 +79,19 @@ pub async fn load_csv(
         ));
     }
     let kind = mapping.kind;
+    let keep = match columns {
+        Columns::All => Vec::new(),
+        Columns::Mapped => {
+            let mut keep = load_rows::unmapped(kind, |f| mapping.fields.contains_key(f));
+            if kind == RecordKind::WorkOrders {
+                // A work order's reported time is its creation: Maximo gives back the one the
+                // hub sent, to the millisecond, where a laptop's is to the microsecond.
+                keep.push("reported_at".into());
+            }
+            keep
+        }
+    };
+    let keep: Vec<&str> = keep.iter().map(String::as_str).collect();
     let assets = match kind {
         RecordKind::Assets | RecordKind::WorkOrders => {
             SiteAssets::new(load_copy::site_assets(store, site).await?)
@@ -74,7 +111,7 @@ pub async fn load_csv(
             let (tx, rx) = mpsc::channel(4);
             let reader =
                 tokio::task::spawn_blocking(move || job.run(Out::Assets(Batches::new(tx))));
-            let r = load_copy::merge_assets(store, site, rx).await;
+            let r = load_copy::merge_assets(store, site, rx, &keep).await;
             join(reader).await?;
             r?
         }
@@ -82,14 +119,14 @@ pub async fn load_csv(
             let (tx, rx) = mpsc::channel(4);
             let reader =
                 tokio::task::spawn_blocking(move || job.run(Out::WorkOrders(Batches::new(tx))));
-            let r = load_copy::merge_work_orders(store, site, rx).await;
+            let r = load_copy::merge_work_orders(store, site, rx, &keep).await;
             join(reader).await?;
             r?
         }
         RecordKind::FailureCodes => {
             let (tx, rx) = mpsc::channel(4);
             let reader = tokio::task::spawn_blocking(move || job.run(Out::Codes(Batches::new(tx))));
-            let r = load_copy::merge_codes(store, site, rx).await;
+            let r = load_copy::merge_codes(store, site, rx, &keep).await;
             join(reader).await?;
             r?
         }
@@ -97,7 +134,7 @@ pub async fn load_csv(
             let (tx, rx) = mpsc::channel(4);
             let reader =
                 tokio::task::spawn_blocking(move || job.run(Out::Procedures(Batches::new(tx))));
-            let r = load_copy::merge_procedures(store, site, rx).await;
+            let r = load_copy::merge_procedures(store, site, rx, &keep).await;
             join(reader).await?;
             r?
         }

@@ -144,6 +144,10 @@ fn set_list(cols: &str) -> String {
         .join(", ")
 }
 
+/// Rows a load must write before the table is vacuumed: a page of the inbound CMMS fetch (a
+/// few rows, every few seconds) leaves a large table's statistics alone.
+const VACUUM_AFTER: u64 = 1_000;
+
 async fn vacuum(store: &PgStore, table: &str) {
     // Keeps the pull's key scans index-only; failure only costs speed.
     if let Ok(client) = store.client().await {
@@ -158,13 +162,14 @@ async fn vacuum(store: &PgStore, table: &str) {
 
 /// How one table's loaded rows are merged: `cols` starts with the `keys` key columns (never
 /// updated), `conflict` is the ON CONFLICT target, `extra_set` more `, col = …` assignments made
-/// whenever a row changes.
+/// whenever a row changes, `keep` the columns a row that exists keeps as it is.
 struct MergeSpec<'a> {
     table: &'a str,
     cols: &'a str,
     keys: usize,
     conflict: &'a str,
     extra_set: &'a str,
+    keep: &'a [&'a str],
 }
 
 /// Stages the rows from `rx` and upserts them on the key, rewriting a row only where one of its
@@ -181,13 +186,21 @@ async fn merge_by_key<R: Staged>(
         keys,
         conflict,
         extra_set,
+        keep,
     } = spec;
     let mut client = store.client().await?;
     let tx = client.transaction().await?;
     let stage_table = format!("{table}_stage");
     let rows = stage(&tx, &stage_table, table, cols, rx).await?;
     let all_cols: Vec<&str> = cols.split(',').map(str::trim).collect();
-    let updated = all_cols.get(keys..).unwrap_or_default().join(", ");
+    let updated = all_cols
+        .get(keys..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|c| !keep.contains(c))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
     let upsert = format!(
         "INSERT INTO {table} AS w (site, {cols}) SELECT $1, {cols} FROM {stage_table}
          ON CONFLICT {conflict} DO UPDATE SET {}{extra_set}
@@ -199,7 +212,9 @@ async fn merge_by_key<R: Staged>(
     let report = merge(&tx, table, &upsert, site, rows).await?;
     tx.commit().await?;
     drop(client);
-    vacuum(store, table).await;
+    if report.inserted + report.updated >= VACUUM_AFTER {
+        vacuum(store, table).await;
+    }
     Ok(report)
 }
 
@@ -207,6 +222,7 @@ pub async fn merge_assets(
     store: &PgStore,
     site: &str,
     mut rx: mpsc::Receiver<Msg<AssetRow>>,
+    keep: &[&str],
 ) -> Result<LoadReport> {
     merge_by_key(
         store,
@@ -218,6 +234,7 @@ pub async fn merge_assets(
             keys: 2,
             conflict: "(site, external_key)",
             extra_set: ", version = w.version + 1",
+            keep,
         },
     )
     .await
@@ -227,9 +244,11 @@ pub async fn merge_work_orders(
     store: &PgStore,
     site: &str,
     mut rx: mpsc::Receiver<Msg<WoRow>>,
+    keep: &[&str],
 ) -> Result<LoadReport> {
     let field_entries = Field::ALL
         .iter()
+        .filter(|f| !keep.contains(&f.name()))
         .map(|f| {
             format!(
                 "'{0}', CASE WHEN w.{0} IS DISTINCT FROM excluded.{0}
@@ -253,6 +272,7 @@ pub async fn merge_work_orders(
             keys: 2,
             conflict: "(site, external_key) WHERE external_key IS NOT NULL",
             extra_set: &extra,
+            keep,
         },
     )
     .await
@@ -262,6 +282,7 @@ pub async fn merge_codes(
     store: &PgStore,
     site: &str,
     mut rx: mpsc::Receiver<Msg<CodeRow>>,
+    _keep: &[&str],
 ) -> Result<LoadReport> {
     let mut client = store.client().await?;
     let tx = client.transaction().await?;
@@ -284,6 +305,7 @@ pub async fn merge_procedures(
     store: &PgStore,
     site: &str,
     mut rx: mpsc::Receiver<Msg<ProcedureRow>>,
+    keep: &[&str],
 ) -> Result<LoadReport> {
     merge_by_key(
         store,
@@ -295,6 +317,7 @@ pub async fn merge_procedures(
             keys: 1,
             conflict: "(site, code)",
             extra_set: "",
+            keep,
         },
     )
     .await

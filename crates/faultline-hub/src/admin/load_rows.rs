@@ -204,3 +204,60 @@ impl Staged for ProcedureRow {
         ]
     }
 }
+
+/// The columns of `kind`'s rows whose field a mapping does not map (by `has`): the ones a load
+/// that rewrites only mapped columns leaves as they are on a row that exists. The key columns
+/// are never rewritten anyway.
+pub fn unmapped(
+    kind: faultline_core::import::RecordKind,
+    has: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    use faultline_core::import::RecordKind;
+    // (column, the mapping fields that fill it)
+    let cols: &[(&str, &[&str])] = match kind {
+        RecordKind::Assets => &[
+            ("tag", &["tag"]),
+            ("name", &["name"]),
+            ("location_code", &["location"]),
+            ("location_name", &["location_name", "location"]),
+            ("parent_id", &["parent_tag"]),
+            ("manufacturer", &["manufacturer"]),
+            ("model", &["model"]),
+            ("equipment_class", &["equipment_class"]),
+            ("criticality", &["criticality"]),
+            ("serial_number", &["serial_number"]),
+            ("description", &["description"]),
+        ],
+        RecordKind::WorkOrders => &[
+            ("number", &["number", "key"]),
+            ("asset_id", &["asset_tag"]),
+            ("wo_type", &["wo_type"]),
+            ("status", &["status"]),
+            ("priority", &["priority"]),
+            ("title", &["title"]),
+            ("description", &["description"]),
+            ("fault_code", &["fault_code"]),
+            ("reported_by", &["reported_by"]),
+            ("reported_at", &["reported_at"]),
+            ("started_at", &["started_at"]),
+            ("finished_at", &["finished_at"]),
+            ("downtime_start", &["downtime_start"]),
+            ("downtime_end", &["downtime_end"]),
+            ("failure_class", &["failure_class"]),
+            ("problem_code", &["problem_code"]),
+            ("cause_code", &["cause_code"]),
+            ("remedy_code", &["remedy_code"]),
+            ("iso_failure_mode", &["iso_failure_mode"]),
+            ("iso_failure_mechanism", &["iso_failure_mechanism"]),
+            ("iso_failure_cause", &["iso_failure_cause"]),
+            ("remedy_text", &["remedy_text"]),
+            ("cost", &["cost"]),
+        ],
+        // A catalogue entry and a job plan are whole records.
+        _ => &[],
+    };
+    cols.iter()
+        .filter(|(_, fields)| !fields.iter().any(|f| has(f)))
+        .map(|(c, _)| c.to_string())
+        .collect()
+}

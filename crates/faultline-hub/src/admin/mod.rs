@@ -14,7 +14,7 @@ mod storage;
 
 pub use devices::{enroll_device, list_devices, revoke_device, DeviceInfo, Enrollment};
 pub use guides::{load_guides, purge_guide};
-pub use load::{load_csv, LoadReport};
+pub use load::{load_csv, load_mapped, Columns, LoadReport};
 pub use manuals::load_manual;
 pub use retention::{compact, purge_procedure, purge_work_order, CompactReport};
 pub use sites::{add_site, site_name, valid_site_code};

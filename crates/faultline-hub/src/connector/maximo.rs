@@ -16,6 +16,7 @@
 //! again). A `resolve_conflict` (a person's choice) is sent as it is.
 
 mod bulk;
+mod fetch;
 
 use super::maximo_rows::{child_row, downtime_row, has_row};
 use super::{CmmsConflict, CmmsSeen, Connector, ConnectorConfig, OutboxItem, SendOutcome};
@@ -146,6 +147,8 @@ fn status(s: &str) -> &str {
 
 pub struct Maximo {
     http: reqwest::Client,
+    /// Maximo's base URL (`…/maximo`).
+    base: String,
     os_url: String,
     key: String,
     siteid: Option<String>,
@@ -168,6 +171,7 @@ impl Maximo {
             .map_err(|e| HubError::Invalid(format!("cannot build the HTTP client: {e}")))?;
         Ok(Maximo {
             http,
+            base: c.url.trim_end_matches('/').to_string(),
             os_url: format!("{}/oslc/os/mxapiwodetail", c.url.trim_end_matches('/')),
             key: c.api_key.clone(),
             siteid: c.cmms_siteid.clone(),

@@ -6,17 +6,20 @@
 //! first, SAP PM can be the second, each one only maps an [`OutboxItem`] to its API.
 
 mod feedback;
+mod inbound;
+pub mod inbound_rows;
 mod maximo;
 mod maximo_rows;
 mod queue;
 mod run;
 
+pub use inbound::{fetch, fetch_site, FetchReport, PAGE_SIZE};
 pub use maximo::Maximo;
 pub use run::{drain_site, run_connectors, BULK_ITEMS, REQUEST_TIMEOUT};
 
 pub use queue::{
     configure, connector_config, drain, drain_bulk, retry_failed, status, ConnectorConfig,
-    DrainReport, OutboxStatus,
+    DrainReport, FetchStatus, OutboxStatus,
 };
 
 use std::future::Future;

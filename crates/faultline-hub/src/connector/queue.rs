@@ -318,6 +318,25 @@ pub struct OutboxStatus {
     pub failures: Vec<(String, String, String)>,
     pub last_error: Option<String>,
     pub auth_error: Option<String>,
+    /// The inbound fetch, per object structure.
+    pub fetch: Vec<FetchStatus>,
+    /// (object structure, key, reason) of fetched records the hub refused (at most 50).
+    pub fetch_refused: Vec<(String, String, String)>,
+}
+
+/// How far the hub has read one object structure of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FetchStatus {
+    pub object: String,
+    /// The highest `_rowstamp` loaded.
+    pub position: Option<String>,
+    /// When a fetch last reached the end.
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub rows: i64,
+    pub refused: i64,
+    pub deferred: i64,
+    /// Why the last fetch stopped short.
+    pub last_error: Option<String>,
 }
 
 pub async fn status(store: &PgStore, site: &str) -> Result<OutboxStatus> {
@@ -352,7 +371,39 @@ pub async fn status(store: &PgStore, site: &str) -> Result<OutboxStatus> {
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
         .collect::<Result<Vec<_>>>()?;
+    let fetch = client
+        .query(
+            "SELECT object, position, fetched_at, rows, refused, deferred, last_error
+             FROM cmms_fetch_positions WHERE site = $1 ORDER BY object",
+            &[&site],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(FetchStatus {
+                object: r.try_get(0)?,
+                position: r.try_get(1)?,
+                fetched_at: r.try_get(2)?,
+                rows: r.try_get(3)?,
+                refused: r.try_get(4)?,
+                deferred: r.try_get(5)?,
+                last_error: r.try_get(6)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let fetch_refused = client
+        .query(
+            "SELECT object, key, reason FROM cmms_fetch_refused WHERE site = $1
+             ORDER BY refused_at, key LIMIT 50",
+            &[&site],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<_>>>()?;
     Ok(OutboxStatus {
+        fetch,
+        fetch_refused,
         site: site.to_string(),
         url: c.try_get(0)?,
         auth_error: c.try_get(1)?,

@@ -1,7 +1,8 @@
 //! Running the connectors: `maximo drain` once, and the loop every `serve` process runs (all
-//! processes may run it at once: the queue's claim keeps them from sending a row twice).
+//! processes may run it at once: the queue's claim keeps them from sending a row twice): the
+//! site's queue drained, then what changed in Maximo fetched (`inbound.rs`).
 
-use super::{connector_config, drain_bulk, DrainReport, Maximo};
+use super::{connector_config, drain_bulk, fetch_site, DrainReport, Maximo, PAGE_SIZE};
 use crate::error::{HubError, Result};
 use crate::PgStore;
 use std::time::Duration;
@@ -58,6 +59,23 @@ pub async fn run_connectors(store: PgStore, every: Duration, concurrency: usize)
                             }
                         }
                         Err(e) => tracing::warn!(site, "cmms connector: {e}"),
+                    }
+                    match fetch_site(&store, &site, PAGE_SIZE).await {
+                        Ok(reports) => {
+                            for r in reports.iter().filter(|r| r.records > 0) {
+                                tracing::info!(
+                                    site,
+                                    object = r.object,
+                                    records = r.records,
+                                    inserted = r.inserted,
+                                    updated = r.updated,
+                                    refused = r.refused,
+                                    deferred = r.deferred,
+                                    "cmms fetch"
+                                )
+                            }
+                        }
+                        Err(e) => tracing::warn!(site, "cmms fetch: {e}"),
                     }
                 }
             }

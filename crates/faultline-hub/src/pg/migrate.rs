@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "cmms_feedback",
         include_str!("../../migrations/0008_cmms_feedback.sql"),
     ),
+    (
+        9,
+        "cmms_inbound",
+        include_str!("../../migrations/0009_cmms_inbound.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).

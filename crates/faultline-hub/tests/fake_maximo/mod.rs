@@ -28,13 +28,20 @@
 //!   name, `x-document-meta` = the folder (required here), `x-document-description`.
 //! - Child collections (`worklog`, `matusetrans`, `assetstatus`) are arrays of the work order,
 //!   added to by a MERGE, replaced without it.
-//! - A user editing a work order in Maximo: [`Fake::edit`] (a new `_rowstamp`).
+//! - A user editing a work order in Maximo: [`Fake::edit`] (a new `_rowstamp`); a record
+//!   created in Maximo: [`Fake::add`] (any object structure: `GET /oslc/os/{os}`).
+//! - Paging ("Sorting and paging"): `oslc.pageSize` (and `pageno`, 1 first), the answer's
+//!   `responseInfo.nextPage.href` when there is more; `oslc.orderBy=+rowstamp`.
+//! - Delta queries (`fetchmodedelta=1&lastfetchts=STAMP`: the records whose `_rowstamp` is above
+//!   STAMP), the form described in the open questions of docs/cmms-connectors.md.
 //!
 //! Fault knobs: `latency_ms`, `down` (503 to everything), `lose_next_answer` (commit, then answer 504 as a
 //! gateway whose upstream answer was lost), `key` (the accepted API key), `valid_assets`,
-//! `blind_queries` (the next N queries find nothing: a record not yet visible to queries).
+//! `blind_queries` (the next N queries find nothing: a record not yet visible to queries),
+//! `queries_left` (that many more queries are answered, then Maximo is down).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod laptop;
 pub mod plant;
 
 use axum::body::Bytes;
@@ -68,6 +75,12 @@ pub struct Fake {
     pub attachments: Vec<Attachment>,
     /// `transactionid` of every create, in order (repeats included).
     pub transaction_ids: Vec<String>,
+    /// Records of other object structures (`mxapiasset`, `mxapijobplan`…), by name.
+    pub objects: HashMap<String, Vec<Value>>,
+    /// Queries (GET) answered before Maximo goes down (`None`: no limit).
+    pub queries_left: Option<u32>,
+    /// Queries (GET) received, with their parameters.
+    pub queries: Vec<HashMap<String, String>>,
     /// Ids within the replay window.
     window: Vec<String>,
     rowstamp: u64,
@@ -85,6 +98,33 @@ impl Fake {
             .expect("work order in the fake");
         wo[attr] = value;
         wo["_rowstamp"] = json!(rs);
+    }
+
+    /// A record created in Maximo by a user (a work order when `os` is `mxapiwodetail`): it gets
+    /// an `href` and a `_rowstamp`.
+    pub fn add(&mut self, os: &str, mut record: Value) {
+        let rs = next_rowstamp(self);
+        record["_rowstamp"] = json!(rs);
+        if os == "mxapiwodetail" {
+            let id = self.wos.len() + 1;
+            record["workorderid"] = json!(id);
+            record["href"] = json!(format!("{}/oslc/os/mxapiwodetail/{id}", self.base));
+            self.wos.push(record);
+        } else {
+            self.objects.entry(os.to_string()).or_default().push(record);
+        }
+    }
+
+    /// A Maximo user sets `attr` of the record of `os` whose `key_attr` is `key`.
+    pub fn edit_object(&mut self, os: &str, key_attr: &str, key: &str, attr: &str, value: Value) {
+        let rs = next_rowstamp(self);
+        let r = self
+            .objects
+            .get_mut(os)
+            .and_then(|rs| rs.iter_mut().find(|r| r[key_attr] == key))
+            .expect("record in the fake");
+        r[attr] = value;
+        r["_rowstamp"] = json!(rs);
     }
 
     /// The `transactionid` replay window is over: ids are forgotten.
@@ -137,6 +177,7 @@ pub async fn start(key: &str, assets: &[&str]) -> (String, Shared) {
     }));
     let app = Router::new()
         .route("/maximo/oslc/os/mxapiwodetail", get(query).post(create))
+        .route("/maximo/oslc/os/{os}", get(query_other))
         .route(
             "/maximo/oslc/os/mxapiwodetail/{id}",
             axum::routing::post(update),
@@ -250,27 +291,87 @@ async fn query(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    query_os(s, "mxapiwodetail", headers, q).await
+}
+
+async fn query_other(
+    State(s): State<Shared>,
+    Path(os): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    query_os(s, &os, headers, q).await
+}
+
+fn stamp(r: &Value) -> u64 {
+    match &r["_rowstamp"] {
+        Value::String(s) => s.parse().unwrap_or(0),
+        other => other.as_u64().unwrap_or(0),
+    }
+}
+
+/// A query of an object structure: `oslc.where`, the delta (`fetchmodedelta`, `lastfetchts`),
+/// `oslc.orderBy=+rowstamp`, paging (`oslc.pageSize`, `pageno`, `responseInfo.nextPage`).
+async fn query_os(s: Shared, os: &str, headers: HeaderMap, q: HashMap<String, String>) -> Response {
     pause(&s).await;
     let mut f = s.lock().unwrap();
     if let Some(r) = gate(&mut f, &headers) {
         return r;
+    }
+    f.queries.push(q.clone());
+    if let Some(n) = f.queries_left {
+        if n == 0 {
+            return error(StatusCode::SERVICE_UNAVAILABLE, "HTTP503", "Maximo is down");
+        }
+        f.queries_left = Some(n - 1);
     }
     if f.blind_queries > 0 {
         f.blind_queries -= 1;
         return (StatusCode::OK, Json(json!({ "member": [] }))).into_response();
     }
     let wanted = clauses(q.get("oslc.where").map(String::as_str).unwrap_or(""));
-    let member: Vec<Value> = f
-        .wos
+    let since: Option<u64> = match (q.get("fetchmodedelta"), q.get("lastfetchts")) {
+        (Some(_), Some(ts)) => ts.parse().ok(),
+        _ => None,
+    };
+    let records = if os == "mxapiwodetail" {
+        &f.wos
+    } else {
+        match f.objects.get(os) {
+            Some(r) => r,
+            None => return (StatusCode::OK, Json(json!({ "member": [] }))).into_response(),
+        }
+    };
+    let mut member: Vec<Value> = records
         .iter()
         .filter(|wo| {
             wanted
                 .iter()
                 .all(|(k, vs)| vs.iter().any(|v| wo[k.as_str()].as_str() == Some(v)))
         })
+        .filter(|r| since.is_none_or(|ts| stamp(r) > ts))
         .cloned()
         .collect();
-    (StatusCode::OK, Json(json!({ "member": member }))).into_response()
+    if q.get("oslc.orderBy").map(String::as_str) == Some("+rowstamp") {
+        member.sort_by_key(stamp);
+    }
+    let mut info = json!({});
+    if let Some(size) = q.get("oslc.pageSize").and_then(|n| n.parse::<usize>().ok()) {
+        let page: usize = q.get("pageno").and_then(|n| n.parse().ok()).unwrap_or(1);
+        let from = (page.max(1) - 1) * size.max(1);
+        let more = member.len() > from + size;
+        member = member.into_iter().skip(from).take(size).collect();
+        if more {
+            info["nextPage"] =
+                json!({"href": format!("{}/oslc/os/{os}?pageno={}", f.base, page + 1)});
+        }
+        info["pagenum"] = json!(page);
+    }
+    (
+        StatusCode::OK,
+        Json(json!({ "member": member, "responseInfo": info })),
+    )
+        .into_response()
 }
 
 async fn create(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
