@@ -37,6 +37,55 @@ impl History {
         })
     }
 
+    /// Re-reads the work orders with these numbers (just written) into this history of the
+    /// period `[from, to)` ([`History::load_period`] or [`History::period`]): each is put in,
+    /// replaced or taken out as it now can count in the period or not, in the order a fresh
+    /// read has (oldest first; one whose report time did not change keeps its place, a new one
+    /// goes after those reported at the same time). Answers the tags of the assets they belong
+    /// to, before and after. A new asset needs a `load_period`.
+    pub fn refresh_period(
+        &mut self,
+        store: &Store,
+        from: i64,
+        to: i64,
+        numbers: &[&str],
+    ) -> faultline_core::error::Result<HashSet<String>> {
+        let mut touched: HashSet<String> = HashSet::new();
+        for number in numbers {
+            let now = store.analytics_work_orders_numbered(number)?;
+            let wos = &mut self.work_orders;
+            touched.extend(
+                wos.iter()
+                    .filter(|w| w.number == *number)
+                    .map(|w| w.asset_tag.clone()),
+            );
+            touched.extend(now.iter().map(|w| w.asset_tag.clone()));
+            let mut now: Vec<WorkOrder> = now
+                .into_iter()
+                .filter(|w| may_count_in(w, from, to))
+                .map(|w| WorkOrder {
+                    parts: Vec::new(),
+                    ..w
+                })
+                .collect();
+            // Replaced in place when still reported at the same time, else taken out.
+            wos.retain_mut(|w| {
+                if w.number != *number {
+                    return true;
+                }
+                let same = now
+                    .iter()
+                    .position(|n| n.asset_tag == w.asset_tag && n.reported_at == w.reported_at);
+                same.map(|i| *w = now.swap_remove(i)).is_some()
+            });
+            for w in now {
+                let at = wos.partition_point(|x| x.reported_at <= w.reported_at);
+                wos.insert(at, w);
+            }
+        }
+        Ok(touched)
+    }
+
     /// This history cut to what can count in `[from, to)`, as [`History::load_period`] reads it.
     pub fn period(&self, from: i64, to: i64) -> History {
         History {
@@ -127,33 +176,8 @@ impl PeriodCache {
         store: &Store,
         numbers: &[&str],
     ) -> faultline_core::error::Result<()> {
-        let mut touched: HashSet<String> = HashSet::new();
-        for number in numbers {
-            let now = store.analytics_work_orders_numbered(number)?;
-            let wos = &mut self.history.work_orders;
-            touched.extend(
-                wos.iter()
-                    .filter(|w| w.number == *number)
-                    .map(|w| w.asset_tag.clone()),
-            );
-            touched.extend(now.iter().map(|w| w.asset_tag.clone()));
-            wos.retain(|w| w.number != *number);
-            for w in now
-                .into_iter()
-                .filter(|w| may_count_in(w, self.from, self.to))
-            {
-                // Oldest first; a new one goes after those reported at the same time.
-                let at = wos.partition_point(|x| x.reported_at <= w.reported_at);
-                wos.insert(
-                    at,
-                    WorkOrder {
-                        parts: Vec::new(),
-                        ..w
-                    },
-                );
-            }
-        }
         let (from, to) = (self.from, self.to);
+        let touched = self.history.refresh_period(store, from, to, numbers)?;
         for p in &mut self.parts {
             for tag in touched.iter().filter(|t| p.tags.contains(*t)) {
                 let part = asset_part(

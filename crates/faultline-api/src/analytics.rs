@@ -4,13 +4,15 @@
 //! `trends`, `risk` and `oee` call, with the same defaults — plus the work orders behind a
 //! figure, the pickers' choices, and the production counts a shift lead types per shift.
 //! Figures over a period share one kept period read (`analytics_cache`: read again only when
-//! the replica changed); the risk ranking reads only what its model uses (`RiskRecords`).
+//! the replica changed; a work-order write of the App re-reads just that work order); the risk
+//! ranking reads only what its model uses (`RiskRecords`) and is kept per state of the replica
+//! and horizon (`risk_cache`), first ranked in the background once the window shows its first
+//! screen ([`App::prepare_analytics`]).
 
 use crate::app::App;
 use crate::convert::{err, invalid, time, ApiResult};
 use crate::events::DataKind;
 use faultline_analytics::oee_report::{history_end, oee_report, OeeBy, OeeReport};
-use faultline_analytics::risk::{rank_records, records::RiskRecords};
 use faultline_analytics::trends::{before_after, monthly, BeforeAfter, MonthRow};
 use faultline_analytics::{Metrics, Pareto, ParetoBy, RiskRanking, Scope};
 use faultline_core::domain::WorkOrderSummary;
@@ -266,27 +268,40 @@ impl App {
         if horizon == 0 {
             return Err(invalid("the horizon must be at least 1 day".into()));
         }
-        let store = self.shared.store()?;
-        let at = time(a.at.as_deref())?
-            .unwrap_or_else(|| store.clock().now())
-            .timestamp_millis();
-        // Only what the model reads (the same ranking as on the whole history).
-        let records = RiskRecords::load(&store, at, horizon).map_err(err)?;
-        drop(store);
-        let mut r = rank_records(&records);
-        if scope != Scope::All {
-            let tags: HashSet<&str> = records
-                .assets
+        let at = time(a.at.as_deref())?.map(|t| t.timestamp_millis());
+        // Kept per state of the replica (`risk_cache`): scope and limit cut the kept ranking.
+        let kept = self.risk.ranking(&self.shared, at, horizon)?;
+        let tags: Option<HashSet<&str>> = (scope != Scope::All).then(|| {
+            kept.assets
                 .iter()
                 .filter(|x| scope.matches(x))
                 .map(|x| x.tag.as_str())
-                .collect();
-            r.assets.retain(|x| tags.contains(x.asset_tag.as_str()));
-        }
-        if let Some(k) = a.limit {
-            r.assets.truncate(k as usize);
-        }
-        Ok(r)
+                .collect()
+        });
+        let r = &kept.ranking;
+        Ok(RiskRanking {
+            at: r.at.clone(),
+            horizon_days: r.horizon_days,
+            model: r.model.clone(),
+            assets: r
+                .assets
+                .iter()
+                .filter(|x| {
+                    tags.as_ref()
+                        .is_none_or(|t| t.contains(x.asset_tag.as_str()))
+                })
+                .take(a.limit.map_or(usize::MAX, |k| k as usize))
+                .cloned()
+                .collect(),
+        })
+    }
+
+    /// Ranks the assets at risk (the screen's default horizon, "now") on a thread of its own
+    /// and keeps the ranking, so the Analytics screen's risk list is ready when opened. The
+    /// window calls this once its first screen is shown (not to compete with the cold start).
+    pub fn prepare_analytics(&self) {
+        self.risk
+            .warm_in_background(self.shared.clone(), DEFAULT_HORIZON_DAYS);
     }
 
     /// OEE per ISO 22400-2 of a line or an asset from its production counts and the downtime

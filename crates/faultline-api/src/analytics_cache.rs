@@ -27,6 +27,8 @@ pub(crate) struct PeriodReads {
     kept: Mutex<Option<Kept>>,
     /// How many times the replica was read (for tests).
     reads: std::sync::atomic::AtomicUsize,
+    /// How many writes the kept period followed by re-reading their work orders (for tests).
+    refreshes: std::sync::atomic::AtomicUsize,
 }
 
 impl PeriodReads {
@@ -88,10 +90,54 @@ impl PeriodReads {
         }
     }
 
+    /// After a write of the App that changed only these work orders, `before` the change stamp
+    /// read just before it (store still locked): the kept period re-reads just them
+    /// (`History::refresh_period`, as a fresh period read would have them) and takes the new
+    /// stamp, instead of reading the whole period again at the next call. When anything else
+    /// changed the replica since the period was kept, or the work orders belong to an asset the
+    /// kept read does not have, or the re-read fails, the period is left to be read again.
+    pub(crate) fn wrote_work_orders(&self, store: &Store, before: (i64, u64), numbers: &[&str]) {
+        let mut kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(k) = kept.as_mut().filter(|k| k.stamp == before) else {
+            return;
+        };
+        let (from, to) = (k.from, k.to);
+        let history = Arc::make_mut(&mut k.history);
+        let refreshed = history
+            .refresh_period(store, from, to, numbers)
+            .and_then(|tags| {
+                let known = tags
+                    .iter()
+                    .all(|t| history.assets.iter().any(|a| &a.tag == t));
+                Ok(known.then_some(store.analytics_change_stamp()?))
+            });
+        match refreshed {
+            Ok(Some(stamp)) => {
+                k.stamp = stamp;
+                self.refreshes
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            Ok(None) => *kept = None,
+            Err(e) => {
+                tracing::warn!("analytics: re-reading written work orders: {e}");
+                *kept = None;
+            }
+        }
+    }
+
     /// How many times [`PeriodReads::period`] read the replica.
     #[cfg(test)]
     pub(crate) fn reads(&self) -> usize {
         self.reads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many writes [`PeriodReads::wrote_work_orders`] followed without a read.
+    #[cfg(test)]
+    pub(crate) fn refreshes(&self) -> usize {
+        self.refreshes.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -238,6 +284,62 @@ mod tests {
         let h = reads.period(&store, from, to)?;
         assert_eq!(reads.reads(), 4);
         assert_eq!(figures(&h, from, to), whole(&store, from, to)?);
+        Ok(())
+    }
+
+    #[test]
+    fn a_write_naming_its_work_orders_is_followed_without_reading_the_period_again() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let mut store = Store::open(dir.path())?;
+        for name in ["assets", "work_orders"] {
+            let demo = demo();
+            store.import_csv(
+                &demo.join(format!("{name}.toml")),
+                &demo.join(format!("{name}.csv")),
+            )?;
+        }
+        let reads = PeriodReads::default();
+        let (from, to) = OCT;
+        reads.period(&store, from, to)?;
+        let fresh = |s: &Store| History::load_period(s, from, to);
+
+        // A new breakdown, then the same one changed (back in service later): each write
+        // names its work order; the kept rows are those of a fresh read, in its order.
+        for (number, end) in [
+            (990_011, "2026-10-12T04:00:00"),
+            (990_011, "2026-10-12T06:00:00"),
+            (990_012, "2026-10-12T01:30:00"),
+        ] {
+            let before = store.analytics_change_stamp()?;
+            add_breakdown(&mut store, dir.path(), number, ("2026-10-12T01:00:00", end))?;
+            reads.wrote_work_orders(&store, before, &[&number.to_string()]);
+            let h = reads.period(&store, from, to)?;
+            assert_eq!(h.work_orders, fresh(&store)?.work_orders);
+            assert_eq!(figures(&h, from, to), figures(&fresh(&store)?, from, to));
+        }
+        assert_eq!((reads.reads(), reads.refreshes()), (1, 3));
+
+        // Another connection committed in between: the period is read again.
+        let mut other = Store::open(dir.path())?;
+        add_breakdown(
+            &mut other,
+            dir.path(),
+            990_013,
+            ("2026-10-20T01:00:00", "2026-10-20T04:00:00"),
+        )?;
+        drop(other);
+        let before = store.analytics_change_stamp()?;
+        add_breakdown(
+            &mut store,
+            dir.path(),
+            990_014,
+            ("2026-10-21T01:00:00", "2026-10-21T04:00:00"),
+        )?;
+        reads.wrote_work_orders(&store, before, &["990014"]);
+        assert_eq!(reads.refreshes(), 3);
+        let h = reads.period(&store, from, to)?;
+        assert_eq!(reads.reads(), 2);
+        assert_eq!(h.work_orders, fresh(&store)?.work_orders);
         Ok(())
     }
 }

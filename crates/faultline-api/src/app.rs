@@ -133,6 +133,8 @@ pub struct App {
     pub(crate) sync: Mutex<Option<faultline_sync::AutoSync>>,
     /// The Analytics screen's period read, kept while the replica does not change.
     pub(crate) analytics: crate::analytics_cache::PeriodReads,
+    /// The risk rankings, kept while the replica does not change (ranked in the background).
+    pub(crate) risk: Arc<crate::risk_cache::RiskCache>,
 }
 
 impl App {
@@ -167,6 +169,7 @@ impl App {
             data_dir: dir.to_path_buf(),
             sync: Mutex::new(None),
             analytics: Default::default(),
+            risk: Default::default(),
         }
     }
 

@@ -15,6 +15,7 @@ pub mod diagnosis;
 pub mod events;
 pub mod library_jobs;
 mod manuals;
+mod risk_cache;
 mod shift;
 mod sync;
 mod work_orders;
