@@ -83,6 +83,15 @@ async fn a_breakdown_reaches_maximo_with_worklog_statuses_at_their_times_and_cod
             Some("REPLACE")
         )
     );
+    assert_eq!(
+        wo["failurereport"],
+        serde_json::json!([
+            {"failurecode": "LEAK", "type": "PROBLEM"},
+            {"failurecode": "SEALWORN", "type": "CAUSE"},
+            {"failurecode": "REPLACE", "type": "REMEDY"}
+        ]),
+        "the failure report rows below the class"
+    );
     let changes: Vec<(&str, &str)> = f
         .status_changes
         .iter()
@@ -96,6 +105,38 @@ async fn a_breakdown_reaches_maximo_with_worklog_statuses_at_their_times_and_cod
         ],
         "the technician's times, in order"
     );
+}
+
+#[tokio::test]
+async fn a_close_whose_answer_was_lost_adds_its_failure_report_rows_once() {
+    let s = setup().await;
+    s.breakdown("FL-1", s.asset).await;
+    let m = Maximo::new(&config(&s.url, "key-1"), Duration::from_secs(5)).unwrap();
+    let r = faultline_hub::connector::drain(&s.hub.store, "PLANT1", &m, 3)
+        .await
+        .unwrap();
+    assert_eq!(r.sent, 3, "create, note, start: {r:?}");
+    s.fake.lock().unwrap().lose_next_answer = true;
+    let r = s.drain("key-1").await;
+    assert_eq!(
+        (r.sent, r.retried),
+        (0, 1),
+        "the close's answer lost: {r:?}"
+    );
+    s.fake.lock().unwrap().window_passes();
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    let r = s.drain("key-1").await;
+    assert_eq!(r.sent, 1, "{r:?}");
+    let f = s.fake.lock().unwrap();
+    let wo = f.wo("FL-1");
+    let kinds: Vec<&str> = wo["failurereport"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["type"].as_str())
+        .collect();
+    assert_eq!(kinds, ["PROBLEM", "CAUSE", "REMEDY"], "once each");
+    assert_eq!(wo["status"], "COMP");
 }
 
 #[tokio::test]

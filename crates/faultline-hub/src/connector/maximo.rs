@@ -45,9 +45,35 @@ const FIELDS: [(&str, &str); 7] = [
 ];
 
 /// What a work-order read asks for (`_rowstamp` comes with every object).
-/// Child rows come with their external reference, to be found before they are added again.
+/// Child rows come with their external reference, to be found before they are added again; the
+/// failure report rows with their code and type.
 const WO_SELECT: &str = "href,wonum,status,failurecode,problemcode,fr1code,fr2code,actstart,\
-     actfinish,worklog{externalrefid},matusetrans{externalrefid},assetstatus{externalrefid}";
+     actfinish,worklog{externalrefid},matusetrans{externalrefid},assetstatus{externalrefid},\
+     failurereport{failurecode,type}";
+
+/// The closing codes that are also a failure report row of the work order (`FAILUREREPORT`,
+/// `type` PROBLEM/CAUSE/REMEDY; the failure class is the work order's `FAILURECODE`).
+const FAILURE_REPORT: [(&str, &str); 3] = [
+    ("problem_code", "PROBLEM"),
+    ("cause_code", "CAUSE"),
+    ("remedy_code", "REMEDY"),
+];
+
+/// The failure report rows Maximo lacks for the codes a change sets (`agreed`: field and
+/// value, those not in conflict): one per type whose row is missing. A type whose row holds
+/// another code is left as it is (open question: whether Maximo takes a second row of a type,
+/// or an update of the row).
+fn failure_rows(wo: &Value, agreed: &[(&str, Value)]) -> Vec<Value> {
+    let rows = wo["failurereport"].as_array().cloned().unwrap_or_default();
+    FAILURE_REPORT
+        .iter()
+        .filter_map(|(field, kind)| {
+            let code = agreed.iter().find(|(f, _)| f == field)?.1.as_str()?;
+            let has_type = rows.iter().any(|r| r["type"] == *kind);
+            (!code.is_empty() && !has_type).then(|| json!({"failurecode": code, "type": kind}))
+        })
+        .collect()
+}
 
 fn attribute(field: &str) -> Option<&'static str> {
     FIELDS.iter().find(|(f, _)| *f == field).map(|(_, a)| *a)
@@ -283,12 +309,15 @@ impl Maximo {
         let mut conflicts = Vec::new();
         let mut fields = serde_json::Map::new();
         let mut new_status = None;
+        // The fields not in conflict, with the value Maximo has (or gets).
+        let mut agreed = Vec::new();
         for w in wants {
             let Some(attr) = attribute(w.field) else {
                 continue;
             };
             let theirs = &wo[attr];
             if same(theirs, &w.maximo) || (w.only_if_empty && !theirs.is_null()) {
+                agreed.push((w.field, theirs.clone()));
                 continue;
             }
             if let Some(seen) = moved.filter(|_| !force) {
@@ -305,11 +334,16 @@ impl Maximo {
                     continue;
                 }
             }
+            agreed.push((w.field, w.maximo.clone()));
             if attr == "status" {
                 new_status = Some(w.maximo);
             } else {
                 fields.insert(attr.to_string(), w.maximo);
             }
+        }
+        let reports = failure_rows(&wo, &agreed);
+        if !reports.is_empty() {
+            fields.insert("failurereport".into(), Value::Array(reports));
         }
         let mut last = wo;
         if !fields.is_empty() {
@@ -647,5 +681,26 @@ impl Connector for Maximo {
             });
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod failure_report_tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_report_row_per_code_maximo_lacks() {
+        let wo = json!({"failurereport": [{"failurecode": "LEAK", "type": "PROBLEM"}]});
+        let agreed = [
+            ("problem_code", json!("LEAK")),
+            ("cause_code", json!("SEALWORN")),
+            ("remedy_code", Value::Null),
+            ("status", json!("COMP")),
+        ];
+        assert_eq!(
+            failure_rows(&wo, &agreed),
+            [json!({"failurecode": "SEALWORN", "type": "CAUSE"})]
+        );
+        assert!(failure_rows(&json!({}), &[("status", json!("COMP"))]).is_empty());
     }
 }

@@ -26,8 +26,10 @@
 //! - Attachments ("Attachments"): `GET {href}/doclinks` lists them (`describedBy` with
 //!   `fileName`, `description`); `POST {href}/doclinks` with the file as the body, `slug` = its
 //!   name, `x-document-meta` = the folder (required here), `x-document-description`.
-//! - Child collections (`worklog`, `matusetrans`, `assetstatus`) are arrays of the work order,
-//!   added to by a MERGE, replaced without it.
+//! - Child collections (`worklog`, `matusetrans`, `assetstatus`, `failurereport`) are arrays of
+//!   the work order, added to by a MERGE, replaced without it. A `failurereport` row needs a
+//!   `failurecode` and a `type` of PROBLEM, CAUSE or REMEDY (the failure hierarchy below the
+//!   class, which is the work order's `failurecode`).
 //! - A user editing a work order in Maximo: [`Fake::edit`] (a new `_rowstamp`); a record
 //!   created in Maximo: [`Fake::add`] (any object structure: `GET /oslc/os/{os}`).
 //! - Paging ("Sorting and paging"): `oslc.pageSize` (and `pageno`, 1 first), the answer's
@@ -499,6 +501,19 @@ async fn update(
     }
     if let Some(r) = replayed(&mut f, &headers) {
         return r;
+    }
+    let bad_report = patch["failurereport"].as_array().and_then(|rows| {
+        rows.iter().find(|r| {
+            !matches!(r["type"].as_str(), Some("PROBLEM" | "CAUSE" | "REMEDY"))
+                || r["failurecode"].as_str().is_none_or(str::is_empty)
+        })
+    });
+    if let Some(r) = bad_report {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BMXAA4197E",
+            &format!("The failure report row {r} needs a failure code and a type."),
+        );
     }
     if q.get("action").map(String::as_str) == Some("wsmethod:changeStatus") {
         let from = f.wos[i]["status"].as_str().unwrap_or("").to_string();
