@@ -180,12 +180,8 @@ mod tests {
         Ok(())
     }
 
-    fn figures(h: &History, from: i64, to: i64) -> serde_json::Value {
-        serde_json::to_value(metrics(h, &Scope::All, from, to)).unwrap_or_default()
-    }
-
-    #[test]
-    fn one_read_per_period_until_the_replica_changes() -> TestResult {
+    /// A replica of the demo plant's assets and work orders in a temporary directory.
+    fn demo_store() -> Result<(tempfile::TempDir, Store), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let mut store = Store::open(dir.path())?;
         for name in ["assets", "work_orders"] {
@@ -195,6 +191,16 @@ mod tests {
                 &demo.join(format!("{name}.csv")),
             )?;
         }
+        Ok((dir, store))
+    }
+
+    fn figures(h: &History, from: i64, to: i64) -> serde_json::Value {
+        serde_json::to_value(metrics(h, &Scope::All, from, to)).unwrap_or_default()
+    }
+
+    #[test]
+    fn one_read_per_period_until_the_replica_changes() -> TestResult {
+        let (dir, mut store) = demo_store()?;
         // One stop carried over the end of October, one reported just after it.
         add_breakdown(
             &mut store,
@@ -289,15 +295,7 @@ mod tests {
 
     #[test]
     fn a_write_naming_its_work_orders_is_followed_without_reading_the_period_again() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let mut store = Store::open(dir.path())?;
-        for name in ["assets", "work_orders"] {
-            let demo = demo();
-            store.import_csv(
-                &demo.join(format!("{name}.toml")),
-                &demo.join(format!("{name}.csv")),
-            )?;
-        }
+        let (dir, mut store) = demo_store()?;
         let reads = PeriodReads::default();
         let (from, to) = OCT;
         reads.period(&store, from, to)?;
