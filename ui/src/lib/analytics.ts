@@ -414,6 +414,27 @@ export function riskCsv(r: RiskRanking): string {
   );
 }
 
+// ---- what the screen shows while it loads ---------------------------------------------------
+
+/** A panel's data as the screen holds it (`LiveState` of live.ts). */
+export interface PanelData<T> {
+  value: T | null;
+  loading: boolean;
+  error: unknown;
+}
+
+/**
+ * What the risk panel shows: its list once there is one (kept while a quiet refresh is on its way);
+ * "computing" while the ranking is on its way (ranking every asset can take a second on a large
+ * plant, the other panels show first) — never a blank panel; "failed" when it failed with nothing
+ * to show.
+ */
+export function riskPanel(r: PanelData<RiskRanking>): "list" | "computing" | "failed" {
+  if (r.value) return "list";
+  if (r.error && !r.loading) return "failed";
+  return "computing";
+}
+
 export function oeeCsv(r: OeeReport): string {
   const rows = [...r.rows, r.total];
   return toCsv(

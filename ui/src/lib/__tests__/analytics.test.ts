@@ -17,6 +17,7 @@ import {
   periodOf,
   periodText,
   repeatKeys,
+  riskPanel,
   scopeArgs,
   sparkPath,
   ticks,
@@ -28,6 +29,7 @@ import {
 import type { Oee } from "../bindings/Oee";
 import type { Pareto } from "../bindings/Pareto";
 import type { ParetoBar } from "../bindings/ParetoBar";
+import type { RiskRanking } from "../bindings/RiskRanking";
 
 const bar = (key: string, hours: number, count: number, work_orders: string[] = []): ParetoBar => ({
   key,
@@ -258,5 +260,27 @@ describe("CSV and words", () => {
     expect(text).toBe(
       "Repairs 1.00 h faster since 2026-01-01: MTTR 3.00 h (10) → 2.00 h (12) (95 % interval −1.50 h to −15 min).",
     );
+  });
+});
+
+describe("the risk panel while the ranking is computed", () => {
+  const ranking: RiskRanking = {
+    at: "2026-11-20T10:00:00Z",
+    horizon_days: 30,
+    model: { fitted: true, training_rows: 10, training_failures: 2, training_origins: 1, intercept: 0, weights: {}, averages: {} },
+    assets: [],
+  };
+  it("says it is computing, never shows a blank panel, before the first list", () => {
+    // Before the first load started, and while it is on its way.
+    expect(riskPanel({ value: null, loading: false, error: null })).toBe("computing");
+    expect(riskPanel({ value: null, loading: true, error: null })).toBe("computing");
+    // A retry after a failure is computing again; a failure with nothing to show says so.
+    expect(riskPanel({ value: null, loading: true, error: new Error("x") })).toBe("computing");
+    expect(riskPanel({ value: null, loading: false, error: new Error("x") })).toBe("failed");
+  });
+  it("keeps the list shown while a newer ranking is on its way or failed", () => {
+    expect(riskPanel({ value: ranking, loading: false, error: null })).toBe("list");
+    expect(riskPanel({ value: ranking, loading: true, error: null })).toBe("list");
+    expect(riskPanel({ value: ranking, loading: false, error: new Error("x") })).toBe("list");
   });
 });
