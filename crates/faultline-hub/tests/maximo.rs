@@ -7,28 +7,12 @@
 mod common;
 mod fake_maximo;
 
-use common::{close, env, note, set_status, t};
+use common::{close, env, note, set_status};
 use fake_maximo::config;
-use fake_maximo::plant::{plant as setup, Plant as Setup};
+use fake_maximo::plant::{create, plant as setup, Plant as Setup};
 use faultline_hub::connector::{configure, drain_bulk, retry_failed, status, Maximo};
-use faultline_protocol::Mutation;
 use std::time::Duration;
 use uuid::Uuid;
-
-fn create(wo: Uuid, number: &str, asset: Uuid) -> Mutation {
-    Mutation::CreateWorkOrder {
-        work_order_id: wo,
-        number: number.into(),
-        asset_id: asset,
-        wo_type: "breakdown".into(),
-        priority: 1,
-        title: "Pump P-101 leaks at the seal".into(),
-        fault_code: None,
-        reported_by: "ana".into(),
-        reported_at: t(0),
-        downtime_start: None,
-    }
-}
 
 impl Setup {
     /// A breakdown logged offline and pushed: create, note, start, close.
@@ -257,6 +241,7 @@ async fn new_work_orders_go_in_one_bulk_request_read_per_item() {
     {
         let f = s.fake.lock().unwrap();
         assert_eq!(f.bulk_requests, 1, "the six creates went together");
+        assert_eq!(f.bulk_updates, 1, "the five notes went together");
         assert_eq!(
             f.wos.len(),
             5,

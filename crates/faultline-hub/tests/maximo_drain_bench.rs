@@ -1,6 +1,6 @@
 //! The drain against `fake_maximo` with a simulated Maximo latency (never a real Maximo): a
 //! shift end's backlog (create, note, start, close per breakdown) drained by 8 senders the way
-//! `serve` does it (bulk creates, one request in flight per sender). In `make test` it runs a
+//! `serve` does it (bulk creates and bulk notes, one request in flight per sender). In `make test` it runs a
 //! small backlog (100 breakdowns = 400 changes) and checks that every change is sent once and
 //! each breakdown is one Maximo work order; it prints the rate but asserts no time. The
 //! measurement is the same test at a shift end's size:
@@ -71,10 +71,12 @@ async fn drain_a_shift_end_backlog() {
     println!(
         "drain bench: {breakdowns} breakdowns = {changes} changes queued in {queue_secs:.1} s; \
          drained with 8 senders at {latency} ms Maximo latency in {secs:.1} s = {:.0} changes/s \
-         ({} requests to the fake, {} of them bulk; sent {}, waiting {}, failed {})",
+         ({} requests to the fake, {} of them bulk creates, {} bulk updates; sent {}, waiting {}, \
+         failed {})",
         changes as f64 / secs,
         f.requests,
         f.bulk_requests,
+        f.bulk_updates,
         r.sent,
         st.waiting,
         st.failed

@@ -657,25 +657,33 @@ impl Connector for Maximo {
         done.unwrap_or_else(|outcome| outcome)
     }
 
-    /// New work orders in one BULK request (each answered on its own), then the other kinds
-    /// one request at a time (each item is the oldest unsent change of its own work order), so
-    /// a sender never has more than one request in flight.
+    /// New work orders in one BULK request, child rows (notes, parts, stops and restarts) of
+    /// other work orders in another (each item answered on its own), then the other kinds one
+    /// request at a time (each item is the oldest unsent change of its own work order), so a
+    /// sender never has more than one request in flight.
     async fn send_batch(&self, items: &[OutboxItem]) -> Vec<SendOutcome> {
-        let creates: Vec<&OutboxItem> = items
-            .iter()
-            .filter(|i| i.kind == "create_work_order")
-            .collect();
-        let in_bulk = creates.len() > 1;
-        let mut bulk = if in_bulk {
+        let is_create = |i: &OutboxItem| i.kind == "create_work_order";
+        let is_child = |i: &OutboxItem| child_row(i).is_some();
+        let creates: Vec<&OutboxItem> = items.iter().filter(|i| is_create(i)).collect();
+        let children: Vec<&OutboxItem> = items.iter().filter(|i| is_child(i)).collect();
+        let (creates_in_bulk, children_in_bulk) = (creates.len() > 1, children.len() > 1);
+        let mut created = if creates_in_bulk {
             self.bulk_create(&creates).await.into_iter()
         } else {
             Vec::new().into_iter()
         };
+        let mut added = if children_in_bulk {
+            self.bulk_children(&children).await.into_iter()
+        } else {
+            Vec::new().into_iter()
+        };
+        let no_answer = || SendOutcome::Retry("no answer for this item".into());
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            out.push(if in_bulk && item.kind == "create_work_order" {
-                bulk.next()
-                    .unwrap_or_else(|| SendOutcome::Retry("no answer for this item".into()))
+            out.push(if creates_in_bulk && is_create(item) {
+                created.next().unwrap_or_else(no_answer)
+            } else if children_in_bulk && is_child(item) {
+                added.next().unwrap_or_else(no_answer)
             } else {
                 self.send(item).await
             });

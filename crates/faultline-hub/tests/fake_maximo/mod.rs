@@ -21,8 +21,9 @@
 //!   within the window is answered 409 and changes nothing; [`Fake::window_passes`] forgets
 //!   the ids.
 //! - Bulk ("Bulk operations"): `x-method-override: BULK` on the collection, an array of
-//!   `{"_data": …}` creates, answered 200 with one result per item (an invalid item carries its
-//!   error JSON and blocks no other); `oslc.where` with `attr in ["a","b"]`.
+//!   `{"_data": …}` creates or of `{"href", "_action": "Update", …}` updates (child rows added
+//!   to with `patchtype: MERGE`), answered 200 with one result per item (an invalid item
+//!   carries its error JSON and blocks no other); `oslc.where` with `attr in ["a","b"]`.
 //! - Attachments ("Attachments"): `GET {href}/doclinks` lists them (`describedBy` with
 //!   `fileName`, `description`); `POST {href}/doclinks` with the file as the body, `slug` = its
 //!   name, `x-document-meta` = the folder (required here), `x-document-description`.
@@ -71,8 +72,12 @@ pub struct Fake {
     pub status_changes: Vec<(String, String, String)>,
     pub requests: u64,
     pub blind_queries: u32,
-    /// BULK requests received.
+    /// BULK requests of creates received.
     pub bulk_requests: u32,
+    /// BULK requests of updates received.
+    pub bulk_updates: u32,
+    /// Item numbers not in the item master: an actual material of one is refused.
+    pub unknown_items: Vec<String>,
     /// Attachments (`doclinks`) of the work orders.
     pub attachments: Vec<Attachment>,
     /// `transactionid` of every create, in order (repeats included).
@@ -394,7 +399,8 @@ async fn create(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
         .and_then(|v| v.to_str().ok())
         == Some("BULK")
     {
-        return bulk(&mut f, wo);
+        let merge = headers.get("patchtype").and_then(|v| v.to_str().ok()) == Some("MERGE");
+        return bulk(&mut f, wo, merge);
     }
     if let Some(r) = replayed(&mut f, &headers) {
         return r;
@@ -431,16 +437,25 @@ fn create_one(f: &mut Fake, wo: &mut Value) -> Result<(), Refusal> {
 }
 
 /// `x-method-override: BULK` ("Bulk operations"): an array of `{"_data": record}`, each created
-/// on its own; the answer is 200 with one `{"_responsemeta": {"status"}, "_responsedata"}` per
-/// item, in order, an item's error JSON in its `_responsedata`.
-fn bulk(f: &mut Fake, items: Value) -> Response {
-    f.bulk_requests += 1;
+/// on its own, or of `{"href", "_action": "Update", …attributes}`, each an update of the work
+/// order at `href` (child collections added to with `patchtype: MERGE` on the request); the
+/// answer is 200 with one `{"_responsemeta": {"status"}, "_responsedata"}` per item, in order,
+/// an item's error JSON in its `_responsedata`.
+fn bulk(f: &mut Fake, items: Value, merge: bool) -> Response {
     let Some(items) = items.as_array().cloned() else {
         return error(StatusCode::BAD_REQUEST, "BMXAA0003E", "BULK takes an array");
     };
+    if items.iter().any(|i| i["_action"] == "Update") {
+        f.bulk_updates += 1;
+    } else {
+        f.bulk_requests += 1;
+    }
     let answers: Vec<Value> = items
         .into_iter()
         .map(|item| {
+            if item["_action"] == "Update" {
+                return bulk_update(f, &item, merge);
+            }
             let mut wo = item["_data"].clone();
             match create_one(f, &mut wo) {
                 Ok(()) => json!({"_responsemeta": {"status": "201"}, "_responsedata": wo}),
@@ -502,18 +517,8 @@ async fn update(
     if let Some(r) = replayed(&mut f, &headers) {
         return r;
     }
-    let bad_report = patch["failurereport"].as_array().and_then(|rows| {
-        rows.iter().find(|r| {
-            !matches!(r["type"].as_str(), Some("PROBLEM" | "CAUSE" | "REMEDY"))
-                || r["failurecode"].as_str().is_none_or(str::is_empty)
-        })
-    });
-    if let Some(r) = bad_report {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "BMXAA4197E",
-            &format!("The failure report row {r} needs a failure code and a type."),
-        );
+    if let Err((code, reason, message)) = check_children(&f, &patch) {
+        return error(code, reason, &message);
     }
     if q.get("action").map(String::as_str) == Some("wsmethod:changeStatus") {
         let from = f.wos[i]["status"].as_str().unwrap_or("").to_string();
@@ -529,27 +534,98 @@ async fn update(
         let date = patch["date"].as_str().unwrap_or("").to_string();
         f.status_changes.push((wonum, to.clone(), date));
         f.wos[i]["status"] = json!(to);
-    } else if let Some(obj) = patch.as_object() {
-        for (k, v) in obj {
-            if let Some(rows) = v.as_array() {
-                // A child collection (worklog, matusetrans, assetstatus).
-                let mut all = if merge {
-                    f.wos[i][k.as_str()].as_array().cloned().unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
-                all.extend(rows.iter().cloned());
-                f.wos[i][k.as_str()] = json!(all);
-            } else {
-                f.wos[i][k.as_str()] = v.clone();
-            }
-        }
+    } else {
+        apply(&mut f, i, &patch, merge);
     }
     remember(&mut f, &headers);
     let rs = next_rowstamp(&mut f);
     f.wos[i]["_rowstamp"] = json!(rs);
     let wo = f.wos[i].clone();
     answer(&mut f, StatusCode::OK, wo)
+}
+
+/// The child rows of an update Maximo would refuse: a failure report row without a code or
+/// with another type; an actual material whose item is not in the item master
+/// ([`Fake::unknown_items`]).
+fn check_children(f: &Fake, patch: &Value) -> Result<(), Refusal> {
+    let rows = |child: &str| patch[child].as_array().cloned().unwrap_or_default();
+    if let Some(r) = rows("failurereport").iter().find(|r| {
+        !matches!(r["type"].as_str(), Some("PROBLEM" | "CAUSE" | "REMEDY"))
+            || r["failurecode"].as_str().is_none_or(str::is_empty)
+    }) {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            "BMXAA4197E",
+            format!("The failure report row {r} needs a failure code and a type."),
+        ));
+    }
+    if let Some(item) = rows("matusetrans")
+        .iter()
+        .filter_map(|r| r["itemnum"].as_str())
+        .find(|i| f.unknown_items.iter().any(|u| u == i))
+    {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            "BMXAA4191E",
+            format!("Item {item} is not in the item master."),
+        ));
+    }
+    Ok(())
+}
+
+/// A patch's attributes set on work order `i`; child collections (arrays) added to with
+/// `merge`, replaced without.
+fn apply(f: &mut Fake, i: usize, patch: &Value, merge: bool) {
+    let Some(obj) = patch.as_object() else {
+        return;
+    };
+    for (k, v) in obj {
+        if k.starts_with('_') || k == "href" {
+            continue;
+        }
+        if let Some(rows) = v.as_array() {
+            // A child collection (worklog, matusetrans, assetstatus, failurereport).
+            let mut all = if merge {
+                f.wos[i][k.as_str()].as_array().cloned().unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            all.extend(rows.iter().cloned());
+            f.wos[i][k.as_str()] = json!(all);
+        } else {
+            f.wos[i][k.as_str()] = v.clone();
+        }
+    }
+}
+
+/// One update of a BULK request, answered on its own.
+fn bulk_update(f: &mut Fake, item: &Value, merge: bool) -> Value {
+    let id = item["href"]
+        .as_str()
+        .and_then(|h| h.rsplit('/').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0);
+    let done = match wo_index(f, id) {
+        Err(_) => Err((
+            StatusCode::NOT_FOUND,
+            "BMXAA8727E",
+            "The record does not exist.".to_string(),
+        )),
+        Ok(i) => check_children(f, item).map(|()| i),
+    };
+    match done {
+        Ok(i) => {
+            apply(f, i, item, merge);
+            let rs = next_rowstamp(f);
+            f.wos[i]["_rowstamp"] = json!(rs);
+            json!({"_responsemeta": {"status": "200"}, "_responsedata": f.wos[i].clone()})
+        }
+        Err((code, reason, message)) => json!({
+            "_responsemeta": {"status": code.as_u16().to_string()},
+            "_responsedata": {"Error": {"reasonCode": reason, "message": message,
+                                        "statusCode": code.as_u16().to_string()}},
+        }),
+    }
 }
 
 /// The work order of an `/{id}` path, by position; 404 with the error JSON when there is none.

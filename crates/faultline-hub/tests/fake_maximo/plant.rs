@@ -3,8 +3,9 @@
 //! and one it does not.
 
 use super::{config, start, Shared};
-use crate::common::Hub;
+use crate::common::{t, Hub};
 use faultline_hub::connector::{configure, drain, DrainReport, Maximo};
+use faultline_protocol::Mutation;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -40,5 +41,21 @@ impl Plant {
     pub async fn drain(&self, key: &str) -> DrainReport {
         let m = Maximo::new(&config(&self.url, key), Duration::from_secs(5)).unwrap();
         drain(&self.hub.store, "PLANT1", &m, 1000).await.unwrap()
+    }
+}
+
+/// A breakdown created on a laptop: work order `number` on `asset`.
+pub fn create(wo: Uuid, number: &str, asset: Uuid) -> Mutation {
+    Mutation::CreateWorkOrder {
+        work_order_id: wo,
+        number: number.into(),
+        asset_id: asset,
+        wo_type: "breakdown".into(),
+        priority: 1,
+        title: "Pump P-101 leaks at the seal".into(),
+        fault_code: None,
+        reported_by: "ana".into(),
+        reported_at: t(0),
+        downtime_start: None,
     }
 }

@@ -4,8 +4,15 @@
 //! item is read on its own: one invalid work order is refused and blocks none of the others.
 //! Idempotent like a single create: the whole batch is looked up by external reference first
 //! (`externalrefid in [...]`), and only the work orders Maximo does not have are sent.
+//!
+//! Child rows (notes, parts used, stops and restarts) of several work orders go the same way:
+//! one read of the work orders (`wonum in [...]`), then one BULK request of updates
+//! (`{"href", "_action": "Update", child: [row]}` with `patchtype: MERGE`, "Bulk operations"),
+//! each answered on its own; a row the work order holds already (its `externalrefid`) is not
+//! sent again, so a lost bulk answer adds nothing twice.
 
-use super::{created, refusal, url, Maximo, WO_SELECT};
+use super::{created, href, quote, refusal, rowstamp, seen_of, url, Maximo, WO_SELECT};
+use crate::connector::maximo_rows::{child_row, has_row};
 use crate::connector::{OutboxItem, SendOutcome};
 use serde_json::{json, Value};
 
@@ -66,16 +73,129 @@ impl Maximo {
     }
 }
 
-/// One item of a bulk answer: created, or refused with its own error JSON.
-fn item_outcome(answer: &Value) -> SendOutcome {
+impl Maximo {
+    /// Child rows of several work orders (one item each), one outcome per item, in order.
+    pub(super) async fn bulk_children(&self, items: &[&OutboxItem]) -> Vec<SendOutcome> {
+        let numbers: Vec<String> = items
+            .iter()
+            .map(|i| {
+                format!(
+                    "\"{}\"",
+                    quote(i.work_order_number.as_deref().unwrap_or(""))
+                )
+            })
+            .collect();
+        let mut clause = format!("wonum in [{}]", numbers.join(","));
+        if let Some(s) = &self.siteid {
+            clause.push_str(&format!(" and siteid=\"{}\"", quote(s)));
+        }
+        let found = match self.find(&clause, WO_SELECT).await {
+            Ok(found) => found,
+            Err(outcome) => return vec![outcome; items.len()],
+        };
+        let mut out: Vec<Option<SendOutcome>> = vec![None; items.len()];
+        let mut body = Vec::new();
+        // (item, whether Maximo had no change of its own since the hub last read the record)
+        let mut todo = Vec::new();
+        for (k, item) in items.iter().enumerate() {
+            let Some((child, row)) = child_row(item) else {
+                out[k] = Some(SendOutcome::Skipped);
+                continue;
+            };
+            let number = item.work_order_number.as_deref().unwrap_or("");
+            let Some(wo) = found.iter().find(|w| w["wonum"] == number) else {
+                out[k] = Some(SendOutcome::Retry(format!(
+                    "work order {number} is not in Maximo yet (created by an earlier row?)"
+                )));
+                continue;
+            };
+            if has_row(wo, child, &item.mutation_id.to_string()) {
+                out[k] = Some(SendOutcome::Sent {
+                    external_id: None,
+                    seen: None,
+                });
+                continue;
+            }
+            let href = match href(wo) {
+                Ok(h) => h,
+                Err(outcome) => {
+                    out[k] = Some(outcome);
+                    continue;
+                }
+            };
+            let unchanged = item
+                .seen
+                .as_ref()
+                .is_none_or(|s| Some(&s.rowstamp) == rowstamp(wo).as_ref());
+            body.push(json!({"href": href, "_action": "Update", child: [row]}));
+            todo.push((k, unchanged));
+        }
+        if !todo.is_empty() {
+            let answers = match url(&self.os_url, &[("lean", "1")]) {
+                Ok(u) => {
+                    self.call(
+                        self.http
+                            .post(u)
+                            .header("x-method-override", "BULK")
+                            .header("patchtype", "MERGE")
+                            .header("properties", WO_SELECT)
+                            .json(&body),
+                    )
+                    .await
+                }
+                Err(outcome) => Err(outcome),
+            };
+            for (j, (k, unchanged)) in todo.iter().enumerate() {
+                out[*k] = Some(match &answers {
+                    Ok(Value::Array(a)) => a
+                        .get(j)
+                        .map(|answer| updated(answer, *unchanged))
+                        .unwrap_or_else(|| {
+                            SendOutcome::Retry("Maximo's bulk answer has no result for it".into())
+                        }),
+                    Ok(_) => SendOutcome::Retry("Maximo's bulk answer is not a list".into()),
+                    Err(outcome) => outcome.clone(),
+                });
+            }
+        }
+        out.into_iter()
+            .map(|o| o.unwrap_or_else(|| SendOutcome::Retry("not sent".into())))
+            .collect()
+    }
+}
+
+/// The HTTP status of one item of a bulk answer (a number or a numeric string).
+fn item_status(answer: &Value) -> u16 {
     let meta = &answer["_responsemeta"]["status"];
-    let status = meta
-        .as_u64()
+    meta.as_u64()
         .and_then(|n| u16::try_from(n).ok())
         .or_else(|| meta.as_str().and_then(|s| s.parse().ok()))
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// One item of a bulk answer: created, or refused with its own error JSON.
+fn item_outcome(answer: &Value) -> SendOutcome {
+    let status = item_status(answer);
     if (200..300).contains(&status) {
         created(&answer["_responsedata"])
+    } else {
+        refusal(status, &answer["_responsedata"])
+    }
+}
+
+/// One update of a bulk answer: sent (the record as answered becomes what the hub has seen
+/// when Maximo had no change of its own since the hub's last read), or refused on its own.
+fn updated(answer: &Value, unchanged: bool) -> SendOutcome {
+    let status = item_status(answer);
+    if (200..300).contains(&status) {
+        SendOutcome::Sent {
+            external_id: None,
+            seen: if unchanged {
+                seen_of(&answer["_responsedata"])
+            } else {
+                None
+            },
+        }
     } else {
         refusal(status, &answer["_responsedata"])
     }

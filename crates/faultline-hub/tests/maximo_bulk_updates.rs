@@ -1,0 +1,97 @@
+//! Child rows of several work orders (notes, parts used) reach `fake_maximo` (never a real
+//! Maximo) in one BULK request of updates, each item read on its own: one refused item blocks
+//! no other, and a lost bulk answer adds no row twice. Real PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod fake_maximo;
+
+use common::{env, note, t};
+use fake_maximo::config;
+use fake_maximo::plant::{create, plant, Plant};
+use faultline_hub::connector::{drain_bulk, retry_failed, status, DrainReport, Maximo};
+use faultline_protocol::Mutation;
+use std::time::Duration;
+use uuid::Uuid;
+
+fn part(wo: Uuid, number: &str) -> Mutation {
+    Mutation::AddPart {
+        part_id: Uuid::now_v7(),
+        work_order_id: wo,
+        part_number: number.into(),
+        description: None,
+        quantity: 1.0,
+        unit: None,
+        created_at: t(600),
+    }
+}
+
+/// Three work orders pushed, then one more change of each (`then`, by work order position).
+async fn three_with(s: &Plant, then: impl Fn(usize, Uuid) -> Mutation) {
+    let wos: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+    // Envelopes made in order: the hub queues by mutation id (UUIDv7).
+    let mut batch: Vec<_> = wos
+        .iter()
+        .enumerate()
+        .map(|(k, wo)| env(0, create(*wo, &format!("FL-{k}"), s.asset)))
+        .collect();
+    batch.extend(wos.iter().enumerate().map(|(k, wo)| env(1, then(k, *wo))));
+    s.hub.push(&s.token, "PLANT1", batch).await;
+}
+
+async fn drain(s: &Plant, max: u64) -> DrainReport {
+    let m = Maximo::new(&config(&s.url, "key-1"), Duration::from_secs(5)).unwrap();
+    drain_bulk(&s.hub.store, "PLANT1", &m, max, 20)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn parts_of_several_work_orders_go_in_one_bulk_update_and_a_refused_one_blocks_no_other() {
+    let s = plant().await;
+    s.fake.lock().unwrap().unknown_items = vec!["NOPE-1".into()];
+    three_with(&s, |k, wo| {
+        part(wo, if k == 1 { "NOPE-1" } else { "SEAL-22" })
+    })
+    .await;
+    let r = drain(&s, 1000).await;
+    assert_eq!((r.sent, r.rejected), (5, 1), "{r:?}");
+    {
+        let f = s.fake.lock().unwrap();
+        assert_eq!(
+            (f.bulk_requests, f.bulk_updates),
+            (1, 1),
+            "creates, then parts"
+        );
+        let parts = |n: &str| f.wo(n)["matusetrans"].as_array().map_or(0, Vec::len);
+        assert_eq!((parts("FL-0"), parts("FL-1"), parts("FL-2")), (1, 0, 1));
+    }
+    let st = status(&s.hub.store, "PLANT1").await.unwrap();
+    assert_eq!(st.failed, 1);
+    assert!(
+        st.failures[0].2.starts_with("BMXAA4191E: Item NOPE-1"),
+        "{:?}",
+        st.failures
+    );
+}
+
+#[tokio::test]
+async fn a_lost_bulk_answer_adds_no_note_twice() {
+    let s = plant().await;
+    three_with(&s, |k, wo| note(wo, &format!("note {k}"))).await;
+    assert_eq!(drain(&s, 3).await.sent, 3, "the creates");
+    s.fake.lock().unwrap().lose_next_answer = true;
+    let r = drain(&s, 3).await;
+    assert_eq!((r.sent, r.retried), (0, 3), "{r:?}");
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    let r = drain(&s, 1000).await;
+    assert_eq!(r.sent, 3, "{r:?}");
+    let f = s.fake.lock().unwrap();
+    assert_eq!(
+        f.bulk_updates, 1,
+        "found on the second read, not sent again"
+    );
+    for n in ["FL-0", "FL-1", "FL-2"] {
+        assert_eq!(f.wo(n)["worklog"].as_array().map(Vec::len), Some(1), "{n}");
+    }
+}
