@@ -95,3 +95,48 @@ async fn a_lost_bulk_answer_adds_no_note_twice() {
         assert_eq!(f.wo(n)["worklog"].as_array().map(Vec::len), Some(1), "{n}");
     }
 }
+
+/// Log lines written while a drain runs (this test's thread only).
+#[derive(Clone, Default)]
+struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Log {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_batch_logs_what_maximo_made_of_it() {
+    let s = plant().await;
+    s.fake.lock().unwrap().unknown_items = vec!["NOPE-1".into()];
+    three_with(&s, |k, wo| {
+        part(wo, if k == 1 { "NOPE-1" } else { "SEAL-22" })
+    })
+    .await;
+    let log = Log::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    drain(&s, 1000).await;
+    drop(guard);
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let batches: Vec<&str> = text.lines().filter(|l| l.contains("cmms batch")).collect();
+    assert_eq!(batches.len(), 2, "{text}");
+    assert!(
+        batches[0].contains("items=3") && batches[0].contains("sent=3"),
+        "{text}"
+    );
+    assert!(
+        batches[1].contains("sent=2") && batches[1].contains("rejected=1"),
+        "{text}"
+    );
+}

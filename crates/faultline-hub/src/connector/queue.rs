@@ -7,6 +7,7 @@ use crate::error::{HubError, Result};
 use crate::PgStore;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use tracing::Instrument;
 
 /// A site's connector settings (`faultline-hub maximo configure`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,12 +165,26 @@ pub async fn drain_bulk<C: Connector>(
             item.attachment = attachment(&tx, item).await?;
         }
         handled += items.len() as u64;
-        let outcomes = connector.send_batch(&items).await;
+        let span = tracing::info_span!("cmms_batch", site, items = items.len());
+        let started = std::time::Instant::now();
+        let outcomes = connector.send_batch(&items).instrument(span.clone()).await;
+        let before = report.clone();
         // A row without an outcome is left as it was (released at commit, sent again).
         for (item, outcome) in items.iter().zip(outcomes) {
             record(&tx, item, outcome, &mut report).await?;
         }
         tx.commit().await?;
+        span.in_scope(|| {
+            tracing::info!(
+                sent = report.sent - before.sent,
+                retried = report.retried - before.retried,
+                rejected = report.rejected - before.rejected,
+                conflicts = report.conflicts - before.conflicts,
+                skipped = report.skipped - before.skipped,
+                ms = started.elapsed().as_millis() as u64,
+                "cmms batch"
+            )
+        });
         if report.auth_error.is_some() {
             return Ok(report);
         }
