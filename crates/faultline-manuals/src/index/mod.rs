@@ -21,6 +21,7 @@ mod coverage;
 mod directory;
 mod error;
 mod expand;
+mod german_compounds;
 mod headings;
 mod language;
 mod live;

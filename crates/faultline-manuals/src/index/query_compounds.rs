@@ -36,6 +36,18 @@ pub(crate) fn model_split(word: &str) -> Option<usize> {
     glued.then_some(letters)
 }
 
+/// Where a number typed with its unit splits ("40m" → "40" + "m", "24v", "5min", "230vac"):
+/// one to five digits, then one to four ASCII letters. `None` for other words ("e3", "tmc2209",
+/// "2a1b").
+pub(crate) fn unit_split(word: &str) -> Option<usize> {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    let unit = word.get(digits..)?;
+    let quantity = (1..=5).contains(&digits)
+        && (1..=4).contains(&unit.len())
+        && unit.bytes().all(|b| b.is_ascii_alphabetic());
+    quantity.then_some(digits)
+}
+
 /// Whether two typed words side by side are a model name written apart ("servo 42c",
 /// "skr 13"): the first letters only, the second a number with letters or digits after it.
 fn model_pair(first: &str, second: &str) -> bool {
@@ -146,6 +158,14 @@ impl Builder<'_> {
             let score = self.idf(reference_df);
             self.add_phrase(lang, letters, number, word.offset as u32, score)?;
         }
+        if let Some(at) = unit_split(&word.typed) {
+            // "40m" on a page that writes "40 m": the number and its unit side by side count
+            // like the rarer of the two (no page writes the glued form, or hardly any).
+            let (number, unit) = word.typed.split_at(at);
+            let df = |t: &str| self.searcher.doc_freq(&Term::from_field_text(field, t));
+            let score = self.idf(df(number)?.min(df(unit)?).max(df(&word.typed)?));
+            self.add_phrase(lang, number, unit, word.offset as u32, score)?;
+        }
         let points = split_points(&word.typed);
         if points.is_empty() {
             return Ok(());
@@ -254,6 +274,22 @@ mod tests {
         assert!(model_pair("skr", "13"));
         assert!(!model_pair("servo", "motor"));
         assert!(!model_pair("e", "3"));
+    }
+
+    #[test]
+    fn numbers_typed_with_their_unit_split_before_the_unit() {
+        fn split(w: &str) -> Option<(&str, &str)> {
+            unit_split(w).map(|at| (&w[..at], &w[at..]))
+        }
+        assert_eq!(split("40m"), Some(("40", "m")));
+        assert_eq!(split("24v"), Some(("24", "v")));
+        assert_eq!(split("5min"), Some(("5", "min")));
+        assert_eq!(split("230vac"), Some(("230", "vac")));
+        assert_eq!(split("40"), None, "no unit");
+        assert_eq!(split("m40"), None);
+        assert_eq!(split("2a1b"), None);
+        assert_eq!(split("10metres"), None, "a unit is short");
+        assert_eq!(split("123456v"), None, "a quantity is short");
     }
 
     proptest::proptest! {

@@ -12,6 +12,9 @@
 //! - compounds (`query_compounds`): two typed words joined ("over current", "over-current" →
 //!   "overcurrent"), and a typed word split into two indexed words matched as a phrase
 //!   ("overcurrent" → "over current");
+//! - German compounds (`german_compounds`): a typed word as the first part of the German pages'
+//!   compounds ("ventil" → "ventilart"), a typed compound's parts around others ("rohrlänge" →
+//!   "rohrleitungslänge"), found in the index's own German vocabulary;
 //! - every word against the manual's title, manufacturer and models (a word of 4+ characters
 //!   also as the start of one: "cmmo" → "CMMOSTC51LKP"): a word that names a manual scopes the
 //!   search to it, and weighs less as page evidence (every page of that manual has it);
@@ -443,7 +446,10 @@ impl Builder<'_> {
         let field = self.fields.body[lang.index()];
         let mut found = Vec::new();
         let rare = word_df <= (self.num_docs / RARE_DIVISOR).max(RARE_MIN_PAGES);
-        if word.chars >= FUZZY_MIN_CHARS_1 && rare {
+        // A word with digits is a number, a code or a model: one edit away is another one
+        // ("40m" is not "400" or "403"), not a typo.
+        let typo_tolerant = !w.typed.chars().any(|c| c.is_ascii_digit());
+        if word.chars >= FUZZY_MIN_CHARS_1 && rare && typo_tolerant {
             let distance = if word.chars >= FUZZY_MIN_CHARS_2 {
                 2
             } else {
@@ -459,6 +465,7 @@ impl Builder<'_> {
         }
         if (FUZZY_MIN_CHARS_SHORT..FUZZY_MIN_CHARS_1).contains(&word.chars)
             && word_df == 0
+            && typo_tolerant
             && self.w.fuzzy_short > 0.0
         {
             // "tme": a short word no page has, one edit from a word pages have ("time").
@@ -623,6 +630,7 @@ impl QueryPlan {
             b.add_compounds(text, *lang, body_words, analyzers)?;
             b.add_proximity(*lang, body_words)?;
             for w in body_words {
+                b.add_german_compounds(*lang, w)?;
                 let key = w.offset as u32;
                 if let Some(word) = words.get(&key) {
                     let df = body.doc_freq.get(&key).copied().unwrap_or(0);

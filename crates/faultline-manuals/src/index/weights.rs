@@ -60,6 +60,10 @@ pub struct RankWeights {
     /// The same for the other body terms (typo and prefix neighbours, synonyms, joined
     /// compounds), as a share of their own weight.
     pub head_expanded: f32,
+    /// A German compound that has the typed word as its first part, or the two parts of a
+    /// typed compound around others (`german_compounds`: "ventil" → "ventilart", "rohrlänge"
+    /// → "rohrleitungslänge"), against 1.0 for the word itself.
+    pub compound_part: f32,
 }
 
 /// The weights of session 4, before any training: the fallback should the compiled-in file
@@ -84,6 +88,7 @@ pub const BASELINE: RankWeights = RankWeights {
     coord: 0.0,
     head: 0.0,
     head_expanded: 0.0,
+    compound_part: 0.0,
 };
 
 /// The shipped weights file.
@@ -106,7 +111,7 @@ pub enum WeightsError {
 
 impl RankWeights {
     /// The names of the weights, in file order.
-    pub const NAMES: [&'static str; 19] = [
+    pub const NAMES: [&'static str; 20] = [
         "code",
         "literal",
         "hex_alternate",
@@ -126,9 +131,10 @@ impl RankWeights {
         "coord",
         "head",
         "head_expanded",
+        "compound_part",
     ];
 
-    fn slots(&mut self) -> [&mut f32; 19] {
+    fn slots(&mut self) -> [&mut f32; 20] {
         [
             &mut self.code,
             &mut self.literal,
@@ -149,6 +155,7 @@ impl RankWeights {
             &mut self.coord,
             &mut self.head,
             &mut self.head_expanded,
+            &mut self.compound_part,
         ]
     }
 
@@ -185,7 +192,7 @@ impl RankWeights {
     /// Reads a weights file (see the module comment).
     pub fn parse(text: &str) -> Result<RankWeights, WeightsError> {
         let mut out = BASELINE;
-        let mut given = [false; 19];
+        let mut given = [false; 20];
         for (n, raw) in text.lines().enumerate() {
             let line = n + 1;
             let content = raw.split('#').next().unwrap_or("").trim();
@@ -292,7 +299,7 @@ mod tests {
         let unknown = format!("{good}boost = 1\n");
         assert!(matches!(
             RankWeights::parse(&unknown),
-            Err(WeightsError::Unknown { line: 20, .. })
+            Err(WeightsError::Unknown { line: 21, .. })
         ));
         let twice = format!("{good}code = 1\n");
         assert!(matches!(
@@ -323,7 +330,7 @@ mod tests {
         }
 
         #[test]
-        fn any_weights_round_trip(values in proptest::collection::vec(0.0f32..100.0, 19)) {
+        fn any_weights_round_trip(values in proptest::collection::vec(0.0f32..100.0, 20)) {
             let mut w = BASELINE;
             for (name, v) in RankWeights::NAMES.iter().zip(&values) {
                 w.set(name, *v);

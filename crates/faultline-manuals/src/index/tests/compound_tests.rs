@@ -175,3 +175,69 @@ fn a_typed_word_is_not_completed_to_a_compound_that_starts_with_it() -> TestResu
         .any(|t| t.starts_with("hotblad")));
     Ok(())
 }
+
+fn heizung(p: u32, text: &str) -> PageDoc {
+    page(ACTUATOR, "aktor.pdf", "A-1", "de", p, text)
+}
+
+/// The pages found for `text` with the German compounds on (whatever the shipped weight).
+fn german_hits(index: &ManualIndex, text: &str) -> TestResult<Vec<u32>> {
+    let mut weights = crate::index::RankWeights::shipped().clone();
+    weights.compound_part = 0.5;
+    let q = crate::index::SearchQuery::new(text);
+    Ok(index
+        .search_with_weights(&q, &weights)?
+        .hits
+        .iter()
+        .map(|h| h.page)
+        .collect())
+}
+
+#[test]
+fn german_compounds_are_found_from_their_parts_in_the_index_vocabulary() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let index = ManualIndex::open(dir.path().join("index"))?;
+    let pages = vec![
+        heizung(
+            1,
+            "Einstellung bei hoher Rohrleitungslänge: Schalter SW8-1 auf EIN.",
+        ),
+        heizung(
+            2,
+            "Das Rohr wird gebogen. Die Länge des Kabels ist begrenzt.",
+        ),
+        heizung(
+            3,
+            "Die Ventilart legt fest, ob der Ausgang stromlos offen ist.",
+        ),
+        heizung(4, "Der Kanal meldet eine Störung; die Ventile bleiben zu."),
+        heizung(5, "Die Anzeige zeigt die Art der Störung."),
+    ];
+    index.rebuild(pages, |_| {}, &AtomicBool::new(false))?;
+    // "rohrlänge" = rohr + länge, the parts of page 1's "Rohrleitungslänge".
+    let hits = german_hits(&index, "rohrlänge ")?;
+    assert_eq!(hits.first(), Some(&1), "{hits:?}");
+    // "ventil" is the first part of page 3's "Ventilart" (page 4 has the word itself, first);
+    // page 5's "Art" alone is not the compound.
+    let hits = german_hits(&index, "ventil ")?;
+    assert_eq!(hits, [4, 3]);
+    Ok(())
+}
+
+#[test]
+fn a_number_typed_with_its_unit_finds_it_written_apart_not_other_numbers() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let index = ManualIndex::open(dir.path().join("index"))?;
+    let pages = vec![
+        drive(1, "Pipe runs of 40 m or more need the long-pipe setting."),
+        drive(
+            2,
+            "Parameter 400 sets the base frequency; parameter 403 the limit.",
+        ),
+    ];
+    index.rebuild(pages, |_| {}, &AtomicBool::new(false))?;
+    let pages: Vec<u32> = search(&index, "40m")?.iter().map(|h| h.page).collect();
+    // "400" and "403" are one edit from "40m", but another number is no typo.
+    assert_eq!(pages, [1]);
+    Ok(())
+}
