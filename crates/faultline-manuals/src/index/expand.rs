@@ -75,31 +75,12 @@ pub(crate) fn prefix(
     prefix: &str,
     max: usize,
 ) -> Result<Vec<Expansion>> {
-    let lower = prefix.as_bytes();
-    let mut upper = lower.to_vec();
-    upper.push(0xff);
-    let mut found: HashMap<Vec<u8>, u64> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted
-            .terms()
-            .range()
-            .gt(lower)
-            .lt(&upper)
-            .into_stream()
-            .map_err(tantivy::TantivyError::from)?;
-        while stream.advance() {
-            *found.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
-        }
-    }
-    let mut out: Vec<Expansion> = found
+    let mut out: Vec<Expansion> = terms_starting(searcher, field, prefix, usize::MAX)?
         .into_iter()
-        .filter_map(|(bytes, doc_freq)| {
-            Some(Expansion {
-                term: String::from_utf8(bytes).ok()?,
-                distance: 0,
-                doc_freq,
-            })
+        .map(|(term, doc_freq)| Expansion {
+            term,
+            distance: 0,
+            doc_freq,
         })
         .collect();
     out.sort_by(|a, b| {
@@ -123,6 +104,39 @@ pub(crate) fn prefix(
         kept.push(e);
     }
     Ok(kept)
+}
+
+/// The indexed terms of `field` that start with `prefix` (not `prefix` itself), with their
+/// document frequencies summed over the segments; at most `max_scan` terms read per segment.
+pub(crate) fn terms_starting(
+    searcher: &Searcher,
+    field: Field,
+    prefix: &str,
+    max_scan: usize,
+) -> Result<Vec<(String, u64)>> {
+    let lower = prefix.as_bytes();
+    let mut upper = lower.to_vec();
+    upper.push(0xff);
+    let mut found: HashMap<Vec<u8>, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .gt(lower)
+            .lt(&upper)
+            .into_stream()
+            .map_err(tantivy::TantivyError::from)?;
+        let mut read = 0;
+        while read < max_scan && stream.advance() {
+            *found.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
+            read += 1;
+        }
+    }
+    Ok(found
+        .into_iter()
+        .filter_map(|(bytes, df)| Some((String::from_utf8(bytes).ok()?, df)))
+        .collect())
 }
 
 /// A completion's remainder of at least this many characters may be a second word.

@@ -18,11 +18,10 @@
 //! dictionary (no prefix bounds it) and is left out to keep the latency.
 
 use super::error::Result;
+use super::expand::terms_starting;
 use super::language::BodyLang;
 use super::query_plan::{BodyWord, Builder};
-use std::collections::HashMap;
-use tantivy::schema::Field;
-use tantivy::{Searcher, Term};
+use tantivy::Term;
 
 /// Linking elements (Fugenelemente) that may join two parts, "" first.
 const LINKERS: [&str; 5] = ["", "s", "es", "n", "en"];
@@ -86,34 +85,6 @@ pub(crate) fn two_part_splits(
     Ok(out)
 }
 
-/// Up to [`MAX_SCAN`] terms of `field` that start with `prefix` (not `prefix` itself), with
-/// their document frequencies summed over the segments.
-fn terms_starting(searcher: &Searcher, field: Field, prefix: &str) -> Result<Vec<(String, u64)>> {
-    let lower = prefix.as_bytes();
-    let mut upper = lower.to_vec();
-    upper.push(0xff);
-    let mut found: HashMap<Vec<u8>, u64> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted
-            .terms()
-            .range()
-            .gt(lower)
-            .lt(&upper)
-            .into_stream()
-            .map_err(tantivy::TantivyError::from)?;
-        let mut read = 0;
-        while read < MAX_SCAN && stream.advance() {
-            *found.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
-            read += 1;
-        }
-    }
-    Ok(found
-        .into_iter()
-        .filter_map(|(bytes, df)| Some((String::from_utf8(bytes).ok()?, df)))
-        .collect())
-}
-
 impl Builder<'_> {
     /// The German compounds of a typed word (see the module comment), searched in the German
     /// body at the `compound_part` weight.
@@ -132,7 +103,7 @@ impl Builder<'_> {
         };
         let mut found: Vec<(String, u64)> = Vec::new();
         if is_term(typed)? {
-            for (term, df) in terms_starting(searcher, field, typed)? {
+            for (term, df) in terms_starting(searcher, field, typed, MAX_SCAN)? {
                 let rest = term.get(typed.len()..).unwrap_or("");
                 if is_second_part(rest, &mut is_term)? {
                     found.push((term, df));
@@ -140,7 +111,7 @@ impl Builder<'_> {
             }
         }
         for (first, last) in two_part_splits(typed, &mut is_term)? {
-            for (term, df) in terms_starting(searcher, field, &first)? {
+            for (term, df) in terms_starting(searcher, field, &first, MAX_SCAN)? {
                 if term.len() > typed.len() && term.ends_with(last.as_str()) {
                     found.push((term, df));
                 }
