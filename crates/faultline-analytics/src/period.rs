@@ -333,6 +333,45 @@ mod tests {
         );
     }
 
+    /// `monthly` reads per month only what can count in it: each row is still the figures of
+    /// `metrics` over that month (cut to the period) on the whole history.
+    #[test]
+    fn each_month_of_the_trends_is_metrics_over_that_month() {
+        use crate::time::{month_start, next_month};
+        for seed in 1..=4 {
+            let full = random_history(seed);
+            let Some(end) = full.work_orders.last().map(|w| w.reported_at) else {
+                panic!("empty history");
+            };
+            let (from, to) = (end / 5 + HOUR_MS / 3, end - 20 * DAY);
+            for scope in [
+                Scope::All,
+                Scope::Line("L1".into()),
+                Scope::Asset("A-3".into()),
+            ] {
+                let rows = monthly(&full, &scope, from, to);
+                let mut m = month_start(from);
+                assert!(rows.len() > 6, "{} months", rows.len());
+                for row in &rows {
+                    let next = next_month(m);
+                    let x = metrics(&full, &scope, m.max(from), next.min(to));
+                    assert_eq!(
+                        (
+                            row.breakdowns,
+                            row.downtime_hours,
+                            row.mttr_hours,
+                            row.availability
+                        ),
+                        (x.breakdowns, x.downtime_hours, x.mttr_hours, x.availability),
+                        "seed {seed} {scope:?} {}",
+                        row.month
+                    );
+                    m = next;
+                }
+            }
+        }
+    }
+
     /// OEE reads the breakdowns of counts that start in `[from, to)` and may end after `to`:
     /// the period read `[from, before)`, `before` the latest end, gives the same report.
     #[test]

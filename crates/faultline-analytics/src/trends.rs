@@ -2,12 +2,13 @@
 //! around a date the user sets ("Faultline introduced"), with a bootstrap interval.
 
 use crate::events::failure_events;
-use crate::metrics::metrics;
+use crate::metrics::{asset_part, from_parts, AssetPart};
+use crate::period::may_count_in;
 use crate::prng::SplitMix64;
 use crate::time::{hours, iso, month_label, month_start, next_month};
-use crate::{History, Scope};
+use crate::{History, Scope, WorkOrder};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -19,14 +20,36 @@ pub struct MonthRow {
     pub availability: Option<f64>,
 }
 
-/// One row per calendar month (UTC) touching `[from, to)`, each computed as [`metrics`] over
-/// the part of the month inside the period.
+/// One row per calendar month (UTC) touching `[from, to)`, each the figures of [`metrics`] over
+/// the part of the month inside the period. The scope's work orders are grouped by asset once,
+/// and each month reads only those that can count in it ([`may_count_in`]: what
+/// [`History::period`] keeps, with the same figures), not every work order of the period again
+/// per month.
 pub fn monthly(h: &History, scope: &Scope, from: i64, to: i64) -> Vec<MonthRow> {
+    let tags: HashSet<&str> = h.assets_in(scope).map(|a| a.tag.as_str()).collect();
+    let mut by_asset: BTreeMap<&str, Vec<&WorkOrder>> = BTreeMap::new();
+    for w in h
+        .work_orders
+        .iter()
+        .filter(|w| w.reported_at < to && tags.contains(w.asset_tag.as_str()))
+    {
+        by_asset.entry(w.asset_tag.as_str()).or_default().push(w);
+    }
     let mut out = Vec::new();
     let mut m = month_start(from);
+    let mut wos: Vec<&WorkOrder> = Vec::new();
     while m < to {
         let end = next_month(m);
-        let x = metrics(h, scope, m.max(from), end.min(to));
+        let (a, b) = (m.max(from), end.min(to));
+        let parts: Vec<AssetPart> = by_asset
+            .values()
+            .filter_map(|all| {
+                wos.clear();
+                wos.extend(all.iter().copied().filter(|w| may_count_in(w, a, b)));
+                (!wos.is_empty()).then(|| asset_part(wos.iter().copied(), a, b))
+            })
+            .collect();
+        let x = from_parts(scope, a, b, tags.len(), parts.iter());
         out.push(MonthRow {
             month: month_label(m),
             breakdowns: x.breakdowns,
