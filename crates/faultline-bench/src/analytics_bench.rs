@@ -1,7 +1,8 @@
 //! `faultline-bench analytics`: speed of reliability analytics on the plant-scale replica that
 //! `replica` imported (20,000 assets, 1,000,000 work orders): site-wide metrics and Pareto for
 //! a year (the whole-history read the CLI used before vs the period read), the update after
-//! closing a work order (`PeriodCache::refresh` + metrics), and the risk ranking of every asset.
+//! closing a work order (`PeriodCache::refresh` + metrics), the risk ranking of every asset, and
+//! the Analytics screen's calls through the App (opened fresh, again, after a close through it).
 //! The replica is written to (work orders get closed): it is a bench copy.
 
 use crate::doc;
@@ -140,11 +141,14 @@ pub fn run(args: AnalyticsArgs) -> Result<()> {
             (w.status == "open" || w.status == "in_progress") && in_scope(&scope, &assets, w)
         })
         .map(|w| (w.number.clone(), w.reported_at))
-        .take(args.closes)
+        .take(args.closes + args.screen_runs)
         .collect();
+    // The last `screen_runs` are closed through the App, one per screen run.
+    let for_app: Vec<(String, i64)> = open.iter().skip(args.closes).cloned().collect();
+    let open = &open[..args.closes.min(open.len())];
     let (mut writes, mut updates) = (Samples::default(), Samples::default());
     let (mut refreshes, mut recomputes) = (Samples::default(), Samples::default());
-    for (number, reported_at) in &open {
+    for (number, reported_at) in open {
         let found = store.find_work_orders(number, 5)?;
         let Some(wo) = found.iter().find(|w| &w.number == number) else {
             continue;
@@ -214,7 +218,7 @@ pub fn run(args: AnalyticsArgs) -> Result<()> {
 
     drop(store);
     let screen = if args.screen_runs > 0 {
-        Some(screen_loads(&args, &site, from)?)
+        Some(screen_loads(&args, &site, from, &for_app)?)
     } else {
         None
     };
@@ -302,7 +306,8 @@ pub fn run(args: AnalyticsArgs) -> Result<()> {
         );
         row(&mut out, "of which the ranking", &risk_rank.summary(), "");
     }
-    if let Some((cold, warm)) = &screen {
+    if let Some(s) = &screen {
+        let (cold, warm) = (&s.cold, &s.warm);
         row(
             &mut out,
             "Analytics screen through the App, first load after opening it (`analytics_metrics`, `_pareto`, `_trends`, `_risk` limit 10, `_oee`; one after the other)",
@@ -311,8 +316,26 @@ pub fn run(args: AnalyticsArgs) -> Result<()> {
         );
         row(
             &mut out,
-            "the same screen loaded again, nothing written (the period \"to now\" a moment later)",
+            "the same screen loaded again, nothing written (the period \"to now\" a moment later; the risk ranking kept)",
             warm,
+            "",
+        );
+        row(
+            &mut out,
+            "close a work order through the App (`close_work_order`: the write, then its work order re-read into the kept period)",
+            &s.close,
+            "",
+        );
+        row(
+            &mut out,
+            "then the site's figures (`analytics_metrics`, from the kept period)",
+            &s.metrics_after,
+            "< 10 ms",
+        );
+        row(
+            &mut out,
+            "then the whole screen (the five calls: the period kept, the risk ranked again)",
+            &s.rest_after,
             "",
         );
     }
@@ -333,6 +356,25 @@ pub fn run(args: AnalyticsArgs) -> Result<()> {
 /// (the replica has no production counts: that answer is an error, measured all the same).
 fn screen_load(app: &App, site: &str, from: &str) -> Result<()> {
     let api = |e: faultline_api::ErrorBody| anyhow::anyhow!("{:?}: {}", e.code, e.message);
+    if std::env::var_os("FAULTLINE_BENCH_TRACE_CALLS").is_some() {
+        for (c, a) in [
+            ("analytics_metrics", json!({ "site": site, "from": from })),
+            (
+                "analytics_pareto",
+                json!({ "site": site, "from": from, "by": "cause" }),
+            ),
+            ("analytics_trends", json!({ "site": site, "from": from })),
+            (
+                "analytics_risk",
+                json!({ "site": site, "horizon_days": 30, "limit": 10 }),
+            ),
+            ("analytics_oee", json!({ "line": "L1", "from": from })),
+        ] {
+            let t = Instant::now();
+            let _ = app.call(c, a);
+            eprintln!("  {c}: {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
     let range = json!({ "site": site, "from": from });
     app.call("analytics_metrics", range.clone()).map_err(api)?;
     app.call(
@@ -350,10 +392,28 @@ fn screen_load(app: &App, site: &str, from: &str) -> Result<()> {
     Ok(())
 }
 
-/// Screen loads on freshly opened Apps (nothing kept yet) and again on the same App.
-fn screen_loads(args: &AnalyticsArgs, site: &str, from: i64) -> Result<(Summary, Summary)> {
+/// Timings of the Analytics screen through the App.
+struct ScreenLoads {
+    cold: Summary,
+    warm: Summary,
+    close: Summary,
+    metrics_after: Summary,
+    rest_after: Summary,
+}
+
+/// Screen loads on freshly opened Apps (nothing kept yet), again on the same App, and after
+/// closing one of `to_close` (number, reported) through it.
+fn screen_loads(
+    args: &AnalyticsArgs,
+    site: &str,
+    from: i64,
+    to_close: &[(String, i64)],
+) -> Result<ScreenLoads> {
     let from = faultline_analytics::time::iso(from);
     let (mut cold, mut warm) = (Samples::default(), Samples::default());
+    let (mut close, mut metrics_after, mut rest_after) =
+        (Samples::default(), Samples::default(), Samples::default());
+    let api = |e: faultline_api::ErrorBody| anyhow::anyhow!("{:?}: {}", e.code, e.message);
     for i in 0..args.screen_runs {
         eprintln!(
             "Analytics screen through the App {} of {} …",
@@ -371,8 +431,44 @@ fn screen_loads(args: &AnalyticsArgs, site: &str, from: i64) -> Result<(Summary,
         );
         time(&mut cold, || screen_load(&app, site, &from))?;
         time(&mut warm, || screen_load(&app, site, &from))?;
+        let Some((number, reported_at)) = to_close.get(i) else {
+            continue;
+        };
+        let id = {
+            let store = app
+                .store_mutex()
+                .map_err(api)?
+                .lock()
+                .map_err(|_| anyhow::anyhow!("store lock"))?;
+            let found = store.find_work_orders(number, 5)?;
+            found
+                .iter()
+                .find(|w| &w.number == number)
+                .map(|w| w.id)
+                .context("the work order to close is gone")?
+        };
+        let finished = faultline_analytics::time::iso(reported_at + 3_600_000);
+        time(&mut close, || {
+            app.call(
+                "close_work_order",
+                json!({ "input": { "work_order_id": id, "failure": {}, "author": "bench",
+                                   "remedy_text": "bench: closed", "finished_at": finished } }),
+            )
+            .map_err(api)
+        })?;
+        time(&mut metrics_after, || {
+            app.call("analytics_metrics", json!({ "site": site, "from": from }))
+                .map_err(api)
+        })?;
+        time(&mut rest_after, || screen_load(&app, site, &from))?;
     }
-    Ok((cold.summary(), warm.summary()))
+    Ok(ScreenLoads {
+        cold: cold.summary(),
+        warm: warm.summary(),
+        close: close.summary(),
+        metrics_after: metrics_after.summary(),
+        rest_after: rest_after.summary(),
+    })
 }
 
 /// Whether the work order's asset (`assets` sorted by tag) is in `scope`.
