@@ -124,6 +124,26 @@ async fn a_close_whose_answer_was_lost_adds_its_failure_report_rows_once() {
 }
 
 #[tokio::test]
+async fn a_change_whose_id_sorts_before_its_work_orders_create_is_sent_after_it() {
+    // Two mutations made in the same millisecond: their UUIDv7 ids need not sort in the order
+    // the laptop made them; the hub applies them in the push's order and so must send them.
+    let s = setup().await;
+    let wo = Uuid::now_v7();
+    let earlier_id = Uuid::now_v7();
+    std::thread::sleep(Duration::from_millis(2));
+    let mut created = env(0, create(wo, "FL-1", s.asset));
+    let mut noted = env(1, note(wo, "seal leaking"));
+    noted.mutation_id = earlier_id;
+    created.mutation_id = Uuid::now_v7();
+    assert!(noted.mutation_id < created.mutation_id);
+    s.hub.push(&s.token, "PLANT1", vec![created, noted]).await;
+    let r = s.drain("key-1").await;
+    assert_eq!((r.sent, r.retried), (2, 0), "{r:?}");
+    let f = s.fake.lock().unwrap();
+    assert_eq!(f.wo("FL-1")["worklog"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
 async fn a_lost_answer_after_maximo_committed_never_doubles_the_work_order() {
     let s = setup().await;
     s.breakdown("FL-1", s.asset).await;

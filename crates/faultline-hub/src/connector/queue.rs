@@ -88,7 +88,9 @@ pub struct DrainReport {
 
 /// The claim: the oldest unsent row of the site that is due, whose work order has no older
 /// unsent row (in flight in another process, waiting for a retry, or refused; a row whose
-/// conflict waits for a person holds nothing back), skipping rows
+/// conflict waits for a person holds nothing back) — older in the order the hub applied them:
+/// by push, then the device's sequence number (hub schema 10; the row number among rows queued
+/// before it, which have neither) —, skipping rows
 /// another process holds. The lock is held while the row is sent; a process killed mid-send
 /// releases it and the row is sent again (the connector looks its reference up first).
 const CLAIM_SQL: &str = "
@@ -102,7 +104,9 @@ const CLAIM_SQL: &str = "
       AND NOT EXISTS (
           SELECT 1 FROM cmms_outbox p
           WHERE p.site = o.site AND p.work_order_id = o.work_order_id
-            AND p.state IN ('pending', 'failed') AND p.id < o.id)
+            AND p.state IN ('pending', 'failed')
+            AND (coalesce(p.push_id, 0), coalesce(p.device_seq, 0), p.id)
+              < (coalesce(o.push_id, 0), coalesce(o.device_seq, 0), o.id))
     ORDER BY o.id
     LIMIT $2
     FOR UPDATE OF o SKIP LOCKED";

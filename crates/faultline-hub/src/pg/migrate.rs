@@ -46,6 +46,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "cmms_inbound",
         include_str!("../../migrations/0009_cmms_inbound.sql"),
     ),
+    (
+        10,
+        "cmms_outbox_order",
+        include_str!("../../migrations/0010_cmms_outbox_order.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).
