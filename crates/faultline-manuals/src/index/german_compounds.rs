@@ -35,6 +35,9 @@ const MIN_COMPOUND_CHARS: usize = 8;
 const MAX_SCAN: usize = 400;
 /// At most this many compounds are searched per typed word, the most frequent first.
 const MAX_EXPANSIONS: usize = 6;
+/// At most this many terms of a first-part walk are checked for a second part (a few term
+/// lookups each), the most frequent first: a common first part stays cheap on a large index.
+const MAX_CHECKS: usize = 64;
 
 /// Whether `rest`, the remainder of a term after a typed first part, is another word: after an
 /// optional linking element, at least [`MIN_PART_CHARS`] characters that `is_term` knows.
@@ -103,10 +106,17 @@ impl Builder<'_> {
         };
         let mut found: Vec<(String, u64)> = Vec::new();
         if is_term(typed)? {
-            for (term, df) in terms_starting(searcher, field, typed, MAX_SCAN)? {
+            let mut candidates = terms_starting(searcher, field, typed, MAX_SCAN)?;
+            candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let mut compounds = 0;
+            for (term, df) in candidates.into_iter().take(MAX_CHECKS) {
                 let rest = term.get(typed.len()..).unwrap_or("");
                 if is_second_part(rest, &mut is_term)? {
                     found.push((term, df));
+                    compounds += 1;
+                    if compounds == MAX_EXPANSIONS {
+                        break;
+                    }
                 }
             }
         }
