@@ -205,6 +205,10 @@ async fn analytics_first_paint_on_a_given_data_dir() -> Result<()> {
         let paint = paint_ms(&app, "data-first-paint-ms", 60).await?;
         let risk = paint_ms(&app, "data-risk-ready-ms", 60).await?;
         println!("analytics first paint ({open} open, {wait} s after start): {paint} ms, risk list: {risk} ms");
+        // With RUST_LOG=info,faultline::startup=debug: each App call's arrival and duration.
+        if std::env::var_os("FAULTLINE_E2E_PRINT_LOG").is_some() {
+            println!("{}", app.log_tail());
+        }
         app.click("[data-testid=nav-assets]").await?;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }

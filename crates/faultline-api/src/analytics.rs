@@ -389,22 +389,22 @@ impl App {
                 models.extend(a.model.clone());
                 classes.extend(a.equipment_class.clone());
             }
-            for l in &lines {
-                if !s
-                    .production_counts("line", l, i64::MIN, i64::MAX)?
-                    .is_empty()
-                {
-                    out.production_lines.push(l.clone());
-                }
-            }
-            for a in &assets {
-                if !s
-                    .production_counts("asset", &a.tag, i64::MIN, i64::MAX)?
-                    .is_empty()
-                {
-                    out.production_assets.push(a.tag.clone());
-                }
-            }
+            // The targets with counts in one read (codes match in any ASCII case, as
+            // `production_counts` looks them up).
+            let targets: HashSet<(String, String)> = s
+                .production_targets()?
+                .into_iter()
+                .map(|(kind, code)| (kind, code.to_ascii_lowercase()))
+                .collect();
+            let has = |kind: &str, code: &str| {
+                targets.contains(&(kind.to_string(), code.to_ascii_lowercase()))
+            };
+            out.production_lines = lines.iter().filter(|l| has("line", l)).cloned().collect();
+            out.production_assets = assets
+                .iter()
+                .filter(|a| has("asset", &a.tag))
+                .map(|a| a.tag.clone())
+                .collect();
             out.sites = sorted(sites);
             out.lines = sorted(lines);
             out.models = sorted(models);

@@ -217,8 +217,16 @@ fn typed_production_counts_give_oee_by_hand() -> TestResult {
     assert_eq!(again["total"]["good"], 270.0);
     assert_eq!(again["total"]["counts"], 1);
 
+    // An asset's count (typed in another case): the pickers offer it (one read of the targets).
+    let mut asset_count = shift_count("", 0);
+    if let Some(o) = asset_count.as_object_mut() {
+        o.remove("line");
+        o.insert("asset".into(), json!("vfd-202"));
+    }
+    t.call("set_production_counts", json!({ "counts": [asset_count] }))?;
     let scopes = t.call("analytics_scopes", json!({}))?;
     assert_eq!(scopes["production_lines"], json!(["L1-MACH"]));
+    assert_eq!(scopes["production_assets"], json!(["VFD-202"]));
     assert!(scopes["lines"]
         .as_array()
         .is_some_and(|l| l.contains(&json!("L2-ASSY"))));

@@ -60,6 +60,18 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// Every asset and line with at least one count, as (`scope_kind`, `scope_code` as stored),
+    /// sorted: one statement, for a picker that offers the targets with counts (instead of one
+    /// `production_counts` per asset).
+    pub fn production_targets(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT scope_kind, scope_code FROM production_counts
+             ORDER BY scope_kind, scope_code",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }
 
 impl Store {
