@@ -95,12 +95,19 @@ impl RiskCache {
         Ok(k)
     }
 
-    /// Ranks "now" for `horizon` on a thread of its own, so that the screen finds it kept.
-    pub(crate) fn warm_in_background(self: &Arc<Self>, shared: Arc<Shared>, horizon: u32) {
+    /// Ranks "now" for `horizon` on a thread of its own after `delay`, so that the screen finds
+    /// it kept.
+    pub(crate) fn warm_in_background(
+        self: &Arc<Self>,
+        shared: Arc<Shared>,
+        horizon: u32,
+        delay: std::time::Duration,
+    ) {
         let cache = self.clone();
         let spawned = std::thread::Builder::new()
             .name("risk-ranking".into())
             .spawn(move || {
+                std::thread::sleep(delay);
                 let began = std::time::Instant::now();
                 match cache.ranking(&shared, None, horizon) {
                     Ok(k) => tracing::debug!(
