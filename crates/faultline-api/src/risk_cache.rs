@@ -20,8 +20,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// How long a ranking "now" is reused while nothing changed (store clock, ms): its windows
 /// are days long, an hour moves no input noticeably.
 pub const MAX_AGE_MS: i64 = 3_600_000;
-/// Rankings kept at once (one per horizon the screen offers, and a few `at`s).
-const KEPT: usize = 4;
+/// Rankings kept at once, the oldest dropped first: a ranking of 20,000 assets with its reasons
+/// and evidence is tens of MB (its JSON is 21 MB), so the default horizon and one other.
+const KEPT: usize = 2;
 
 /// One ranking with the assets it ranked (their scope attributes, for the screen's filter).
 pub(crate) struct KeptRisk {
@@ -62,15 +63,18 @@ impl RiskCache {
         {
             let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
             kept.retain(|k| k.stamp == stamp);
-            let hit = kept.iter().find(|k| {
+            let hit = kept.iter().position(|k| {
                 k.horizon == horizon
                     && match at {
                         None => k.rolling && (0..MAX_AGE_MS).contains(&(now - k.at)),
                         Some(t) => k.at == t,
                     }
             });
-            if let Some(k) = hit {
-                return Ok(k.clone());
+            if let Some(i) = hit {
+                // The most recently used last: the one dropped first is the least used.
+                let k = kept.remove(i);
+                kept.push(k.clone());
+                return Ok(k);
             }
         }
         // Only what the model reads (the same ranking as on the whole history).
@@ -227,15 +231,21 @@ mod tests {
                 .collect()
         };
         assert_eq!(tags(&line), on_line);
-        // Another horizon is ranked once and kept beside the first.
+        // Another horizon is ranked once and kept beside the first; a third drops the least
+        // recently used one.
         call(&app, "analytics_risk", json!({ "horizon_days": 7 }))?;
         call(&app, "analytics_risk", json!({ "horizon_days": 7 }))?;
         call(&app, "analytics_risk", json!({}))?;
         assert_eq!(app.risk.computed(), 2);
+        call(&app, "analytics_risk", json!({ "horizon_days": 14 }))?;
+        call(&app, "analytics_risk", json!({}))?;
+        assert_eq!(app.risk.computed(), 3);
+        call(&app, "analytics_risk", json!({ "horizon_days": 7 }))?;
+        assert_eq!(app.risk.computed(), 4);
         // A ranking "now" is reused for at most an hour of the clock.
         clock.advance(chrono::Duration::minutes(61));
         let later = call(&app, "analytics_risk", json!({}))?;
-        assert_eq!(app.risk.computed(), 3);
+        assert_eq!(app.risk.computed(), 5);
         assert_eq!(later, fresh(&app, 30)?);
         Ok(())
     }
