@@ -28,18 +28,19 @@ pub fn binary(name: &str) -> Result<PathBuf> {
 
 impl BenchHub {
     pub fn start(tag: &str) -> Result<Self> {
+        Self::start_with_env(tag, &[])
+    }
+
+    /// [`BenchHub::start`] with more environment for `serve` (its flags' variables).
+    pub fn start_with_env(tag: &str, env: &[(&str, &str)]) -> Result<Self> {
         let db = TestDb::create(&format!("bench_{tag}"))?;
         let hub = binary("faultline-hub")?;
         // Creates the schema before the server starts.
         faultline_pgtest::hub_admin(&hub, &db.url, &["device", "list"])?;
-        let process = HubProcess::start(
-            &hub,
-            &db.url,
-            None,
-            &[],
-            &[("FAULTLINE_HUB_RATE_LIMIT", "0")],
-        )
-        .context("cannot start the hub")?;
+        let mut vars = vec![("FAULTLINE_HUB_RATE_LIMIT", "0")];
+        vars.extend_from_slice(env);
+        let process =
+            HubProcess::start(&hub, &db.url, None, &[], &vars).context("cannot start the hub")?;
         Ok(BenchHub {
             url: process.url(),
             db_url: db.url.clone(),

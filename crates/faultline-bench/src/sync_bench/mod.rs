@@ -1,8 +1,10 @@
 //! Sync benchmarks against a real hub process and PostgreSQL on loopback: a fleet of laptops
 //! pushing a shift's work at once, initial replication of a big site (against `COPY … TO
-//! STDOUT`), and a shift-end incremental sync. Needs `FAULTLINE_TEST_DATABASE_URL` (a server
+//! STDOUT`), a shift-end incremental sync, and the CMMS drain to `fake_maximo` with laptops
+//! syncing meanwhile. Needs `FAULTLINE_TEST_DATABASE_URL` (a server
 //! `scripts/pg.sh start` runs) and the release binaries of the hub and the CLI.
 
+mod cmms_drain;
 mod fleet;
 mod hub_proc;
 mod replication;
@@ -14,7 +16,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct SyncBenchArgs {
-    /// Which part: fleet, replication, shift-end, or all.
+    /// Which part: fleet, replication, shift-end, cmms-drain, or all.
     #[arg(long, default_value = "all")]
     pub part: String,
     /// Simulated laptops pushing at once.
@@ -36,6 +38,16 @@ pub struct SyncBenchArgs {
     /// Changes each way in the shift-end sync.
     #[arg(long, default_value_t = 500)]
     pub shift_changes: usize,
+    /// Breakdowns queued for Maximo before the CMMS drain (4 changes each).
+    #[arg(long, default_value_t = 5_000)]
+    pub cmms_breakdowns: usize,
+    /// Simulated Maximo latency per request in the CMMS drain, in milliseconds.
+    #[arg(long, default_value_t = 20)]
+    pub cmms_latency_ms: u64,
+    /// Changes each laptop pushes per round during the CMMS drain (a breakdown: create,
+    /// notes, start, close).
+    #[arg(long, default_value_t = 10)]
+    pub cmms_laptop_changes: usize,
     /// Where generated files and laptops' data go.
     #[arg(long, default_value = "target/bench")]
     pub out: PathBuf,
@@ -46,9 +58,9 @@ pub struct SyncBenchArgs {
 
 pub fn run(args: SyncBenchArgs) -> Result<()> {
     let all = args.part == "all";
-    if !all && !["fleet", "replication", "shift-end"].contains(&args.part.as_str()) {
+    if !all && !["fleet", "replication", "shift-end", "cmms-drain"].contains(&args.part.as_str()) {
         anyhow::bail!(
-            "--part must be fleet, replication, shift-end or all (not {:?})",
+            "--part must be fleet, replication, shift-end, cmms-drain or all (not {:?})",
             args.part
         );
     }
@@ -60,6 +72,9 @@ pub fn run(args: SyncBenchArgs) -> Result<()> {
     }
     if all || args.part == "replication" {
         replication::run(&args)?;
+    }
+    if all || args.part == "cmms-drain" {
+        cmms_drain::run(&args)?;
     }
     Ok(())
 }
