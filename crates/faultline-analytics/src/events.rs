@@ -70,6 +70,30 @@ pub fn failure_events<'a>(
     work_orders: impl IntoIterator<Item = &'a WorkOrder>,
     cut_off: i64,
 ) -> Vec<FailureEvent> {
+    stoppages(work_orders, cut_off)
+        .iter()
+        .map(|s| s.event(cut_off))
+        .collect()
+}
+
+/// One stoppage of one asset as its breakdowns (the merging of [`failure_events`], borrowed):
+/// what the risk model reads, without a copy of the numbers or the downtime sums.
+#[derive(Debug, Clone)]
+pub struct Stoppage<'a> {
+    pub asset_tag: &'a str,
+    /// First downtime start, or the report time when no downtime was recorded.
+    pub start: i64,
+    end: i64,
+    open: bool,
+    /// The merged breakdowns, in report order.
+    pub work_orders: Vec<&'a WorkOrder>,
+}
+
+/// The stoppages of the breakdowns reported before `cut_off`, by asset then start.
+pub fn stoppages<'a>(
+    work_orders: impl IntoIterator<Item = &'a WorkOrder>,
+    cut_off: i64,
+) -> Vec<Stoppage<'a>> {
     // Grouped per asset through an index (one hash per work order, not a string comparison per
     // tree level), the groups then put in tag order.
     let mut group_of: HashMap<&str, usize> = HashMap::new();
@@ -86,78 +110,72 @@ pub fn failure_events<'a>(
     }
     by_asset.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = Vec::new();
-    let mut spans: Vec<Span> = Vec::new();
+    let mut spans: Vec<Stoppage> = Vec::new();
     for (tag, wos) in by_asset {
         spans.clear();
-        spans.extend(wos.iter().map(|w| Span::of(w, cut_off)));
+        spans.extend(wos.iter().map(|w| Stoppage::of(tag, w, cut_off)));
         spans.sort_by_key(|s| (s.start, s.end));
-        let mut current: Option<Span> = None;
+        let mut current: Option<Stoppage> = None;
         for s in spans.drain(..) {
             match current.as_mut() {
                 // Overlapping downtime, or reported at the same instant.
                 Some(c) if s.start < c.end || s.start == c.start => {
                     c.end = c.end.max(s.end);
                     c.open |= s.open;
-                    c.intervals.extend(s.intervals);
-                    c.numbers.extend(s.numbers);
+                    c.work_orders.extend(s.work_orders);
                 }
-                _ => {
-                    if let Some(c) = current.take() {
-                        out.push(c.event(tag));
-                    }
-                    current = Some(s);
-                }
+                _ => out.extend(current.replace(s)),
             }
         }
-        if let Some(c) = current.take() {
-            out.push(c.event(tag));
-        }
+        out.extend(current);
     }
     out
 }
 
-/// One breakdown's stoppage, or several merged.
-struct Span {
-    start: i64,
-    end: i64,
-    open: bool,
-    intervals: Vec<(i64, i64)>,
-    numbers: Vec<String>,
-}
-
-impl Span {
-    fn of(w: &WorkOrder, cut_off: i64) -> Self {
-        let intervals = intervals(w, cut_off);
+impl<'a> Stoppage<'a> {
+    /// One breakdown's stoppage: its downtime intervals' first start and last end (as
+    /// [`intervals`] cuts them), without collecting them.
+    fn of(asset_tag: &'a str, w: &'a WorkOrder, cut_off: i64) -> Self {
+        let mut span: Option<(i64, i64)> = None;
+        for &(s, e) in w.downtime.iter().filter(|(s, _)| *s < cut_off) {
+            let e = e.unwrap_or(cut_off).min(cut_off);
+            if e >= s {
+                span = Some(span.map_or((s, e), |(a, b)| (a.min(s), b.max(e))));
+            }
+        }
         let open = w
             .downtime
             .iter()
             .any(|&(s, e)| s < cut_off && e.is_none_or(|e| e > cut_off));
-        let (start, end, open) = match (
-            intervals.iter().map(|x| x.0).min(),
-            intervals.iter().map(|x| x.1).max(),
-        ) {
-            (Some(s), Some(e)) => (s, e, open),
-            _ => (w.reported_at, w.reported_at, false),
+        let (start, end, open) = match span {
+            Some((s, e)) => (s, e, open),
+            None => (w.reported_at, w.reported_at, false),
         };
-        Span {
+        Stoppage {
+            asset_tag,
             start,
             end,
             open,
-            intervals,
-            numbers: vec![w.number.clone()],
+            work_orders: vec![w],
         }
     }
 
-    fn event(self, tag: &str) -> FailureEvent {
-        let has_downtime = !self.intervals.is_empty();
-        let merged = union(self.intervals);
+    /// The failure event: downtime is the union of the breakdowns' intervals up to `cut_off`.
+    pub fn event(&self, cut_off: i64) -> FailureEvent {
+        let all: Vec<(i64, i64)> = self
+            .work_orders
+            .iter()
+            .flat_map(|w| intervals(w, cut_off))
+            .collect();
+        let has_downtime = !all.is_empty();
+        let merged = union(all);
         FailureEvent {
-            asset_tag: tag.to_string(),
+            asset_tag: self.asset_tag.to_string(),
             start: self.start,
             restored_at: (has_downtime && !self.open).then_some(self.end),
             downtime_ms: merged.iter().map(|(s, e)| e - s).sum(),
             has_downtime,
-            work_orders: self.numbers,
+            work_orders: self.work_orders.iter().map(|w| w.number.clone()).collect(),
         }
     }
 }

@@ -5,18 +5,18 @@
 //! replacement job) is one replacement.
 
 use super::records::RiskRecords;
-use crate::events::{failure_events, FailureEvent};
+use crate::events::{stoppages, Stoppage};
 use crate::time::DAY_MS;
 use crate::{Alarm, Asset, History, WorkOrder};
 use std::collections::HashMap;
 
 /// (stoppage start, work order numbers), oldest first.
-type Failures = Vec<(i64, Vec<String>)>;
+type Failures<'a> = Vec<(i64, Vec<&'a str>)>;
 
 pub struct AssetFacts<'a> {
     pub asset: &'a Asset,
     /// (stoppage start, work order numbers), oldest first.
-    pub failures: Vec<(i64, Vec<String>)>,
+    pub failures: Failures<'a>,
     /// (time, code), oldest first.
     pub alarms: Vec<(i64, &'a str)>,
     /// (time, component), oldest first.
@@ -94,7 +94,7 @@ impl<'a> Facts<'a> {
         }
         Self::assemble(
             &h.assets,
-            failure_events(wos.iter().copied(), cut_off),
+            stoppages(wos.iter().copied(), cut_off),
             &h.alarms,
             replacements,
             first_wo,
@@ -120,7 +120,7 @@ impl<'a> Facts<'a> {
             .collect();
         Self::assemble(
             &r.assets,
-            failure_events(r.breakdowns.iter(), cut_off),
+            stoppages(r.breakdowns.iter(), cut_off),
             &r.alarms,
             replacements,
             first_wo,
@@ -130,23 +130,24 @@ impl<'a> Facts<'a> {
 
     fn assemble(
         all_assets: &'a [Asset],
-        events: Vec<FailureEvent>,
+        events: Vec<Stoppage<'a>>,
         all_alarms: &'a [Alarm],
         mut replacements: HashMap<&str, Vec<(i64, String)>>,
         first_wo: HashMap<&str, i64>,
         cut_off: i64,
     ) -> Self {
-        // The events come grouped by asset: one map entry per asset, not a hash per event.
-        let mut failures: HashMap<String, Failures> = HashMap::new();
-        let mut run: Option<(String, Failures)> = None;
+        // The stoppages come grouped by asset: one map entry per asset, not a hash per event.
+        let mut failures: HashMap<&str, Failures<'a>> = HashMap::new();
+        let mut run: Option<(&str, Failures<'a>)> = None;
         for e in events.into_iter().filter(|e| e.start < cut_off) {
+            let numbers = e.work_orders.iter().map(|w| w.number.as_str()).collect();
             match &mut run {
-                Some((tag, v)) if *tag == e.asset_tag => v.push((e.start, e.work_orders)),
+                Some((tag, v)) if *tag == e.asset_tag => v.push((e.start, numbers)),
                 _ => {
                     if let Some((tag, v)) = run.take() {
                         failures.entry(tag).or_default().extend(v);
                     }
-                    run = Some((e.asset_tag, vec![(e.start, e.work_orders)]));
+                    run = Some((e.asset_tag, vec![(e.start, numbers)]));
                 }
             }
         }

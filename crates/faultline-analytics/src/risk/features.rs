@@ -148,7 +148,7 @@ pub struct Features<'a> {
     pub model_assets: usize,
     pub own_failures: usize,
     pub own_rate_per_day: f64,
-    pub recent_90d: &'a [(i64, Vec<String>)],
+    pub recent_90d: &'a [(i64, Vec<&'a str>)],
     pub recent_14d: usize,
     pub alarms_7d: &'a [(i64, &'a str)],
     pub alarms_8_30d: usize,
