@@ -1,4 +1,6 @@
-//! The drain against `fake_maximo` with a simulated Maximo latency (never a real Maximo): a
+//! The drain against `fake_maximo` with a simulated Maximo latency (never a real Maximo), in
+//! process (the measurement with the release hub and laptops syncing meanwhile is
+//! `faultline-bench sync --part cmms-drain`): a
 //! shift end's backlog (create, note, start, close per breakdown) drained by 8 senders the way
 //! `serve` does it (bulk creates and bulk notes, one request in flight per sender). In `make test` it runs a
 //! small backlog (100 breakdowns = 400 changes) and checks that every change is sent once and
