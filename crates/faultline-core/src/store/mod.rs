@@ -11,6 +11,7 @@ mod corrections;
 mod diagnosis_confirmed;
 mod diagnosis_reads;
 mod diagnosis_sessions;
+mod diagnosis_totals;
 mod downtime;
 mod finder;
 mod guides;
@@ -51,6 +52,10 @@ pub use analytics_reads::{AnalyticsAlarm, AnalyticsAsset, AnalyticsWorkOrder};
 pub use diagnosis_confirmed::ConfirmedConclusion;
 pub use diagnosis_reads::DiagnosisWorkOrder;
 pub use diagnosis_sessions::NewDiagnosisSession;
+pub use diagnosis_totals::{
+    decay_at, evidence_cause, growth, repair_ms, CatchUp, DiagnosisCell, EvidenceRow,
+    DIAGNOSIS_HALF_LIFE_DAYS,
+};
 pub use downtime::total_minutes as downtime_total_minutes;
 pub use guides::GuideWrite;
 pub use manuals::IndexPage;
