@@ -31,7 +31,7 @@ fn same_ranked(what: &str, new: &[(String, f64)], old: &[(String, f64)]) {
     }
 }
 
-fn same_causes(what: &str, new: &[causes::Cause], old: &[causes::Cause]) {
+pub(crate) fn same_causes(what: &str, new: &[causes::Cause], old: &[causes::Cause]) {
     let ids = |c: &[causes::Cause]| -> Vec<(String, f64)> {
         c.iter().map(|c| (c.cause_code.clone(), c.score)).collect()
     };

@@ -14,6 +14,9 @@ mod equivalence;
 pub mod guide;
 pub mod history;
 pub mod index;
+pub mod live;
+#[cfg(test)]
+mod live_equivalence;
 #[cfg(test)]
 mod reference;
 pub mod shorthand;
@@ -94,10 +97,48 @@ pub fn diagnose(h: &History, q: &Query) -> Result<Diagnosis, DiagnosisError> {
     })
 }
 
-/// Reads the replica strictly before `q.at` and diagnoses.
+/// Diagnoses from the replica as [`diagnose`] on everything recorded strictly before `q.at`:
+/// from the replica's totals and bounded rows ([`live`]) when that path applies (no symptom and
+/// no codes: the asset's own mix of causes), else from the whole history read into memory.
 pub fn diagnose_store(store: &Store, q: &Query) -> Result<Diagnosis, DiagnosisError> {
+    if let Some(d) = diagnose_live(store, q)? {
+        return Ok(d);
+    }
     let h = History::read(store, q.at)?;
     diagnose(&h, q)
+}
+
+/// [`diagnose`] through [`live`] only, `None` where it does not apply.
+pub fn diagnose_live(store: &Store, q: &Query) -> Result<Option<Diagnosis>, DiagnosisError> {
+    if q.symptom.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+        return Ok(None);
+    }
+    let (rid, asset) = live::asset(store, &q.asset_tag)?;
+    let window = i64::from(q.window_hours) * HOUR_MS;
+    let codes = if q.codes.is_empty() {
+        live::alarm_codes_before(store, rid, q.at, window)?
+    } else {
+        codes::distinct(&q.codes)
+    };
+    // Similar work orders for codes need the text index.
+    if !codes.is_empty() {
+        return Ok(None);
+    }
+    let params = CauseParams {
+        window_ms: window,
+        ..CauseParams::default()
+    };
+    let Some(causes) = live::rank_causes(store, rid, &asset, &codes, q.at, &params, q.limit)?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Diagnosis {
+        asset_tag: asset.tag.clone(),
+        at: q.at,
+        codes,
+        causes,
+        similar_work_orders: Vec::new(),
+    }))
 }
 
 #[cfg(test)]

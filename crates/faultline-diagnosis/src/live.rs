@@ -1,0 +1,326 @@
+//! The live cause ranking: the same chain as [`crate::causes`] (one [`crate::causes::finish`]),
+//! its counts read from the replica's totals (migration 0018, `faultline_core::store`'s
+//! `diagnosis_totals`) and bounded rows instead of the whole history in memory. The
+//! query-independent counts of each level (every closed breakdown there, recency-weighted) are the
+//! sums of its cells' totals, times `0.5^(at / half-life)`, less the rows reported at or after
+//! `at`; the counts that depend on the codes come from the work orders that showed them (found by
+//! index through the codes' keys), the asset's own level from its rows, the sentence's facts from
+//! the latest rows of the cause and the repair-time counts. Only the default half-life is kept;
+//! other parameters, a symptom (whose words need the text index), or a time so far back that
+//! many rows are after it, take the [`crate::History`] path (`None` here).
+
+use crate::causes::{self, CauseParams, Level, PoolFacts, Shape};
+use crate::codes;
+use crate::text_model::TextEvidence;
+use crate::{Cause, DiagnosisError};
+use faultline_core::store::{
+    decay_at, AnalyticsAsset, DiagnosisCell, DiagnosisWorkOrder, EvidenceRow,
+    DIAGNOSIS_HALF_LIFE_DAYS,
+};
+use faultline_core::Store;
+use std::collections::{HashMap, HashSet};
+
+/// Above this many evidence rows reported at or after the diagnosis time, the live path declines
+/// (a back-test far in the past reads the [`crate::History`]).
+pub const MAX_LATER_ROWS: usize = 10_000;
+
+/// Applies the writes queued since the last call to the replica's totals (the first call after
+/// the upgrade applies the whole history: `progress(done, total)` is told).
+pub fn catch_up(
+    store: &Store,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<faultline_core::store::CatchUp, DiagnosisError> {
+    Ok(store.diagnosis_catch_up(&codes::key, progress)?)
+}
+
+/// The asset by tag with its rid, or [`DiagnosisError::UnknownAsset`].
+pub fn asset(store: &Store, tag: &str) -> Result<(i64, AnalyticsAsset), DiagnosisError> {
+    store
+        .diagnosis_asset(tag)?
+        .ok_or_else(|| DiagnosisError::UnknownAsset(tag.to_string()))
+}
+
+/// The codes of the asset's alarms in `[at - window, at)`, most recent first, one per key (as
+/// [`crate::History::alarm_codes_before`]).
+pub fn alarm_codes_before(
+    store: &Store,
+    asset_rid: i64,
+    at: i64,
+    window_ms: i64,
+) -> Result<Vec<String>, DiagnosisError> {
+    let recent = store.diagnosis_alarm_codes(asset_rid, at.saturating_sub(window_ms), at)?;
+    Ok(codes::distinct(&recent))
+}
+
+/// The first `limit` causes of a fault with `codes_raw` on the asset at `at`, as
+/// [`crate::causes::rank_top`] ranks them without a symptom on everything recorded before `at`;
+/// `None` when the live path does not apply (see the module comment).
+pub fn rank_causes(
+    store: &Store,
+    asset_rid: i64,
+    asset: &AnalyticsAsset,
+    codes_raw: &[String],
+    at: i64,
+    p: &CauseParams,
+    limit: usize,
+) -> Result<Option<Vec<Cause>>, DiagnosisError> {
+    if p.half_life_days != DIAGNOSIS_HALF_LIFE_DAYS {
+        return Ok(None);
+    }
+    catch_up(store, &mut |_, _| {})?;
+    let later = store.diagnosis_evidence_since(at, MAX_LATER_ROWS)?;
+    if later.len() > MAX_LATER_ROWS {
+        return Ok(None);
+    }
+    let mut levels = vec![Level::new("asset", asset.tag.clone())];
+    if let Some(m) = &asset.model {
+        levels.push(Level::new("model", m.clone()));
+    }
+    if let Some(c) = &asset.equipment_class {
+        levels.push(Level::new("class", c.clone()));
+    }
+    levels.push(Level::new("site", asset.site.clone()));
+    // Per cell in the asset's levels: which levels it is in (never the asset's own).
+    let member = |c: &DiagnosisCell| -> Vec<bool> {
+        levels
+            .iter()
+            .map(|l| match l.kind {
+                "model" => c.model.as_deref() == Some(l.name.as_str()),
+                "class" => c.class.as_deref() == Some(l.name.as_str()),
+                "site" => c.site == l.name,
+                _ => false,
+            })
+            .collect()
+    };
+    let cells: HashMap<i64, Vec<bool>> = store
+        .diagnosis_cells()?
+        .iter()
+        .map(|c| (c.id, member(c)))
+        .filter(|(_, m)| m.iter().any(|b| *b))
+        .collect();
+    let mut union: Vec<i64> = cells.keys().copied().collect();
+    union.sort_unstable();
+    // The levels an evidence row counts in (the asset's own level by its rid).
+    let n_levels = levels.len();
+    let levels_of = |e: &EvidenceRow| -> Vec<bool> {
+        let mut m = cells
+            .get(&e.cell)
+            .cloned()
+            .unwrap_or_else(|| vec![false; n_levels]);
+        if let Some(first) = m.first_mut() {
+            *first = e.asset_rid == asset_rid;
+        }
+        m
+    };
+    let decay = decay_at(at);
+    // Per level, per cause: (count, Σ growth) of the evidence before `at`.
+    let mut totals: Vec<HashMap<String, (i64, f64)>> = vec![HashMap::new(); levels.len()];
+    for (cell, cause, n, w) in store.diagnosis_cell_causes(&union)? {
+        for (t, _) in totals
+            .iter_mut()
+            .zip(cells.get(&cell).into_iter().flatten())
+            .filter(|(_, m)| **m)
+        {
+            let e = t.entry(cause.clone()).or_insert((0, 0.0));
+            e.0 += n;
+            e.1 += w;
+        }
+    }
+    for e in &later {
+        if !cells.contains_key(&e.cell) {
+            continue;
+        }
+        for (t, _) in totals
+            .iter_mut()
+            .zip(levels_of(e))
+            .skip(1)
+            .filter(|(_, m)| *m)
+        {
+            let v = t.entry(e.cause.clone()).or_insert((0, 0.0));
+            v.0 -= 1;
+            v.1 -= e.growth;
+        }
+    }
+    if let Some(own) = totals.first_mut() {
+        for e in store.diagnosis_asset_evidence(asset_rid, at)? {
+            let v = own.entry(e.cause).or_insert((0, 0.0));
+            v.0 += 1;
+            v.1 += e.growth;
+        }
+    }
+    // A confirmed work order counts `1 + confirmed_weight` times.
+    let confirmed = store.confirmed_conclusions(at)?;
+    let extra = 1.0 + p.confirmed_weight.max(0.0);
+    let confirmed_ids: Vec<String> = confirmed
+        .iter()
+        .map(|c| c.work_order_id.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let confirmed_rows: Vec<EvidenceRow> = store
+        .diagnosis_evidence_of_ids(&confirmed_ids)?
+        .into_iter()
+        .filter(|e| e.reported_at < at)
+        .collect();
+    let confirmed_rids: HashSet<i64> = confirmed_rows.iter().map(|e| e.rid).collect();
+    // Per level, per cause: the extra weight of its confirmed rows (Σ growth · (extra - 1)).
+    let mut bonus: Vec<HashMap<String, f64>> = vec![HashMap::new(); levels.len()];
+    for e in &confirmed_rows {
+        for (b, _) in bonus.iter_mut().zip(levels_of(e)).filter(|(_, m)| *m) {
+            *b.entry(e.cause.clone()).or_default() += e.growth * (extra - 1.0);
+        }
+    }
+    for ((l, t), b) in levels.iter_mut().zip(&totals).zip(&bonus) {
+        for (cause, (n, w)) in t {
+            if *n <= 0 {
+                continue;
+            }
+            let all = (w + b.get(cause).copied().unwrap_or(0.0)) * decay;
+            let raw = u32::try_from(*n).unwrap_or(u32::MAX);
+            l.all_total += all;
+            if codes_raw.is_empty() {
+                l.per_cause.insert(cause.clone(), (all, all, raw, all));
+                l.matched_total += all;
+                l.code_total += all;
+                l.raw_of += raw;
+            } else {
+                l.per_cause.insert(cause.clone(), (0.0, all, 0, 0.0));
+            }
+        }
+    }
+    // The work orders that showed the codes, each with its share of them, oldest first.
+    let mut matched: HashMap<String, Vec<DiagnosisWorkOrder>> = HashMap::new();
+    if !codes_raw.is_empty() {
+        let query: HashSet<String> = codes_raw.iter().map(|c| codes::key(c)).collect();
+        let mut keys: Vec<String> = query.iter().cloned().collect();
+        keys.sort_unstable();
+        let raws = store.diagnosis_codes_with_keys(&keys)?;
+        let (rows, alarms) = store.diagnosis_code_evidence(&raws, at, p.window_ms)?;
+        let key_of: HashMap<&str, String> =
+            raws.iter().map(|r| (r.as_str(), codes::key(r))).collect();
+        for e in rows {
+            let m = levels_of(&e);
+            if !m.iter().any(|b| *b) {
+                continue;
+            }
+            let Some(w) = store.diagnosis_work_order_by_rid(e.rid)? else {
+                continue;
+            };
+            let mut seen: HashSet<&str> = alarms
+                .iter()
+                .filter(|(a, t, _)| {
+                    *a == e.asset_rid
+                        && *t >= e.reported_at.saturating_sub(p.window_ms)
+                        && *t < e.reported_at
+                })
+                .filter_map(|(_, _, raw)| key_of.get(raw.as_str()).map(String::as_str))
+                .filter(|k| query.contains(*k))
+                .collect();
+            let fault = w
+                .fault_code
+                .as_deref()
+                .filter(|c| !c.trim().is_empty())
+                .map(codes::key);
+            if let Some(k) = fault.as_deref().filter(|k| query.contains(*k)) {
+                seen.insert(k);
+            }
+            let share = seen.len() as f64 / query.len() as f64;
+            if share <= 0.0 {
+                continue;
+            }
+            let mut weight = e.growth * decay;
+            if confirmed_rids.contains(&e.rid) {
+                weight *= extra;
+            }
+            for (l, _) in levels.iter_mut().zip(&m).filter(|(_, m)| **m) {
+                let v = l
+                    .per_cause
+                    .entry(e.cause.clone())
+                    .or_insert((0.0, 0.0, 0, 0.0));
+                v.0 += weight * share;
+                v.2 += 1;
+                v.3 += weight * share;
+                l.matched_total += weight * share;
+                l.code_total += weight * share;
+                l.raw_of += 1;
+            }
+            matched.entry(e.cause.clone()).or_default().push(w);
+        }
+    }
+    let shape = Shape {
+        query_empty: codes_raw.is_empty(),
+        text_empty: true,
+        with_evidence: true,
+        keep: limit,
+    };
+    let (ranked, what) = causes::finish(
+        &levels,
+        &HashMap::new(),
+        &TextEvidence::default(),
+        &shape,
+        p,
+    );
+    let own = store.diagnosis_asset_work_orders(asset_rid, at)?;
+    let mut out = Vec::with_capacity(ranked.len());
+    for r in ranked {
+        let facts = match matched.get(&r.cause).filter(|m| !m.is_empty()) {
+            Some(rows) => PoolFacts::of(&rows.iter().collect::<Vec<_>>()),
+            None => pool_facts(store, &r.cause, &union, &later, &cells, at)?,
+        };
+        let replaced = causes::last_replacement_in(own.iter(), &asset.tag, &r.cause, at);
+        out.push(causes::build_with(
+            asset, &r.cause, r.score, r.levels, facts, replaced, &confirmed, codes_raw, what, at,
+        ));
+    }
+    Ok(Some(out))
+}
+
+/// The facts of all evidence with `cause` in the asset's levels before `at`: the latest rows
+/// (read newest first, only as far as needed) and the median of the repair-time counts less
+/// the rows at or after `at`.
+fn pool_facts(
+    store: &Store,
+    cause: &str,
+    union: &[i64],
+    later: &[EvidenceRow],
+    cells: &HashMap<i64, Vec<bool>>,
+    at: i64,
+) -> Result<PoolFacts, DiagnosisError> {
+    let mut seen: Vec<DiagnosisWorkOrder> = Vec::new();
+    store.diagnosis_latest_evidence(cause, union, at, &mut |w| {
+        seen.push(w);
+        !PoolFacts::latest(seen.iter()).complete()
+    })?;
+    let mut facts = PoolFacts::latest(seen.iter());
+    let mut counts: Vec<(i64, i64)> = store.diagnosis_repairs(cause, union)?;
+    for e in later
+        .iter()
+        .filter(|e| e.cause == cause && cells.contains_key(&e.cell))
+    {
+        if let Some(d) = e.repair_ms {
+            if let Ok(i) = counts.binary_search_by_key(&d, |c| c.0) {
+                counts[i].1 -= 1;
+            }
+        }
+    }
+    counts.retain(|c| c.1 > 0);
+    let n: i64 = counts.iter().map(|c| c.1).sum();
+    let nth = |k: i64| -> Option<f64> {
+        let mut seen = 0;
+        for (d, c) in &counts {
+            seen += c;
+            if k < seen {
+                return Some(*d as f64 / 60_000.0);
+            }
+        }
+        None
+    };
+    facts.median_repair_minutes = if n == 0 {
+        None
+    } else if n % 2 == 1 {
+        nth(n / 2)
+    } else {
+        nth(n / 2 - 1).zip(nth(n / 2)).map(|(a, b)| (a + b) / 2.0)
+    };
+    Ok(facts)
+}
