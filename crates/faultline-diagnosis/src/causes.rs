@@ -158,6 +158,16 @@ pub fn is_evidence(w: &DiagnosisWorkOrder) -> bool {
             .is_some_and(|c| !c.trim().is_empty())
 }
 
+/// How much a past breakdown shows the fault: its share of the codes, its text similarity
+/// relative to the most similar one, the mean of the two with both, fully with neither.
+pub(crate) fn combined_share(code_share: Option<f64>, text_share: Option<f64>) -> f64 {
+    match (code_share, text_share) {
+        (None, None) => 1.0,
+        (Some(s), None) | (None, Some(s)) => s,
+        (Some(c), Some(t)) => (c + t) / 2.0,
+    }
+}
+
 /// The recency weight of something `age_ms` old.
 pub fn recency_weight(age_ms: i64, half_life_days: f64) -> f64 {
     if half_life_days <= 0.0 {
@@ -319,11 +329,7 @@ fn rank_inner(
         });
         let text_share =
             (!text.is_empty()).then(|| text.get(w.id.as_str()).copied().unwrap_or(0.0));
-        let share = match (code_share, text_share) {
-            (None, None) => 1.0,
-            (Some(s), None) | (None, Some(s)) => s,
-            (Some(c), Some(t)) => (c + t) / 2.0,
-        };
+        let share = combined_share(code_share, text_share);
         let mut weight = recency_weight(at - w.reported_at, p.half_life_days);
         if !confirmed.is_empty() && confirmed.contains(w.id.as_str()) {
             weight *= 1.0 + p.confirmed_weight.max(0.0);

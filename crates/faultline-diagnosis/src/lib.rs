@@ -17,6 +17,7 @@ pub mod index;
 pub mod live;
 #[cfg(test)]
 mod live_equivalence;
+pub mod live_text;
 #[cfg(test)]
 mod reference;
 pub mod shorthand;
@@ -98,8 +99,9 @@ pub fn diagnose(h: &History, q: &Query) -> Result<Diagnosis, DiagnosisError> {
 }
 
 /// Diagnoses from the replica as [`diagnose`] on everything recorded strictly before `q.at`:
-/// from the replica's totals and bounded rows ([`live`]) when that path applies (no symptom and
-/// no codes: the asset's own mix of causes), else from the whole history read into memory.
+/// from the replica's totals, postings and bounded rows ([`live`], [`live_text`]) when that path
+/// applies, else (a time far in the past, the learned shorthand table off) from the whole
+/// history read into memory.
 pub fn diagnose_store(store: &Store, q: &Query) -> Result<Diagnosis, DiagnosisError> {
     if let Some(d) = diagnose_live(store, q)? {
         return Ok(d);
@@ -110,9 +112,6 @@ pub fn diagnose_store(store: &Store, q: &Query) -> Result<Diagnosis, DiagnosisEr
 
 /// [`diagnose`] through [`live`] only, `None` where it does not apply.
 pub fn diagnose_live(store: &Store, q: &Query) -> Result<Option<Diagnosis>, DiagnosisError> {
-    if q.symptom.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-        return Ok(None);
-    }
     let (rid, asset) = live::asset(store, &q.asset_tag)?;
     let window = i64::from(q.window_hours) * HOUR_MS;
     let codes = if q.codes.is_empty() {
@@ -120,16 +119,18 @@ pub fn diagnose_live(store: &Store, q: &Query) -> Result<Option<Diagnosis>, Diag
     } else {
         codes::distinct(&q.codes)
     };
-    // Similar work orders for codes need the text index.
-    if !codes.is_empty() {
-        return Ok(None);
-    }
     let params = CauseParams {
         window_ms: window,
         ..CauseParams::default()
     };
-    let Some(causes) = live::rank_causes(store, rid, &asset, &codes, q.at, &params, q.limit)?
+    let symptom = q.symptom.as_deref();
+    let Some(causes) =
+        live::rank_causes(store, rid, &asset, &codes, symptom, q.at, &params, q.limit)?
     else {
+        return Ok(None);
+    };
+    let similar_work_orders = live_similar(store, rid, &asset, &codes, symptom, q.at, q.limit)?;
+    let Some(similar_work_orders) = similar_work_orders else {
         return Ok(None);
     };
     Ok(Some(Diagnosis {
@@ -137,8 +138,36 @@ pub fn diagnose_live(store: &Store, q: &Query) -> Result<Option<Diagnosis>, Diag
         at: q.at,
         codes,
         causes,
-        similar_work_orders: Vec::new(),
+        similar_work_orders,
     }))
+}
+
+/// [`similar::find`] over the replica's postings, `None` where that path does not apply.
+fn live_similar(
+    store: &Store,
+    rid: i64,
+    asset: &faultline_core::store::AnalyticsAsset,
+    codes: &[String],
+    symptom: Option<&str>,
+    at: i64,
+    limit: usize,
+) -> Result<Option<Vec<SimilarWorkOrder>>, DiagnosisError> {
+    let mut query: std::collections::HashSet<String> =
+        codes.iter().map(|c| codes::key(c)).collect();
+    query.extend(symptom.map(shorthand::tokens).unwrap_or_default());
+    if query.is_empty() || limit == 0 {
+        return Ok(Some(Vec::new()));
+    }
+    let Some(mut ix) = live_text::TextIndex::open(store, at)? else {
+        return Ok(None);
+    };
+    let mut out = Vec::new();
+    for (score, id) in ix.top(&query, rid, asset, limit, false)? {
+        if let Some(w) = store.diagnosis_work_order_by_rid(id)? {
+            out.push(similar::row(score, &w));
+        }
+    }
+    Ok(Some(out))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! other parameters, a symptom (whose words need the text index), or a time so far back that
 //! many rows are after it, take the [`crate::History`] path (`None` here).
 
-use crate::causes::{self, CauseParams, Level, PoolFacts, Shape};
+use crate::causes::{self, combined_share, CauseParams, Level, PoolFacts, Shape};
 use crate::codes;
 use crate::text_model::TextEvidence;
 use crate::{Cause, DiagnosisError};
@@ -52,14 +52,16 @@ pub fn alarm_codes_before(
     Ok(codes::distinct(&recent))
 }
 
-/// The first `limit` causes of a fault with `codes_raw` on the asset at `at`, as
-/// [`crate::causes::rank_top`] ranks them without a symptom on everything recorded before `at`;
-/// `None` when the live path does not apply (see the module comment).
+/// The first `limit` causes of a fault with `codes_raw` (and `symptom`) on the asset at `at`, as
+/// [`crate::causes::rank_top`] ranks them on everything recorded before `at`; `None` when the
+/// live path does not apply (see the module comment).
+#[allow(clippy::too_many_arguments)]
 pub fn rank_causes(
     store: &Store,
     asset_rid: i64,
     asset: &AnalyticsAsset,
     codes_raw: &[String],
+    symptom: Option<&str>,
     at: i64,
     p: &CauseParams,
     limit: usize,
@@ -68,6 +70,33 @@ pub fn rank_causes(
         return Ok(None);
     }
     catch_up(store, &mut |_, _| {})?;
+    let symptom = symptom.filter(|s| !s.trim().is_empty());
+    // The symptom's nearest closed breakdowns and word counts.
+    let mut near_rows: Vec<DiagnosisWorkOrder> = Vec::new();
+    let mut near_scores: Vec<f64> = Vec::new();
+    let mut words = (Vec::new(), HashMap::new(), (Vec::new(), 0.0));
+    if let Some(s) = symptom {
+        let Some(mut ix) = crate::live_text::TextIndex::open(store, at)? else {
+            return Ok(None);
+        };
+        let query: HashSet<String> = crate::shorthand::tokens(s).into_iter().collect();
+        for (score, rid) in ix.top(&query, asset_rid, asset, p.text_neighbours, true)? {
+            if let Some(w) = store.diagnosis_work_order_by_rid(rid)? {
+                near_rows.push(w);
+                near_scores.push(score);
+            }
+        }
+        let q = TextEvidence::query_tokens(s);
+        let (per_cause, all) = ix.word_counts(&q)?;
+        words = (q, per_cause, all);
+    }
+    let text_evidence = TextEvidence::from_parts(
+        near_scores.iter().copied().zip(near_rows.iter()).collect(),
+        words.0,
+        words.1,
+        words.2,
+    );
+    let text = text_evidence.shares(p.text_neighbours);
     let later = store.diagnosis_evidence_since(at, MAX_LATER_ROWS)?;
     if later.len() > MAX_LATER_ROWS {
         return Ok(None);
@@ -178,34 +207,55 @@ pub fn rank_causes(
             let all = (w + b.get(cause).copied().unwrap_or(0.0)) * decay;
             let raw = u32::try_from(*n).unwrap_or(u32::MAX);
             l.all_total += all;
-            if codes_raw.is_empty() {
-                l.per_cause.insert(cause.clone(), (all, all, raw, all));
-                l.matched_total += all;
-                l.code_total += all;
-                l.raw_of += raw;
-            } else {
-                l.per_cause.insert(cause.clone(), (0.0, all, 0, 0.0));
+            match (codes_raw.is_empty(), text.is_empty()) {
+                (true, true) => {
+                    l.per_cause.insert(cause.clone(), (all, all, raw, all));
+                    l.matched_total += all;
+                    l.code_total += all;
+                    l.raw_of += raw;
+                }
+                // Without codes every row counts fully on "the codes".
+                (true, false) => {
+                    l.per_cause.insert(cause.clone(), (0.0, all, 0, all));
+                    l.code_total += all;
+                }
+                (false, _) => {
+                    l.per_cause.insert(cause.clone(), (0.0, all, 0, 0.0));
+                }
             }
         }
     }
-    // The work orders that showed the codes, each with its share of them, oldest first.
+    // The work orders that showed the codes or are among the symptom's nearest, each with its
+    // share, oldest first.
     let mut matched: HashMap<String, Vec<DiagnosisWorkOrder>> = HashMap::new();
-    if !codes_raw.is_empty() {
-        let query: HashSet<String> = codes_raw.iter().map(|c| codes::key(c)).collect();
+    let query: HashSet<String> = codes_raw.iter().map(|c| codes::key(c)).collect();
+    let (mut rows, alarms, key_of) = if query.is_empty() {
+        (Vec::new(), Vec::new(), HashMap::new())
+    } else {
         let mut keys: Vec<String> = query.iter().cloned().collect();
         keys.sort_unstable();
         let raws = store.diagnosis_codes_with_keys(&keys)?;
         let (rows, alarms) = store.diagnosis_code_evidence(&raws, at, p.window_ms)?;
-        let key_of: HashMap<&str, String> =
-            raws.iter().map(|r| (r.as_str(), codes::key(r))).collect();
-        for e in rows {
-            let m = levels_of(&e);
-            if !m.iter().any(|b| *b) {
-                continue;
+        let key_of: HashMap<String, String> =
+            raws.iter().map(|r| (r.clone(), codes::key(r))).collect();
+        (rows, alarms, key_of)
+    };
+    let near_ids: Vec<String> = near_rows.iter().map(|w| w.id.clone()).collect();
+    let mut vote: HashMap<String, f64> = HashMap::new();
+    {
+        let have: HashSet<i64> = rows.iter().map(|e| e.rid).collect();
+        for e in store.diagnosis_evidence_of_ids(&near_ids)? {
+            if !have.contains(&e.rid) && e.reported_at < at {
+                rows.push(e);
             }
-            let Some(w) = store.diagnosis_work_order_by_rid(e.rid)? else {
-                continue;
-            };
+        }
+        rows.sort_by_key(|e| (e.reported_at, e.rid));
+    }
+    for e in rows {
+        let Some(w) = store.diagnosis_work_order_by_rid(e.rid)? else {
+            continue;
+        };
+        let code_share = (!query.is_empty()).then(|| {
             let mut seen: HashSet<&str> = alarms
                 .iter()
                 .filter(|(a, t, _)| {
@@ -213,7 +263,7 @@ pub fn rank_causes(
                         && *t >= e.reported_at.saturating_sub(p.window_ms)
                         && *t < e.reported_at
                 })
-                .filter_map(|(_, _, raw)| key_of.get(raw.as_str()).map(String::as_str))
+                .filter_map(|(_, _, raw)| key_of.get(raw).map(String::as_str))
                 .filter(|k| query.contains(*k))
                 .collect();
             let fault = w
@@ -224,42 +274,45 @@ pub fn rank_causes(
             if let Some(k) = fault.as_deref().filter(|k| query.contains(*k)) {
                 seen.insert(k);
             }
-            let share = seen.len() as f64 / query.len() as f64;
-            if share <= 0.0 {
-                continue;
-            }
-            let mut weight = e.growth * decay;
-            if confirmed_rids.contains(&e.rid) {
-                weight *= extra;
-            }
-            for (l, _) in levels.iter_mut().zip(&m).filter(|(_, m)| **m) {
-                let v = l
-                    .per_cause
-                    .entry(e.cause.clone())
-                    .or_insert((0.0, 0.0, 0, 0.0));
-                v.0 += weight * share;
-                v.2 += 1;
-                v.3 += weight * share;
-                l.matched_total += weight * share;
-                l.code_total += weight * share;
-                l.raw_of += 1;
-            }
-            matched.entry(e.cause.clone()).or_default().push(w);
+            seen.len() as f64 / query.len() as f64
+        });
+        let text_share =
+            (!text.is_empty()).then(|| text.get(w.id.as_str()).copied().unwrap_or(0.0));
+        let share = combined_share(code_share, text_share);
+        if let Some(t) = text_share.filter(|t| *t > 0.0) {
+            *vote.entry(e.cause.clone()).or_default() += t.powf(p.vote_power);
         }
+        let m = levels_of(&e);
+        if share <= 0.0 || !m.iter().any(|b| *b) {
+            continue;
+        }
+        let mut weight = e.growth * decay;
+        if confirmed_rids.contains(&e.rid) {
+            weight *= extra;
+        }
+        for (l, _) in levels.iter_mut().zip(&m).filter(|(_, m)| **m) {
+            let v = l
+                .per_cause
+                .entry(e.cause.clone())
+                .or_insert((0.0, 0.0, 0, 0.0));
+            v.0 += weight * share;
+            v.2 += 1;
+            l.matched_total += weight * share;
+            l.raw_of += 1;
+            if let Some(c) = code_share {
+                v.3 += weight * c;
+                l.code_total += weight * c;
+            }
+        }
+        matched.entry(e.cause.clone()).or_default().push(w);
     }
     let shape = Shape {
-        query_empty: codes_raw.is_empty(),
-        text_empty: true,
+        query_empty: query.is_empty(),
+        text_empty: text.is_empty(),
         with_evidence: true,
         keep: limit,
     };
-    let (ranked, what) = causes::finish(
-        &levels,
-        &HashMap::new(),
-        &TextEvidence::default(),
-        &shape,
-        p,
-    );
+    let (ranked, what) = causes::finish(&levels, &vote, &text_evidence, &shape, p);
     let own = store.diagnosis_asset_work_orders(asset_rid, at)?;
     let mut out = Vec::with_capacity(ranked.len());
     for r in ranked {

@@ -4,7 +4,7 @@
 //! (1e-9), evidence and sentences; and after writes (a breakdown logged with a code and closed
 //! with a cause, a cause changed, an alarm added) it follows at once.
 
-use crate::causes::{self, CauseParams};
+use crate::causes::CauseParams;
 use crate::equivalence::same_causes;
 use crate::{live, History, Query, HOUR_MS};
 use faultline_core::{FixedClock, SequentialIds, Store};
@@ -28,37 +28,57 @@ fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-/// Every asset, every code set, every time: live and whole history agree. Returns how many
-/// rankings were not empty.
-fn check(store: &Store, code_sets: &[Vec<String>], ats: &[i64]) -> usize {
+/// Every asset, every code set and symptom, every time: live and whole history agree (causes
+/// and similar work orders, all of them and the first 3). Returns how many rankings were not
+/// empty.
+fn check(
+    store: &Store,
+    code_sets: &[Vec<String>],
+    symptoms: &[Option<&str>],
+    ats: &[i64],
+) -> usize {
     let h = match History::read(store, i64::MAX) {
         Ok(h) => h,
         Err(e) => panic!("{e}"),
     };
-    let p = CauseParams::default();
     let mut nonempty = 0;
     for a in &h.assets {
-        let (rid, asset) = match live::asset(store, &a.tag) {
+        let (_, asset) = match live::asset(store, &a.tag) {
             Ok(x) => x,
             Err(e) => panic!("{e}"),
         };
         assert_eq!(&asset, a);
         for codes in code_sets {
-            for &at in ats {
-                let what = format!("{} {codes:?} at {at}", a.tag);
-                let old = causes::rank(&h, a, codes, None, at, &p);
-                let new = match live::rank_causes(store, rid, &asset, codes, at, &p, usize::MAX) {
-                    Ok(Some(c)) => c,
-                    Ok(None) => panic!("{what}: live path declined"),
-                    Err(e) => panic!("{what}: {e}"),
-                };
-                same_causes(&what, &new, &old);
-                let top = match live::rank_causes(store, rid, &asset, codes, at, &p, 3) {
-                    Ok(Some(c)) => c,
-                    _ => panic!("{what}: top"),
-                };
-                same_causes(&format!("top {what}"), &top, &old[..old.len().min(3)]);
-                nonempty += usize::from(!new.is_empty());
+            for symptom in symptoms {
+                for &at in ats {
+                    for limit in [usize::MAX, 3] {
+                        let what = format!("{} {codes:?} {symptom:?} at {at} limit {limit}", a.tag);
+                        let q = Query {
+                            asset_tag: a.tag.clone(),
+                            codes: codes.clone(),
+                            symptom: symptom.map(str::to_string),
+                            at,
+                            window_hours: 48,
+                            limit,
+                        };
+                        let old = match crate::diagnose(&h, &q) {
+                            Ok(d) => d,
+                            Err(e) => panic!("{what}: {e}"),
+                        };
+                        let new = match crate::diagnose_live(store, &q) {
+                            Ok(Some(d)) => d,
+                            Ok(None) => panic!("{what}: live path declined"),
+                            Err(e) => panic!("{what}: {e}"),
+                        };
+                        assert_eq!(new.codes, old.codes, "{what}");
+                        same_causes(&what, &new.causes, &old.causes);
+                        assert_eq!(
+                            new.similar_work_orders, old.similar_work_orders,
+                            "similar {what}"
+                        );
+                        nonempty += usize::from(!new.causes.is_empty());
+                    }
+                }
             }
         }
     }
@@ -84,7 +104,8 @@ fn the_live_path_ranks_the_demo_plant_as_the_whole_history() {
         strings(&["oc 1", "OU2"]),
         strings(&["E101", "AL 2040"]),
     ];
-    let nonempty = check(&store, &code_sets, &times(&store));
+    let symptoms = [None, Some("conveyor bogs down"), Some("hyd hose lk")];
+    let nonempty = check(&store, &code_sets, &symptoms, &times(&store));
     assert!(nonempty > 10, "{nonempty}");
 }
 
@@ -102,8 +123,9 @@ fn the_live_path_follows_writes_at_once() {
     let mut store = demo(clock.clone());
     // Read once so the totals are built, then write.
     let code_sets = [strings(&[]), strings(&["OC1"])];
+    let symptoms = [None, Some("conveyor bogs down")];
     let ats = [last + 2 * DAY];
-    check(&store, &code_sets, &ats);
+    check(&store, &code_sets, &symptoms, &ats);
     let model = all
         .iter()
         .find(|w| crate::causes::is_evidence(w) && w.failure_class.is_some())
@@ -147,7 +169,7 @@ fn the_live_path_follows_writes_at_once() {
     if let Err(e) = store.close_work_order(&close) {
         panic!("{e}");
     }
-    check(&store, &code_sets, &ats);
+    check(&store, &code_sets, &symptoms, &ats);
     // The new breakdown is on the asset's level at once.
     let q = Query {
         asset_tag: model.asset_tag.clone(),
@@ -162,7 +184,7 @@ fn the_live_path_follows_writes_at_once() {
         Err(e) => panic!("{e}"),
     };
     let p = CauseParams::default();
-    let got = match live::rank_causes(&store, rid, &a, &q.codes, q.at, &p, 10) {
+    let got = match live::rank_causes(&store, rid, &a, &q.codes, None, q.at, &p, 10) {
         Ok(Some(c)) => c,
         _ => panic!("live"),
     };

@@ -89,6 +89,9 @@ fn evidence_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EvidenceRow> {
     })
 }
 
+/// An alarm with one of the asked codes: (asset rid, time, code as written).
+pub type CodeAlarm = (i64, i64, String);
+
 /// A comma list of ids for an `IN (...)` (integers only, so nothing to escape).
 fn id_list(ids: &[i64]) -> String {
     let v: Vec<String> = ids.iter().map(i64::to_string).collect();
@@ -250,7 +253,7 @@ impl Store {
         raws: &[String],
         before: i64,
         window_ms: i64,
-    ) -> Result<(Vec<EvidenceRow>, Vec<(i64, i64, String)>)> {
+    ) -> Result<(Vec<EvidenceRow>, Vec<CodeAlarm>)> {
         let mut by_rid: HashMap<i64, EvidenceRow> = HashMap::new();
         let mut alarms = Vec::new();
         if raws.is_empty() {
@@ -533,7 +536,7 @@ fn apply_dirty(
             }
         }
         done += 1;
-        if done % 50_000 == 0 {
+        if done.is_multiple_of(50_000) {
             progress(done, total);
         }
     }

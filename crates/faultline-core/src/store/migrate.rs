@@ -88,6 +88,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "diagnosis_totals",
         include_str!("../../migrations/0018_diagnosis_totals.sql"),
     ),
+    (
+        19,
+        "diagnosis_postings",
+        include_str!("../../migrations/0019_diagnosis_postings.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -9,6 +9,7 @@ mod close_codes;
 mod conflicts;
 mod corrections;
 mod diagnosis_confirmed;
+mod diagnosis_postings;
 mod diagnosis_reads;
 mod diagnosis_sessions;
 mod diagnosis_totals;
@@ -50,6 +51,7 @@ mod tests;
 
 pub use analytics_reads::{AnalyticsAlarm, AnalyticsAsset, AnalyticsWorkOrder};
 pub use diagnosis_confirmed::ConfirmedConclusion;
+pub use diagnosis_postings::{Posting, TextDoc};
 pub use diagnosis_reads::DiagnosisWorkOrder;
 pub use diagnosis_sessions::NewDiagnosisSession;
 pub use diagnosis_totals::{
