@@ -30,14 +30,16 @@ CREATE TABLE diag_cell_causes (
     PRIMARY KEY (cell, cause)
 ) WITHOUT ROWID;
 
--- Per cell and cause: how many evidence work orders took each repair time (finish minus start,
--- or report, in ms), for the exact median of the repair time.
+-- Per cell and cause: how many evidence work orders took a repair time (finish minus start, or
+-- report) in each bucket (a quarter of a doubling of the minutes), for the median of the repair
+-- time: the buckets' counts find the bucket of the median, and the rows of that bucket alone
+-- (`diag_evidence_repair`) give it exactly.
 CREATE TABLE diag_cell_repairs (
     cell INTEGER NOT NULL,
     cause TEXT NOT NULL,
-    dur_ms INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
     n INTEGER NOT NULL,
-    PRIMARY KEY (cell, cause, dur_ms)
+    PRIMARY KEY (cell, cause, bucket)
 ) WITHOUT ROWID;
 
 -- The evidence work orders as applied to the two tables above.
@@ -48,11 +50,13 @@ CREATE TABLE diag_evidence (
     cause TEXT NOT NULL,
     reported_at INTEGER NOT NULL,
     dur_ms INTEGER,
+    bucket INTEGER,
     w REAL NOT NULL
 );
 CREATE INDEX diag_evidence_asset ON diag_evidence(asset_rid, reported_at);
 CREATE INDEX diag_evidence_time ON diag_evidence(reported_at);
 CREATE INDEX diag_evidence_cause ON diag_evidence(cause, reported_at);
+CREATE INDEX diag_evidence_repair ON diag_evidence(cause, bucket, dur_ms) WHERE bucket IS NOT NULL;
 
 -- Work orders written since the last catch-up.
 CREATE TABLE diag_dirty (rid INTEGER PRIMARY KEY);

@@ -123,15 +123,32 @@ pub fn diagnose_live(store: &Store, q: &Query) -> Result<Option<Diagnosis>, Diag
         window_ms: window,
         ..CauseParams::default()
     };
-    let symptom = q.symptom.as_deref();
-    let Some(causes) =
-        live::rank_causes(store, rid, &asset, &codes, symptom, q.at, &params, q.limit)?
+    let symptom = q.symptom.as_deref().filter(|s| !s.trim().is_empty());
+    // One text index for the call (the causes' neighbours and the similar work orders).
+    let mut ix = None;
+    if symptom.is_some() || !codes.is_empty() {
+        ix = live_text::TextIndex::open(store, q.at)?;
+        if ix.is_none() {
+            return Ok(None);
+        }
+    }
+    let Some(causes) = live::rank_causes_in(
+        store,
+        ix.as_mut(),
+        rid,
+        &asset,
+        &codes,
+        symptom,
+        q.at,
+        &params,
+        q.limit,
+    )?
     else {
         return Ok(None);
     };
-    let similar_work_orders = live_similar(store, rid, &asset, &codes, symptom, q.at, q.limit)?;
-    let Some(similar_work_orders) = similar_work_orders else {
-        return Ok(None);
+    let similar_work_orders = match ix.as_mut() {
+        Some(ix) => live_similar(store, ix, rid, &asset, &codes, symptom, q.limit)?,
+        None => Vec::new(),
     };
     Ok(Some(Diagnosis {
         asset_tag: asset.tag.clone(),
@@ -142,32 +159,26 @@ pub fn diagnose_live(store: &Store, q: &Query) -> Result<Option<Diagnosis>, Diag
     }))
 }
 
-/// [`similar::find`] over the replica's postings, `None` where that path does not apply.
+/// [`similar::find`] over the replica's postings.
 fn live_similar(
     store: &Store,
+    ix: &mut live_text::TextIndex<'_>,
     rid: i64,
     asset: &faultline_core::store::AnalyticsAsset,
     codes: &[String],
     symptom: Option<&str>,
-    at: i64,
     limit: usize,
-) -> Result<Option<Vec<SimilarWorkOrder>>, DiagnosisError> {
+) -> Result<Vec<SimilarWorkOrder>, DiagnosisError> {
     let mut query: std::collections::HashSet<String> =
         codes.iter().map(|c| codes::key(c)).collect();
     query.extend(symptom.map(shorthand::tokens).unwrap_or_default());
-    if query.is_empty() || limit == 0 {
-        return Ok(Some(Vec::new()));
-    }
-    let Some(mut ix) = live_text::TextIndex::open(store, at)? else {
-        return Ok(None);
-    };
     let mut out = Vec::new();
     for (score, id) in ix.top(&query, rid, asset, limit, false)? {
         if let Some(w) = store.diagnosis_work_order_by_rid(id)? {
             out.push(similar::row(score, &w));
         }
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
 #[cfg(test)]

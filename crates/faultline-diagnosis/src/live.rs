@@ -14,7 +14,7 @@ use crate::codes;
 use crate::text_model::TextEvidence;
 use crate::{Cause, DiagnosisError};
 use faultline_core::store::{
-    decay_at, AnalyticsAsset, DiagnosisCell, DiagnosisWorkOrder, EvidenceRow,
+    decay_at, repair_bucket, AnalyticsAsset, DiagnosisCell, DiagnosisWorkOrder, EvidenceRow,
     DIAGNOSIS_HALF_LIFE_DAYS,
 };
 use faultline_core::Store;
@@ -31,6 +31,17 @@ pub fn catch_up(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<faultline_core::store::CatchUp, DiagnosisError> {
     Ok(store.diagnosis_catch_up(&codes::key, progress)?)
+}
+
+/// One step of bringing the replica's diagnosis tables up to date in the background (after the
+/// upgrade, whose backfill is the whole history): at most `max_rows` queued work orders of the
+/// totals, else of the text index, one transaction. How many were applied; 0: nothing is left.
+pub fn catch_up_step(store: &Store, max_rows: usize) -> Result<usize, DiagnosisError> {
+    let t = store.diagnosis_catch_up_batch(&codes::key, &mut |_, _| {}, max_rows)?;
+    if t.work_orders > 0 || t.codes > 0 {
+        return Ok(t.work_orders.max(1));
+    }
+    Ok(store.diagnosis_text_catch_up_batch(&crate::similar::document, &mut |_, _| {}, max_rows)?)
 }
 
 /// The asset by tag with its rid, or [`DiagnosisError::UnknownAsset`].
@@ -66,6 +77,40 @@ pub fn rank_causes(
     p: &CauseParams,
     limit: usize,
 ) -> Result<Option<Vec<Cause>>, DiagnosisError> {
+    let symptom = symptom.filter(|s| !s.trim().is_empty());
+    let mut ix = None;
+    if symptom.is_some() {
+        ix = crate::live_text::TextIndex::open(store, at)?;
+        if ix.is_none() {
+            return Ok(None);
+        }
+    }
+    rank_causes_in(
+        store,
+        ix.as_mut(),
+        asset_rid,
+        asset,
+        codes_raw,
+        symptom,
+        at,
+        p,
+        limit,
+    )
+}
+
+/// [`rank_causes`] with the text index of the call (needed with a symptom).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn rank_causes_in(
+    store: &Store,
+    text_index: Option<&mut crate::live_text::TextIndex<'_>>,
+    asset_rid: i64,
+    asset: &AnalyticsAsset,
+    codes_raw: &[String],
+    symptom: Option<&str>,
+    at: i64,
+    p: &CauseParams,
+    limit: usize,
+) -> Result<Option<Vec<Cause>>, DiagnosisError> {
     if p.half_life_days != DIAGNOSIS_HALF_LIFE_DAYS {
         return Ok(None);
     }
@@ -76,7 +121,7 @@ pub fn rank_causes(
     let mut near_scores: Vec<f64> = Vec::new();
     let mut words = (Vec::new(), HashMap::new(), (Vec::new(), 0.0));
     if let Some(s) = symptom {
-        let Some(mut ix) = crate::live_text::TextIndex::open(store, at)? else {
+        let Some(ix) = text_index else {
             return Ok(None);
         };
         let query: HashSet<String> = crate::shorthand::tokens(s).into_iter().collect();
@@ -345,35 +390,45 @@ fn pool_facts(
         !PoolFacts::latest(seen.iter()).complete()
     })?;
     let mut facts = PoolFacts::latest(seen.iter());
-    let mut counts: Vec<(i64, i64)> = store.diagnosis_repairs(cause, union)?;
+    // The median: the buckets' counts (less the rows at or after `at`) find the bucket of each
+    // middle row, and that bucket's rows alone give its time.
+    let mut counts: Vec<(i64, i64)> = store.diagnosis_repair_buckets(cause, union)?;
     for e in later
         .iter()
         .filter(|e| e.cause == cause && cells.contains_key(&e.cell))
     {
         if let Some(d) = e.repair_ms {
-            if let Ok(i) = counts.binary_search_by_key(&d, |c| c.0) {
+            if let Ok(i) = counts.binary_search_by_key(&repair_bucket(d), |c| c.0) {
                 counts[i].1 -= 1;
             }
         }
     }
     counts.retain(|c| c.1 > 0);
     let n: i64 = counts.iter().map(|c| c.1).sum();
-    let nth = |k: i64| -> Option<f64> {
-        let mut seen = 0;
-        for (d, c) in &counts {
-            seen += c;
-            if k < seen {
-                return Some(*d as f64 / 60_000.0);
+    let mut read: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut nth = |k: i64| -> Result<Option<f64>, DiagnosisError> {
+        let mut before = 0;
+        for (b, c) in &counts {
+            if k < before + c {
+                if !read.contains_key(b) {
+                    let rows = store.diagnosis_repairs_in_bucket(cause, *b, union, at)?;
+                    read.insert(*b, rows);
+                }
+                let rows = read.get(b).map_or(&[][..], Vec::as_slice);
+                let i = usize::try_from(k - before).unwrap_or(usize::MAX);
+                return Ok(rows.get(i).map(|d| *d as f64 / 60_000.0));
             }
+            before += c;
         }
-        None
+        Ok(None)
     };
     facts.median_repair_minutes = if n == 0 {
         None
     } else if n % 2 == 1 {
-        nth(n / 2)
+        nth(n / 2)?
     } else {
-        nth(n / 2 - 1).zip(nth(n / 2)).map(|(a, b)| (a + b) / 2.0)
+        let (a, b) = (nth(n / 2 - 1)?, nth(n / 2)?);
+        a.zip(b).map(|(a, b)| (a + b) / 2.0)
     };
     Ok(facts)
 }

@@ -33,6 +33,9 @@ pub(crate) struct TextIndex<'s> {
     docs: f64,
     avg_len: f64,
     models: HashMap<i64, Option<String>>,
+    /// Postings read by this call, by term id (the causes and the similar work orders of one
+    /// call ask for the same words).
+    postings: HashMap<i64, Vec<Posting>>,
 }
 
 /// One candidate: its terms' contributions by query position, its asset, whether evidence.
@@ -76,6 +79,7 @@ impl<'s> TextIndex<'s> {
             docs,
             avg_len: if docs > 0.0 { len as f64 / docs } else { 0.0 },
             models: HashMap::new(),
+            postings: HashMap::new(),
         }))
     }
 
@@ -164,11 +168,16 @@ impl<'s> TextIndex<'s> {
                     }
                 }
             } else {
-                for p in self.store.diagnosis_postings(id)? {
+                if !self.postings.contains_key(&id) {
+                    let read = self.store.diagnosis_postings(id)?;
+                    self.postings.insert(id, read);
+                }
+                let postings = self.postings.get(&id).map_or(&[][..], Vec::as_slice);
+                for p in postings {
                     if self.later.contains_key(&p.rid) {
                         continue;
                     }
-                    let contribution = part(idf, &p);
+                    let contribution = part(idf, p);
                     cands
                         .entry(p.rid)
                         .or_insert_with(|| Cand {

@@ -107,6 +107,17 @@ impl Store {
         tokens: &dyn Fn(&DiagnosisWorkOrder) -> Vec<String>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<usize> {
+        self.diagnosis_text_catch_up_batch(tokens, progress, usize::MAX)
+    }
+
+    /// [`Self::diagnosis_text_catch_up`] of at most `max_rows` queued work orders (the oldest
+    /// queued first), each batch one transaction.
+    pub fn diagnosis_text_catch_up_batch(
+        &self,
+        tokens: &dyn Fn(&DiagnosisWorkOrder) -> Vec<String>,
+        progress: &mut dyn FnMut(usize, usize),
+        max_rows: usize,
+    ) -> Result<usize> {
         let any: bool =
             self.conn()
                 .query_row("SELECT EXISTS (SELECT 1 FROM diag_text_dirty)", [], |r| {
@@ -116,11 +127,14 @@ impl Store {
             return Ok(0);
         }
         let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
+        let total: i64 = tx.query_row("SELECT count(*) FROM diag_text_dirty", [], |r| r.get(0))?;
+        let total = usize::try_from(total).unwrap_or(0);
         let rids: Vec<i64> = tx
-            .prepare("SELECT rid FROM diag_text_dirty ORDER BY rid")?
-            .query_map([], |r| r.get(0))?
+            .prepare("SELECT rid FROM diag_text_dirty ORDER BY rid LIMIT ?1")?
+            .query_map(params![i64::try_from(max_rows).unwrap_or(i64::MAX)], |r| {
+                r.get(0)
+            })?
             .collect::<rusqlite::Result<_>>()?;
-        let total = rids.len();
         let mut ids: HashMap<String, i64> = HashMap::new();
         let mut deltas = Deltas::default();
         {
@@ -251,10 +265,11 @@ impl Store {
                 tot.execute(params![cause, n, l])?;
             }
         }
-        tx.execute("DELETE FROM diag_text_dirty", [])?;
+        let last = rids.last().copied().unwrap_or(i64::MIN);
+        tx.execute("DELETE FROM diag_text_dirty WHERE rid <= ?1", params![last])?;
         tx.commit()?;
-        progress(total, total);
-        Ok(total)
+        progress(rids.len(), total);
+        Ok(rids.len())
     }
 
     /// The id and document frequency (all times) of each term, when known.

@@ -46,6 +46,12 @@ pub fn repair_ms(
     (end >= start).then_some(end - start)
 }
 
+/// The bucket of a repair time in `diag_cell_repairs`: a quarter of a doubling of the minutes.
+pub fn repair_bucket(dur_ms: i64) -> i64 {
+    let minutes = dur_ms.max(0) as f64 / 60_000.0;
+    ((minutes + 1.0).log2() * 4.0).floor() as i64
+}
+
 /// One (site, model, equipment class) combination.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiagnosisCell {
@@ -98,7 +104,7 @@ fn id_list(ids: &[i64]) -> String {
     v.join(",")
 }
 
-/// Per (cell, cause): count and sum deltas; per (cell, cause, repair ms): count deltas.
+/// Per (cell, cause): count and sum deltas; per (cell, cause, repair bucket): count deltas.
 type Deltas = (
     HashMap<(i64, String), (i64, f64)>,
     HashMap<(i64, String, i64), i64>,
@@ -123,6 +129,18 @@ impl Store {
         key: &dyn Fn(&str) -> String,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<CatchUp> {
+        self.diagnosis_catch_up_batch(key, progress, usize::MAX)
+    }
+
+    /// [`Self::diagnosis_catch_up`] of at most `max_rows` queued work orders (the oldest queued
+    /// first), so a background upgrade can let other writes in between batches; each batch is
+    /// one transaction.
+    pub fn diagnosis_catch_up_batch(
+        &self,
+        key: &dyn Fn(&str) -> String,
+        progress: &mut dyn FnMut(usize, usize),
+        max_rows: usize,
+    ) -> Result<CatchUp> {
         let (dirty, codes) = self.conn().query_row(
             "SELECT EXISTS (SELECT 1 FROM diag_dirty),
                     EXISTS (SELECT 1 FROM diag_code_keys WHERE key IS NULL)",
@@ -145,7 +163,7 @@ impl Store {
             }
             done.codes = raws.len();
         }
-        done.work_orders = apply_dirty(&tx, progress)?;
+        done.work_orders = apply_dirty(&tx, progress, max_rows)?;
         tx.commit()?;
         Ok(done)
     }
@@ -177,15 +195,34 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The repair times (ms) of the evidence with `cause` in `cells` (all times), with how many
-    /// took each, shortest first.
-    pub fn diagnosis_repairs(&self, cause: &str, cells: &[i64]) -> Result<Vec<(i64, i64)>> {
+    /// The repair-time buckets of the evidence with `cause` in `cells` (all times), with how
+    /// many fall in each, shortest first.
+    pub fn diagnosis_repair_buckets(&self, cause: &str, cells: &[i64]) -> Result<Vec<(i64, i64)>> {
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT dur_ms, sum(n) FROM diag_cell_repairs WHERE cause = ?1 AND cell IN ({})
-             GROUP BY dur_ms HAVING sum(n) > 0 ORDER BY dur_ms",
+            "SELECT bucket, sum(n) FROM diag_cell_repairs WHERE cause = ?1 AND cell IN ({})
+             GROUP BY bucket HAVING sum(n) > 0 ORDER BY bucket",
             id_list(cells)
         ))?;
         let rows = stmt.query_map(params![cause], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The repair times (ms) in one bucket of the evidence with `cause` in `cells` reported
+    /// strictly before `before`, shortest first.
+    pub fn diagnosis_repairs_in_bucket(
+        &self,
+        cause: &str,
+        bucket: i64,
+        cells: &[i64],
+        before: i64,
+    ) -> Result<Vec<i64>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT dur_ms FROM diag_evidence INDEXED BY diag_evidence_repair
+             WHERE cause = ?1 AND bucket = ?2 AND reported_at < ?3 AND cell IN ({})
+             ORDER BY dur_ms",
+            id_list(cells)
+        ))?;
+        let rows = stmt.query_map(params![cause, bucket, before], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -446,6 +483,7 @@ impl Store {
 fn apply_dirty(
     tx: &rusqlite::Transaction<'_>,
     progress: &mut dyn FnMut(usize, usize),
+    max_rows: usize,
 ) -> Result<usize> {
     let total: i64 = tx.query_row("SELECT count(*) FROM diag_dirty", [], |r| r.get(0))?;
     let total = usize::try_from(total).unwrap_or(0);
@@ -466,14 +504,16 @@ fn apply_dirty(
         e.0 += sign;
         e.1 += sign as f64 * w;
         if let Some(dur) = dur {
-            *d.1.entry((cell, cause.to_string(), dur)).or_insert(0) += sign;
+            *d.1.entry((cell, cause.to_string(), repair_bucket(dur)))
+                .or_insert(0) += sign;
         }
     };
     let mut new_cell =
         tx.prepare("INSERT INTO diag_cells(site, model, class) VALUES (?1, ?2, ?3)")?;
     let mut put = tx.prepare(
-        "INSERT OR REPLACE INTO diag_evidence(rid, asset_rid, cell, cause, reported_at, dur_ms, w)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT OR REPLACE INTO diag_evidence(rid, asset_rid, cell, cause, reported_at, dur_ms,
+             bucket, w)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     let mut unput = tx.prepare("DELETE FROM diag_evidence WHERE rid = ?1")?;
     let mut read = tx.prepare(
@@ -485,12 +525,14 @@ fn apply_dirty(
          LEFT JOIN work_orders w ON w.rid = d.rid
          LEFT JOIN assets a ON a.rid = w.asset_rid
          LEFT JOIN asset_models m ON m.id = a.model_id
-         ORDER BY d.rid",
+         ORDER BY d.rid LIMIT ?1",
     )?;
-    let mut rows = read.query([])?;
+    let mut rows = read.query(params![i64::try_from(max_rows).unwrap_or(i64::MAX)])?;
+    let mut last_rid = i64::MIN;
     let mut done = 0usize;
     while let Some(r) = rows.next()? {
         let rid: i64 = r.get(0)?;
+        last_rid = rid;
         let old_cell: Option<i64> = r.get(1)?;
         if let Some(cell) = old_cell {
             let cause: String = r.get(2)?;
@@ -526,7 +568,8 @@ fn apply_dirty(
                 let reported: i64 = r.get(9)?;
                 let dur = repair_ms(reported, r.get(10)?, r.get(11)?);
                 let w = growth(reported);
-                put.execute(params![rid, asset, cell, cause, reported, dur, w])?;
+                let bucket = dur.map(repair_bucket);
+                put.execute(params![rid, asset, cell, cause, reported, dur, bucket, w])?;
                 add(&mut deltas, cell, &cause, dur, w, 1);
             }
             None => {
@@ -555,19 +598,19 @@ fn apply_dirty(
         }
     }
     let mut upsert = tx.prepare(
-        "INSERT INTO diag_cell_repairs(cell, cause, dur_ms, n) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(cell, cause, dur_ms) DO UPDATE SET n = n + excluded.n",
+        "INSERT INTO diag_cell_repairs(cell, cause, bucket, n) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(cell, cause, bucket) DO UPDATE SET n = n + excluded.n",
     )?;
     let mut empty = tx.prepare(
-        "DELETE FROM diag_cell_repairs WHERE cell = ?1 AND cause = ?2 AND dur_ms = ?3 AND n <= 0",
+        "DELETE FROM diag_cell_repairs WHERE cell = ?1 AND cause = ?2 AND bucket = ?3 AND n <= 0",
     )?;
-    for ((cell, cause, dur), n) in &deltas.1 {
+    for ((cell, cause, bucket), n) in &deltas.1 {
         if *n != 0 {
-            upsert.execute(params![cell, cause, dur, n])?;
-            empty.execute(params![cell, cause, dur])?;
+            upsert.execute(params![cell, cause, bucket, n])?;
+            empty.execute(params![cell, cause, bucket])?;
         }
     }
-    tx.execute("DELETE FROM diag_dirty", [])?;
+    tx.execute("DELETE FROM diag_dirty WHERE rid <= ?1", params![last_rid])?;
     progress(done, total);
     Ok(done)
 }
@@ -646,7 +689,7 @@ mod tests {
             )
         })
         .collect();
-        let repairs = q("SELECT c.site, c.model, c.class, t.cause, t.dur_ms, t.n
+        let repairs = q("SELECT c.site, c.model, c.class, t.cause, t.bucket, t.n
              FROM diag_cell_repairs t JOIN diag_cells c ON c.id = t.cell ORDER BY 1, 2, 3, 4, 5")
         .iter()
         .map(|r| {

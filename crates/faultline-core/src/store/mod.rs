@@ -55,8 +55,8 @@ pub use diagnosis_postings::{Posting, TextDoc};
 pub use diagnosis_reads::DiagnosisWorkOrder;
 pub use diagnosis_sessions::NewDiagnosisSession;
 pub use diagnosis_totals::{
-    decay_at, evidence_cause, growth, repair_ms, CatchUp, DiagnosisCell, EvidenceRow,
-    DIAGNOSIS_HALF_LIFE_DAYS,
+    decay_at, evidence_cause, growth, repair_bucket, repair_ms, CatchUp, DiagnosisCell,
+    EvidenceRow, DIAGNOSIS_HALF_LIFE_DAYS,
 };
 pub use downtime::total_minutes as downtime_total_minutes;
 pub use guides::GuideWrite;
