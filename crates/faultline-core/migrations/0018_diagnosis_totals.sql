@@ -56,7 +56,8 @@ CREATE TABLE diag_evidence (
 CREATE INDEX diag_evidence_asset ON diag_evidence(asset_rid, reported_at);
 CREATE INDEX diag_evidence_time ON diag_evidence(reported_at);
 CREATE INDEX diag_evidence_cause ON diag_evidence(cause, reported_at);
-CREATE INDEX diag_evidence_repair ON diag_evidence(cause, bucket, dur_ms) WHERE bucket IS NOT NULL;
+CREATE INDEX diag_evidence_repair ON diag_evidence(cause, bucket, dur_ms, cell, reported_at)
+    WHERE bucket IS NOT NULL;
 
 -- Work orders written since the last catch-up.
 CREATE TABLE diag_dirty (rid INTEGER PRIMARY KEY);
