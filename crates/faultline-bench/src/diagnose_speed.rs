@@ -355,8 +355,8 @@ fn markdown(f: &Figures) -> String {
     let _ = writeln!(
         s,
         "\nUpgrade of this replica, once (the first open after migrations 0018 and 0019 and the \
-         first catch-up, which the App also runs on the first diagnosis and reports as \
-         progress): migrations {:.1} s; totals of {} evidence work orders {:.1} s; text index \
+         first catch-up, which the App runs on a thread after start and `faultline diagnose` \
+         with progress on stderr): migrations {:.1} s; totals of {} evidence work orders {:.1} s; text index \
          of {} work orders {:.1} s; the database grew from {:.0} MiB to {:.0} MiB; RSS {:.0} \
          MiB before, {:.0} MiB after.",
         u.open_ms / 1e3,
