@@ -74,32 +74,43 @@ CREATE INDEX diag_code_keys_key ON diag_code_keys(key);
 CREATE INDEX work_orders_fault_code ON work_orders(fault_code) WHERE fault_code IS NOT NULL;
 CREATE INDEX fault_events_code_time ON fault_events(code, occurred_at);
 
+-- The triggers insert only what is not queued yet (NOT EXISTS), not with INSERT OR IGNORE: the
+-- outer statement's conflict clause overrides a trigger's (a sync pull's upsert made the
+-- queue's primary key fail).
 CREATE TRIGGER diag_work_order_insert AFTER INSERT ON work_orders BEGIN
-    INSERT OR IGNORE INTO diag_dirty(rid) VALUES (new.rid);
-    INSERT OR IGNORE INTO diag_code_keys(raw) SELECT new.fault_code WHERE new.fault_code IS NOT NULL;
+    INSERT INTO diag_dirty(rid) SELECT new.rid
+        WHERE NOT EXISTS (SELECT 1 FROM diag_dirty WHERE rid = new.rid);
+    INSERT INTO diag_code_keys(raw) SELECT new.fault_code WHERE new.fault_code IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM diag_code_keys WHERE raw = new.fault_code);
 END;
 CREATE TRIGGER diag_work_order_update AFTER UPDATE OF asset_rid, wo_type, status, reported_at,
     started_at, finished_at, cause_code, fault_code ON work_orders BEGIN
-    INSERT OR IGNORE INTO diag_dirty(rid) VALUES (new.rid);
-    INSERT OR IGNORE INTO diag_code_keys(raw) SELECT new.fault_code WHERE new.fault_code IS NOT NULL;
+    INSERT INTO diag_dirty(rid) SELECT new.rid
+        WHERE NOT EXISTS (SELECT 1 FROM diag_dirty WHERE rid = new.rid);
+    INSERT INTO diag_code_keys(raw) SELECT new.fault_code WHERE new.fault_code IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM diag_code_keys WHERE raw = new.fault_code);
 END;
 CREATE TRIGGER diag_work_order_delete AFTER DELETE ON work_orders BEGIN
-    INSERT OR IGNORE INTO diag_dirty(rid) VALUES (old.rid);
+    INSERT INTO diag_dirty(rid) SELECT old.rid
+        WHERE NOT EXISTS (SELECT 1 FROM diag_dirty WHERE rid = old.rid);
 END;
 CREATE TRIGGER diag_asset_update AFTER UPDATE OF site_code, model_id, equipment_class ON assets
 BEGIN
-    INSERT OR IGNORE INTO diag_dirty(rid) SELECT rid FROM work_orders WHERE asset_rid = new.rid;
+    INSERT INTO diag_dirty(rid) SELECT w.rid FROM work_orders w WHERE w.asset_rid = new.rid
+        AND NOT EXISTS (SELECT 1 FROM diag_dirty d WHERE d.rid = w.rid);
 END;
 CREATE TRIGGER diag_model_update AFTER UPDATE OF model ON asset_models BEGIN
-    INSERT OR IGNORE INTO diag_dirty(rid)
+    INSERT INTO diag_dirty(rid)
         SELECT w.rid FROM work_orders w JOIN assets a ON a.rid = w.asset_rid
-        WHERE a.model_id = new.id;
+        WHERE a.model_id = new.id AND NOT EXISTS (SELECT 1 FROM diag_dirty d WHERE d.rid = w.rid);
 END;
 CREATE TRIGGER diag_alarm_insert AFTER INSERT ON fault_events BEGIN
-    INSERT OR IGNORE INTO diag_code_keys(raw) VALUES (new.code);
+    INSERT INTO diag_code_keys(raw) SELECT new.code
+        WHERE NOT EXISTS (SELECT 1 FROM diag_code_keys WHERE raw = new.code);
 END;
 CREATE TRIGGER diag_alarm_update AFTER UPDATE OF code ON fault_events BEGIN
-    INSERT OR IGNORE INTO diag_code_keys(raw) VALUES (new.code);
+    INSERT INTO diag_code_keys(raw) SELECT new.code
+        WHERE NOT EXISTS (SELECT 1 FROM diag_code_keys WHERE raw = new.code);
 END;
 
 -- The backfill: every evidence work order, every code.

@@ -56,24 +56,31 @@ CREATE TABLE diag_text_totals (
 CREATE TABLE diag_text_dirty (rid INTEGER PRIMARY KEY);
 
 CREATE TRIGGER diag_text_work_order_insert AFTER INSERT ON work_orders BEGIN
-    INSERT OR IGNORE INTO diag_text_dirty(rid) VALUES (new.rid);
+    INSERT INTO diag_text_dirty(rid) SELECT new.rid
+        WHERE NOT EXISTS (SELECT 1 FROM diag_text_dirty WHERE rid = new.rid);
 END;
 CREATE TRIGGER diag_text_work_order_update AFTER UPDATE OF asset_rid, wo_type, status,
     reported_at, title, description, fault_code, cause_code, remedy_text ON work_orders BEGIN
-    INSERT OR IGNORE INTO diag_text_dirty(rid) VALUES (new.rid);
+    INSERT INTO diag_text_dirty(rid) SELECT new.rid
+        WHERE NOT EXISTS (SELECT 1 FROM diag_text_dirty WHERE rid = new.rid);
 END;
 CREATE TRIGGER diag_text_work_order_delete AFTER DELETE ON work_orders BEGIN
-    INSERT OR IGNORE INTO diag_text_dirty(rid) VALUES (old.rid);
+    INSERT INTO diag_text_dirty(rid) SELECT old.rid
+        WHERE NOT EXISTS (SELECT 1 FROM diag_text_dirty WHERE rid = old.rid);
 END;
 CREATE TRIGGER diag_text_note_insert AFTER INSERT ON notes BEGIN
-    INSERT OR IGNORE INTO diag_text_dirty(rid) VALUES (new.work_order_rid);
+    INSERT INTO diag_text_dirty(rid) SELECT new.work_order_rid
+        WHERE NOT EXISTS (SELECT 1 FROM diag_text_dirty WHERE rid = new.work_order_rid);
 END;
 CREATE TRIGGER diag_text_note_update AFTER UPDATE OF text, work_order_rid ON notes BEGIN
-    INSERT OR IGNORE INTO diag_text_dirty(rid) VALUES (new.work_order_rid);
-    INSERT OR IGNORE INTO diag_text_dirty(rid) VALUES (old.work_order_rid);
+    INSERT INTO diag_text_dirty(rid) SELECT new.work_order_rid
+        WHERE NOT EXISTS (SELECT 1 FROM diag_text_dirty WHERE rid = new.work_order_rid);
+    INSERT INTO diag_text_dirty(rid) SELECT old.work_order_rid
+        WHERE NOT EXISTS (SELECT 1 FROM diag_text_dirty WHERE rid = old.work_order_rid);
 END;
 CREATE TRIGGER diag_text_note_delete AFTER DELETE ON notes BEGIN
-    INSERT OR IGNORE INTO diag_text_dirty(rid) VALUES (old.work_order_rid);
+    INSERT INTO diag_text_dirty(rid) SELECT old.work_order_rid
+        WHERE NOT EXISTS (SELECT 1 FROM diag_text_dirty WHERE rid = old.work_order_rid);
 END;
 
 INSERT INTO diag_text_dirty(rid) SELECT rid FROM work_orders;
