@@ -216,7 +216,7 @@ pub fn manual_pages(
 }
 
 /// Work orders per step of [`catch_up_in_background`]: one transaction with the store locked.
-const CATCH_UP_STEP: usize = 20_000;
+const CATCH_UP_STEP: usize = 5_000;
 
 /// Brings the replica's diagnosis tables (totals and text index, migrations 18 and 19) up to
 /// date on a thread, a step at a time with the store unlocked in between, so the first
