@@ -5,7 +5,7 @@
 //! with a cause, a cause changed, an alarm added) it follows at once.
 
 use crate::causes::CauseParams;
-use crate::equivalence::same_causes;
+use crate::equivalence::{same_causes, Rng, GEN_CAUSES, GEN_WORDS};
 use crate::{live, History, Query, HOUR_MS};
 use faultline_core::{FixedClock, SequentialIds, Store};
 use std::sync::Arc;
@@ -195,4 +195,151 @@ fn the_live_path_follows_writes_at_once() {
     };
     assert!(c.evidence.levels[0].matched >= 1, "{c:?}");
     assert_eq!(c.evidence.last_remedy_text.as_deref(), Some("accel 5 s"));
+}
+
+fn stamp(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// A generated history imported through the demo mappings: assets on two sites (one without a
+/// model, one without a class), 1,500 work orders of every type and status with shared times,
+/// spellings of codes, causes with spaces, shorthand words; 400 alarms.
+fn generated_store(seed: u64) -> Store {
+    let mut r = Rng(seed);
+    let dir = std::env::temp_dir().join(format!("faultline-live-eq-{seed}-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        panic!("{e}");
+    }
+    let mut assets = String::from(
+        "ASSETNUM,DESCRIPTION,SITEID,LOCATION,LOCATIONDESC,PARENT,MANUFACTURER,MODELNUM,\
+         EQUIPCLASS,CRITICALITY,SERIALNUM,LONGDESCRIPTION\n",
+    );
+    let models = ["VX-300", "VX-300", "P-10", "KM-600"];
+    let classes = ["VFD", "VFD", "PUMP", "PRESS"];
+    for i in 0..10 {
+        let site = if i < 7 { "PLANT1" } else { "PLANT2" };
+        let model = if i == 9 { "" } else { models[i % 4] };
+        let class = if i == 8 { "" } else { classes[i % 4] };
+        assets.push_str(&format!(
+            "A-{i},Asset {i},{site},L1,Line 1,,Maker,{model},{class},HIGH,S{i},\n"
+        ));
+    }
+    // The generated histories' words and two common ones, so the pruning meets frequent words.
+    let words: Vec<&str> = GEN_WORDS.iter().copied().chain(["of", "the"]).collect();
+    let codes = ["OC1", "oc 1", "E.OC.1", "OU2", "E101", "AL 2040", ""];
+    let causes_ = GEN_CAUSES;
+    let t0: i64 = 1_700_000_000_000;
+    let mut wos = String::from(
+        "WONUM,ASSETNUM,WORKTYPE,STATUS,WOPRIORITY,DESCRIPTION,LONGDESCRIPTION,FAULTCODE,\
+         REPORTEDBY,REPORTDATE,ACTSTART,ACTFINISH,DOWNSTART,DOWNEND,FAILURECLASS,PROBLEMCODE,\
+         CAUSE,REMEDY,ISOMODE,ISOMECHANISM,ISOCAUSE,FAILUREREMARK,ACTTOTALCOST\n",
+    );
+    for n in 0..1500u32 {
+        let at = if n % 17 == 0 {
+            t0 + 400 * DAY
+        } else {
+            t0 + (r.next() % (900 * DAY as u64)) as i64 / 1000 * 1000
+        };
+        let title: Vec<&str> = (0..1 + r.next() % 5).map(|_| r.pick(&words)).collect();
+        let start = (!r.next().is_multiple_of(3)).then_some(at + 5 * 60_000);
+        let finish = (!r.next().is_multiple_of(4)).then_some(at + (r.next() % 300) as i64 * 60_000);
+        let cause = if r.next().is_multiple_of(8) {
+            ""
+        } else {
+            r.pick(causes_)
+        };
+        wos.push_str(&format!(
+            "{},A-{},{},{},2,{},{},{},tester,{},{},{},,,VFD,{},{},{},,,,{},\n",
+            10_000 + n,
+            r.next() % 10,
+            r.pick(&["EM", "EM", "CM", "PM"]),
+            r.pick(&["CLOSE", "CLOSE", "COMP", "CAN", "WAPPR"]),
+            title.join(" "),
+            if r.next().is_multiple_of(3) {
+                r.pick(&words)
+            } else {
+                ""
+            },
+            r.pick(&codes),
+            stamp(at),
+            start.map(stamp).unwrap_or_default(),
+            finish.map(stamp).unwrap_or_default(),
+            if r.next().is_multiple_of(2) {
+                "TRIP"
+            } else {
+                ""
+            },
+            if cause.trim().is_empty() {
+                String::new()
+            } else {
+                format!("\"{cause}\"")
+            },
+            if r.next().is_multiple_of(2) {
+                format!("FIX-{}", cause.trim())
+            } else {
+                String::new()
+            },
+            if r.next().is_multiple_of(2) {
+                format!("{} {}", r.pick(&words), r.pick(&words))
+            } else {
+                String::new()
+            },
+        ));
+    }
+    let mut alarms = String::from("EVENTID,ASSETNUM,ALARMCODE,ALARMTEXT,EVENTTIME,SOURCE\n");
+    for n in 0..400u32 {
+        let code = r.pick(&["OC1", "OC-1", "OU2", "E101", "AL 2040"]);
+        let at = t0 + (r.next() % (900 * DAY as u64)) as i64 / 1000 * 1000;
+        alarms.push_str(&format!(
+            "EV{n},A-{},{code},alarm,{},PLC\n",
+            r.next() % 10,
+            stamp(at)
+        ));
+    }
+    let demo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    let clock = Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH));
+    let mut store = match Store::open_in_memory(clock, Arc::new(SequentialIds::default())) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    for (kind, text) in [
+        ("assets", assets),
+        ("work_orders", wos),
+        ("fault_events", alarms),
+    ] {
+        let csv = dir.join(format!("{kind}.csv"));
+        if let Err(e) = std::fs::write(&csv, text) {
+            panic!("{e}");
+        }
+        if let Err(e) = store.import_csv(&demo.join(format!("{kind}.toml")), &csv) {
+            panic!("{kind}: {e}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    store
+}
+
+#[test]
+fn the_live_path_ranks_a_generated_history_as_the_whole_history() {
+    let store = generated_store(7);
+    let all = match store.diagnosis_work_orders(i64::MAX) {
+        Ok(w) => w,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(all.len() > 1000, "{}", all.len());
+    assert!(all.iter().filter(|w| crate::causes::is_evidence(w)).count() > 300);
+    let code_sets = [
+        strings(&[]),
+        strings(&["OC1"]),
+        strings(&["E.OC.1", "AL 2040"]),
+    ];
+    let symptoms = [
+        None,
+        Some("chg hyd hose r/h"),
+        Some("motor of the conveyor"),
+    ];
+    let nonempty = check(&store, &code_sets, &symptoms, &times(&store));
+    assert!(nonempty > 50, "{nonempty}");
 }
