@@ -4,7 +4,9 @@
 //!
 //! Everything is computed from plain rows read strictly before the diagnosis time (`at`), so a
 //! ranking can be back-tested on history that contains the answer: [`History`] holds the rows,
-//! [`diagnose`] is pure, [`diagnose_store`] reads the rows through core and calls it.
+//! [`diagnose`] is pure; [`diagnose_store`] ranks a live call from what the replica keeps up to
+//! date ([`live`], [`live_text`]: the same ranking on bounded reads) and falls back to reading the
+//! rows into a [`History`] where that path does not apply.
 
 pub mod causes;
 pub mod codes;
