@@ -215,6 +215,53 @@ pub fn manual_pages(
     Ok((model_manuals_first(results.hits, &own), results.rebuilding))
 }
 
+/// Work orders per step of [`catch_up_in_background`]: one transaction with the store locked.
+const CATCH_UP_STEP: usize = 5_000;
+
+/// Brings the replica's diagnosis tables (totals and text index, migrations 18 and 19) up to
+/// date on a thread, a step at a time with the store unlocked in between, so the first
+/// Diagnose after an upgrade does not wait for the backfill of the whole history (a Diagnose
+/// during it finishes what is left itself). Logs its progress.
+pub(crate) fn catch_up_in_background(shared: &std::sync::Arc<crate::app::Shared>) {
+    let shared = shared.clone();
+    let spawned = std::thread::Builder::new()
+        .name("faultline-diagnosis-catch-up".into())
+        .spawn(move || {
+            let began = std::time::Instant::now();
+            let mut done = 0usize;
+            loop {
+                let Ok(store) = shared.store_mutex() else {
+                    return;
+                };
+                let step = match store.lock() {
+                    Ok(s) => faultline_diagnosis::live::catch_up_step(&s, CATCH_UP_STEP),
+                    Err(_) => return,
+                };
+                match step {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        done += n;
+                        tracing::info!(work_orders = done, "diagnosis tables: catching up");
+                    }
+                    Err(e) => {
+                        tracing::error!("diagnosis tables: catch-up failed: {e}");
+                        return;
+                    }
+                }
+            }
+            if done > 0 {
+                tracing::info!(
+                    work_orders = done,
+                    ms = began.elapsed().as_millis() as u64,
+                    "diagnosis tables up to date"
+                );
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the diagnosis catch-up: {e}");
+    }
+}
+
 /// The causes and similar work orders for `asset` now, and the guide for them.
 pub fn diagnose_asset(
     store: &Store,

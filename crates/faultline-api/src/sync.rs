@@ -61,6 +61,7 @@ impl App {
     /// the background sync (first attempt `sync.first_delay` after start, off the cold path).
     pub fn start_background(&self) {
         crate::manuals::recover_in_background(&self.shared);
+        crate::diagnosis::catch_up_in_background(&self.shared);
         let settings = &self.options.sync;
         let store_of = self.shared.clone();
         let events = self.shared.clone();

@@ -252,3 +252,39 @@ fn diagnose_answers_manual_pages_the_models_manual_first() -> TestResult {
     assert_eq!(none["manual_pages"], json!([]));
     Ok(())
 }
+
+#[test]
+fn the_background_work_brings_the_diagnosis_tables_up_to_date_after_an_upgrade() -> TestResult {
+    let t = demo()?;
+    let pending = |t: &TestApp| -> R<(i64, i64, i64)> {
+        let store = t
+            .app
+            .store_mutex()
+            .map_err(|e| e.message.clone())?
+            .lock()
+            .map_err(|_| "lock")?;
+        let (totals, codes) = store.diagnosis_pending()?;
+        Ok((totals, codes, store.diagnosis_text_pending()?))
+    };
+    // The migrations queued the imported history; nothing has read it yet.
+    let before = pending(&t)?;
+    assert!(before.0 > 0 && before.2 > 0, "{before:?}");
+    t.app.start_background();
+    let began = std::time::Instant::now();
+    while pending(&t)? != (0, 0, 0) {
+        assert!(
+            began.elapsed() < std::time::Duration::from_secs(60),
+            "still pending: {:?}",
+            pending(&t)?
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // And a diagnosis then reads what was prepared.
+    let asset_id = t.asset_id("VFD-202")?;
+    let d = t.call(
+        "diagnose",
+        json!({ "asset_id": asset_id, "codes": ["OC1"] }),
+    )?;
+    assert!(!d["causes"].as_array().ok_or("causes")?.is_empty());
+    Ok(())
+}

@@ -129,24 +129,18 @@ fn one_call(store: &Store, index: &ManualIndex, call: &Call) -> Result<(Duration
     Ok((causes, t.elapsed()))
 }
 
-/// Where one call's time goes, in ms, in the steps `diagnose_asset` takes: the read of the
-/// history (`History::read`), the ranking (`faultline_diagnosis::diagnose`), the guide; and the
-/// RSS growth while the history read is held, in KiB.
+/// Where one call's time goes, in ms, in the steps `diagnose_asset` takes on the live path:
+/// the causes (`faultline_diagnosis::live::rank_causes`: the replica's totals, postings and
+/// bounded rows), the similar work orders and the rest of `diagnose_live`, the guide.
 struct Phases {
-    read_ms: f64,
-    rank_ms: f64,
+    causes_ms: f64,
+    rest_ms: f64,
     guide_ms: f64,
-    history_kib: u64,
 }
 
 fn phases(store: &Store, call: &Call) -> Result<Phases> {
     let asset = store.resolve_asset(&call.asset_id)?;
     let at = store.clock().now().timestamp_millis();
-    let rss0 = status_kib("VmRSS").unwrap_or(0);
-    let t = Instant::now();
-    let h = History::read(store, at)?;
-    let read_ms = t.elapsed().as_secs_f64() * 1e3;
-    let history_kib = status_kib("VmRSS").unwrap_or(0).saturating_sub(rss0);
     let q = Query {
         asset_tag: asset.tag.clone(),
         codes: vec![call.code.clone()],
@@ -155,9 +149,27 @@ fn phases(store: &Store, call: &Call) -> Result<Phases> {
         window_hours: DIAGNOSE_WINDOW_HOURS,
         limit: DIAGNOSE_LIMIT as usize,
     };
+    let (rid, a) = faultline_diagnosis::live::asset(store, &q.asset_tag)?;
+    let params = faultline_diagnosis::CauseParams {
+        window_ms: i64::from(q.window_hours) * faultline_diagnosis::HOUR_MS,
+        ..Default::default()
+    };
     let t = Instant::now();
-    let d = diagnose(&h, &q)?;
-    let rank_ms = t.elapsed().as_secs_f64() * 1e3;
+    faultline_diagnosis::live::rank_causes(
+        store,
+        rid,
+        &a,
+        &q.codes,
+        q.symptom.as_deref(),
+        at,
+        &params,
+        q.limit,
+    )?;
+    let causes_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let d = faultline_diagnosis::diagnose_live(store, &q)?
+        .context("the live path declined a call at now")?;
+    let all_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
     faultline_diagnosis::guide::guide_for(
         store,
@@ -167,14 +179,71 @@ fn phases(store: &Store, call: &Call) -> Result<Phases> {
         &d.causes,
     )?;
     Ok(Phases {
-        read_ms,
-        rank_ms,
+        causes_ms,
+        rest_ms: (all_ms - causes_ms).max(0.0),
         guide_ms: t.elapsed().as_secs_f64() * 1e3,
-        history_kib,
     })
 }
 
+/// The upgrade of the replica to the diagnosis tables (migrations 0018 and 0019) and their
+/// backfill (the first catch-ups), timed once.
+struct Upgrade {
+    open_ms: f64,
+    totals_rows: usize,
+    totals_ms: f64,
+    text_rows: usize,
+    text_ms: f64,
+    db_before: u64,
+    db_after: u64,
+    rss_before: u64,
+    rss_after: u64,
+}
+
+fn db_bytes(replica: &Path) -> u64 {
+    ["faultline.db", "faultline.db-wal"]
+        .iter()
+        .filter_map(|f| std::fs::metadata(replica.join(f)).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn open_and_upgrade(replica: &Path) -> Result<(Store, Upgrade)> {
+    let db_before = db_bytes(replica);
+    let rss_before = status_kib("VmRSS").unwrap_or(0);
+    let t = Instant::now();
+    let store = Store::open(replica)?;
+    let open_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let totals = faultline_diagnosis::live::catch_up(&store, &mut |d, n| {
+        eprintln!("diagnosis totals: {d} of {n} work orders")
+    })?;
+    let totals_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let text_rows = faultline_diagnosis::live_text::catch_up(&store, &mut |d, n| {
+        eprintln!("diagnosis text index: {d} of {n} work orders")
+    })?;
+    let text_ms = t.elapsed().as_secs_f64() * 1e3;
+    let u = Upgrade {
+        open_ms,
+        totals_rows: totals.work_orders,
+        totals_ms,
+        text_rows,
+        text_ms,
+        db_before,
+        db_after: db_bytes(replica),
+        rss_before,
+        rss_after: status_kib("VmRSS").unwrap_or(0),
+    };
+    eprintln!(
+        "upgrade: open (migrations) {:.0} ms, totals {} rows {:.0} ms, text {} rows {:.0} ms, \
+         db {} -> {} bytes",
+        u.open_ms, u.totals_rows, u.totals_ms, u.text_rows, u.text_ms, u.db_before, u.db_after
+    );
+    Ok((store, u))
+}
+
 struct Figures {
+    upgrade: Upgrade,
     held: Held,
     phases: Vec<Phases>,
     causes: Summary,
@@ -245,7 +314,8 @@ fn markdown(f: &Figures) -> String {
     let _ = writeln!(
         s,
         "\nThe ranking alone on one history held across calls (`faultline_diagnosis::diagnose` on \
-         a `History` read once, with its prepared index; the App does not keep one yet): read \
+         a `History` read once, with its prepared index: the path before the live one, still \
+         what back-tests and `--at` far in the past use; measured after the figures above): read \
          {:.0} ms and index {:.0} ms once, {:.1} MiB added; per call:\n",
         f.held.read_ms,
         f.held.index_ms,
@@ -269,21 +339,36 @@ fn markdown(f: &Figures) -> String {
     if !f.phases.is_empty() {
         let _ = writeln!(
             s,
-            "\nWhere the time goes (untimed warm-up calls, one line each): read of the history \
-             (`History::read`) / ranking (`faultline_diagnosis::diagnose`) / guide, and the RSS \
-             growth while the history read is held:\n"
+            "\nWhere the time goes (untimed warm-up calls, one line each): causes \
+             (`live::rank_causes`) / similar work orders and the rest of `diagnose_live` / \
+             guide:\n"
         );
         for p in &f.phases {
             let _ = writeln!(
                 s,
-                "- {:.0} ms / {:.0} ms / {:.1} ms, {:.0} MiB",
-                p.read_ms,
-                p.rank_ms,
-                p.guide_ms,
-                mib(p.history_kib)
+                "- {:.1} ms / {:.1} ms / {:.1} ms",
+                p.causes_ms, p.rest_ms, p.guide_ms
             );
         }
     }
+    let u = &f.upgrade;
+    let _ = writeln!(
+        s,
+        "\nUpgrade of this replica, once (the first open after migrations 0018 and 0019 and the \
+         first catch-up, which the App runs on a thread after start and `faultline diagnose` \
+         with progress on stderr): migrations {:.1} s; totals of {} evidence work orders {:.1} s; text index \
+         of {} work orders {:.1} s; the database grew from {:.0} MiB to {:.0} MiB; RSS {:.0} \
+         MiB before, {:.0} MiB after.",
+        u.open_ms / 1e3,
+        u.totals_rows,
+        u.totals_ms / 1e3,
+        u.text_rows,
+        u.text_ms / 1e3,
+        u.db_before as f64 / 1048576.0,
+        u.db_after as f64 / 1048576.0,
+        mib(u.rss_before),
+        mib(u.rss_after)
+    );
     s
 }
 
@@ -380,7 +465,7 @@ pub fn run(args: DiagnoseSpeedArgs) -> Result<()> {
     let (calls, work_orders) = draw_calls(&args.replica, args.warmup + args.calls, args.seed)?;
     let (index, index_path) = open_index(&args)?;
     let index_pages = index.num_pages();
-    let store = Store::open(&args.replica)?;
+    let (store, upgrade) = open_and_upgrade(&args.replica)?;
     let rss_before = status_kib("VmRSS").unwrap_or(0);
     let mut first_ms = 0.0;
     let mut rss_first = 0;
@@ -397,11 +482,8 @@ pub fn run(args: DiagnoseSpeedArgs) -> Result<()> {
     for c in calls.iter().take(args.warmup.min(3)) {
         let p = phases(&store, c)?;
         eprintln!(
-            "phases: read {:.0} ms, rank {:.0} ms, guide {:.1} ms, history {:.0} MiB",
-            p.read_ms,
-            p.rank_ms,
-            p.guide_ms,
-            mib(p.history_kib)
+            "phases: causes {:.1} ms, similar and the rest {:.1} ms, guide {:.1} ms",
+            p.causes_ms, p.rest_ms, p.guide_ms
         );
         phase_figures.push(p);
     }
@@ -423,8 +505,11 @@ pub fn run(args: DiagnoseSpeedArgs) -> Result<()> {
             eprintln!("{} of {} calls", i + 1, args.calls);
         }
     }
+    let rss_after = status_kib("VmRSS").unwrap_or(0);
+    let hwm_after = status_kib("VmHWM").unwrap_or(0);
     let held = held_history(&store, &calls[args.warmup.min(calls.len())..])?;
     let f = Figures {
+        upgrade,
         held,
         phases: phase_figures,
         causes: causes.summary(),
@@ -433,8 +518,8 @@ pub fn run(args: DiagnoseSpeedArgs) -> Result<()> {
         total: total.summary(),
         rss_before,
         rss_first,
-        rss_after: status_kib("VmRSS").unwrap_or(0),
-        hwm_after: status_kib("VmHWM").unwrap_or(0),
+        rss_after,
+        hwm_after,
         first_ms,
         work_orders,
         calls: args.calls,

@@ -125,18 +125,18 @@ type CauseCounts = (f64, f64, u32, f64);
 
 /// Per level: the level's name and, per cause, (weighted matched, weighted all, raw matched,
 /// weighted matched on the codes alone).
-struct Level {
-    kind: &'static str,
-    name: String,
-    per_cause: HashMap<String, (f64, f64, u32, f64)>,
-    matched_total: f64,
-    all_total: f64,
-    raw_of: u32,
-    code_total: f64,
+pub(crate) struct Level {
+    pub(crate) kind: &'static str,
+    pub(crate) name: String,
+    pub(crate) per_cause: HashMap<String, (f64, f64, u32, f64)>,
+    pub(crate) matched_total: f64,
+    pub(crate) all_total: f64,
+    pub(crate) raw_of: u32,
+    pub(crate) code_total: f64,
 }
 
 impl Level {
-    fn new(kind: &'static str, name: String) -> Self {
+    pub(crate) fn new(kind: &'static str, name: String) -> Self {
         Self {
             kind,
             name,
@@ -156,6 +156,16 @@ pub fn is_evidence(w: &DiagnosisWorkOrder) -> bool {
         && w.cause_code
             .as_deref()
             .is_some_and(|c| !c.trim().is_empty())
+}
+
+/// How much a past breakdown shows the fault: its share of the codes, its text similarity
+/// relative to the most similar one, the mean of the two with both, fully with neither.
+pub(crate) fn combined_share(code_share: Option<f64>, text_share: Option<f64>) -> f64 {
+    match (code_share, text_share) {
+        (None, None) => 1.0,
+        (Some(s), None) | (None, Some(s)) => s,
+        (Some(c), Some(t)) => (c + t) / 2.0,
+    }
 }
 
 /// The recency weight of something `age_ms` old.
@@ -319,11 +329,7 @@ fn rank_inner(
         });
         let text_share =
             (!text.is_empty()).then(|| text.get(w.id.as_str()).copied().unwrap_or(0.0));
-        let share = match (code_share, text_share) {
-            (None, None) => 1.0,
-            (Some(s), None) | (None, Some(s)) => s,
-            (Some(c), Some(t)) => (c + t) / 2.0,
-        };
+        let share = combined_share(code_share, text_share);
         let mut weight = recency_weight(at - w.reported_at, p.half_life_days);
         if !confirmed.is_empty() && confirmed.contains(w.id.as_str()) {
             weight *= 1.0 + p.confirmed_weight.max(0.0);
@@ -373,9 +379,76 @@ fn rank_inner(
         .filter(|(_, u)| !u.is_empty())
         .filter_map(|(c, u)| Some((ix.causes.get(c)?.as_str(), u)))
         .collect();
+    let shape = Shape {
+        query_empty: query.is_empty(),
+        text_empty: text.is_empty(),
+        with_evidence,
+        keep,
+    };
+    let (ranked, what) = finish(&levels, &vote, text_evidence, &shape, p);
+    ranked
+        .into_iter()
+        .map(|r| {
+            if !with_evidence {
+                return bare(r.cause, r.score);
+            }
+            let used = used.get(r.cause.as_str()).map_or(&[][..], Vec::as_slice);
+            build(
+                h, asset, &r.cause, r.score, r.levels, used, codes_raw, what, at,
+            )
+        })
+        .collect()
+}
+
+/// A cause with its score only (what a back-test sweeping parameters reads).
+fn bare(cause_code: String, score: f64) -> Cause {
+    Cause {
+        cause_code,
+        failure_class: None,
+        problem_code: None,
+        remedy_code: None,
+        score,
+        explanation: String::new(),
+        evidence: Evidence {
+            levels: Vec::new(),
+            last_at: None,
+            last_number: None,
+            last_remedy_code: None,
+            last_remedy_text: None,
+            median_repair_minutes: None,
+            days_since_last_replacement: None,
+        },
+    }
+}
+
+/// What the query has and what the caller wants of the ranking.
+pub(crate) struct Shape {
+    pub(crate) query_empty: bool,
+    pub(crate) text_empty: bool,
+    pub(crate) with_evidence: bool,
+    pub(crate) keep: usize,
+}
+
+/// A ranked cause before its evidence is read: its score and its counts per level.
+pub(crate) struct Ranked {
+    pub(crate) cause: String,
+    pub(crate) score: f64,
+    pub(crate) levels: Vec<LevelCount>,
+}
+
+/// The chain over the levels' counts (wherever they were read: the whole history in memory,
+/// or the replica's totals and bounded rows, `crate::live`), the word model's posterior and the
+/// vote: the first `shape.keep` causes, best first, and what their counts count.
+pub(crate) fn finish(
+    levels: &[Level],
+    vote: &HashMap<String, f64>,
+    text_evidence: &TextEvidence<'_>,
+    shape: &Shape,
+    p: &CauseParams,
+) -> (Vec<Ranked>, &'static str) {
     let candidates: HashSet<&String> = levels.iter().flat_map(|l| l.per_cause.keys()).collect();
     if candidates.is_empty() {
-        return Vec::new();
+        return (Vec::new(), "");
     }
     let uniform = 1.0 / candidates.len() as f64;
     // The unconditional chain, from the site down to the asset.
@@ -389,14 +462,14 @@ fn rank_inner(
     }
     // The chain on the codes alone: the prior of the word model's posterior.
     let mut code_chain = prior.clone();
-    if !query.is_empty() {
+    if !shape.query_empty {
         for l in levels.iter().rev() {
             let counts = l.per_cause.iter().map(|(c, v)| (c.clone(), v.3)).collect();
             code_chain = smooth(&counts, l.code_total, &code_chain, p.alpha);
         }
     }
     // The conditional chain on the codes, its top backed off to the asset's own mix.
-    if !query.is_empty() || !text.is_empty() {
+    if !shape.query_empty || !shape.text_empty {
         per_level_p.clear();
         for l in levels.iter().rev() {
             let counts = l.per_cause.iter().map(|(c, v)| (c.clone(), v.0)).collect();
@@ -417,7 +490,7 @@ fn rank_inner(
         0.0
     };
     // With a symptom: P(cause | codes, words) ∝ chain on the codes · P(words | cause).
-    let posterior: Option<HashMap<String, f64>> = (!text.is_empty()).then(|| {
+    let posterior: Option<HashMap<String, f64>> = (!shape.text_empty).then(|| {
         let logs: Vec<(&String, f64)> = code_chain
             .iter()
             .map(|(c, pc)| {
@@ -440,7 +513,7 @@ fn rank_inner(
         (1.0 - lambda) * base + lambda * v
     };
     // What the counts of the sentence count.
-    let what = match (query.is_empty(), text.is_empty()) {
+    let what = match (shape.query_empty, shape.text_empty) {
         (true, true) => "closed breakdowns",
         (false, true) => "closed breakdowns with these codes",
         (true, false) => "closed breakdowns most like the symptom",
@@ -452,57 +525,46 @@ fn rank_inner(
         .map(|(cause, chain)| (cause, *chain, mixed(cause, *chain)))
         .collect();
     ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(b.0)));
-    ranked.truncate(keep);
-    ranked
+    ranked.truncate(shape.keep);
+    let ranked = ranked
         .into_iter()
         .map(|(cause, chain, score)| {
-            if !with_evidence {
-                return Cause {
-                    cause_code: cause.clone(),
-                    failure_class: None,
-                    problem_code: None,
-                    remedy_code: None,
-                    score,
-                    explanation: String::new(),
-                    evidence: Evidence {
-                        levels: Vec::new(),
-                        last_at: None,
-                        last_number: None,
-                        last_remedy_code: None,
-                        last_remedy_text: None,
-                        median_repair_minutes: None,
-                        days_since_last_replacement: None,
-                    },
-                };
-            }
-            let lc = levels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let v = l
-                        .per_cause
-                        .get(cause)
-                        .copied()
-                        .unwrap_or((0.0, 0.0, 0, 0.0));
-                    LevelCount {
-                        level: l.kind,
-                        name: l.name.clone(),
-                        matched: v.2,
-                        of: l.raw_of,
-                        weighted: v.0,
-                        weighted_of: l.matched_total,
-                        probability: per_level_p
-                            .get(i)
-                            .and_then(|m| m.get(cause))
+            let lc = if shape.with_evidence {
+                levels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        let v = l
+                            .per_cause
+                            .get(cause)
                             .copied()
-                            .unwrap_or(chain),
-                    }
-                })
-                .collect();
-            let used = used.get(cause.as_str()).map_or(&[][..], Vec::as_slice);
-            build(h, asset, cause, score, lc, used, codes_raw, what, at)
+                            .unwrap_or((0.0, 0.0, 0, 0.0));
+                        LevelCount {
+                            level: l.kind,
+                            name: l.name.clone(),
+                            matched: v.2,
+                            of: l.raw_of,
+                            weighted: v.0,
+                            weighted_of: l.matched_total,
+                            probability: per_level_p
+                                .get(i)
+                                .and_then(|m| m.get(cause))
+                                .copied()
+                                .unwrap_or(chain),
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Ranked {
+                cause: cause.clone(),
+                score,
+                levels: lc,
+            }
         })
-        .collect()
+        .collect();
+    (ranked, what)
 }
 
 /// The cause with its evidence and the sentence that says it.
@@ -533,47 +595,131 @@ pub(crate) fn build(
     } else {
         &matched
     };
-    let last = pool.last().copied();
-    let latest_with = |f: fn(&DiagnosisWorkOrder) -> Option<&String>| {
-        pool.iter().rev().find_map(|w| f(w).cloned())
-    };
-    let mut minutes: Vec<f64> = pool
-        .iter()
-        .filter_map(|w| {
-            let start = w.started_at.unwrap_or(w.reported_at);
-            let end = w.finished_at?;
-            (end >= start).then(|| (end - start) as f64 / 60_000.0)
-        })
-        .collect();
-    minutes.sort_by(f64::total_cmp);
-    let median = (!minutes.is_empty()).then(|| {
-        let n = minutes.len();
-        if n % 2 == 1 {
-            minutes[n / 2]
-        } else {
-            (minutes[n / 2 - 1] + minutes[n / 2]) / 2.0
+    let facts = PoolFacts::of(pool);
+    let replaced = last_replacement(h, &asset.tag, cause, at);
+    build_with(
+        asset,
+        cause,
+        score,
+        levels,
+        facts,
+        replaced,
+        &h.confirmed,
+        codes_raw,
+        what,
+        at,
+    )
+}
+
+/// What the sentence says of the work orders behind a cause (those that showed the fault, or
+/// all with the cause when none did): the latest, the latest codes, the median repair time.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PoolFacts {
+    pub(crate) last_at: Option<i64>,
+    pub(crate) last_number: Option<String>,
+    pub(crate) last_remedy_code: Option<String>,
+    pub(crate) last_remedy_text: Option<String>,
+    pub(crate) failure_class: Option<String>,
+    pub(crate) problem_code: Option<String>,
+    pub(crate) remedy_code: Option<String>,
+    pub(crate) median_repair_minutes: Option<f64>,
+}
+
+impl PoolFacts {
+    /// From the pool, oldest first.
+    pub(crate) fn of(pool: &[&DiagnosisWorkOrder]) -> Self {
+        let mut facts = Self::latest(pool.iter().rev().copied());
+        let mut minutes: Vec<f64> = pool
+            .iter()
+            .filter_map(|w| {
+                let start = w.started_at.unwrap_or(w.reported_at);
+                let end = w.finished_at?;
+                (end >= start).then(|| (end - start) as f64 / 60_000.0)
+            })
+            .collect();
+        minutes.sort_by(f64::total_cmp);
+        facts.median_repair_minutes = median(&minutes);
+        facts
+    }
+
+    /// The latest row and the latest codes from the pool, newest first (reads only as far as it
+    /// needs); no median.
+    pub(crate) fn latest<'a>(newest_first: impl Iterator<Item = &'a DiagnosisWorkOrder>) -> Self {
+        let mut f = Self::default();
+        for (i, w) in newest_first.enumerate() {
+            if i == 0 {
+                f.last_at = Some(w.reported_at);
+                f.last_number = Some(w.number.clone());
+                f.last_remedy_code = w.remedy_code.clone();
+                f.last_remedy_text = w.remedy_text.clone();
+            }
+            if f.failure_class.is_none() {
+                f.failure_class = w.failure_class.clone();
+            }
+            if f.problem_code.is_none() {
+                f.problem_code = w.problem_code.clone();
+            }
+            if f.remedy_code.is_none() {
+                f.remedy_code = w.remedy_code.clone();
+            }
+            if f.failure_class.is_some() && f.problem_code.is_some() && f.remedy_code.is_some() {
+                break;
+            }
         }
-    });
+        f
+    }
+
+    /// Whether [`Self::latest`] has all it looks for.
+    pub(crate) fn complete(&self) -> bool {
+        self.failure_class.is_some() && self.problem_code.is_some() && self.remedy_code.is_some()
+    }
+}
+
+/// The median of sorted values.
+pub(crate) fn median(sorted: &[f64]) -> Option<f64> {
+    let n = sorted.len();
+    (n > 0).then(|| {
+        if n % 2 == 1 {
+            sorted[n / 2]
+        } else {
+            (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+        }
+    })
+}
+
+/// The cause with its evidence and the sentence, from what was read of it.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_with(
+    asset: &AnalyticsAsset,
+    cause: &str,
+    score: f64,
+    levels: Vec<LevelCount>,
+    facts: PoolFacts,
+    last_replaced: Option<i64>,
+    confirmed: &[faultline_core::store::ConfirmedConclusion],
+    codes_raw: &[String],
+    what: &str,
+    at: i64,
+) -> Cause {
     let evidence = Evidence {
         levels,
-        last_at: last.map(|w| w.reported_at),
-        last_number: last.map(|w| w.number.clone()),
-        last_remedy_code: last.and_then(|w| w.remedy_code.clone()),
-        last_remedy_text: last.and_then(|w| w.remedy_text.clone()),
-        median_repair_minutes: median,
-        days_since_last_replacement: last_replacement(h, &asset.tag, cause, at)
-            .map(|t| (at - t) as f64 / DAY_MS),
+        last_at: facts.last_at,
+        last_number: facts.last_number,
+        last_remedy_code: facts.last_remedy_code,
+        last_remedy_text: facts.last_remedy_text,
+        median_repair_minutes: facts.median_repair_minutes,
+        days_since_last_replacement: last_replaced.map(|t| (at - t) as f64 / DAY_MS),
     };
     Cause {
         cause_code: cause.to_string(),
-        failure_class: latest_with(|w| w.failure_class.as_ref()),
-        problem_code: latest_with(|w| w.problem_code.as_ref()),
-        remedy_code: latest_with(|w| w.remedy_code.as_ref()),
+        failure_class: facts.failure_class,
+        problem_code: facts.problem_code,
+        remedy_code: facts.remedy_code,
         score,
         // What is learned from use: the guides whose conclusion the closing codes confirmed.
-        explanation: crate::confirmed::explain(
+        explanation: crate::confirmed::explain_with(
             explain(asset, cause, codes_raw, what, &evidence),
-            h,
+            confirmed,
             cause,
             at,
         ),
@@ -584,20 +730,33 @@ pub(crate) fn build(
 /// When this asset's item `cause` was last replaced or worked on strictly before `at`: the end
 /// (or report) of its latest work order that names it as cause, part, or in title or remedy.
 pub fn last_replacement(h: &History, tag: &str, cause: &str, at: i64) -> Option<i64> {
+    let ix = h.index();
+    let own = h
+        .asset_index(tag)
+        .and_then(|a| ix.by_asset.get(a))
+        .map_or(&[][..], Vec::as_slice);
+    last_replacement_in(
+        own.iter().filter_map(|&i| h.work_orders.get(i as usize)),
+        tag,
+        cause,
+        at,
+    )
+}
+
+/// [`last_replacement`] over the asset's work orders `own` (with their parts).
+pub(crate) fn last_replacement_in<'a>(
+    own: impl Iterator<Item = &'a DiagnosisWorkOrder>,
+    tag: &str,
+    cause: &str,
+    at: i64,
+) -> Option<i64> {
     let needle = cause.to_lowercase();
     let names = |s: &str| {
         s.to_lowercase()
             .split(|c: char| !c.is_alphanumeric())
             .any(|t| t == needle)
     };
-    let ix = h.index();
-    let own = h
-        .asset_index(tag)
-        .and_then(|a| ix.by_asset.get(a))
-        .map_or(&[][..], Vec::as_slice);
-    own.iter()
-        .filter_map(|&i| h.work_orders.get(i as usize))
-        .filter(|w| w.asset_tag == tag && w.status != "cancelled")
+    own.filter(|w| w.asset_tag == tag && w.status != "cancelled")
         .filter(|w| {
             w.cause_code.as_deref().map(str::trim) == Some(cause)
                 || w.parts.iter().any(|p| p.eq_ignore_ascii_case(cause))

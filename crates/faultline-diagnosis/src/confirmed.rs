@@ -5,6 +5,7 @@
 //! the diagnosis time, and says so in a sentence for the cause's explanation.
 
 use crate::history::History;
+use faultline_core::store::ConfirmedConclusion;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,10 +21,18 @@ pub struct GuideConfirmation {
 /// The guides that concluded `cause` on work orders closed with it strictly before `at`, most
 /// confirmations first (then by guide id); a work order counts once per guide.
 pub fn for_cause(h: &History, cause: &str, at: i64) -> Vec<GuideConfirmation> {
+    for_cause_in(&h.confirmed, cause, at)
+}
+
+/// [`for_cause`] over the confirmed conclusions `confirmed`.
+pub fn for_cause_in(
+    confirmed: &[ConfirmedConclusion],
+    cause: &str,
+    at: i64,
+) -> Vec<GuideConfirmation> {
     let cause = cause.trim();
     let mut by_guide: BTreeMap<&str, (&str, BTreeSet<&str>)> = BTreeMap::new();
-    for c in h
-        .confirmed
+    for c in confirmed
         .iter()
         .filter(|c| c.closed_at < at && c.cause_code.eq_ignore_ascii_case(cause))
     {
@@ -67,7 +76,17 @@ pub fn sentence(confirmations: &[GuideConfirmation]) -> Option<String> {
 
 /// `explanation` with the sentence on the guides that confirmed `cause` before `at` appended.
 pub fn explain(explanation: String, h: &History, cause: &str, at: i64) -> String {
-    match sentence(&for_cause(h, cause, at)) {
+    explain_with(explanation, &h.confirmed, cause, at)
+}
+
+/// [`explain`] over the confirmed conclusions `confirmed`.
+pub fn explain_with(
+    explanation: String,
+    confirmed: &[ConfirmedConclusion],
+    cause: &str,
+    at: i64,
+) -> String {
+    match sentence(&for_cause_in(confirmed, cause, at)) {
         Some(s) => format!("{explanation} {s}"),
         None => explanation,
     }
@@ -76,7 +95,6 @@ pub fn explain(explanation: String, h: &History, cause: &str, at: i64) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use faultline_core::store::ConfirmedConclusion;
 
     fn confirmed(guide: &str, wo: &str, cause: &str, closed_at: i64) -> ConfirmedConclusion {
         ConfirmedConclusion {

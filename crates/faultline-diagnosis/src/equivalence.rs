@@ -31,7 +31,7 @@ fn same_ranked(what: &str, new: &[(String, f64)], old: &[(String, f64)]) {
     }
 }
 
-fn same_causes(what: &str, new: &[causes::Cause], old: &[causes::Cause]) {
+pub(crate) fn same_causes(what: &str, new: &[causes::Cause], old: &[causes::Cause]) {
     let ids = |c: &[causes::Cause]| -> Vec<(String, f64)> {
         c.iter().map(|c| (c.cause_code.clone(), c.score)).collect()
     };
@@ -132,16 +132,48 @@ fn check_all(
 }
 
 /// xorshift64*: a fixed-seed generator for the history.
-struct Rng(u64);
+/// The words of the generated histories' texts (shorthand and its expansions).
+pub(crate) const GEN_WORDS: &[&str] = &[
+    "chg",
+    "hyd",
+    "hose",
+    "r/h",
+    "motor",
+    "brg",
+    "noisy",
+    "accel",
+    "ramp",
+    "short",
+    "trip",
+    "overcurrent",
+    "jam",
+    "conveyor",
+    "bogs",
+    "down",
+    "seal",
+    "leak",
+    "lk",
+    "cable",
+    "MTRBRG",
+    "replaced",
+    "hoses",
+];
+
+/// The generated histories' causes (one with spaces around it).
+pub(crate) const GEN_CAUSES: &[&str] = &[
+    "ADJACC", "JAM", "MTRBRG", "CBLDMG", "SEAL", "HOSE", " ADJACC ",
+];
+
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+    pub(crate) fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
         v[(self.next() % v.len() as u64) as usize]
     }
 }
@@ -167,42 +199,16 @@ fn generated(seed: u64) -> History {
         })
         .collect();
     let codes = ["OC1", "oc 1", "E.OC.1", "OU2", "E101", "AL 2040", ""];
-    let causes_ = [
-        "ADJACC", "JAM", "MTRBRG", "CBLDMG", "SEAL", "HOSE", " ADJACC ",
-    ];
-    let words = [
-        "chg",
-        "hyd",
-        "hose",
-        "r/h",
-        "motor",
-        "brg",
-        "noisy",
-        "accel",
-        "ramp",
-        "short",
-        "trip",
-        "overcurrent",
-        "jam",
-        "conveyor",
-        "bogs",
-        "down",
-        "seal",
-        "leak",
-        "lk",
-        "cable",
-        "MTRBRG",
-        "replaced",
-        "hoses",
-    ];
+    let causes_ = GEN_CAUSES;
+    let words = GEN_WORDS;
     let mut work_orders = Vec::new();
     for n in 0..1500u32 {
         let tag = format!("A-{}", r.next() % 11); // A-10 is no asset
         let at = T0 + (r.next() % (900 * DAY as u64)) as i64;
         // Some work orders share a time exactly.
         let at = if n % 17 == 0 { T0 + 400 * DAY } else { at };
-        let title: Vec<&str> = (0..1 + r.next() % 5).map(|_| r.pick(&words)).collect();
-        let cause = r.pick(&causes_);
+        let title: Vec<&str> = (0..1 + r.next() % 5).map(|_| r.pick(words)).collect();
+        let cause = r.pick(causes_);
         work_orders.push(DiagnosisWorkOrder {
             id: format!("w{n}"),
             number: format!("{}", 10_000 + n),
@@ -221,7 +227,7 @@ fn generated(seed: u64) -> History {
             description: r
                 .next()
                 .is_multiple_of(3)
-                .then(|| r.pick(&words).to_string()),
+                .then(|| r.pick(words).to_string()),
             fault_code: Some(r.pick(&codes).to_string()).filter(|c| !c.is_empty()),
             failure_class: Some("VFD".into()),
             problem_code: r.next().is_multiple_of(2).then(|| "TRIP".into()),
@@ -233,9 +239,9 @@ fn generated(seed: u64) -> History {
             remedy_text: r
                 .next()
                 .is_multiple_of(2)
-                .then(|| format!("{} {}", r.pick(&words), r.pick(&words))),
+                .then(|| format!("{} {}", r.pick(words), r.pick(words))),
             notes: (0..r.next() % 2)
-                .map(|_| r.pick(&words).to_string())
+                .map(|_| r.pick(words).to_string())
                 .collect(),
             parts: r
                 .next()

@@ -4,7 +4,9 @@
 //!
 //! Everything is computed from plain rows read strictly before the diagnosis time (`at`), so a
 //! ranking can be back-tested on history that contains the answer: [`History`] holds the rows,
-//! [`diagnose`] is pure, [`diagnose_store`] reads the rows through core and calls it.
+//! [`diagnose`] is pure; [`diagnose_store`] ranks a live call from what the replica keeps up to
+//! date ([`live`], [`live_text`]: the same ranking on bounded reads) and falls back to reading the
+//! rows into a [`History`] where that path does not apply.
 
 pub mod causes;
 pub mod codes;
@@ -14,6 +16,10 @@ mod equivalence;
 pub mod guide;
 pub mod history;
 pub mod index;
+pub mod live;
+#[cfg(test)]
+mod live_equivalence;
+pub mod live_text;
 #[cfg(test)]
 mod reference;
 pub mod shorthand;
@@ -94,10 +100,87 @@ pub fn diagnose(h: &History, q: &Query) -> Result<Diagnosis, DiagnosisError> {
     })
 }
 
-/// Reads the replica strictly before `q.at` and diagnoses.
+/// Diagnoses from the replica as [`diagnose`] on everything recorded strictly before `q.at`:
+/// from the replica's totals, postings and bounded rows ([`live`], [`live_text`]) when that path
+/// applies, else (a time far in the past, the learned shorthand table off) from the whole
+/// history read into memory.
 pub fn diagnose_store(store: &Store, q: &Query) -> Result<Diagnosis, DiagnosisError> {
+    if let Some(d) = diagnose_live(store, q)? {
+        return Ok(d);
+    }
     let h = History::read(store, q.at)?;
     diagnose(&h, q)
+}
+
+/// [`diagnose`] through [`live`] only, `None` where it does not apply.
+pub fn diagnose_live(store: &Store, q: &Query) -> Result<Option<Diagnosis>, DiagnosisError> {
+    let (rid, asset) = live::asset(store, &q.asset_tag)?;
+    let window = i64::from(q.window_hours) * HOUR_MS;
+    let codes = if q.codes.is_empty() {
+        live::alarm_codes_before(store, rid, q.at, window)?
+    } else {
+        codes::distinct(&q.codes)
+    };
+    let params = CauseParams {
+        window_ms: window,
+        ..CauseParams::default()
+    };
+    let symptom = q.symptom.as_deref().filter(|s| !s.trim().is_empty());
+    // One text index for the call (the causes' neighbours and the similar work orders).
+    let mut ix = None;
+    if symptom.is_some() || !codes.is_empty() {
+        ix = live_text::TextIndex::open(store, q.at)?;
+        if ix.is_none() {
+            return Ok(None);
+        }
+    }
+    let Some(causes) = live::rank_causes_in(
+        store,
+        ix.as_mut(),
+        rid,
+        &asset,
+        &codes,
+        symptom,
+        q.at,
+        &params,
+        q.limit,
+    )?
+    else {
+        return Ok(None);
+    };
+    let similar_work_orders = match ix.as_mut() {
+        Some(ix) => live_similar(store, ix, rid, &asset, &codes, symptom, q.limit)?,
+        None => Vec::new(),
+    };
+    Ok(Some(Diagnosis {
+        asset_tag: asset.tag.clone(),
+        at: q.at,
+        codes,
+        causes,
+        similar_work_orders,
+    }))
+}
+
+/// [`similar::find`] over the replica's postings.
+fn live_similar(
+    store: &Store,
+    ix: &mut live_text::TextIndex<'_>,
+    rid: i64,
+    asset: &faultline_core::store::AnalyticsAsset,
+    codes: &[String],
+    symptom: Option<&str>,
+    limit: usize,
+) -> Result<Vec<SimilarWorkOrder>, DiagnosisError> {
+    let mut query: std::collections::HashSet<String> =
+        codes.iter().map(|c| codes::key(c)).collect();
+    query.extend(symptom.map(shorthand::tokens).unwrap_or_default());
+    let mut out = Vec::new();
+    for (score, id) in ix.top(&query, rid, asset, limit, false)? {
+        if let Some(w) = store.diagnosis_work_order_by_rid(id)? {
+            out.push(similar::row(score, &w));
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -10,10 +10,10 @@ use faultline_core::store::{AnalyticsAsset, DiagnosisWorkOrder};
 use serde::Serialize;
 use std::collections::HashSet;
 
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
-const SAME_ASSET: f64 = 1.5;
-const SAME_MODEL: f64 = 1.2;
+pub(crate) const K1: f64 = 1.2;
+pub(crate) const B: f64 = 0.75;
+pub(crate) const SAME_ASSET: f64 = 1.5;
+pub(crate) const SAME_MODEL: f64 = 1.2;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SimilarWorkOrder {
@@ -68,24 +68,29 @@ pub fn find(
     scored(h, asset, codes, symptom, at)
         .into_iter()
         .take(limit)
-        .map(|(score, w)| SimilarWorkOrder {
-            id: w.id.clone(),
-            number: w.number.clone(),
-            asset_tag: w.asset_tag.clone(),
-            reported_at: w.reported_at,
-            title: w.title.clone(),
-            failure_class: w.failure_class.clone(),
-            problem_code: w.problem_code.clone(),
-            cause_code: w.cause_code.clone(),
-            remedy_code: w.remedy_code.clone(),
-            remedy_text: w.remedy_text.clone(),
-            repair_minutes: w.finished_at.and_then(|end| {
-                let start = w.started_at.unwrap_or(w.reported_at);
-                (end >= start).then(|| (end - start) as f64 / 60_000.0)
-            }),
-            score,
-        })
+        .map(|(score, w)| row(score, w))
         .collect()
+}
+
+/// The row shown for a similar work order.
+pub(crate) fn row(score: f64, w: &DiagnosisWorkOrder) -> SimilarWorkOrder {
+    SimilarWorkOrder {
+        id: w.id.clone(),
+        number: w.number.clone(),
+        asset_tag: w.asset_tag.clone(),
+        reported_at: w.reported_at,
+        title: w.title.clone(),
+        failure_class: w.failure_class.clone(),
+        problem_code: w.problem_code.clone(),
+        cause_code: w.cause_code.clone(),
+        remedy_code: w.remedy_code.clone(),
+        remedy_text: w.remedy_text.clone(),
+        repair_minutes: w.finished_at.and_then(|end| {
+            let start = w.started_at.unwrap_or(w.reported_at);
+            (end >= start).then(|| (end - start) as f64 / 60_000.0)
+        }),
+        score,
+    }
 }
 
 /// Every past work order (before `at`, not cancelled) sharing a token with the codes and the

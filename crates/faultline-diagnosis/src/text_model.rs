@@ -45,13 +45,7 @@ impl<'h> TextEvidence<'h> {
                 .filter(|(s, w)| *s > 0.0 && is_evidence(w))
                 .take(max_neighbours)
                 .collect();
-        let mut query: Vec<(String, f64)> = Vec::new();
-        for t in tokens(symptom) {
-            match query.iter_mut().find(|(q, _)| *q == t) {
-                Some(q) => q.1 += 1.0,
-                None => query.push((t, 1.0)),
-            }
-        }
+        let query = Self::query_tokens(symptom);
         let (per_cause, all) = word_counts(h, &query, at);
         Self {
             near,
@@ -59,6 +53,35 @@ impl<'h> TextEvidence<'h> {
             per_cause,
             all,
         }
+    }
+
+    /// From parts read elsewhere (the replica's text index, `crate::live_text`): the nearest
+    /// closed breakdowns, the symptom's tokens with their counts, the word counts per cause and
+    /// over all causes.
+    pub(crate) fn from_parts(
+        near: Vec<(f64, &'h DiagnosisWorkOrder)>,
+        query: Vec<(String, f64)>,
+        per_cause: WordCounts,
+        all: Counts,
+    ) -> Self {
+        Self {
+            near,
+            query,
+            per_cause,
+            all,
+        }
+    }
+
+    /// The symptom's distinct tokens with their counts, in order of first appearance.
+    pub(crate) fn query_tokens(symptom: &str) -> Vec<(String, f64)> {
+        let mut query: Vec<(String, f64)> = Vec::new();
+        for t in tokens(symptom) {
+            match query.iter_mut().find(|(q, _)| *q == t) {
+                Some(q) => q.1 += 1.0,
+                None => query.push((t, 1.0)),
+            }
+        }
+        query
     }
 
     /// Whether the symptom matched no past closed breakdown (or there was none).

@@ -83,6 +83,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "diagnosis_time_index",
         include_str!("../../migrations/0017_diagnosis_time_index.sql"),
     ),
+    (
+        18,
+        "diagnosis_totals",
+        include_str!("../../migrations/0018_diagnosis_totals.sql"),
+    ),
+    (
+        19,
+        "diagnosis_postings",
+        include_str!("../../migrations/0019_diagnosis_postings.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

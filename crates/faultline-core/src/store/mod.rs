@@ -9,8 +9,10 @@ mod close_codes;
 mod conflicts;
 mod corrections;
 mod diagnosis_confirmed;
+mod diagnosis_postings;
 mod diagnosis_reads;
 mod diagnosis_sessions;
+mod diagnosis_totals;
 mod downtime;
 mod finder;
 mod guides;
@@ -49,8 +51,13 @@ mod tests;
 
 pub use analytics_reads::{AnalyticsAlarm, AnalyticsAsset, AnalyticsWorkOrder};
 pub use diagnosis_confirmed::ConfirmedConclusion;
+pub use diagnosis_postings::{Posting, TextDoc};
 pub use diagnosis_reads::DiagnosisWorkOrder;
 pub use diagnosis_sessions::NewDiagnosisSession;
+pub use diagnosis_totals::{
+    decay_at, evidence_cause, growth, repair_bucket, repair_ms, CatchUp, DiagnosisCell,
+    EvidenceRow, DIAGNOSIS_HALF_LIFE_DAYS,
+};
 pub use downtime::total_minutes as downtime_total_minutes;
 pub use guides::GuideWrite;
 pub use manuals::IndexPage;

@@ -1,0 +1,369 @@
+//! The text index guided diagnosis keeps in the replica (migration 0019): per term the postings
+//! of the not cancelled work orders (occurrences, length, asset, evidence flag), per term and
+//! cause the occurrences in that cause's evidence, and the document totals. The tokens come from
+//! the diagnosis crate (a callback), so triggers queue the written work orders and notes and
+//! [`Store::diagnosis_text_catch_up`] applies the queue in one write transaction before a read.
+
+use super::{evidence_cause, DiagnosisWorkOrder, Store};
+use crate::error::Result;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use std::collections::HashMap;
+
+/// One posting: a work order with the term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting {
+    pub rid: i64,
+    pub tf: u32,
+    pub len: u32,
+    pub asset_rid: i64,
+    pub evidence: bool,
+}
+
+/// A work order as the text index holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextDoc {
+    pub rid: i64,
+    pub reported_at: i64,
+    pub len: u32,
+    pub cancelled: bool,
+    /// Its cause when it is evidence.
+    pub cause: Option<String>,
+    /// (term id, occurrences).
+    pub terms: Vec<(i64, u32)>,
+}
+
+fn encode(terms: &[(i64, u32)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(terms.len() * 8);
+    for (t, f) in terms {
+        out.extend_from_slice(&u32::try_from(*t).unwrap_or(u32::MAX).to_le_bytes());
+        out.extend_from_slice(&f.to_le_bytes());
+    }
+    out
+}
+
+fn decode(blob: &[u8]) -> Vec<(i64, u32)> {
+    blob.chunks_exact(8)
+        .map(|c| {
+            let t = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+            let f = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
+            (i64::from(t), f)
+        })
+        .collect()
+}
+
+fn text_doc(r: &rusqlite::Row<'_>) -> rusqlite::Result<TextDoc> {
+    Ok(TextDoc {
+        rid: r.get(0)?,
+        reported_at: r.get(1)?,
+        len: r.get(2)?,
+        cancelled: r.get(3)?,
+        cause: r.get(4)?,
+        terms: decode(&r.get::<_, Vec<u8>>(5)?),
+    })
+}
+
+/// Deltas of a catch-up: df per term; occurrences per (term, cause); (docs, len) per totals key.
+#[derive(Default)]
+struct Deltas {
+    df: HashMap<i64, i64>,
+    term_causes: HashMap<(i64, String), i64>,
+    totals: HashMap<String, (i64, i64)>,
+}
+
+impl Deltas {
+    fn doc(&mut self, d: &TextDoc, sign: i64) {
+        if d.cancelled {
+            return;
+        }
+        let t = self.totals.entry(String::new()).or_insert((0, 0));
+        t.0 += sign;
+        t.1 += sign * i64::from(d.len);
+        for (term, f) in &d.terms {
+            *self.df.entry(*term).or_insert(0) += sign;
+            if let Some(c) = &d.cause {
+                *self.term_causes.entry((*term, c.clone())).or_insert(0) += sign * i64::from(*f);
+            }
+        }
+        if let Some(c) = &d.cause {
+            let t = self.totals.entry(c.clone()).or_insert((0, 0));
+            t.0 += sign;
+            t.1 += sign * i64::from(d.len);
+        }
+    }
+}
+
+impl Store {
+    /// Work orders queued for the text index.
+    pub fn diagnosis_text_pending(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM diag_text_dirty", [], |r| r.get(0))?)
+    }
+
+    /// Applies the queued work orders to the text index with their tokens from `tokens`, in one
+    /// immediate write transaction; `progress(done, total)` every 50,000 work orders.
+    pub fn diagnosis_text_catch_up(
+        &self,
+        tokens: &dyn Fn(&DiagnosisWorkOrder) -> Vec<String>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<usize> {
+        self.diagnosis_text_catch_up_batch(tokens, progress, usize::MAX)
+    }
+
+    /// [`Self::diagnosis_text_catch_up`] of at most `max_rows` queued work orders (the oldest
+    /// queued first), each batch one transaction.
+    pub fn diagnosis_text_catch_up_batch(
+        &self,
+        tokens: &dyn Fn(&DiagnosisWorkOrder) -> Vec<String>,
+        progress: &mut dyn FnMut(usize, usize),
+        max_rows: usize,
+    ) -> Result<usize> {
+        let any: bool =
+            self.conn()
+                .query_row("SELECT EXISTS (SELECT 1 FROM diag_text_dirty)", [], |r| {
+                    r.get(0)
+                })?;
+        if !any {
+            return Ok(0);
+        }
+        let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
+        let total: i64 = tx.query_row("SELECT count(*) FROM diag_text_dirty", [], |r| r.get(0))?;
+        let total = usize::try_from(total).unwrap_or(0);
+        let rids: Vec<i64> = tx
+            .prepare("SELECT rid FROM diag_text_dirty ORDER BY rid LIMIT ?1")?
+            .query_map(params![i64::try_from(max_rows).unwrap_or(i64::MAX)], |r| {
+                r.get(0)
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        let mut deltas = Deltas::default();
+        {
+            let mut old_doc = tx.prepare(
+                "SELECT rid, reported_at, len, cancelled, cause, terms FROM diag_docs WHERE rid = ?1",
+            )?;
+            let mut unpost =
+                tx.prepare("DELETE FROM diag_postings WHERE term = ?1 AND rid = ?2")?;
+            let mut post = tx.prepare(
+                "INSERT OR REPLACE INTO diag_postings(term, rid, tf, len, asset_rid, evidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut put_doc = tx.prepare(
+                "INSERT OR REPLACE INTO diag_docs(rid, reported_at, len, cancelled, cause, terms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut drop_doc = tx.prepare("DELETE FROM diag_docs WHERE rid = ?1")?;
+            let mut find_term = tx.prepare("SELECT id FROM diag_terms WHERE term = ?1")?;
+            let mut new_term = tx.prepare("INSERT INTO diag_terms(term, df) VALUES (?1, 0)")?;
+            let mut asset_of = tx.prepare("SELECT asset_rid FROM work_orders WHERE rid = ?1")?;
+            let mut notes = tx.prepare(
+                "SELECT text FROM notes WHERE work_order_rid = ?1 ORDER BY created_at, rid",
+            )?;
+            for (done, rid) in rids.iter().enumerate() {
+                if let Some(old) = old_doc.query_row(params![rid], text_doc).optional()? {
+                    if !old.cancelled {
+                        for (term, _) in &old.terms {
+                            unpost.execute(params![term, rid])?;
+                        }
+                    }
+                    deltas.doc(&old, -1);
+                }
+                match self.diagnosis_work_order_by_rid(*rid)? {
+                    Some(mut w) => {
+                        w.notes = notes
+                            .query_map(params![rid], |r| r.get(0))?
+                            .collect::<rusqlite::Result<_>>()?;
+                        let toks = tokens(&w);
+                        let mut tf: Vec<(i64, u32)> = Vec::new();
+                        for t in &toks {
+                            let id = match ids.get(t) {
+                                Some(&id) => id,
+                                None => {
+                                    let id = match find_term
+                                        .query_row(params![t], |r| r.get::<_, i64>(0))
+                                        .optional()?
+                                    {
+                                        Some(id) => id,
+                                        None => {
+                                            new_term.execute(params![t])?;
+                                            tx.last_insert_rowid()
+                                        }
+                                    };
+                                    ids.insert(t.clone(), id);
+                                    id
+                                }
+                            };
+                            match tf.iter_mut().find(|e| e.0 == id) {
+                                Some(e) => e.1 += 1,
+                                None => tf.push((id, 1)),
+                            }
+                        }
+                        let doc = TextDoc {
+                            rid: *rid,
+                            reported_at: w.reported_at,
+                            len: u32::try_from(toks.len()).unwrap_or(u32::MAX),
+                            cancelled: w.status == "cancelled",
+                            cause: evidence_cause(&w.wo_type, &w.status, w.cause_code.as_deref())
+                                .map(str::to_string),
+                            terms: tf,
+                        };
+                        if !doc.cancelled {
+                            let asset: i64 = asset_of.query_row(params![rid], |r| r.get(0))?;
+                            for (term, f) in &doc.terms {
+                                post.execute(params![
+                                    term,
+                                    rid,
+                                    f,
+                                    doc.len,
+                                    asset,
+                                    doc.cause.is_some()
+                                ])?;
+                            }
+                        }
+                        put_doc.execute(params![
+                            rid,
+                            doc.reported_at,
+                            doc.len,
+                            doc.cancelled,
+                            doc.cause,
+                            encode(&doc.terms)
+                        ])?;
+                        deltas.doc(&doc, 1);
+                    }
+                    None => {
+                        drop_doc.execute(params![rid])?;
+                    }
+                }
+                if (done + 1).is_multiple_of(50_000) {
+                    progress(done + 1, total);
+                }
+            }
+            let mut df = tx.prepare("UPDATE diag_terms SET df = df + ?2 WHERE id = ?1")?;
+            for (term, d) in &deltas.df {
+                if *d != 0 {
+                    df.execute(params![term, d])?;
+                }
+            }
+            let mut tc = tx.prepare(
+                "INSERT INTO diag_term_causes(term, cause, tf) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(term, cause) DO UPDATE SET tf = tf + excluded.tf",
+            )?;
+            let mut tc_empty = tx.prepare(
+                "DELETE FROM diag_term_causes WHERE term = ?1 AND cause = ?2 AND tf <= 0",
+            )?;
+            for ((term, cause), d) in &deltas.term_causes {
+                if *d != 0 {
+                    tc.execute(params![term, cause, d])?;
+                    tc_empty.execute(params![term, cause])?;
+                }
+            }
+            let mut tot = tx.prepare(
+                "INSERT INTO diag_text_totals(cause, docs, len) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(cause) DO UPDATE SET docs = docs + excluded.docs,
+                     len = len + excluded.len",
+            )?;
+            for (cause, (n, l)) in &deltas.totals {
+                tot.execute(params![cause, n, l])?;
+            }
+        }
+        let last = rids.last().copied().unwrap_or(i64::MIN);
+        tx.execute("DELETE FROM diag_text_dirty WHERE rid <= ?1", params![last])?;
+        tx.commit()?;
+        progress(rids.len(), total);
+        Ok(rids.len())
+    }
+
+    /// The id and document frequency (all times) of each term, when known.
+    pub fn diagnosis_terms(&self, terms: &[String]) -> Result<Vec<Option<(i64, i64)>>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, df FROM diag_terms WHERE term = ?1")?;
+        let mut out = Vec::with_capacity(terms.len());
+        for t in terms {
+            out.push(
+                stmt.query_row(params![t], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Every posting of the term, by work order.
+    pub fn diagnosis_postings(&self, term: i64) -> Result<Vec<Posting>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT rid, tf, len, asset_rid, evidence FROM diag_postings WHERE term = ?1
+             ORDER BY rid",
+        )?;
+        let rows = stmt.query_map(params![term], posting)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The posting of the term for one work order, if it has it.
+    pub fn diagnosis_posting(&self, term: i64, rid: i64) -> Result<Option<Posting>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT rid, tf, len, asset_rid, evidence FROM diag_postings
+             WHERE term = ?1 AND rid = ?2",
+        )?;
+        Ok(stmt.query_row(params![term, rid], posting).optional()?)
+    }
+
+    /// The work orders reported at or after `at` as the text index holds them, at most
+    /// `cap + 1`.
+    pub fn diagnosis_text_docs_since(&self, at: i64, cap: usize) -> Result<Vec<TextDoc>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT rid, reported_at, len, cancelled, cause, terms FROM diag_docs
+             WHERE reported_at >= ?1 ORDER BY reported_at, rid LIMIT ?2",
+        )?;
+        let cap = i64::try_from(cap.saturating_add(1)).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![at, cap], text_doc)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A work order's report time as the text index holds it.
+    pub fn diagnosis_doc_time(&self, rid: i64) -> Result<Option<i64>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT reported_at FROM diag_docs WHERE rid = ?1")?;
+        Ok(stmt.query_row(params![rid], |r| r.get(0)).optional()?)
+    }
+
+    /// Documents and tokens per totals key ('' for all not cancelled work orders, else a cause's
+    /// evidence), all times.
+    pub fn diagnosis_text_totals(&self) -> Result<Vec<(String, i64, i64)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT cause, docs, len FROM diag_text_totals ORDER BY cause")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Per cause: the occurrences of the term in its evidence texts, all times.
+    pub fn diagnosis_term_causes(&self, term: i64) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT cause, tf FROM diag_term_causes WHERE term = ?1 AND tf > 0")?;
+        let rows = stmt.query_map(params![term], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The model name of an asset (by rid).
+    pub fn diagnosis_asset_model(&self, asset_rid: i64) -> Result<Option<String>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT m.model FROM assets a LEFT JOIN asset_models m ON m.id = a.model_id
+             WHERE a.rid = ?1",
+        )?;
+        Ok(stmt
+            .query_row(params![asset_rid], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    }
+}
+
+fn posting(r: &rusqlite::Row<'_>) -> rusqlite::Result<Posting> {
+    Ok(Posting {
+        rid: r.get(0)?,
+        tf: r.get(1)?,
+        len: r.get(2)?,
+        asset_rid: r.get(3)?,
+        evidence: r.get(4)?,
+    })
+}
