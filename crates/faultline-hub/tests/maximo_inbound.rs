@@ -245,6 +245,42 @@ async fn a_work_order_with_changes_to_send_is_loaded_once_they_are_sent() {
 }
 
 #[tokio::test]
+async fn a_fetched_work_order_changed_in_maximo_and_on_a_laptop_is_a_conflict() {
+    let s = setup().await;
+    s.fake
+        .lock()
+        .unwrap()
+        .add("mxapiwodetail", maximo_wo("MX-1", "P-101"));
+    fetch_of(&s, &WORK_ORDERS, 50).await;
+    let mut laptop = fake_maximo::laptop::Laptop::enroll(&s.hub).await;
+    let wo: uuid::Uuid = s
+        .hub
+        .db
+        .client()
+        .await
+        .query_one("SELECT id FROM work_orders WHERE number = 'MX-1'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    // The technician closes it; meanwhile a planner sets another remedy in Maximo.
+    laptop.close(wo, "RESEAL");
+    laptop.sync(&s.hub).await;
+    s.fake
+        .lock()
+        .unwrap()
+        .edit("MX-1", "fr2code", json!("ADJUST"));
+    let r = s.drain("key-1").await;
+    assert_eq!(r.conflicts, 1, "{r:?}");
+    assert_eq!(
+        s.fake.lock().unwrap().wo("MX-1")["fr2code"],
+        "ADJUST",
+        "Maximo keeps its value"
+    );
+    laptop.sync(&s.hub).await;
+    assert_eq!(laptop.store.conflicts(true).unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn a_record_the_importer_refuses_blocks_nothing_else_and_is_kept_with_its_reason() {
     let s = setup().await;
     {

@@ -16,10 +16,14 @@
 //!   answered would be wrong: that answer also carries what a Maximo user changed before it.)
 //! - A work order with changes still to send is put off (`cmms_fetch_deferred`) and read again
 //!   by key once they are sent: loading it first would undo on the hub what a laptop did.
+//! - A loaded work order's `_rowstamp` and sent fields become what the hub has read of it
+//!   (`cmms_work_orders`), so a laptop's later change meets a Maximo change made after the
+//!   fetch as a conflict.
 //! - A record the importer refuses is kept in `cmms_fetch_refused` with the reason; the rest of
 //!   its page is loaded.
 
 use super::inbound_rows::{csv_text, later, rowstamp, Inbound, ALL};
+use super::maximo::seen_of;
 use super::{connector_config, Maximo, SendOutcome, REQUEST_TIMEOUT};
 use crate::admin::{load_mapped, Columns, LoadReport};
 use crate::error::{HubError, Result};
@@ -379,7 +383,7 @@ async fn load_records(
     match load_text(store, site, spec, &mapping, records).await {
         Ok(r) => {
             add(report, &r);
-            return Ok(());
+            return remember_seen(store, site, spec, records).await;
         }
         Err(HubError::Import(_)) => {}
         Err(e) => return Err(e),
@@ -392,6 +396,7 @@ async fn load_records(
         match load_text(store, site, spec, &mapping, &[record]).await {
             Ok(r) => {
                 add(report, &r);
+                remember_seen(store, site, spec, &[record]).await?;
                 store
                     .client()
                     .await?
@@ -419,6 +424,40 @@ async fn load_records(
             }
             Err(e) => return Err(e),
         }
+    }
+    Ok(())
+}
+
+/// Loaded work orders are what the hub has now read of them in Maximo (`cmms_work_orders`):
+/// a laptop's later change of a field Maximo changes after this read becomes a conflict when it
+/// is sent, as for a work order the hub sent itself. A newer stamp the hub holds (from its own
+/// send meanwhile) is kept.
+async fn remember_seen(
+    store: &PgStore,
+    site: &str,
+    spec: &Inbound,
+    records: &[&Value],
+) -> Result<()> {
+    if spec.kind != RecordKind::WorkOrders {
+        return Ok(());
+    }
+    let client = store.client().await?;
+    for record in records {
+        let (Some(key), Some(seen)) = (record[spec.key].as_str(), seen_of(record)) else {
+            continue;
+        };
+        client
+            .execute(
+                "INSERT INTO cmms_work_orders (site, work_order_id, rowstamp, fields)
+                 SELECT $1, w.id, $3, $4 FROM work_orders w
+                 WHERE w.site = $1 AND w.external_key = $2
+                 ON CONFLICT (site, work_order_id) DO UPDATE
+                   SET rowstamp = excluded.rowstamp, fields = excluded.fields, read_at = now()
+                   WHERE (length(cmms_work_orders.rowstamp), cmms_work_orders.rowstamp)
+                       < (length(excluded.rowstamp), excluded.rowstamp)",
+                &[&site, &key, &seen.rowstamp, &seen.fields],
+            )
+            .await?;
     }
     Ok(())
 }

@@ -119,7 +119,7 @@ fn rowstamp(wo: &Value) -> Option<String> {
 }
 
 /// A work order as Maximo answered it, as the hub keeps it.
-fn seen_of(wo: &Value) -> Option<CmmsSeen> {
+pub(super) fn seen_of(wo: &Value) -> Option<CmmsSeen> {
     let fields: serde_json::Map<String, Value> = FIELDS
         .iter()
         .map(|(_, a)| (a.to_string(), wo[*a].clone()))
