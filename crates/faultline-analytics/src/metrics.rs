@@ -6,7 +6,7 @@ use crate::events::{clipped_total, failure_events, intervals, is_breakdown, unio
 use crate::time::{hours, iso};
 use crate::{History, Scope, WorkOrder};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The definitions behind each figure, shown next to it.
 pub const DEFINITIONS: [(&str, &str); 7] = [
@@ -70,17 +70,24 @@ pub struct Metrics {
 /// `to` are ignored.
 pub fn metrics(h: &History, scope: &Scope, from: i64, to: i64) -> Metrics {
     let tags: HashSet<&str> = h.assets_in(scope).map(|a| a.tag.as_str()).collect();
-    let mut by_asset: BTreeMap<&str, Vec<&WorkOrder>> = BTreeMap::new();
+    // Grouped by asset through a hash index, then in tag order (the order of `work_orders`).
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut by_asset: Vec<(&str, Vec<&WorkOrder>)> = Vec::new();
     for w in h
         .work_orders
         .iter()
         .filter(|w| w.reported_at < to && tags.contains(w.asset_tag.as_str()))
     {
-        by_asset.entry(w.asset_tag.as_str()).or_default().push(w);
+        let i = *index.entry(w.asset_tag.as_str()).or_insert_with(|| {
+            by_asset.push((w.asset_tag.as_str(), Vec::new()));
+            by_asset.len() - 1
+        });
+        by_asset[i].1.push(w);
     }
+    by_asset.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let parts: Vec<AssetPart> = by_asset
-        .into_values()
-        .map(|wos| asset_part(wos, from, to))
+        .into_iter()
+        .map(|(_, wos)| asset_part(wos, from, to))
         .collect();
     from_parts(scope, from, to, tags.len(), parts.iter())
 }

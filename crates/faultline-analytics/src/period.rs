@@ -14,7 +14,8 @@ use crate::events::is_breakdown;
 use crate::metrics::{asset_part, from_parts, AssetPart, Metrics};
 use crate::{History, Scope, WorkOrder};
 use faultline_core::Store;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 /// Whether a work order can count in a figure over `[from, to)` or a part of it: a breakdown
 /// reported before `to`, and either reported at or after `from` or with downtime still open or
@@ -106,32 +107,95 @@ impl History {
 
 /// A period's history kept in memory for a screen that shows its figures: after a write to
 /// some work orders, [`PeriodCache::refresh`] re-reads just those, so the figures follow at once
-/// without reading the period again.
+/// without reading the period again; a period "to now" asked again a moment later
+/// ([`PeriodCache::extend_to`]) reads only what was reported since.
 #[derive(Debug, Clone)]
 pub struct PeriodCache {
     pub from: i64,
     pub to: i64,
-    pub history: History,
+    /// Shared with the callers that compute other figures over it (copied on write).
+    pub history: Arc<History>,
     /// Per scope asked for by [`PeriodCache::metrics`]: its asset tags and the parts of those
-    /// with work orders, by tag.
+    /// with work orders, by tag. At most [`KEPT_SCOPES`], the oldest dropped first.
     parts: Vec<ScopeParts>,
 }
+
+/// How many scopes' per-asset parts a [`PeriodCache`] keeps.
+const KEPT_SCOPES: usize = 8;
 
 #[derive(Debug, Clone)]
 struct ScopeParts {
     scope: Scope,
     tags: HashSet<String>,
     parts: BTreeMap<String, AssetPart>,
+    /// The tags whose part may change when the period's end moves later ([`reaches_end`]).
+    moving: HashSet<String>,
+}
+
+/// Whether an asset's part over `[from, to)` may differ over `[from, later)`: one of its work
+/// orders has a time at or after `to`, or a downtime still open. Otherwise every time the part
+/// reads is before `to`, and so before any later end.
+fn reaches_end(wos: &[&WorkOrder], to: i64) -> bool {
+    let at_or_after = |t: Option<i64>| t.is_some_and(|t| t >= to);
+    wos.iter().any(|w| {
+        w.reported_at >= to
+            || at_or_after(w.started_at)
+            || at_or_after(w.finished_at)
+            || w.downtime
+                .iter()
+                .any(|&(s, e)| s >= to || e.is_none_or(|e| e >= to))
+    })
+}
+
+impl ScopeParts {
+    /// Computes the parts of the scope's assets among `tags` (all of them with `None`) from
+    /// `history`, in one pass over its work orders.
+    fn compute(&mut self, history: &History, tags: Option<&HashSet<String>>, from: i64, to: i64) {
+        let wanted = |t: &str| self.tags.contains(t) && tags.is_none_or(|tags| tags.contains(t));
+        let mut by_asset: HashMap<&str, Vec<&WorkOrder>> = HashMap::new();
+        if let Some(tags) = tags {
+            for t in tags.iter().filter(|t| wanted(t)) {
+                by_asset.insert(t.as_str(), Vec::new());
+            }
+        }
+        for w in &history.work_orders {
+            if wanted(&w.asset_tag) {
+                by_asset.entry(w.asset_tag.as_str()).or_default().push(w);
+            }
+        }
+        for (tag, wos) in by_asset {
+            if reaches_end(&wos, to) {
+                self.moving.insert(tag.to_string());
+            } else {
+                self.moving.remove(tag);
+            }
+            if wos.is_empty() {
+                self.parts.remove(tag);
+            } else {
+                self.parts
+                    .insert(tag.to_string(), asset_part(wos, from, to));
+            }
+        }
+    }
 }
 
 impl PeriodCache {
     pub fn load(store: &Store, from: i64, to: i64) -> faultline_core::error::Result<Self> {
-        Ok(PeriodCache {
+        Ok(PeriodCache::new(
+            History::load_period(store, from, to)?,
             from,
             to,
-            history: History::load_period(store, from, to)?,
+        ))
+    }
+
+    /// A cache of `history`, read for `[from, to)` ([`History::load_period`]).
+    pub fn new(history: History, from: i64, to: i64) -> Self {
+        PeriodCache {
+            from,
+            to,
+            history: Arc::new(history),
             parts: Vec::new(),
-        })
+        }
     }
 
     /// The figures of `scope` over the cache's period, the same as [`metrics`] on its history.
@@ -142,26 +206,21 @@ impl PeriodCache {
         let at = match self.parts.iter().position(|p| &p.scope == scope) {
             Some(i) => i,
             None => {
-                let tags: HashSet<String> = self
-                    .history
-                    .assets_in(scope)
-                    .map(|a| a.tag.clone())
-                    .collect();
-                let mut by_asset: BTreeMap<&str, Vec<&WorkOrder>> = BTreeMap::new();
-                for w in &self.history.work_orders {
-                    if tags.contains(&w.asset_tag) {
-                        by_asset.entry(w.asset_tag.as_str()).or_default().push(w);
-                    }
+                if self.parts.len() >= KEPT_SCOPES {
+                    self.parts.remove(0);
                 }
-                let parts = by_asset
-                    .into_iter()
-                    .map(|(t, wos)| (t.to_string(), asset_part(wos, from, to)))
-                    .collect();
-                self.parts.push(ScopeParts {
+                let mut p = ScopeParts {
                     scope: scope.clone(),
-                    tags,
-                    parts,
-                });
+                    tags: self
+                        .history
+                        .assets_in(scope)
+                        .map(|a| a.tag.clone())
+                        .collect(),
+                    parts: BTreeMap::new(),
+                    moving: HashSet::new(),
+                };
+                p.compute(&self.history, None, from, to);
+                self.parts.push(p);
                 self.parts.len() - 1
             }
         };
@@ -170,28 +229,50 @@ impl PeriodCache {
     }
 
     /// Re-reads the work orders with these numbers (just written): each is put in, replaced
-    /// or taken out as it now can count in the period or not. A new asset needs a `load`.
+    /// or taken out as it now can count in the period or not. Answers the tags of the assets
+    /// they belong to, before and after. A new asset needs a `load`.
     pub fn refresh(
         &mut self,
         store: &Store,
         numbers: &[&str],
-    ) -> faultline_core::error::Result<()> {
+    ) -> faultline_core::error::Result<HashSet<String>> {
         let (from, to) = (self.from, self.to);
-        let touched = self.history.refresh_period(store, from, to, numbers)?;
+        let touched = Arc::make_mut(&mut self.history).refresh_period(store, from, to, numbers)?;
         for p in &mut self.parts {
-            for tag in touched.iter().filter(|t| p.tags.contains(*t)) {
-                let part = asset_part(
-                    self.history
-                        .work_orders
-                        .iter()
-                        .filter(|w| &w.asset_tag == tag),
-                    from,
-                    to,
-                );
-                p.parts.insert(tag.clone(), part);
-            }
+            p.compute(&self.history, Some(&touched), from, to);
         }
+        Ok(touched)
+    }
+
+    /// Moves the period's end later to `to` (a period "to now" asked again a moment later):
+    /// only the breakdowns reported since the kept end are read, and only the parts of their
+    /// assets and of those whose part depends on the end (a downtime still open) are computed
+    /// again. An earlier `to` changes nothing.
+    pub fn extend_to(&mut self, store: &Store, to: i64) -> faultline_core::error::Result<()> {
+        if to <= self.to {
+            return Ok(());
+        }
+        let kept_to = self.to;
+        let added: Vec<WorkOrder> = store
+            .analytics_breakdowns_between(kept_to, to)?
+            .into_iter()
+            .filter(|w| w.reported_at >= kept_to)
+            .collect();
+        self.extend_with(added, to);
         Ok(())
+    }
+
+    /// [`PeriodCache::extend_to`] with what was read: the breakdowns that can count in the
+    /// longer period reported at or after the kept end, oldest first.
+    fn extend_with(&mut self, added: Vec<WorkOrder>, to: i64) {
+        let touched: HashSet<String> = added.iter().map(|w| w.asset_tag.clone()).collect();
+        Arc::make_mut(&mut self.history).work_orders.extend(added);
+        self.to = to;
+        for p in &mut self.parts {
+            let mut tags = touched.clone();
+            tags.extend(p.moving.iter().cloned());
+            p.compute(&self.history, Some(&tags), self.from, to);
+        }
     }
 }
 
@@ -442,12 +523,7 @@ mod tests {
     fn kept_asset_parts_give_the_figures_of_metrics_after_edits() {
         let full = random_history(5);
         let (from, to) = (100 * DAY, 300 * DAY);
-        let mut cache = PeriodCache {
-            from,
-            to,
-            history: full.period(from, to),
-            parts: Vec::new(),
-        };
+        let mut cache = PeriodCache::new(full.period(from, to), from, to);
         let scopes = [
             Scope::All,
             Scope::Line("L2".into()),
@@ -464,27 +540,16 @@ mod tests {
         let mut r = SplitMix64::new(9);
         for _ in 0..20 {
             let i = r.below(cache.history.work_orders.len());
-            let w = &mut cache.history.work_orders[i];
+            let w = &mut Arc::make_mut(&mut cache.history).work_orders[i];
             let old = w.asset_tag.clone();
             w.downtime = vec![(
                 w.reported_at,
                 Some(w.reported_at + (1 + r.below(50) as i64) * HOUR_MS),
             )];
             w.asset_tag = format!("A-{}", r.below(12));
-            let touched = [old, w.asset_tag.clone()];
+            let touched: HashSet<String> = [old, w.asset_tag.clone()].into_iter().collect();
             for p in &mut cache.parts {
-                for t in touched.iter().filter(|t| p.tags.contains(*t)) {
-                    let part = asset_part(
-                        cache
-                            .history
-                            .work_orders
-                            .iter()
-                            .filter(|w| &w.asset_tag == t),
-                        from,
-                        to,
-                    );
-                    p.parts.insert(t.clone(), part);
-                }
+                p.compute(&cache.history, Some(&touched), from, to);
             }
             for scope in &scopes {
                 assert_eq!(
@@ -493,6 +558,56 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A period "to now" asked again later: the kept parts of assets with a downtime still
+    /// open (or ending after the old end) are computed again, the others kept, and the figures
+    /// are those of a full computation over the longer period.
+    #[test]
+    fn moving_the_end_later_gives_the_figures_of_metrics_over_the_longer_period() {
+        let scopes = [
+            Scope::All,
+            Scope::Site("S1".into()),
+            Scope::Line("L1".into()),
+            Scope::Asset("A-3".into()),
+        ];
+        let mut moved = 0;
+        for seed in 1..=6 {
+            let full = random_history(seed);
+            let Some(end) = full.work_orders.last().map(|w| w.reported_at) else {
+                panic!("empty history");
+            };
+            let from = end / 4;
+            let mut cache = PeriodCache::new(full.period(from, end / 2), from, end / 2);
+            for scope in &scopes {
+                cache.metrics(scope);
+            }
+            for to in [
+                end / 2 + HOUR_MS,
+                end / 2 + 30 * DAY,
+                end * 3 / 4,
+                end + DAY,
+            ] {
+                let kept_to = cache.to;
+                let added = full
+                    .period(from, to)
+                    .work_orders
+                    .into_iter()
+                    .filter(|w| w.reported_at >= kept_to)
+                    .collect();
+                moved += cache.parts[0].moving.len();
+                cache.extend_with(added, to);
+                assert_eq!(cache.history.work_orders, full.period(from, to).work_orders);
+                for scope in &scopes {
+                    assert_eq!(
+                        json(&cache.metrics(scope)),
+                        json(&metrics(&full, scope, from, to)),
+                        "seed {seed} [{from}, {to}) {scope:?}"
+                    );
+                }
+            }
+        }
+        assert!(moved > 10, "some parts depended on the end ({moved})");
     }
 
     #[test]

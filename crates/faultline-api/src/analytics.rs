@@ -218,9 +218,9 @@ impl App {
         let scope = a.scope.scope()?;
         let store = self.shared.store()?;
         let (from, to) = period(&store, a.from.as_deref(), a.to.as_deref())?;
-        let h = self.analytics.period(&store, from, to).map_err(err)?;
-        drop(store);
-        Ok(faultline_analytics::metrics(&h, &scope, from, to))
+        self.analytics
+            .metrics(&store, &scope, from, to)
+            .map_err(err)
     }
 
     /// The downtime Pareto and the repeat failures (`faultline pareto`).

@@ -10,15 +10,14 @@
 //! a period "to now" (the screen sends no `to`, the App ends it at its clock) asked a moment
 //! later reads only the breakdowns reported since the kept end.
 
-use faultline_analytics::History;
+use faultline_analytics::{History, Metrics, PeriodCache, Scope};
 use faultline_core::{CoreError, Store};
 use std::sync::{Arc, Mutex};
 
 struct Kept {
     stamp: (i64, u64),
-    from: i64,
-    to: i64,
-    history: Arc<History>,
+    /// The rows, and the per-asset parts of the figures asked for over exactly its period.
+    cache: PeriodCache,
 }
 
 /// One period's history, kept while the replica does not change.
@@ -40,62 +39,82 @@ impl PeriodReads {
         from: i64,
         to: i64,
     ) -> Result<Arc<History>, CoreError> {
+        self.with_kept(store, from, to, |c| {
+            if (c.from, c.to) == (from, to) {
+                c.history.clone()
+            } else {
+                Arc::new(c.history.period(from, to))
+            }
+        })
+    }
+
+    /// The figures of `scope` over `[from, to)`: over exactly the kept period from its kept
+    /// per-asset parts (`PeriodCache::metrics`: after a write or a later end only the assets
+    /// concerned are computed again), over a part of it from the rows cut out of it. The same
+    /// figures as `metrics` on a fresh read. Call with the store locked.
+    pub(crate) fn metrics(
+        &self,
+        store: &Store,
+        scope: &Scope,
+        from: i64,
+        to: i64,
+    ) -> Result<Metrics, CoreError> {
+        self.with_kept(store, from, to, |c| {
+            if (c.from, c.to) == (from, to) {
+                c.metrics(scope)
+            } else {
+                faultline_analytics::metrics(&c.history.period(from, to), scope, from, to)
+            }
+        })
+    }
+
+    /// Runs `f` on a kept period that holds `[from, to)`, read when none does.
+    fn with_kept<T>(
+        &self,
+        store: &Store,
+        from: i64,
+        to: i64,
+        f: impl FnOnce(&mut PeriodCache) -> T,
+    ) -> Result<T, CoreError> {
         let stamp = store.analytics_change_stamp()?;
         let mut kept = self
             .kept
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(k) = kept.as_mut().filter(|k| k.stamp == stamp) {
-            if (k.from, k.to) == (from, to) {
-                return Ok(k.history.clone());
-            }
-            if k.from <= from && from < k.to && k.to < to {
+            let c = &mut k.cache;
+            if c.from <= from && from < c.to && c.to < to {
                 // A period "to now" asked again a moment later: what can count in it besides
                 // the kept rows is only what was reported since the kept end.
-                let added: Vec<_> = store
-                    .analytics_breakdowns_between(k.to, to)?
-                    .into_iter()
-                    .filter(|w| w.reported_at >= k.to)
-                    .collect();
-                Arc::make_mut(&mut k.history).work_orders.extend(added);
-                k.to = to;
+                c.extend_to(store, to)?;
             }
-            if k.from <= from && to <= k.to {
-                return Ok(if k.from == from && k.to == to {
-                    k.history.clone()
-                } else {
-                    Arc::new(k.history.period(from, to))
-                });
+            if c.from <= from && to <= c.to {
+                return Ok(f(c));
             }
         }
         // A period overlapping the kept one (OEE's reaches to the end of its last count) is read
         // together with it, so the screen's other panels still find theirs inside.
         let (read_from, read_to) = match kept.as_ref().filter(|k| k.stamp == stamp) {
-            Some(k) if k.from < to && from < k.to => (k.from.min(from), k.to.max(to)),
+            Some(k) if k.cache.from < to && from < k.cache.to => {
+                (k.cache.from.min(from), k.cache.to.max(to))
+            }
             _ => (from, to),
         };
-        let history = Arc::new(History::load_period(store, read_from, read_to)?);
+        let mut cache = PeriodCache::load(store, read_from, read_to)?;
         self.reads
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        *kept = Some(Kept {
-            stamp,
-            from: read_from,
-            to: read_to,
-            history: history.clone(),
-        });
-        if (read_from, read_to) == (from, to) {
-            Ok(history)
-        } else {
-            Ok(Arc::new(history.period(from, to)))
-        }
+        let answer = f(&mut cache);
+        *kept = Some(Kept { stamp, cache });
+        Ok(answer)
     }
 
     /// After a write of the App that changed only these work orders, `before` the change stamp
     /// read just before it (store still locked): the kept period re-reads just them
-    /// (`History::refresh_period`, as a fresh period read would have them) and takes the new
-    /// stamp, instead of reading the whole period again at the next call. When anything else
-    /// changed the replica since the period was kept, or the work orders belong to an asset the
-    /// kept read does not have, or the re-read fails, the period is left to be read again.
+    /// (`PeriodCache::refresh`, as a fresh period read would have them, and the kept per-asset
+    /// parts of their assets) and takes the new stamp, instead of reading the whole period again
+    /// at the next call. When anything else changed the replica since the period was kept, or
+    /// the work orders belong to an asset the kept read does not have, or the re-read fails,
+    /// the period is left to be read again.
     pub(crate) fn wrote_work_orders(&self, store: &Store, before: (i64, u64), numbers: &[&str]) {
         let mut kept = self
             .kept
@@ -104,16 +123,13 @@ impl PeriodReads {
         let Some(k) = kept.as_mut().filter(|k| k.stamp == before) else {
             return;
         };
-        let (from, to) = (k.from, k.to);
-        let history = Arc::make_mut(&mut k.history);
-        let refreshed = history
-            .refresh_period(store, from, to, numbers)
-            .and_then(|tags| {
-                let known = tags
-                    .iter()
-                    .all(|t| history.assets.iter().any(|a| &a.tag == t));
-                Ok(known.then_some(store.analytics_change_stamp()?))
-            });
+        let cache = &mut k.cache;
+        let refreshed = cache.refresh(store, numbers).and_then(|tags| {
+            let known = tags
+                .iter()
+                .all(|t| cache.history.assets.iter().any(|a| &a.tag == t));
+            Ok(known.then_some(store.analytics_change_stamp()?))
+        });
         match refreshed {
             Ok(Some(stamp)) => {
                 k.stamp = stamp;
@@ -192,6 +208,10 @@ mod tests {
             )?;
         }
         Ok((dir, store))
+    }
+
+    fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+        serde_json::to_value(v).unwrap_or_default()
     }
 
     fn figures(h: &History, from: i64, to: i64) -> serde_json::Value {
@@ -297,9 +317,16 @@ mod tests {
     fn a_write_naming_its_work_orders_is_followed_without_reading_the_period_again() -> TestResult {
         let (dir, mut store) = demo_store()?;
         let reads = PeriodReads::default();
-        let (from, to) = OCT;
+        let (from, mut to) = OCT;
         reads.period(&store, from, to)?;
-        let fresh = |s: &Store| History::load_period(s, from, to);
+        // A stop still open from before the period: its asset's part follows a later end.
+        add_breakdown(&mut store, dir.path(), 990_010, ("2026-09-30T20:00:00", ""))?;
+        reads.period(&store, from, to)?;
+        let scopes = [Scope::All, Scope::Asset("VFD-202".into())];
+        for scope in &scopes {
+            reads.metrics(&store, scope, from, to)?;
+        }
+        let fresh = |s: &Store, to| History::load_period(s, from, to);
 
         // A new breakdown, then the same one changed (back in service later): each write
         // names its work order; the kept rows are those of a fresh read, in its order.
@@ -312,10 +339,33 @@ mod tests {
             add_breakdown(&mut store, dir.path(), number, ("2026-10-12T01:00:00", end))?;
             reads.wrote_work_orders(&store, before, &[&number.to_string()]);
             let h = reads.period(&store, from, to)?;
-            assert_eq!(h.work_orders, fresh(&store)?.work_orders);
-            assert_eq!(figures(&h, from, to), figures(&fresh(&store)?, from, to));
+            assert_eq!(h.work_orders, fresh(&store, to)?.work_orders);
+            assert_eq!(
+                figures(&h, from, to),
+                figures(&fresh(&store, to)?, from, to)
+            );
+            // The figures from the kept per-asset parts, of the scopes asked before the write.
+            for scope in &scopes {
+                assert_eq!(
+                    json(&reads.metrics(&store, scope, from, to)?),
+                    json(&metrics(&fresh(&store, to)?, scope, from, to)),
+                    "{number} {scope:?}"
+                );
+            }
+            // The period "to now" a moment later: the parts of assets still down follow it.
+            let later = to + (number as i64 % 7 + 1) * DAY;
+            assert_eq!(
+                json(&reads.metrics(&store, &Scope::All, from, later)?),
+                json(&metrics(
+                    &History::load_period(&store, from, later)?,
+                    &Scope::All,
+                    from,
+                    later
+                )),
+            );
+            to = later;
         }
-        assert_eq!((reads.reads(), reads.refreshes()), (1, 3));
+        assert_eq!((reads.reads(), reads.refreshes()), (2, 3));
 
         // Another connection committed in between: the period is read again.
         let mut other = Store::open(dir.path())?;
@@ -336,8 +386,8 @@ mod tests {
         reads.wrote_work_orders(&store, before, &["990014"]);
         assert_eq!(reads.refreshes(), 3);
         let h = reads.period(&store, from, to)?;
-        assert_eq!(reads.reads(), 2);
-        assert_eq!(h.work_orders, fresh(&store)?.work_orders);
+        assert_eq!(reads.reads(), 3);
+        assert_eq!(h.work_orders, fresh(&store, to)?.work_orders);
         Ok(())
     }
 }

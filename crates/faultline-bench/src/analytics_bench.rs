@@ -328,7 +328,7 @@ pub fn run(args: AnalyticsArgs) -> Result<()> {
         );
         row(
             &mut out,
-            "then the site's figures (`analytics_metrics`, from the kept period)",
+            "then the site's figures (`analytics_metrics`: the kept period's per-asset parts, `PeriodCache::metrics`)",
             &s.metrics_after,
             "< 10 ms",
         );
