@@ -121,6 +121,29 @@ enum Command {
     /// The live Maximo connector of a site (docs/cmms-connectors.md): settings, queue, retry.
     #[command(subcommand)]
     Maximo(MaximoCommand),
+    /// A read-mostly check of a Maximo test instance (paging, row stamps, the delta query; a
+    /// test work order and worklog only with --allow-writes), written as a transcript without
+    /// the key or any value. Needs no database.
+    MaximoProbe {
+        /// Maximo's base URL, e.g. https://maximo-test.plant/maximo
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        api_key_file: PathBuf,
+        #[arg(long)]
+        ca_bundle: Option<PathBuf>,
+        /// Maximo SITEID of the test work order (with --allow-writes).
+        #[arg(long)]
+        siteid: Option<String>,
+        #[arg(long)]
+        allow_writes: bool,
+        /// The asset of the test work order (with --allow-writes).
+        #[arg(long)]
+        asset: Option<String>,
+        /// Where the transcript goes (markdown).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Storage of every site (records, blobs, unfinished uploads) against its budget.
     Storage {
         #[arg(long)]
@@ -301,6 +324,19 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    if let Command::MaximoProbe {
+        url,
+        api_key_file,
+        ca_bundle,
+        siteid,
+        allow_writes,
+        asset,
+        out,
+    } = &cli.command
+    {
+        let writes = allow_writes.then_some(asset.as_deref());
+        return maximo_probe(url, api_key_file, ca_bundle.as_deref(), siteid, writes, out).await;
+    }
     let url = cli.database_url.context(
         "no database: pass --database-url postgres://USER@HOST:PORT/DB or set FAULTLINE_HUB_DATABASE_URL",
     )?;
@@ -381,6 +417,8 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        // Answered before the database is needed.
+        Command::MaximoProbe { .. } => {}
         Command::Storage { site, json } => {
             let store = PgStore::open(&url, 2).await?;
             let list = admin::site_storage(&store, budget, site.as_deref()).await?;
@@ -538,6 +576,39 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{} unfinished blob uploads expired", r.uploads_expired);
         }
     }
+    Ok(())
+}
+
+async fn maximo_probe(
+    url: &str,
+    api_key_file: &std::path::Path,
+    ca_bundle: Option<&std::path::Path>,
+    siteid: &Option<String>,
+    writes: Option<Option<&str>>,
+    out: &std::path::Path,
+) -> Result<()> {
+    use faultline_hub::connector;
+    let key = std::fs::read_to_string(api_key_file)
+        .with_context(|| format!("cannot read {}", api_key_file.display()))?;
+    let ca_bundle = match ca_bundle {
+        Some(p) => Some(
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+        ),
+        None => None,
+    };
+    let config = connector::ConnectorConfig {
+        site: "-".into(),
+        kind: "maximo".into(),
+        url: url.trim_end_matches('/').to_string(),
+        api_key: key.trim().to_string(),
+        ca_bundle,
+        cmms_siteid: siteid.clone(),
+        cmms_orgid: None,
+    };
+    let steps = connector::probe(&config, writes.is_some(), writes.flatten()).await?;
+    let text = connector::transcript(&config.url, &steps);
+    std::fs::write(out, &text).with_context(|| format!("cannot write {}", out.display()))?;
+    println!("{} steps -> {}", steps.len(), out.display());
     Ok(())
 }
 

@@ -473,3 +473,88 @@ async fn a_fetch_killed_mid_run_resumes_from_its_position_and_nothing_is_lost_or
         "{st_rows} queries to finish"
     );
 }
+
+#[tokio::test]
+async fn the_probe_writes_a_transcript_without_the_key_or_any_value() {
+    const BIN: &str = env!("CARGO_BIN_EXE_faultline-hub");
+    let s = setup().await;
+    {
+        let mut f = s.fake.lock().unwrap();
+        for n in 1..=3 {
+            f.add("mxapiwodetail", maximo_wo(&format!("MX-{n}"), "P-101"));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, "key-1\n").unwrap();
+    let out = dir.path().join("transcript.md");
+    let run = |writes: bool| {
+        let mut c = std::process::Command::new(BIN);
+        c.args([
+            "maximo-probe",
+            "--url",
+            &s.url,
+            "--siteid",
+            "BEDFORD",
+            "--api-key-file",
+        ])
+        .arg(&key)
+        .arg("--out")
+        .arg(&out)
+        .env_remove("FAULTLINE_HUB_DATABASE_URL");
+        if writes {
+            c.args(["--allow-writes", "--asset", "P-101"]);
+        }
+        c
+    };
+    // Read only: nothing created.
+    let mut c = run(false);
+    let st = tokio::task::spawn_blocking(move || c.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("`_rowstamp` on every record: yes"), "{text}");
+    assert!(text.contains("`responseInfo.nextPage`: present"), "{text}");
+    assert!(
+        text.contains("all after the stamp given: yes; in stamp order: yes"),
+        "{text}"
+    );
+    assert!(text.contains("not run: pass --allow-writes"), "{text}");
+    assert_eq!(s.fake.lock().unwrap().wos.len(), 3);
+    for secret in ["key-1", "PLANNER", "Inspect P-101"] {
+        assert!(
+            !text.contains(secret),
+            "{secret} in the transcript:\n{text}"
+        );
+    }
+
+    let mut c = run(true);
+    let st = tokio::task::spawn_blocking(move || c.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("external reference kept whole: yes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the new one carries the reference: yes"),
+        "{text}"
+    );
+    assert!(!text.contains("key-1"), "{text}");
+    let f = s.fake.lock().unwrap();
+    assert_eq!(f.wos.len(), 4, "one test work order");
+    assert_eq!(f.wos[3]["worklog"].as_array().map(Vec::len), Some(1));
+}

@@ -17,6 +17,7 @@
 
 mod bulk;
 mod fetch;
+mod probe_http;
 
 use super::maximo_rows::{child_row, downtime_row, has_row};
 use super::{CmmsConflict, CmmsSeen, Connector, ConnectorConfig, OutboxItem, SendOutcome};
@@ -182,7 +183,7 @@ pub struct Maximo {
 }
 
 /// A request's failure, already sorted into what the queue does with it.
-type Step<T> = std::result::Result<T, SendOutcome>;
+pub(super) type Step<T> = std::result::Result<T, SendOutcome>;
 
 impl Maximo {
     pub fn new(c: &ConnectorConfig, timeout: Duration) -> Result<Maximo> {

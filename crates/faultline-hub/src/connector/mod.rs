@@ -10,11 +10,13 @@ mod inbound;
 pub mod inbound_rows;
 mod maximo;
 mod maximo_rows;
+mod probe;
 mod queue;
 mod run;
 
 pub use inbound::{fetch, fetch_site, FetchReport, PAGE_SIZE};
 pub use maximo::Maximo;
+pub use probe::{probe, transcript, ProbeStep};
 pub use run::{drain_site, run_connectors, BULK_ITEMS, REQUEST_TIMEOUT};
 
 pub use queue::{
