@@ -151,16 +151,25 @@ impl ScopeParts {
     /// Computes the parts of the scope's assets among `tags` (all of them with `None`) from
     /// `history`, in one pass over its work orders.
     fn compute(&mut self, history: &History, tags: Option<&HashSet<String>>, from: i64, to: i64) {
-        let wanted = |t: &str| self.tags.contains(t) && tags.is_none_or(|tags| tags.contains(t));
         let mut by_asset: HashMap<&str, Vec<&WorkOrder>> = HashMap::new();
-        if let Some(tags) = tags {
-            for t in tags.iter().filter(|t| wanted(t)) {
-                by_asset.insert(t.as_str(), Vec::new());
+        match tags {
+            // A few assets: each row looked up in their (small) map only.
+            Some(tags) => {
+                for t in tags.iter().filter(|t| self.tags.contains(*t)) {
+                    by_asset.insert(t.as_str(), Vec::new());
+                }
+                for w in &history.work_orders {
+                    if let Some(wos) = by_asset.get_mut(w.asset_tag.as_str()) {
+                        wos.push(w);
+                    }
+                }
             }
-        }
-        for w in &history.work_orders {
-            if wanted(&w.asset_tag) {
-                by_asset.entry(w.asset_tag.as_str()).or_default().push(w);
+            None => {
+                for w in &history.work_orders {
+                    if self.tags.contains(&w.asset_tag) {
+                        by_asset.entry(w.asset_tag.as_str()).or_default().push(w);
+                    }
+                }
             }
         }
         for (tag, wos) in by_asset {
