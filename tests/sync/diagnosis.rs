@@ -236,3 +236,72 @@ fn two_laptops_appending_to_one_session_before_syncing_both_keep_every_record() 
     }
     Ok(())
 }
+
+/// (work orders, code keys, texts) still queued for the App's diagnosis tables.
+fn diagnosis_pending(app: &faultline_api::App) -> Result<(i64, i64, i64)> {
+    let store = app
+        .store_mutex()
+        .map_err(|e| anyhow::anyhow!(e.message))?
+        .lock()
+        .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+    let (totals, codes) = store.diagnosis_pending()?;
+    Ok((totals, codes, store.diagnosis_text_pending()?))
+}
+
+/// A fresh laptop's first replication queues the whole site for the diagnosis tables; the App
+/// brings them up to date after the sync on its own, so the first Diagnose does not do it.
+#[test]
+fn after_a_sync_the_app_brings_the_diagnosis_tables_up_to_date_without_a_diagnose() -> Result<()> {
+    use faultline_api::{App, AppEvent, AppOptions, CollectingSink};
+    use faultline_manuals::extract::WorkerCommand;
+    use std::time::{Duration, Instant};
+    let env = SyncEnv::start()?;
+    let laptop = env.device("laptop-fresh")?;
+    let sink = std::sync::Arc::new(CollectingSink::default());
+    let worker = WorkerCommand {
+        exe: faultline_tests::cli_binary()?,
+        args_before: vec!["extract-worker".into()],
+    };
+    let mut options = AppOptions::new("test", worker);
+    options.sync.automatic = false;
+    let app = App::open(laptop.path(), options, sink.clone());
+    app.start_background();
+    let until = Instant::now() + Duration::from_secs(60);
+    while diagnosis_pending(&app)? != (0, 0, 0) {
+        anyhow::ensure!(Instant::now() < until, "start-up catch-up never ended");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    app.call("sync_now", serde_json::json!({}))
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let until = Instant::now() + Duration::from_secs(120);
+    let received = loop {
+        let done = sink.events().into_iter().find_map(|e| match e {
+            AppEvent::SyncFinished(f) => Some(f),
+            _ => None,
+        });
+        if let Some(f) = done {
+            anyhow::ensure!(f.ok, "the sync failed: {f:?}");
+            break f.received;
+        }
+        anyhow::ensure!(
+            Instant::now() < until,
+            "no SyncFinished: {:?}",
+            sink.events()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(received > 800, "the demo site replicated: {received}");
+    let until = Instant::now() + Duration::from_secs(60);
+    loop {
+        let pending = diagnosis_pending(&app)?;
+        if pending == (0, 0, 0) {
+            break;
+        }
+        anyhow::ensure!(
+            Instant::now() < until,
+            "the pulled work orders are still queued: {pending:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}

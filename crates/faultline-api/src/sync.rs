@@ -1,7 +1,8 @@
 //! Sync commands and the background sync: enrollment, "Sync now", status, conflicts and refused
 //! changes. The engine (faultline-sync `AutoSync`) runs on its own thread; each attempt reports
 //! `SyncProgress` and `SyncFinished`, then the rule after a sync (`library_jobs`: what changed,
-//! and manuals the hub published are extracted and indexed, here by the import runner).
+//! and manuals the hub published are extracted and indexed, here by the import runner; what the
+//! pull wrote is brought into the diagnosis tables on a thread).
 
 use crate::app::{App, Shared};
 use crate::args::{ResolveConflictArgs, SyncEnrollArgs};
@@ -39,6 +40,12 @@ pub(crate) fn on_sync_event(shared: &Arc<Shared>, event: AutoSyncEvent) {
         AutoSyncEvent::Finished(report) => {
             shared.emit(AppEvent::SyncFinished(finished(&report)));
             shared.changed(&library_jobs::changed_by_sync(&report));
+            if report.pulled.applied > 0 || report.resynced {
+                // What the pull wrote is queued for the diagnosis tables; bring them up to date
+                // now, a step at a time, so the next Diagnose does not do it (a fresh laptop's
+                // first replication queues the whole site).
+                crate::diagnosis::catch_up_in_background(shared);
+            }
             if library_jobs::imports_after_sync(&report) {
                 // The import runner extracts and indexes them (or the running import takes them).
                 crate::manuals::start_import(shared, std::collections::HashMap::new());
