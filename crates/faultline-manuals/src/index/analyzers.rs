@@ -182,7 +182,15 @@ mod tests {
         let text = "Bearings over-heating";
         assert_eq!(
             terms(body_analyzer(BodyLang::En), text),
-            ["bear", "bearings", "over", "heat", "heating", "overh", "overheating"]
+            [
+                "bear",
+                "bearings",
+                "over",
+                "heat",
+                "heating",
+                "overh",
+                "overheating"
+            ]
         );
         assert_eq!(
             terms(head_analyzer(BodyLang::En), text),
