@@ -58,18 +58,7 @@ fn breakdown(asset: Uuid, number: String, notes: usize) -> Vec<Mutation> {
         status: "in_progress".into(),
         at: t0 + Days::minutes(30),
     });
-    out.push(Mutation::CloseWorkOrder {
-        work_order_id: wo,
-        finished_at: t0 + Days::hours(2),
-        failure_class: None,
-        problem_code: None,
-        cause_code: None,
-        remedy_code: None,
-        iso_failure_mode: None,
-        iso_failure_mechanism: None,
-        iso_failure_cause: None,
-        remedy_text: Some("acceleration time raised to 8 s".into()),
-    });
+    out.push(super::close_breakdown(wo, t0 + Days::hours(2)));
     out
 }
 

@@ -78,3 +78,22 @@ pub fn run(args: SyncBenchArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// A bench breakdown's close on the laptop at `finished_at`: the remedy in words, no codes.
+fn close_breakdown(
+    work_order_id: uuid::Uuid,
+    finished_at: chrono::DateTime<chrono::Utc>,
+) -> faultline_protocol::Mutation {
+    faultline_protocol::Mutation::CloseWorkOrder {
+        work_order_id,
+        finished_at,
+        failure_class: None,
+        problem_code: None,
+        cause_code: None,
+        remedy_code: None,
+        iso_failure_mode: None,
+        iso_failure_mechanism: None,
+        iso_failure_cause: None,
+        remedy_text: Some("acceleration time raised to 8 s".into()),
+    }
+}

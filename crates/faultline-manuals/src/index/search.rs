@@ -15,7 +15,7 @@ use super::weights::RankWeights;
 use tantivy::collector::TopDocs;
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
-    BitSet, DocAddress, DocSet, Score, SegmentReader, TantivyDocument, Term, TERMINATED,
+    BitSet, DocAddress, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term, TERMINATED,
 };
 use uuid::Uuid;
 
@@ -24,12 +24,17 @@ pub const MODEL_BOOST: f32 = 2.0;
 /// Most hits one search returns.
 pub const MAX_LIMIT: usize = 100;
 
-pub(crate) fn run(live: &Live, q: &SearchQuery, weights: &RankWeights) -> Result<Vec<SearchHit>> {
+/// The best pages of `plan` for `q`, best first: tantivy's top (pages of `q.boost_models`'
+/// manuals boosted), then the coverage rerank, cut to `q.limit` — what [`run`] shows and
+/// [`explain`] explains.
+fn ranked(
+    searcher: &Searcher,
+    fields: &Fields,
+    plan: &QueryPlan,
+    q: &SearchQuery,
+    weights: &RankWeights,
+) -> Result<Vec<(Score, DocAddress)>> {
     let limit = q.limit.clamp(1, MAX_LIMIT);
-    let searcher = live.reader.searcher();
-    let fields = &live.fields;
-    let mut analyzers = QueryAnalyzers::new();
-    let plan = QueryPlan::build(&searcher, fields, &q.text, &mut analyzers, weights)?;
     let Some(query) = plan.query.as_ref() else {
         return Ok(Vec::new());
     };
@@ -62,7 +67,7 @@ pub(crate) fn run(live: &Live, q: &SearchQuery, weights: &RankWeights) -> Result
         searcher.search(query, &boosted)?
     };
     coverage::rerank(
-        &searcher,
+        searcher,
         fields,
         &plan.highlight,
         &plan.model_words,
@@ -70,6 +75,15 @@ pub(crate) fn run(live: &Live, q: &SearchQuery, weights: &RankWeights) -> Result
         &mut top,
     )?;
     top.truncate(limit);
+    Ok(top)
+}
+
+pub(crate) fn run(live: &Live, q: &SearchQuery, weights: &RankWeights) -> Result<Vec<SearchHit>> {
+    let searcher = live.reader.searcher();
+    let fields = &live.fields;
+    let mut analyzers = QueryAnalyzers::new();
+    let plan = QueryPlan::build(&searcher, fields, &q.text, &mut analyzers, weights)?;
+    let top = ranked(&searcher, fields, &plan, q, weights)?;
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -93,20 +107,7 @@ pub(crate) fn explain(
     let Some(query) = plan.query.as_ref() else {
         return Ok(Vec::new());
     };
-    let limit = q.limit.clamp(1, MAX_LIMIT);
-    let mut top = searcher.search(
-        query,
-        &TopDocs::with_limit(limit.max(RERANK_DEPTH)).order_by_score(),
-    )?;
-    coverage::rerank(
-        &searcher,
-        fields,
-        &plan.highlight,
-        &plan.model_words,
-        weights.coord,
-        &mut top,
-    )?;
-    top.truncate(limit);
+    let top = ranked(&searcher, fields, &plan, q, weights)?;
     let mut out = Vec::with_capacity(top.len());
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
