@@ -1,6 +1,6 @@
-//! The inbound fetch: records changed in Maximo (assets, job plans, work orders) read page by
-//! page from the position the hub committed (`cmms_fetch_positions`, one per site and object
-//! structure) and loaded through the same path as `faultline-hub load` (the core importer's
+//! The inbound fetch: records changed in Maximo (assets, failure codes, job plans, work orders)
+//! read page by page from the position the hub committed (`cmms_fetch_positions`, one per site
+//! and object structure) and loaded through the same path as `faultline-hub load` (the core importer's
 //! checks, the hub's sink, one upsert that bumps versions and field versions), so laptops pull
 //! them as any loaded change. Only the columns the fetch maps are rewritten: what a laptop
 //! logged that Maximo does not hold (downtime, notes, fault code) stays.
@@ -290,6 +290,9 @@ async fn load_page(
     records: &[Value],
     report: &mut FetchReport,
 ) -> Result<()> {
+    if spec.kind == RecordKind::FailureCodes {
+        return super::inbound_codes::load_codes(store, site, spec, records, report).await;
+    }
     let mut todo = Vec::with_capacity(records.len());
     for r in records {
         let key = r[spec.key].as_str().unwrap_or_default();
@@ -368,7 +371,7 @@ async fn deferred_again(
 
 /// Loads records through the loader in one go; when the importer refuses the page, one by one,
 /// each refused record kept with its reason.
-async fn load_records(
+pub(super) async fn load_records(
     store: &PgStore,
     site: &str,
     spec: &Inbound,
@@ -408,23 +411,37 @@ async fn load_records(
                     .await?;
             }
             Err(HubError::Import(why)) => {
-                tracing::warn!(site, object = spec.os, key, "cmms fetch: refused: {why}");
-                store
-                    .client()
-                    .await?
-                    .execute(
-                        "INSERT INTO cmms_fetch_refused (site, object, key, rowstamp, reason)
-                         VALUES ($1, $2, $3, $4, $5)
-                         ON CONFLICT (site, object, key) DO UPDATE
-                           SET rowstamp = $4, reason = $5, refused_at = now()",
-                        &[&site, &spec.os, &key, &rowstamp(record), &why],
-                    )
-                    .await?;
+                refuse(store, site, spec, &key, record, &why).await?;
                 report.refused += 1;
             }
             Err(e) => return Err(e),
         }
     }
+    Ok(())
+}
+
+/// Keeps a refused record with its reason (`maximo status` lists it); the rest of its page is
+/// loaded.
+pub(super) async fn refuse(
+    store: &PgStore,
+    site: &str,
+    spec: &Inbound,
+    key: &str,
+    record: &Value,
+    why: &str,
+) -> Result<()> {
+    tracing::warn!(site, object = spec.os, key, "cmms fetch: refused: {why}");
+    store
+        .client()
+        .await?
+        .execute(
+            "INSERT INTO cmms_fetch_refused (site, object, key, rowstamp, reason)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (site, object, key) DO UPDATE
+               SET rowstamp = $4, reason = $5, refused_at = now()",
+            &[&site, &spec.os, &key, &rowstamp(record), &why],
+        )
+        .await?;
     Ok(())
 }
 

@@ -23,6 +23,8 @@ pub struct Inbound {
     pub mapping: &'static str,
     /// Whether the object structure has a `siteid` to filter on.
     pub by_site: bool,
+    /// Whether it has an `orgid` to filter on (records kept per organization, as failure codes).
+    pub by_org: bool,
 }
 
 /// Maximo statuses and work types back into Faultline's words: the reverse of what the
@@ -115,6 +117,7 @@ pub const WORK_ORDERS: Inbound = Inbound {
     key: "wonum",
     mapping: WO_MAPPING,
     by_site: true,
+    by_org: false,
 };
 
 pub const ASSETS: Inbound = Inbound {
@@ -132,6 +135,7 @@ pub const ASSETS: Inbound = Inbound {
     key: "assetnum",
     mapping: ASSET_MAPPING,
     by_site: true,
+    by_org: false,
 };
 
 pub const JOB_PLANS: Inbound = Inbound {
@@ -147,11 +151,62 @@ pub const JOB_PLANS: Inbound = Inbound {
     key: "jpnum",
     mapping: JOBPLAN_MAPPING,
     by_site: false,
+    by_org: false,
 };
 
-/// Every object structure the hub reads, in the order they are fetched (assets before the work
-/// orders that name them).
-pub const ALL: [Inbound; 3] = [ASSETS, JOB_PLANS, WORK_ORDERS];
+/// The failure-code hierarchy: Maximo's FAILURELIST rows (IBM's Failure Codes application: a
+/// failure class, then problem, cause and remedy codes, each row naming its parent row's id;
+/// the codes are kept per organization). The columns are those of the rows the hub derives from
+/// them (`inbound_codes.rs`: the level from `type`, the parent's code from its row), loaded as
+/// `faultline-hub load` loads a `failure_codes` file. `description` is the failure code's
+/// (FAILURECODE.DESCRIPTION): whether the object structure answers it under that name is an
+/// open question for the probe (docs/cmms-connectors.md).
+pub const FAILURE_CODES: Inbound = Inbound {
+    os: "mxapifailurelist",
+    kind: RecordKind::FailureCodes,
+    select: "failurelist,failurecode,parent,type,orgid,description",
+    columns: &["level", "parentcode", "failurecode", "description"],
+    key: "failurelist",
+    mapping: CODES_MAPPING,
+    by_site: false,
+    by_org: true,
+};
+
+const CODES_MAPPING: &str = r#"
+kind = "failure_codes"
+[csv]
+null_values = [""]
+[fields]
+level = "{level}"
+parent = "{parentcode}"
+code = "{failurecode}"
+description = "{description}"
+"#;
+
+/// Every object structure the hub reads, in the order they are fetched (assets and failure codes
+/// before the work orders that name them).
+pub const ALL: [Inbound; 4] = [ASSETS, FAILURE_CODES, JOB_PLANS, WORK_ORDERS];
+
+/// A failure-list row's level in the hub's catalogue, from its FAILURELIST `type` (none: the
+/// failure class); `None` for a type the catalogue has no level for.
+pub fn code_level(kind: &Value) -> Option<&'static str> {
+    match kind.as_str().map(str::to_ascii_uppercase).as_deref() {
+        None | Some("") => Some("class"),
+        Some("PROBLEM") => Some("problem"),
+        Some("CAUSE") => Some("cause"),
+        Some("REMEDY") => Some("remedy"),
+        Some(_) => None,
+    }
+}
+
+/// An id attribute (a number or a string) as text; `None` when absent.
+pub fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
 
 /// A record's attribute as CSV text: a time in UTC without an offset (Maximo answers in its own
 /// offset; milliseconds kept when there are some, as the hub keeps them, so a time the hub sent

@@ -7,6 +7,7 @@
 
 mod feedback;
 mod inbound;
+mod inbound_codes;
 pub mod inbound_rows;
 mod maximo;
 mod maximo_rows;
@@ -15,6 +16,7 @@ mod queue;
 mod run;
 
 pub use inbound::{fetch, fetch_site, FetchReport, PAGE_SIZE};
+pub use inbound_codes::{sweep_codes, CodeSweep};
 pub use maximo::Maximo;
 pub use probe::{probe, transcript, ProbeStep};
 pub use run::{drain_site, run_connectors, BULK_ITEMS, REQUEST_TIMEOUT};

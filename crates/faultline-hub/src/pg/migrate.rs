@@ -51,6 +51,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "cmms_outbox_order",
         include_str!("../../migrations/0010_cmms_outbox_order.sql"),
     ),
+    (
+        11,
+        "cmms_failure_codes",
+        include_str!("../../migrations/0011_cmms_failure_codes.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).

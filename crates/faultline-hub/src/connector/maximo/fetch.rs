@@ -45,10 +45,9 @@ impl Maximo {
         if let Some(s) = since {
             q.push(("lastfetchts", s));
         }
-        let site_clause;
-        if let (true, Some(site)) = (spec.by_site, &self.siteid) {
-            site_clause = format!("siteid=\"{}\"", super::quote(site));
-            q.push(("oslc.where", site_clause.as_str()));
+        let scope = self.scope(spec);
+        if !scope.is_empty() {
+            q.push(("oslc.where", scope.as_str()));
         }
         let endpoint = format!("{}/oslc/os/{}", self.base, spec.os);
         let body = self.call(self.http.get(url(&endpoint, &q)?)).await?;
@@ -66,8 +65,10 @@ impl Maximo {
             .map(|k| format!("\"{}\"", super::quote(k)))
             .collect();
         let mut clause = format!("{} in [{}]", spec.key, list.join(","));
-        if let (true, Some(site)) = (spec.by_site, &self.siteid) {
-            clause.push_str(&format!(" and siteid=\"{}\"", super::quote(site)));
+        let scope = self.scope(spec);
+        if !scope.is_empty() {
+            clause.push_str(" and ");
+            clause.push_str(&scope);
         }
         let endpoint = format!("{}/oslc/os/{}", self.base, spec.os);
         let body = self
@@ -81,5 +82,15 @@ impl Maximo {
             )?))
             .await?;
         Ok(body["member"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// The `oslc.where` clause keeping `spec`'s records to the configured site or organization
+    /// (empty: none configured, or the object structure has neither).
+    fn scope(&self, spec: &Inbound) -> String {
+        match (spec.by_site, &self.siteid, spec.by_org, &self.orgid) {
+            (true, Some(site), _, _) => format!("siteid=\"{}\"", super::quote(site)),
+            (_, _, true, Some(org)) => format!("orgid=\"{}\"", super::quote(org)),
+            _ => String::new(),
+        }
     }
 }
