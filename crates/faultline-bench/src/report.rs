@@ -77,7 +77,7 @@ fn import_tables(o: &mut String, f: &ImportFigures, work_orders: usize) {
     );
     for (what, r) in [
         ("work orders, `Store::import_csv`", ours),
-        ("work orders, anchor (plain rusqlite loop)", anchor),
+        ("work orders, anchor (plain rusqlite loop, no diagnosis triggers)", anchor),
     ] {
         let _ = writeln!(
             o,

@@ -9,6 +9,7 @@ use super::sqlite_sink::SqliteSink;
 use super::stream::{records, with_file};
 use super::ImportReport;
 use crate::error::Result;
+use crate::store::diag_bulk::{BulkKind, BulkQueue};
 use crate::store::Store;
 use rusqlite::Transaction;
 use std::path::Path;
@@ -16,6 +17,20 @@ use std::path::Path;
 fn count(tx: &Transaction<'_>, table: &str) -> Result<u64> {
     let n: i64 = tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Work orders in bulk: the diagnosis queue's per-row triggers are out of the schema while the
+/// rows are written, and what was written is queued after them (`store/diag_bulk.rs`), all in
+/// `tx`.
+fn work_orders(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)> {
+    let mut diag = BulkQueue::start(tx, BulkKind::WorkOrders)?;
+    diag.inserts_from_here(tx)?;
+    let mut sink = SqliteSink::new(tx).with_diag(diag);
+    let counts = records(RecordKind::WorkOrders, rows, &mut sink)?;
+    if let Some(diag) = sink.into_diag() {
+        diag.finish(tx)?;
+    }
+    Ok(counts)
 }
 
 pub fn run(store: &mut Store, mapping: &Mapping, path: &Path) -> Result<ImportReport> {
@@ -33,6 +48,7 @@ pub fn run(store: &mut Store, mapping: &Mapping, path: &Path) -> Result<ImportRe
     let result = match mapping.kind {
         RecordKind::FaultEvents => super::fault_events::import(&tx, &mut rows),
         RecordKind::Production => super::production::import(&tx, &mut rows),
+        RecordKind::WorkOrders => work_orders(&tx, &mut rows),
         kind => records(kind, &mut rows, &mut SqliteSink::new(&tx)),
     };
     let (n_rows, changes) = result.map_err(|e| with_file(e, path))?;

@@ -7,8 +7,9 @@ use super::records::{
 };
 use crate::domain::Procedure;
 use crate::error::{CoreError, Result};
+use crate::store::diag_bulk::BulkQueue;
 use crate::store::upsert_procedure;
-use rusqlite::{params, Statement, Transaction};
+use rusqlite::{params, OptionalExtension, Statement, Transaction};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -24,11 +25,37 @@ pub(super) struct Upsert<'t> {
     update: Statement<'t>,
 }
 
+/// What [`Upsert::run_rid`] did to the row.
+pub(super) enum Written {
+    Inserted,
+    /// Changed, with its rid.
+    Updated(i64),
+    Unchanged,
+}
+
 impl<'t> Upsert<'t> {
     pub(super) fn new(
         tx: &'t Transaction<'_>,
         table: &str,
         cols: &[&str],
+    ) -> rusqlite::Result<Self> {
+        Self::with_returning(tx, table, cols, "")
+    }
+
+    /// As [`Self::new`], the update answering the changed row's rid ([`Self::run_rid`]).
+    pub(super) fn returning_rid(
+        tx: &'t Transaction<'_>,
+        table: &str,
+        cols: &[&str],
+    ) -> rusqlite::Result<Self> {
+        Self::with_returning(tx, table, cols, " RETURNING rid")
+    }
+
+    fn with_returning(
+        tx: &'t Transaction<'_>,
+        table: &str,
+        cols: &[&str],
+        returning: &str,
     ) -> rusqlite::Result<Self> {
         let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
         let insert = format!(
@@ -44,7 +71,7 @@ impl<'t> Upsert<'t> {
             .map(|i| format!("{} IS NOT ?{}", cols[i], i + 1))
             .collect();
         let update = format!(
-            "UPDATE {table} SET {} WHERE {} = ?2 AND ({})",
+            "UPDATE {table} SET {} WHERE {} = ?2 AND ({}){returning}",
             set.join(", "),
             cols[1],
             differ.join(" OR ")
@@ -61,6 +88,19 @@ impl<'t> Upsert<'t> {
             0 => self.update.execute(params),
             n => Ok(n),
         }
+    }
+
+    /// [`Self::run`] of an upsert made by [`Self::returning_rid`].
+    pub(super) fn run_rid(&mut self, params: &[&dyn rusqlite::ToSql]) -> rusqlite::Result<Written> {
+        if self.insert.execute(params)? > 0 {
+            return Ok(Written::Inserted);
+        }
+        Ok(
+            match self.update.query_row(params, |r| r.get(0)).optional()? {
+                Some(rid) => Written::Updated(rid),
+                None => Written::Unchanged,
+            },
+        )
     }
 }
 
@@ -163,6 +203,8 @@ pub(super) struct SqliteSink<'t, 'c> {
     parent_set: Option<Statement<'t>>,
     work_orders: Option<Upsert<'t>>,
     codes: Option<Statement<'t>>,
+    /// The diagnosis queue of a bulk work-order import (its triggers out of the schema).
+    diag: Option<BulkQueue>,
 }
 
 impl<'t, 'c> SqliteSink<'t, 'c> {
@@ -175,7 +217,18 @@ impl<'t, 'c> SqliteSink<'t, 'c> {
             parent_set: None,
             work_orders: None,
             codes: None,
+            diag: None,
         }
+    }
+
+    /// Records what the work orders write for `diag`, which [`Self::into_diag`] hands back.
+    pub(super) fn with_diag(mut self, diag: BulkQueue) -> Self {
+        self.diag = Some(diag);
+        self
+    }
+
+    pub(super) fn into_diag(self) -> Option<BulkQueue> {
+        self.diag
     }
 
     fn asset_writer(&mut self) -> Result<&mut AssetWriter<'t>> {
@@ -323,14 +376,18 @@ impl ImportSink for SqliteSink<'_, '_> {
 
     fn work_order(&mut self, r: &WorkOrderRecord<'_, i64>) -> Result<bool> {
         if self.work_orders.is_none() {
-            self.work_orders = Some(Upsert::new(self.tx, "work_orders", &WORK_ORDER_COLS)?);
+            self.work_orders = Some(Upsert::returning_rid(
+                self.tx,
+                "work_orders",
+                &WORK_ORDER_COLS,
+            )?);
         }
         let stmt = self
             .work_orders
             .as_mut()
             .ok_or_else(|| CoreError::InvalidState("work-order statements".into()))?;
-        let n = stmt
-            .run(params![
+        let written = stmt
+            .run_rid(params![
                 r.id.to_string(),
                 r.external_key,
                 r.number,
@@ -358,7 +415,15 @@ impl ImportSink for SqliteSink<'_, '_> {
                 r.cost,
             ])
             .map_err(row_refused)?;
-        Ok(n > 0)
+        let rid = match written {
+            Written::Unchanged => return Ok(false),
+            Written::Inserted => None,
+            Written::Updated(rid) => Some(rid),
+        };
+        if let Some(diag) = &mut self.diag {
+            diag.work_order(rid, r.fault_code);
+        }
+        Ok(true)
     }
 
     fn failure_code(&mut self, r: &FailureCodeRecord<'_>) -> Result<bool> {

@@ -8,6 +8,7 @@ mod catalog;
 mod close_codes;
 mod conflicts;
 mod corrections;
+pub(crate) mod diag_bulk;
 mod diagnosis_confirmed;
 mod diagnosis_postings;
 mod diagnosis_reads;

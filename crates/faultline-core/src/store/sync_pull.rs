@@ -5,7 +5,13 @@
 //! edited later moves behind its notes): such a record waits in `sync_orphans` and is applied
 //! when its parent arrives. A work order with local changes still pending is not overwritten: the
 //! hub's copy waits in `sync_shadows` until those changes are answered.
+//!
+//! A page with many work orders and notes (a first replication) is a bulk write: the diagnosis
+//! queue's per-row triggers are out of the schema while it is applied and what it wrote is
+//! queued after it, in the same transaction (`diag_bulk.rs`); a change of another kind that may
+//! write work orders puts them back first.
 
+use super::diag_bulk::{BulkKind, BulkQueue};
 use super::Store;
 use crate::domain::{Procedure, ProcedureStep};
 use crate::error::{CoreError, Result};
@@ -47,6 +53,44 @@ struct PageCtx {
     asset_rids: std::collections::HashMap<uuid::Uuid, i64>,
     /// The store clock's time for the page (ms), stamped on the conflicts it brings.
     now: i64,
+    /// The diagnosis queue of a bulk page, while its triggers are out.
+    diag: Option<BulkQueue>,
+}
+
+/// A page with at least this many work orders and notes is applied as a bulk write.
+const BULK_PAGE_ROWS: usize = 100;
+
+fn bulk_page(changes: &[Change]) -> bool {
+    changes
+        .iter()
+        .filter(|c| matches!(c, Change::WorkOrder(_) | Change::Note(_)))
+        .count()
+        >= BULK_PAGE_ROWS
+}
+
+/// Whether [`Store::apply_pulled`] applies `changes` as a bulk write (for tests).
+#[cfg(test)]
+pub(crate) fn is_bulk(changes: &[Change]) -> bool {
+    bulk_page(changes)
+}
+
+/// Whether applying `change` writes work orders and notes only in ways the bulk queue records
+/// (or by deletes, whose triggers stay).
+fn bulk_safe(change: &Change) -> bool {
+    matches!(
+        change,
+        Change::Asset(_)
+            | Change::WorkOrder(_)
+            | Change::Note(_)
+            | Change::Part(_)
+            | Change::Photo(_)
+            | Change::FailureCode(_)
+            | Change::Procedure(_)
+            | Change::Manual(_)
+            | Change::Unknown
+            | Change::HandoverNote(_)
+            | Change::Tombstone { .. }
+    )
 }
 
 impl PageCtx {
@@ -62,7 +106,16 @@ impl PageCtx {
             })?,
             asset_rids: std::collections::HashMap::new(),
             now,
+            diag: None,
         })
+    }
+
+    /// Queues what the bulk page wrote and puts the triggers back (nothing when not bulk).
+    fn end_bulk(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        match self.diag.take() {
+            Some(q) => q.finish(tx),
+            None => Ok(()),
+        }
     }
 }
 
@@ -89,6 +142,9 @@ impl Store {
         let tx = self.conn_mut().transaction()?;
         let resyncing = resyncing(&tx)?;
         let mut ctx = PageCtx::read(&tx, now)?;
+        if bulk_page(changes) {
+            ctx.diag = Some(BulkQueue::start(&tx, BulkKind::WorkOrdersAndNotes)?);
+        }
         for change in changes {
             apply_one(&tx, change, &mut tally, &mut ctx)?;
             if resyncing {
@@ -102,6 +158,7 @@ impl Store {
                 }
             }
         }
+        ctx.end_bulk(&tx)?;
         tx.execute(
             "UPDATE sync_state SET cursor = ?1 WHERE id = 1",
             params![next_cursor],
@@ -214,10 +271,13 @@ fn apply_one(
     tally: &mut PullTally,
     ctx: &mut PageCtx,
 ) -> Result<()> {
+    if !bulk_safe(change) {
+        ctx.end_bulk(tx)?;
+    }
     let (outcome, parked_key) = match change {
         Change::Asset(a) => (apply_asset(tx, a)?, format!("asset:{}", a.id)),
         Change::WorkOrder(w) => (apply_work_order(tx, w, false, ctx)?, format!("wo:{}", w.id)),
-        Change::Note(n) => (apply_note(tx, n)?, format!("note:{}", n.id)),
+        Change::Note(n) => (apply_note(tx, n, ctx)?, format!("note:{}", n.id)),
         Change::Part(p) => (apply_part(tx, p)?, format!("part:{}", p.id)),
         Change::Photo(p) => (apply_photo(tx, p)?, format!("photo:{}", p.id)),
         Change::FailureCode(f) => {
@@ -491,9 +551,10 @@ fn apply_work_order(
              iso_failure_mechanism = excluded.iso_failure_mechanism,
              iso_failure_cause = excluded.iso_failure_cause, remedy_text = excluded.remedy_text,
              cost = excluded.cost, version = excluded.version
-         WHERE excluded.version >= work_orders.version",
+         WHERE excluded.version >= work_orders.version
+         RETURNING rid",
     )?
-    .execute(params![
+    .query_row(params![
         id,
         w.external_key,
         w.number,
@@ -520,8 +581,12 @@ fn apply_work_order(
         w.remedy_text,
         w.cost,
         w.version
-    ])?;
-    if changed > 0 {
+    ], |r| r.get::<_, i64>(0))
+    .optional()?;
+    if let Some(rid) = changed {
+        if let Some(diag) = &mut ctx.diag {
+            diag.work_order(Some(rid), w.fault_code.as_deref());
+        }
         super::downtime::apply_pulled(tx, &id, &w.downtime_intervals)?;
     }
     if ctx.shadows_any {
@@ -560,6 +625,7 @@ pub(super) fn apply_shadow_if_settled(
             shadows_any: true,
             asset_rids: std::collections::HashMap::new(),
             now,
+            diag: None,
         };
         apply_work_order(tx, &w, true, &mut ctx)?;
     }
@@ -573,22 +639,28 @@ fn wo_rid(tx: &Transaction<'_>, id: uuid::Uuid) -> Result<std::result::Result<i6
     })
 }
 
-fn apply_note(tx: &Transaction<'_>, n: &NoteRecord) -> Result<Applied> {
+fn apply_note(tx: &Transaction<'_>, n: &NoteRecord, ctx: &mut PageCtx) -> Result<Applied> {
     let rid = match wo_rid(tx, n.work_order_id)? {
         Ok(rid) => rid,
         Err(wait) => return Ok(wait),
     };
-    tx.prepare_cached(
-        "INSERT INTO notes (id, work_order_rid, author, text, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO NOTHING",
-    )?
-    .execute(params![
-        n.id.to_string(),
-        rid,
-        n.author,
-        n.text,
-        ms(n.created_at)
-    ])?;
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO notes (id, work_order_rid, author, text, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO NOTHING",
+        )?
+        .execute(params![
+            n.id.to_string(),
+            rid,
+            n.author,
+            n.text,
+            ms(n.created_at)
+        ])?;
+    if inserted > 0 {
+        if let Some(diag) = &mut ctx.diag {
+            diag.note(rid);
+        }
+    }
     Ok(Applied::Done)
 }
 
