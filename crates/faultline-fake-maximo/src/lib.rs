@@ -56,6 +56,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+mod request_log;
+pub use request_log::Logged;
+
 #[derive(Debug, Default)]
 pub struct Fake {
     pub key: String,
@@ -86,6 +89,8 @@ pub struct Fake {
     pub queries_left: Option<u32>,
     /// Queries (GET) received, with their parameters.
     pub queries: Vec<HashMap<String, String>>,
+    /// Every request answered, in the order its answer left ([`Logged`]).
+    pub log: Vec<Logged>,
     /// Ids within the replay window.
     window: Vec<String>,
     rowstamp: u64,
@@ -178,6 +183,10 @@ pub async fn start(key: &str, assets: &[&str]) -> std::io::Result<(String, Share
             "/maximo/oslc/os/mxapiwodetail/{id}/doclinks",
             get(doclinks).post(attach),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request_log::log_requests,
+        ))
         .with_state(state.clone());
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
