@@ -15,6 +15,7 @@ pub mod fields;
 pub mod horizon;
 pub mod http;
 pub mod limits;
+pub mod metrics;
 pub mod pg;
 pub mod push_checks;
 pub mod send_deadline;

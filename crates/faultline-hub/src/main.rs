@@ -199,6 +199,10 @@ struct ServeArgs {
     /// Requests to a CMMS in flight at once, per site, in this process.
     #[arg(long, env = "FAULTLINE_HUB_CMMS_CONCURRENCY", default_value_t = 4)]
     cmms_concurrency: usize,
+    /// File holding the token plant IT's scraper sends to `GET /metrics` (`authorization: Bearer
+    /// TOKEN`, at least 32 characters, e.g. `openssl rand -hex 32`); without it, metrics are off.
+    #[arg(long, env = "FAULTLINE_HUB_METRICS_TOKEN_FILE")]
+    metrics_token_file: Option<PathBuf>,
     /// Unfinished uploads untouched this many hours are deleted.
     #[arg(long, env = "FAULTLINE_HUB_UPLOAD_EXPIRY_HOURS", default_value_t = Limits::default().upload_expiry.as_secs() / 3600)]
     upload_expiry_hours: u64,
@@ -381,6 +385,10 @@ async fn run(cli: Cli) -> Result<()> {
                 max_concurrent_pulls: faultline_hub::limits::pulls_for(args.max_connections),
                 ..Limits::default()
             };
+            let metrics_token = match &args.metrics_token_file {
+                Some(path) => Some(metrics_token(path)?),
+                None => None,
+            };
             let tls = match (args.tls_cert, args.tls_key) {
                 (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
                 _ => None,
@@ -391,6 +399,7 @@ async fn run(cli: Cli) -> Result<()> {
                     listen: args.listen,
                     tls,
                     limits,
+                    metrics_token,
                 },
             )
             .await?;
@@ -577,6 +586,19 @@ async fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The SHA-256 hex of the scrape token in `path` (its first line, at least 32 characters).
+fn metrics_token(path: &std::path::Path) -> Result<String> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the metrics token file {}", path.display()))?;
+    let token = text.lines().next().unwrap_or("").trim();
+    anyhow::ensure!(
+        token.len() >= 32,
+        "the metrics token in {} is shorter than 32 characters: make one with `openssl rand -hex 32`",
+        path.display()
+    );
+    Ok(faultline_hub::token::token_hash(token))
 }
 
 async fn maximo_probe(

@@ -26,6 +26,8 @@ pub struct ServeOptions {
     pub listen: String,
     pub tls: Option<TlsFiles>,
     pub limits: Limits,
+    /// SHA-256 hex of the token `GET /metrics` asks for (`None`: metrics are off).
+    pub metrics_token: Option<String>,
 }
 
 /// Binds `listen`, prints `listening on ADDR` on stdout, and serves until a shutdown signal.
@@ -54,7 +56,11 @@ pub async fn serve_on<S: HubStore>(
         limit: opts.limits.send_stall_timeout,
     };
     let header_timeout = opts.limits.header_read_timeout;
-    let app = router(AppState::new(store, opts.limits));
+    let app = router(AppState::with_metrics(
+        store,
+        opts.limits,
+        opts.metrics_token,
+    ));
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     tokio::spawn(async move {

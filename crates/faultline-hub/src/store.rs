@@ -125,4 +125,11 @@ pub trait HubStore: Send + Sync + 'static {
         sha256: &str,
         from: u64,
     ) -> impl Future<Output = Result<Option<BlobDownload>>> + Send;
+
+    /// The shared part of `GET /metrics` (the CMMS connectors' state), in Prometheus' text
+    /// format; a store without connectors has none.
+    fn metrics(&self, out: &mut crate::metrics::Text) -> impl Future<Output = Result<()>> + Send {
+        let _ = out;
+        async { Ok(()) }
+    }
 }

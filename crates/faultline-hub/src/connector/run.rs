@@ -19,8 +19,10 @@ pub async fn drain_site(store: &PgStore, site: &str, concurrency: usize) -> Resu
         .await?
         .ok_or_else(|| HubError::NotFound(format!("site {site} has no CMMS connector")))?;
     let maximo = Maximo::new(&config, REQUEST_TIMEOUT)?;
+    // Timed and counted for `GET /metrics`.
+    let metered = crate::metrics::Metered::new(&maximo, site, &config.kind);
     let senders =
-        (0..concurrency.max(1)).map(|_| drain_bulk(store, site, &maximo, u64::MAX, BULK_ITEMS));
+        (0..concurrency.max(1)).map(|_| drain_bulk(store, site, &metered, u64::MAX, BULK_ITEMS));
     let mut total = DrainReport::default();
     for r in futures_util::future::join_all(senders).await {
         let r = r?;
@@ -75,7 +77,10 @@ pub async fn run_connectors(store: PgStore, every: Duration, concurrency: usize)
                                 )
                             }
                         }
-                        Err(e) => tracing::warn!(site, "cmms fetch: {e}"),
+                        Err(e) => {
+                            crate::metrics::record_fetch_failed(&site, "maximo");
+                            tracing::warn!(site, "cmms fetch: {e}")
+                        }
                     }
                 }
             }

@@ -6,6 +6,7 @@ mod blobs;
 mod error;
 mod extract;
 mod meta;
+mod metrics;
 mod push_body;
 mod rate_limit;
 mod sync;
@@ -32,10 +33,18 @@ pub struct AppState<S> {
     pub auth_failures: RateLimiter<std::net::IpAddr>,
     /// Turns for building pull pages (`limits.max_concurrent_pulls`).
     pub pulls: tokio::sync::Semaphore,
+    /// SHA-256 hex of the scrape token `GET /metrics` asks for (`None`: metrics are off).
+    pub metrics_token: Option<String>,
 }
 
 impl<S: HubStore> AppState<S> {
     pub fn new(store: S, limits: Limits) -> Arc<Self> {
+        Self::with_metrics(store, limits, None)
+    }
+
+    /// [`AppState::new`] with `GET /metrics` answered to the scrape token whose SHA-256 hex is
+    /// `metrics_token`.
+    pub fn with_metrics(store: S, limits: Limits, metrics_token: Option<String>) -> Arc<Self> {
         let rate = RateLimiter::new(limits.rate_per_sec, limits.rate_burst);
         let auth_failures =
             RateLimiter::new(limits.auth_failures_per_sec, limits.auth_failure_burst);
@@ -46,6 +55,7 @@ impl<S: HubStore> AppState<S> {
             rate,
             auth_failures,
             pulls,
+            metrics_token,
         })
     }
 }
@@ -60,6 +70,7 @@ pub fn router<S: HubStore>(state: Arc<AppState<S>>) -> Router {
     Router::new()
         .route("/v1/capabilities", get(meta::capabilities::<S>))
         .route("/v1/whoami", get(meta::whoami))
+        .route("/metrics", get(metrics::metrics::<S>))
         .route("/v1/sites/{site}/push", post(sync::push::<S>))
         .route("/v1/sites/{site}/changes", get(sync::changes::<S>))
         .route(

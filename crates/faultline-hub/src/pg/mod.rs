@@ -111,6 +111,10 @@ fn first_connect_failed(url: &str, e: HubError) -> HubError {
 }
 
 impl HubStore for PgStore {
+    async fn metrics(&self, out: &mut crate::metrics::Text) -> Result<()> {
+        crate::metrics::cmms::render(self, out).await
+    }
+
     async fn authenticate(&self, token_sha256: &str) -> Result<Option<Device>> {
         auth::authenticate(self, token_sha256).await
     }

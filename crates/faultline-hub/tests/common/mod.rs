@@ -128,6 +128,7 @@ impl Hub {
             listen: addr.to_string(),
             tls: None,
             limits,
+            metrics_token: None,
         };
         tokio::spawn(faultline_hub::server::serve_on(
             listener,
