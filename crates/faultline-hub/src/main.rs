@@ -199,6 +199,10 @@ struct ServeArgs {
     /// Requests to a CMMS in flight at once, per site, in this process.
     #[arg(long, env = "FAULTLINE_HUB_CMMS_CONCURRENCY", default_value_t = 4)]
     cmms_concurrency: usize,
+    /// Seconds between two reconciles of a site with its CMMS (failure codes removed there,
+    /// worklogs and materials added or removed there: docs/cmms-connectors.md).
+    #[arg(long, env = "FAULTLINE_HUB_CMMS_RECONCILE_EVERY", default_value_t = faultline_hub::connector::RECONCILE_EVERY.as_secs())]
+    cmms_reconcile_every_secs: u64,
     /// File holding the token plant IT's scraper sends to `GET /metrics` (`authorization: Bearer
     /// TOKEN`, at least 32 characters, e.g. `openssl rand -hex 32`); without it, metrics are off.
     #[arg(long, env = "FAULTLINE_HUB_METRICS_TOKEN_FILE")]
@@ -262,6 +266,16 @@ enum MaximoCommand {
         /// Records asked for per page.
         #[arg(long, default_value_t = faultline_hub::connector::PAGE_SIZE)]
         page_size: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reconcile the site once (`serve` does it every --cmms-reconcile-every seconds): the whole
+    /// failure-code hierarchy read (codes removed in Maximo retired), and the child rows of the
+    /// open and recently closed work orders (worklogs and materials added in Maximo become notes
+    /// and parts; removed ones are deleted).
+    Reconcile {
+        #[arg(long)]
+        site: String,
         #[arg(long)]
         json: bool,
     },
@@ -361,6 +375,10 @@ async fn run(cli: Cli) -> Result<()> {
                 cmms_store,
                 std::time::Duration::from_secs(args.cmms_every_secs.max(1)),
                 args.cmms_concurrency.max(1),
+            ));
+            tokio::spawn(faultline_hub::connector::run_reconciles(
+                PgStore::open(&url, 2).await?,
+                std::time::Duration::from_secs(args.cmms_reconcile_every_secs.max(1)),
             ));
             tokio::spawn(admin::housekeeping(
                 store.clone(),
@@ -721,6 +739,16 @@ async fn maximo(store: &PgStore, cmd: MaximoCommand) -> Result<()> {
                 for (object, key, reason) in &s.fetch_refused {
                     println!("fetch refused {object} {key}: {reason}");
                 }
+                if let Some(t) = s.reconciled_at {
+                    println!(
+                        "last reconcile {}{}",
+                        t.format("%Y-%m-%d %H:%M:%S UTC"),
+                        s.reconcile_error
+                            .as_ref()
+                            .map(|e| format!("; stopped: {e}"))
+                            .unwrap_or_default()
+                    );
+                }
             }
         }
         MaximoCommand::Drain {
@@ -767,6 +795,24 @@ async fn maximo(store: &PgStore, cmd: MaximoCommand) -> Result<()> {
             }
             if let Some(e) = reports.iter().find_map(|r| r.error.as_ref()) {
                 anyhow::bail!("the fetch stopped: {e}");
+            }
+        }
+        MaximoCommand::Reconcile { site, json } => {
+            let r = connector::reconcile_site(store, &site).await?;
+            if json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                println!(
+                    "failure codes: {} rows read, {} written, {} retired",
+                    r.codes.rows, r.codes.loaded, r.codes.retired
+                );
+                println!(
+                    "work orders read: {}; notes added {}, parts added {}, removed {}, refused {}",
+                    r.work_orders, r.notes_added, r.parts_added, r.removed, r.refused
+                );
+            }
+            if let Some(e) = &r.error {
+                anyhow::bail!("the reconcile stopped: {e}");
             }
         }
         MaximoCommand::Retry { site, mutation } => {

@@ -163,7 +163,7 @@ async fn fetch_pages(
 }
 
 /// A failed request's reason, as the status shows it.
-fn reason(outcome: SendOutcome) -> String {
+pub(super) fn reason(outcome: SendOutcome) -> String {
     match outcome {
         SendOutcome::Retry(why) => format!("Maximo did not answer: {why}"),
         SendOutcome::AuthRefused(why) => format!("Maximo refused the key: {why}"),

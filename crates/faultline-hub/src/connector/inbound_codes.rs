@@ -16,9 +16,9 @@
 //! - The full read also brings a code's changed description (FAILURECODE, whose row stamp the
 //!   FAILURELIST delta does not see).
 
-use super::inbound::{load_records, refuse, FetchReport};
+use super::inbound::{load_records, reason, refuse, FetchReport};
 use super::inbound_rows::{code_level, id_text, later, rowstamp, Inbound, FAILURE_CODES};
-use super::{Maximo, SendOutcome};
+use super::Maximo;
 use crate::error::Result;
 use crate::PgStore;
 use serde::Serialize;
@@ -140,11 +140,7 @@ pub async fn sweep_codes(
         let page = match maximo.changes(&spec, pos.as_deref(), page_size).await {
             Ok(p) => p,
             Err(outcome) => {
-                out.error = Some(match outcome {
-                    SendOutcome::Retry(why) => format!("Maximo did not answer: {why}"),
-                    SendOutcome::AuthRefused(why) => format!("Maximo refused the key: {why}"),
-                    other => format!("{other:?}"),
-                });
+                out.error = Some(reason(outcome));
                 tracing::warn!(
                     site,
                     "cmms code sweep stopped, nothing retired: {:?}",

@@ -13,10 +13,15 @@ mod maximo;
 mod maximo_rows;
 mod probe;
 mod queue;
+mod reconcile;
+pub mod reconcile_rows;
 mod run;
 
 pub use inbound::{fetch, fetch_site, FetchReport, PAGE_SIZE};
 pub use inbound_codes::{sweep_codes, CodeSweep};
+pub use reconcile::{
+    reconcile, reconcile_site, run_reconciles, ReconcileReport, RECONCILE_EVERY, RECENT_DAYS,
+};
 pub use maximo::Maximo;
 pub use probe::{probe, transcript, ProbeStep};
 pub use run::{drain_site, run_connectors, BULK_ITEMS, REQUEST_TIMEOUT};

@@ -341,6 +341,10 @@ pub struct OutboxStatus {
     pub fetch: Vec<FetchStatus>,
     /// (object structure, key, reason) of fetched records the hub refused (at most 50).
     pub fetch_refused: Vec<(String, String, String)>,
+    /// When the last reconcile finished, what it did (its report) and why it stopped short.
+    pub reconciled_at: Option<DateTime<Utc>>,
+    pub reconcile: Option<serde_json::Value>,
+    pub reconcile_error: Option<String>,
 }
 
 /// How far the hub has read one object structure of the site.
@@ -420,9 +424,22 @@ pub async fn status(store: &PgStore, site: &str) -> Result<OutboxStatus> {
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
         .collect::<Result<Vec<_>>>()?;
+    let reconciled = client
+        .query_opt(
+            "SELECT finished_at, report, last_error FROM cmms_reconciles WHERE site = $1",
+            &[&site],
+        )
+        .await?;
+    let (reconciled_at, reconcile, reconcile_error) = match reconciled {
+        Some(r) => (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?),
+        None => (None, None, None),
+    };
     Ok(OutboxStatus {
         fetch,
         fetch_refused,
+        reconciled_at,
+        reconcile,
+        reconcile_error,
         site: site.to_string(),
         url: c.try_get(0)?,
         auth_error: c.try_get(1)?,

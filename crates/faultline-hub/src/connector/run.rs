@@ -90,7 +90,7 @@ pub async fn run_connectors(store: PgStore, every: Duration, concurrency: usize)
     }
 }
 
-async fn sites(store: &PgStore) -> Result<Vec<String>> {
+pub(super) async fn sites(store: &PgStore) -> Result<Vec<String>> {
     let rows = store
         .client()
         .await?

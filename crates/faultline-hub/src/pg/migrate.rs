@@ -56,6 +56,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "cmms_failure_codes",
         include_str!("../../migrations/0011_cmms_failure_codes.sql"),
     ),
+    (
+        12,
+        "cmms_reconcile",
+        include_str!("../../migrations/0012_cmms_reconcile.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).

@@ -84,6 +84,37 @@ impl Maximo {
         Ok(body["member"].as_array().cloned().unwrap_or_default())
     }
 
+    /// The child rows of the work orders `wonums` (`oslc.select` of the child arrays only:
+    /// `worklog{…}`, `matusetrans{…}`), one page of at most `wonums.len()` records.
+    pub(crate) async fn work_order_children(
+        &self,
+        wonums: &[String],
+        select: &str,
+    ) -> Step<Vec<Value>> {
+        let list: Vec<String> = wonums
+            .iter()
+            .map(|k| format!("\"{}\"", super::quote(k)))
+            .collect();
+        let mut clause = format!("wonum in [{}]", list.join(","));
+        if let Some(site) = &self.siteid {
+            clause.push_str(&format!(" and siteid=\"{}\"", super::quote(site)));
+        }
+        let size = wonums.len().max(1).to_string();
+        let endpoint = format!("{}/oslc/os/mxapiwodetail", self.base);
+        let body = self
+            .call(self.http.get(url(
+                &endpoint,
+                &[
+                    ("lean", "1"),
+                    ("oslc.select", select),
+                    ("oslc.where", &clause),
+                    ("oslc.pageSize", &size),
+                ],
+            )?))
+            .await?;
+        Ok(body["member"].as_array().cloned().unwrap_or_default())
+    }
+
     /// The `oslc.where` clause keeping `spec`'s records to the configured site or organization
     /// (empty: none configured, or the object structure has neither).
     fn scope(&self, spec: &Inbound) -> String {

@@ -1,0 +1,252 @@
+//! The periodic reconcile: worklogs and materials added in `fake_maximo` under a work order the
+//! hub knows, without a change of the work order, become notes and parts laptops pull; removed
+//! there, they are deleted on the hub and the laptop; the hub's own rows never come back as
+//! copies. Real PostgreSQL, `fake_maximo` (never a real Maximo).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod fake_maximo;
+
+use fake_maximo::config;
+use fake_maximo::laptop::a_breakdown_in_maximo;
+use fake_maximo::plant::Plant;
+use faultline_hub::connector::{reconcile, status, Maximo, ReconcileReport};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+async fn run(s: &Plant) -> ReconcileReport {
+    let m = Maximo::new(&config(&s.url, "key-1"), Duration::from_secs(5)).unwrap();
+    reconcile(&s.hub.store, "PLANT1", &m).await.unwrap()
+}
+
+/// A Maximo user adds a row to a child array of work order `wonum`: the work order's own row
+/// (and its `_rowstamp`) does not change.
+fn add_child(s: &Plant, wonum: &str, child: &str, row: Value) {
+    let mut f = s.fake.lock().unwrap();
+    let wo = f.wos.iter_mut().find(|w| w["wonum"] == wonum).unwrap();
+    let mut rows = wo[child].as_array().cloned().unwrap_or_default();
+    rows.push(row);
+    wo[child] = json!(rows);
+}
+
+fn remove_child(s: &Plant, wonum: &str, child: &str, id_attr: &str, id: u64) {
+    let mut f = s.fake.lock().unwrap();
+    let wo = f.wos.iter_mut().find(|w| w["wonum"] == wonum).unwrap();
+    if let Some(rows) = wo[child].as_array_mut() {
+        rows.retain(|r| r[id_attr] != id);
+    }
+}
+
+async fn hub_notes(s: &Plant) -> Vec<String> {
+    s.hub
+        .db
+        .client()
+        .await
+        .query(
+            "SELECT author || ': ' || text FROM notes WHERE site = 'PLANT1' ORDER BY created_at",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+#[tokio::test]
+async fn children_made_in_maximo_reach_the_laptop_and_leave_it_when_removed() {
+    let (s, mut laptop, _wo, number) = a_breakdown_in_maximo().await;
+    let rowstamp = s.fake.lock().unwrap().wo(&number)["_rowstamp"].clone();
+    assert_eq!(hub_notes(&s).await.len(), 1, "the laptop's note");
+    add_child(
+        &s,
+        &number,
+        "worklog",
+        json!({"worklogid": 901, "logtype": "WORK", "createby": "PLANNER",
+               "createdate": "2025-11-23T14:00:00+01:00", "description": "Spare seal ordered",
+               "description_longdescription": "<div>Arrives <b>Tuesday</b> &amp; fitted then</div>"}),
+    );
+    add_child(
+        &s,
+        &number,
+        "matusetrans",
+        json!({"matusetransid": 77, "itemnum": "SEAL-22", "description": "Mechanical seal",
+               "issuetype": "ISSUE", "quantity": -2.0, "issueunit": "EA",
+               "transdate": "2025-11-23T15:00:00Z"}),
+    );
+    // A return and a worklog with nothing in it: nothing for the hub (the second is refused).
+    add_child(
+        &s,
+        &number,
+        "matusetrans",
+        json!({"matusetransid": 78, "itemnum": "SEAL-22", "issuetype": "RETURN",
+               "quantity": 1.0, "issueunit": "EA", "transdate": "2025-11-23T16:00:00Z"}),
+    );
+    add_child(
+        &s,
+        &number,
+        "worklog",
+        json!({"worklogid": 902, "createby": "PLANNER", "description": " ",
+               "createdate": "2025-11-23T14:30:00Z"}),
+    );
+    assert_eq!(
+        s.fake.lock().unwrap().wo(&number)["_rowstamp"],
+        rowstamp,
+        "no change of the work order itself"
+    );
+
+    let r = run(&s).await;
+    assert_eq!(
+        (
+            r.work_orders,
+            r.notes_added,
+            r.parts_added,
+            r.refused,
+            r.removed
+        ),
+        (1, 1, 1, 1, 0),
+        "{r:?}"
+    );
+    assert!(r.error.is_none(), "{r:?}");
+    {
+        let f = s.fake.lock().unwrap();
+        let q = f
+            .queries
+            .iter()
+            .rev()
+            .find(|q| {
+                q.get("oslc.select")
+                    .is_some_and(|s| s.starts_with("wonum,worklog{"))
+            })
+            .unwrap();
+        assert_eq!(
+            q.get("oslc.where").unwrap(),
+            &format!("wonum in [\"{number}\"] and siteid=\"BEDFORD\""),
+        );
+        assert!(!q.get("oslc.select").unwrap().contains("status"), "{q:?}");
+    }
+    let notes = hub_notes(&s).await;
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes.contains(&"PLANNER: Spare seal ordered\nArrives Tuesday & fitted then".to_string()),
+        "{notes:?}"
+    );
+    let parts = s
+        .hub
+        .count("SELECT count(*) FROM parts WHERE site = 'PLANT1' AND part_number = 'SEAL-22' AND quantity = 2 AND unit = 'ea'")
+        .await;
+    assert_eq!(parts, 1);
+    let before = laptop.store.counts().unwrap().notes;
+    laptop.sync(&s.hub).await;
+    assert_eq!(laptop.store.counts().unwrap().notes, before + 1);
+
+    // Read again: nothing added twice, and nothing sent back to Maximo.
+    let r = run(&s).await;
+    assert_eq!(
+        (r.notes_added, r.parts_added, r.removed),
+        (0, 0, 0),
+        "{r:?}"
+    );
+    assert_eq!(
+        s.hub
+            .count("SELECT count(*) FROM cmms_outbox WHERE site = 'PLANT1' AND state <> 'sent'")
+            .await,
+        0,
+        "a Maximo-made row is not queued for Maximo"
+    );
+
+    // Removed in Maximo: deleted on the hub and the laptop; the laptop's own note stays.
+    remove_child(&s, &number, "worklog", "worklogid", 901);
+    remove_child(&s, &number, "matusetrans", "matusetransid", 77);
+    let r = run(&s).await;
+    assert_eq!(r.removed, 2, "{r:?}");
+    assert_eq!(hub_notes(&s).await.len(), 1);
+    laptop.sync(&s.hub).await;
+    assert_eq!(laptop.store.counts().unwrap().notes, before);
+    let st = status(&s.hub.store, "PLANT1").await.unwrap();
+    assert!(st.reconciled_at.is_some(), "{st:?}");
+    assert_eq!(st.reconcile.unwrap()["removed"], 2);
+}
+
+#[tokio::test]
+async fn the_hubs_own_rows_never_come_back_as_copies() {
+    let (s, _laptop, _wo, number) = a_breakdown_in_maximo().await;
+    // Maximo gave the hub's worklog an id; a second copy of it whose reference a site's Maximo
+    // cut to 10 characters (its text and time are the note's).
+    let sent = {
+        let mut f = s.fake.lock().unwrap();
+        let wo = f.wos.iter_mut().find(|w| w["wonum"] == number).unwrap();
+        let log = &mut wo["worklog"][0];
+        log["worklogid"] = json!(500);
+        log.clone()
+    };
+    let mut cut = sent.clone();
+    cut["worklogid"] = json!(501);
+    cut["externalrefid"] = json!(sent["externalrefid"].as_str().unwrap()[..10].to_string());
+    add_child(&s, &number, "worklog", cut);
+    let r = run(&s).await;
+    assert_eq!((r.work_orders, r.notes_added), (1, 0), "{r:?}");
+    assert_eq!(hub_notes(&s).await.len(), 1);
+    // The hub's row deleted in Maximo: the technician's note stays.
+    remove_child(&s, &number, "worklog", "worklogid", 500);
+    let r = run(&s).await;
+    assert_eq!((r.notes_added, r.removed), (0, 0), "{r:?}");
+    assert_eq!(hub_notes(&s).await.len(), 1);
+}
+
+#[tokio::test]
+async fn maximo_down_changes_nothing_and_two_runs_at_once_add_once() {
+    let (s, _laptop, _wo, number) = a_breakdown_in_maximo().await;
+    add_child(
+        &s,
+        &number,
+        "worklog",
+        json!({"worklogid": 903, "createby": "PLANNER", "description": "Checked the coupling",
+               "createdate": "2025-11-23T14:00:00Z"}),
+    );
+    s.fake.lock().unwrap().down = true;
+    let r = run(&s).await;
+    assert!(
+        r.error.as_deref().unwrap_or("").contains("did not answer"),
+        "{r:?}"
+    );
+    assert_eq!((r.notes_added, r.codes.retired), (0, 0), "{r:?}");
+    let st = status(&s.hub.store, "PLANT1").await.unwrap();
+    assert!(st.reconcile_error.is_some(), "{st:?}");
+    s.fake.lock().unwrap().down = false;
+    let (a, b) = tokio::join!(run(&s), run(&s));
+    assert_eq!(a.notes_added + b.notes_added, 1, "{a:?} {b:?}");
+    assert_eq!(hub_notes(&s).await.len(), 2);
+}
+
+#[tokio::test]
+async fn maximo_reconcile_runs_from_the_command_line() {
+    const BIN: &str = env!("CARGO_BIN_EXE_faultline-hub");
+    let (s, _laptop, _wo, number) = a_breakdown_in_maximo().await;
+    add_child(
+        &s,
+        &number,
+        "worklog",
+        json!({"worklogid": 904, "createby": "PLANNER", "description": "Guard refitted",
+               "createdate": "2025-11-23T14:00:00Z"}),
+    );
+    let url = s.hub.db.url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(BIN)
+            .arg("--database-url")
+            .arg(&url)
+            .args(["maximo", "reconcile", "--site", "PLANT1", "--json"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["notes_added"], 1, "{r}");
+    assert_eq!(hub_notes(&s).await.len(), 2);
+}
