@@ -37,6 +37,7 @@ mod stem_and_keep;
 mod synonyms;
 mod types;
 mod weights;
+mod word_forms;
 mod writer;
 
 #[cfg(test)]

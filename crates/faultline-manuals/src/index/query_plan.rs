@@ -32,6 +32,7 @@ use super::language::BodyLang;
 use super::schema::Fields;
 use super::synonyms;
 use super::weights::RankWeights;
+use super::word_forms;
 use std::collections::HashMap;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -375,14 +376,25 @@ impl Builder<'_> {
         let mut per_lang = Vec::new();
         let mut word_df: HashMap<u32, u64> = HashMap::new();
         let mut analysed = Vec::new();
-        // The languages whose pages have each typed word as a word (not only as a stem).
+        // The languages whose pages have each typed word as a word, not only as the stem of
+        // longer words (`word_forms`).
         let mut typed_in: HashMap<usize, Vec<BodyLang>> = HashMap::new();
         for lang in BodyLang::ALL {
             let stems = tokens(analyzers.stems_mut(lang), text);
             let typed = spans(analyzers.words_mut(lang), text);
+            let field = self.fields.body[lang.index()];
             for (offset, _, word) in &typed {
-                let term = Term::from_field_text(self.fields.body[lang.index()], word);
-                if self.searcher.doc_freq(&term)? > 0 {
+                let is_word = if lang.algorithm().is_some() {
+                    let stems = analyzers.stems_mut(lang);
+                    word_forms::occurs_as_word(self.searcher, field, word, |t| {
+                        tokens(stems, t).into_iter().next().map(|(_, s)| s)
+                    })?
+                } else {
+                    self.searcher
+                        .doc_freq(&Term::from_field_text(field, word))?
+                        > 0
+                };
+                if is_word {
                     typed_in.entry(*offset).or_default().push(lang);
                 }
             }
