@@ -66,6 +66,22 @@ fn write_plant(
     Ok((am, ac, wm, wc))
 }
 
+/// The diagnosis queue's triggers (a bulk import takes some out inside its transaction) and the
+/// work orders queued for the diagnosis catch-up.
+fn diagnosis_queue(data: &Path) -> Result<(Vec<String>, i64, i64), Box<dyn std::error::Error>> {
+    let conn = rusqlite::Connection::open(data.join("faultline.db"))?;
+    let triggers = conn
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    let (dirty, text): (i64, i64) = conn.query_row(
+        "SELECT (SELECT count(*) FROM diag_dirty), (SELECT count(*) FROM diag_text_dirty)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((triggers, dirty, text))
+}
+
 #[test]
 fn a_killed_import_leaves_nothing_half_imported_and_can_be_run_again() -> TestResult {
     let tmp = tempfile::tempdir()?;
@@ -78,6 +94,10 @@ fn a_killed_import_leaves_nothing_half_imported_and_can_be_run_again() -> TestRe
             .arg(&am)
             .arg(&ac),
     )?;
+    let (triggers, ..) = diagnosis_queue(&data)?;
+    assert!(triggers
+        .iter()
+        .any(|t| t.contains("diag_work_order_insert")));
 
     let mut child = faultline_tests::cli_command(&data)
         .args(["import", "--mapping"])
@@ -119,6 +139,11 @@ fn a_killed_import_leaves_nothing_half_imported_and_can_be_run_again() -> TestRe
         "a killed import keeps nothing of its file"
     );
     drop(store);
+    assert_eq!(
+        diagnosis_queue(&data)?,
+        (triggers.clone(), 0, 0),
+        "the killed import's triggers are back, nothing of it queued"
+    );
 
     let out = run_ok(
         faultline_tests::cli_command(&data)
@@ -129,6 +154,11 @@ fn a_killed_import_leaves_nothing_half_imported_and_can_be_run_again() -> TestRe
     )?;
     assert!(out.contains(&format!("\"inserted\": {rows}")), "{out}");
     assert_eq!(Store::open(&data)?.counts()?.work_orders, rows as u64);
+    assert_eq!(
+        diagnosis_queue(&data)?,
+        (triggers, rows as i64, rows as i64),
+        "every imported work order queued for the diagnosis catch-up"
+    );
     Ok(())
 }
 
