@@ -11,8 +11,10 @@
 //! - Updating resources: `POST {href}` with `x-method-override: PATCH`; with
 //!   `patchtype: MERGE` child rows (worklog) are added to, without it they are replaced by the
 //!   payload's (the documented reason the connector always sends MERGE).
-//! - Actions: `action=wsmethod:changeStatus` with `status`, `date`, `memo`; a transition out of
-//!   CLOSE or CAN is refused (Maximo's own rule, simplified).
+//! - Actions: `action=wsmethod:changeStatus` with `status`, `date`, `memo` (the work order's
+//!   `statusdate` becomes `date`); a transition out of CLOSE or CAN is refused (Maximo's own
+//!   rule, simplified).
+//! - Querying a resource: `GET {href}` answers the one work order (`record.rs`).
 //! - Errors: `{"Error": {"reasonCode", "message", "statusCode"}}` with a BMXAA-shaped code; the
 //!   codes here are chosen by the fake, not taken from Maximo's message catalogue.
 //! - Optimistic locking ("Concurrency control": `_rowstamp` renewed by every change, an update
@@ -56,6 +58,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+mod record;
 mod request_log;
 pub use request_log::Logged;
 
@@ -177,7 +180,7 @@ pub async fn start(key: &str, assets: &[&str]) -> std::io::Result<(String, Share
         .route("/maximo/oslc/os/{os}", get(query_other))
         .route(
             "/maximo/oslc/os/mxapiwodetail/{id}",
-            axum::routing::post(update),
+            get(record::read_one).post(update),
         )
         .route(
             "/maximo/oslc/os/mxapiwodetail/{id}/doclinks",
@@ -421,6 +424,10 @@ fn create_one(f: &mut Fake, wo: &mut Value) -> Result<(), Refusal> {
         ));
     }
     let id = f.wos.len() + 1;
+    if wo["wonum"].as_str().is_none_or(str::is_empty) {
+        // "Creating resources": without a number, Maximo numbers the work order (autokey).
+        wo["wonum"] = json!(format!("{}", 1000 + id));
+    }
     wo["workorderid"] = json!(id);
     wo["href"] = json!(format!("{}/oslc/os/mxapiwodetail/{id}", f.base));
     wo["status"] = json!("WAPPR");
@@ -526,6 +533,8 @@ async fn update(
         }
         let wonum = f.wos[i]["wonum"].as_str().unwrap_or("").to_string();
         let date = patch["date"].as_str().unwrap_or("").to_string();
+        // "Actions": the work order's status date is the date the change was made.
+        f.wos[i]["statusdate"] = json!(date.clone());
         f.status_changes.push((wonum, to.clone(), date));
         f.wos[i]["status"] = json!(to);
     } else {

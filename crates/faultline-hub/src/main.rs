@@ -140,6 +140,15 @@ enum Command {
         /// The asset of the test work order (with --allow-writes).
         #[arg(long)]
         asset: Option<String>,
+        /// A failure class of the site's hierarchy and a problem code below it: the failure
+        /// report step (with --allow-writes) runs only with both.
+        #[arg(long)]
+        failure_class: Option<String>,
+        #[arg(long)]
+        problem_code: Option<String>,
+        /// Seconds between the two creates of the `transactionid` replay-window step.
+        #[arg(long, default_value_t = 5)]
+        replay_wait_secs: u64,
         /// Where the transcript goes (markdown).
         #[arg(long)]
         out: PathBuf,
@@ -349,10 +358,18 @@ async fn run(cli: Cli) -> Result<()> {
         siteid,
         allow_writes,
         asset,
+        failure_class,
+        problem_code,
+        replay_wait_secs,
         out,
     } = &cli.command
     {
-        let writes = allow_writes.then_some(asset.as_deref());
+        let writes = allow_writes.then(|| faultline_hub::connector::ProbeWrites {
+            asset: asset.clone(),
+            failure_class: failure_class.clone(),
+            problem_code: problem_code.clone(),
+            replay_wait: std::time::Duration::from_secs(*replay_wait_secs),
+        });
         return maximo_probe(url, api_key_file, ca_bundle.as_deref(), siteid, writes, out).await;
     }
     let url = cli.database_url.context(
@@ -624,7 +641,7 @@ async fn maximo_probe(
     api_key_file: &std::path::Path,
     ca_bundle: Option<&std::path::Path>,
     siteid: &Option<String>,
-    writes: Option<Option<&str>>,
+    writes: Option<faultline_hub::connector::ProbeWrites>,
     out: &std::path::Path,
 ) -> Result<()> {
     use faultline_hub::connector;
@@ -645,7 +662,7 @@ async fn maximo_probe(
         cmms_siteid: siteid.clone(),
         cmms_orgid: None,
     };
-    let steps = connector::probe(&config, writes.is_some(), writes.flatten()).await?;
+    let steps = connector::probe(&config, writes.as_ref()).await?;
     let text = connector::transcript(&config.url, &steps);
     std::fs::write(out, &text).with_context(|| format!("cannot write {}", out.display()))?;
     println!("{} steps -> {}", steps.len(), out.display());

@@ -23,7 +23,7 @@ pub use reconcile::{
     reconcile, reconcile_site, run_reconciles, ReconcileReport, RECONCILE_EVERY, RECENT_DAYS,
 };
 pub use maximo::Maximo;
-pub use probe::{probe, transcript, ProbeStep};
+pub use probe::{probe, transcript, ProbeStep, ProbeWrites};
 pub use run::{drain_site, run_connectors, BULK_ITEMS, REQUEST_TIMEOUT};
 
 pub use queue::{

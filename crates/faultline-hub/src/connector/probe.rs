@@ -4,13 +4,32 @@
 //! a header the transcript leaves out) and its HTTP status, and of each answer only its shape —
 //! counts, attribute names, whether a paging link or a row stamp is there — never a value, so no
 //! personal data leaves the site. Writes only with `--allow-writes`: one test work order (its
-//! description says so) with a worklog.
+//! description says so) with a worklog, then the further steps of `probe/writes.rs` on it
+//! (`changeStatus` with a date, `If-Match`, failure report rows, the `transactionid` window — a
+//! second test work order when Maximo has none —, an attachment).
 
 use super::maximo::{Maximo, Step};
 use super::{ConnectorConfig, SendOutcome};
 use crate::error::Result;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
+
+mod writes;
+
+pub use writes::ProbeWrites;
+
+/// What a probe request answered: the HTTP status and the body (JSON, else `Null`), whatever
+/// the status — or why no answer came.
+pub(crate) type Raw = std::result::Result<(u16, Value), String>;
+
+/// A MERGE update of a record for the probe's further steps (`maximo/probe_http.rs`).
+pub(crate) struct ProbeMerge<'a> {
+    /// `wsmethod:changeStatus` and the like.
+    pub action: Option<&'a str>,
+    pub if_match: Option<&'a str>,
+    /// The `properties` the answer should carry.
+    pub properties: &'a str,
+}
 
 /// One request of the probe and what its answer showed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,20 +51,21 @@ fn shape(record: &Value) -> String {
 }
 
 fn outcome_text(o: &SendOutcome) -> String {
+    // Maximo's sentence can name a record or a person: only its reason code is written.
+    let code = |why: &str| why.split(':').next().unwrap_or("").trim().to_string();
     match o {
-        SendOutcome::Retry(why) => format!("no answer or a server error: {why}"),
-        SendOutcome::Rejected(why) => format!("refused: {why}"),
-        SendOutcome::AuthRefused(why) => format!("the key was refused: {why}"),
+        SendOutcome::Retry(why) => format!("no answer or a server error: {}", code(why)),
+        SendOutcome::Rejected(why) => format!("refused, reason code {}", code(why)),
+        SendOutcome::AuthRefused(why) => format!("the key was refused: {}", code(why)),
         other => format!("{other:?}"),
     }
 }
 
-/// Runs the probe against the configured Maximo; with `allow_writes`, the test work order is on
-/// `asset` when one is given.
+/// Runs the probe against the configured Maximo; with `writes`, the write steps too (the test
+/// work orders on `writes.asset` when one is given).
 pub async fn probe(
     config: &ConnectorConfig,
-    allow_writes: bool,
-    asset: Option<&str>,
+    writes: Option<&ProbeWrites>,
 ) -> Result<Vec<ProbeStep>> {
     let maximo = Maximo::new(config, super::REQUEST_TIMEOUT)?;
     let mut steps = Vec::new();
@@ -128,7 +148,7 @@ pub async fn probe(
         },
     );
 
-    if !allow_writes {
+    let Some(writes) = writes else {
         steps.push(ProbeStep {
             question: "Create, worklog (writes)".into(),
             request: "-".into(),
@@ -136,16 +156,16 @@ pub async fn probe(
             finding: "not run: pass --allow-writes to create one test work order".into(),
         });
         return Ok(steps);
-    }
+    };
     let refid = uuid::Uuid::now_v7().to_string();
     let body = json!({
         "description": "Faultline probe: test work order, delete me",
         "externalrefid": refid,
         "siteid": config.cmms_siteid,
         "worktype": "CM",
-        "assetnum": asset,
+        "assetnum": writes.asset,
     });
-    let (request, answer) = maximo.probe_post("mxapiwodetail", None, body).await;
+    let (request, answer) = maximo.probe_post("mxapiwodetail", None, body.clone()).await;
     record(
         "Does a create with `externalrefid` (a 36-character id) and `properties` answer the record?",
         request,
@@ -163,6 +183,10 @@ pub async fn probe(
         .ok()
         .and_then(|(_, b)| b["href"].as_str().map(str::to_string))
     {
+        let created_stamp = answer
+            .as_ref()
+            .ok()
+            .and_then(|(_, b)| super::inbound_rows::rowstamp(b));
         let log = json!({"worklog": [{"logtype": "WORK", "description": "Faultline probe",
                                       "externalrefid": refid}]});
         let (request, answer) = maximo.probe_post_to(&href, log).await;
@@ -183,6 +207,7 @@ pub async fn probe(
                 )
             },
         );
+        writes::further_steps(&maximo, &href, created_stamp, &body, writes, &mut steps).await;
     }
     Ok(steps)
 }

@@ -2,13 +2,26 @@
 //! shows it — method, path and query, never the key (a header) — with the HTTP status and body.
 
 use super::{url, Maximo, Step, WO_SELECT};
+use crate::connector::probe::{ProbeMerge, Raw};
 use serde_json::Value;
 
-/// `METHOD /path?query` of a request, as the transcript shows it.
+/// `METHOD /path?query` of a request, as the transcript shows it: a record's id in the path
+/// (Maximo's `href` ids encode the site and the number) is written `{id}`.
 fn shown(method: &str, u: &reqwest::Url) -> String {
+    let mut after_os = false;
+    let path: Vec<&str> = u
+        .path()
+        .split('/')
+        .map(|seg| {
+            let masked = if after_os { "{id}" } else { seg };
+            after_os = seg.eq_ignore_ascii_case("mxapiwodetail");
+            masked
+        })
+        .collect();
+    let path = path.join("/");
     match u.query() {
-        Some(q) => format!("{method} {}?{q}", u.path()),
-        None => format!("{method} {}", u.path()),
+        Some(q) => format!("{method} {path}?{q}"),
+        None => format!("{method} {path}"),
     }
 }
 
@@ -80,5 +93,99 @@ impl Maximo {
             shown("POST (PATCH, MERGE)", &u),
             self.status_call(req.json(&body)).await,
         )
+    }
+}
+
+impl Maximo {
+    /// The work-order collection (`…/oslc/os/mxapiwodetail`).
+    pub(crate) fn probe_collection(&self) -> &str {
+        &self.os_url
+    }
+
+    async fn raw(&self, req: reqwest::RequestBuilder) -> Raw {
+        let resp = req
+            .header("apikey", &self.key)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| format!("no answer: {e}"))?;
+        let code = resp.status().as_u16();
+        Ok((code, resp.json().await.unwrap_or(Value::Null)))
+    }
+
+    /// `GET` of `href` (a record, or its `doclinks`) with `query`, answered whatever its status.
+    pub(crate) async fn probe_raw_get(&self, href: &str, query: &[(&str, &str)]) -> (String, Raw) {
+        match url(href, query) {
+            Ok(u) => (shown("GET", &u), self.raw(self.http.get(u)).await),
+            Err(o) => ("-".into(), Err(format!("{o:?}"))),
+        }
+    }
+
+    /// A work-order create with `transactionid` (the replay window's step).
+    pub(crate) async fn probe_raw_create(&self, transaction: &str, body: &Value) -> (String, Raw) {
+        let u = match url(&self.os_url, &[("lean", "1")]) {
+            Ok(u) => u,
+            Err(o) => return ("-".into(), Err(format!("{o:?}"))),
+        };
+        let req = self
+            .http
+            .post(u.clone())
+            .header("properties", "href,externalrefid")
+            .header("transactionid", transaction)
+            .json(body);
+        (shown("POST (transactionid)", &u), self.raw(req).await)
+    }
+
+    /// `POST` + `x-method-override: PATCH` + `patchtype: MERGE` on `href`, as the connector
+    /// sends its updates.
+    pub(crate) async fn probe_raw_merge(
+        &self,
+        href: &str,
+        m: &ProbeMerge<'_>,
+        body: &Value,
+    ) -> (String, Raw) {
+        let mut q = vec![("lean", "1")];
+        if let Some(a) = m.action {
+            q.push(("action", a));
+        }
+        let u = match url(href, &q) {
+            Ok(u) => u,
+            Err(o) => return ("-".into(), Err(format!("{o:?}"))),
+        };
+        let mut req = self
+            .http
+            .post(u.clone())
+            .header("x-method-override", "PATCH")
+            .header("patchtype", "MERGE")
+            .header("properties", m.properties);
+        let mut method = "POST (PATCH, MERGE".to_string();
+        if let Some(stamp) = m.if_match {
+            req = req.header("if-match", stamp);
+            method.push_str(", If-Match");
+        }
+        method.push(')');
+        (shown(&method, &u), self.raw(req.json(body)).await)
+    }
+
+    /// An attachment posted to `href`'s `doclinks` as the connector posts a photo.
+    pub(crate) async fn probe_attach(
+        &self,
+        href: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (String, Raw) {
+        let u = match url(&format!("{href}/doclinks"), &[("lean", "1")]) {
+            Ok(u) => u,
+            Err(o) => return ("-".into(), Err(format!("{o:?}"))),
+        };
+        let req = self
+            .http
+            .post(u.clone())
+            .header("slug", name)
+            .header("x-document-meta", "Attachments")
+            .header("x-document-description", "Faultline probe")
+            .header("content-type", "text/plain")
+            .body(bytes);
+        (shown("POST", &u), self.raw(req).await)
     }
 }
