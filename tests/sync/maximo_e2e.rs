@@ -6,7 +6,8 @@
 //! with its codes —; the hub comes up, the laptop syncs, and the fake receives the work order,
 //! the worklog, the attachment, the actual material, the asset status rows, the failure report
 //! and the status change, in the order the technician made them (read from the fake's request
-//! log). Then a planner's edit in the fake reaches the laptop after the hub's fetch and a sync.
+//! log). Then a planner's edit in the fake reaches the laptop after the hub's fetch and a sync,
+//! and the hub's `GET /metrics` (scrape token) says everything was sent, timed, and fetched.
 
 use anyhow::{bail, ensure, Context, Result};
 use faultline_fake_maximo::{Logged, Shared};
@@ -16,6 +17,31 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 const KEY: &str = "e2e-key-1";
+/// The scrape token of the hub's `GET /metrics`.
+const METRICS_TOKEN: &str = "e2e-metrics-token-0123456789abcdef012345";
+
+/// The value of the sample `name{labels}` in a metrics page, if there is one.
+fn sample(text: &str, name_and_labels: &str) -> Option<f64> {
+    text.lines().find_map(|l| {
+        l.strip_prefix(name_and_labels)?
+            .strip_prefix(' ')?
+            .parse()
+            .ok()
+    })
+}
+
+/// The hub's `GET /metrics` page, with the scrape token.
+fn scrape(runtime: &tokio::runtime::Runtime, hub: &Hub) -> Result<String> {
+    runtime.block_on(async {
+        let r = reqwest::Client::new()
+            .get(format!("{}/metrics", hub.url()))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await?;
+        ensure!(r.status().is_success(), "GET /metrics: {}", r.status());
+        Ok(r.text().await?)
+    })
+}
 
 /// What one committed write of the fake's log put into the work order: `create`, `status:X`,
 /// a child collection's name (`worklog`, `matusetrans`, `assetstatus`, `failurereport`) or
@@ -192,7 +218,19 @@ fn a_breakdown_logged_offline_reaches_the_fake_in_order_and_an_edit_there_comes_
     }
 
     // The hub comes back (sending to the CMMS every second), the laptop syncs.
-    let hub = Hub::start_with(&env.db.url, port, &["--cmms-every-secs", "1"])?;
+    let token_file = dir.path().join("metrics-token");
+    std::fs::write(&token_file, format!("{METRICS_TOKEN}\n"))?;
+    let token_file = token_file.to_string_lossy().into_owned();
+    let hub = Hub::start_with(
+        &env.db.url,
+        port,
+        &[
+            "--cmms-every-secs",
+            "1",
+            "--metrics-token-file",
+            &token_file,
+        ],
+    )?;
     laptop.sync_via(&hub.url())?;
     assert_eq!(laptop.pending()?, 0, "everything accepted by the hub");
     wait_for(
@@ -337,6 +375,44 @@ fn a_breakdown_logged_offline_reaches_the_fake_in_order_and_an_edit_there_comes_
         );
         std::thread::sleep(Duration::from_millis(500));
     }
+    // The serve process's metrics say what the connector did: everything sent, through its
+    // own drain (timed), and fetched.
+    let l = r#"{site="PLANT1",connector="maximo""#;
+    let until = Instant::now() + Duration::from_secs(30);
+    let page = loop {
+        let page = scrape(&runtime, &hub)?;
+        let pending = sample(
+            &page,
+            &format!("faultline_cmms_changes{l},state=\"pending\"}}"),
+        );
+        if pending == Some(0.0) {
+            break page;
+        }
+        ensure!(Instant::now() < until, "changes still waiting:\n{page}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(
+        sample(
+            &page,
+            &format!("faultline_cmms_changes{l},state=\"sent\"}}")
+        ),
+        Some(6.0),
+        "{page}"
+    );
+    assert!(
+        sample(&page, &format!("faultline_cmms_send_seconds_count{l}}}")).is_some_and(|n| n >= 1.0),
+        "{page}"
+    );
+    assert!(
+        sample(
+            &page,
+            &format!("faultline_cmms_last_fetch_timestamp_seconds{l},object=\"mxapiwodetail\"}}")
+        )
+        .is_some(),
+        "{page}"
+    );
+    assert!(!page.contains(KEY), "never the API key");
+
     let status = hub_admin(&env.db, &["maximo", "status", "--site", SITE, "--json"])?;
     let status: Value = serde_json::from_str(status.trim())?;
     assert!(!status.to_string().contains(KEY), "{status}");
