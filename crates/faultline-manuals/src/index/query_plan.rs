@@ -31,6 +31,7 @@ use super::expand;
 use super::language::BodyLang;
 use super::schema::Fields;
 use super::synonyms;
+use super::thesaurus;
 use super::weights::RankWeights;
 use super::word_forms;
 use std::collections::HashMap;
@@ -60,6 +61,13 @@ const FUZZY_MIN_CHARS_SHORT: usize = 3;
 const FUZZY_SHORT_MAX_EXPANSIONS: usize = 3;
 /// Marks a short word's neighbour among the expansions (weighted apart from distance 1).
 const SHORT_DISTANCE: u8 = u8::MAX;
+/// Marks a real-word typo's neighbour among the expansions (`real_word_typo`).
+const REAL_WORD_DISTANCE: u8 = u8::MAX - 1;
+/// A neighbour of a typed word that pages have counts as the word meant when it is on at least
+/// this many times as many pages (fixed before measuring, not tuned)…
+const REAL_WORD_RATIO: u64 = 5;
+/// …at most this many.
+const REAL_WORD_MAX_EXPANSIONS: usize = 2;
 /// A prefix completion needs at least this many characters typed.
 const PREFIX_MIN_CHARS: usize = 3;
 /// A word found on more than `num_docs / RARE_DIVISOR` pages (at least one) is taken as spelt
@@ -372,7 +380,17 @@ impl Builder<'_> {
 
     /// Body words in every language: the stem, and the word as typed (an exact-form bonus).
     fn add_body_words(&mut self, text: &str, analyzers: &mut QueryAnalyzers) -> Result<BodyWords> {
-        let content = content_words(text, analyzers);
+        let axes = if self.w.axis_letter > 0.0 {
+            axis_letters(text)
+        } else {
+            Vec::new()
+        };
+        let mut content = content_words(text, analyzers);
+        content.extend(
+            axes.iter()
+                .filter(|o| !content.contains(o))
+                .collect::<Vec<_>>(),
+        );
         let mut per_lang = Vec::new();
         let mut word_df: HashMap<u32, u64> = HashMap::new();
         let mut analysed = Vec::new();
@@ -403,9 +421,10 @@ impl Builder<'_> {
         for (lang, stems, typed) in analysed {
             let mut words: Vec<BodyWord> = Vec::new();
             for ((offset, stem), (typed_offset, end, typed)) in stems.into_iter().zip(typed) {
+                let axis = axes.contains(&offset);
                 if offset != typed_offset
                     || !content.contains(&offset)
-                    || typed.chars().count() < 2
+                    || (typed.chars().count() < 2 && !axis)
                     || words.iter().any(|w| w.stem == stem && w.typed == typed)
                 {
                     continue;
@@ -413,6 +432,8 @@ impl Builder<'_> {
                 let key = offset as u32;
                 let share = if self.model_words.contains(&offset) {
                     self.w.model_word_share
+                } else if axis {
+                    self.w.axis_letter
                 } else {
                     1.0
                 };
@@ -496,6 +517,10 @@ impl Builder<'_> {
                 }),
             );
         }
+        if word.chars >= FUZZY_MIN_CHARS_1 && !rare && typo_tolerant && self.w.real_word_typo > 0.0
+        {
+            found.extend(self.real_word_typos(lang, w, analyzers)?);
+        }
         if word.at_end && w.typed.chars().count() >= PREFIX_MIN_CHARS && rare {
             found.extend(expand::prefix(
                 self.searcher,
@@ -511,6 +536,7 @@ impl Builder<'_> {
                 0 => self.w.prefix,
                 1 => self.w.fuzzy1,
                 SHORT_DISTANCE => self.w.fuzzy1 * self.w.fuzzy_short,
+                REAL_WORD_DISTANCE => self.w.fuzzy1 * self.w.real_word_typo,
                 _ => self.w.fuzzy2,
             };
             // The neighbour's stem too ("acceleration" → "acceler"), so that the other forms
@@ -528,11 +554,45 @@ impl Builder<'_> {
         }
         Ok(())
     }
+
+    /// A typed word that pages have, but whose one-edit neighbour (of another stem) is on at
+    /// least [`REAL_WORD_RATIO`] times as many pages of `lang`: a typo that is a real word
+    /// ("breaking" for "braking"). At most [`REAL_WORD_MAX_EXPANSIONS`].
+    fn real_word_typos(
+        &self,
+        lang: BodyLang,
+        w: &BodyWord,
+        analyzers: &mut QueryAnalyzers,
+    ) -> Result<Vec<expand::Expansion>> {
+        let field = self.fields.body[lang.index()];
+        let typed_df = self
+            .searcher
+            .doc_freq(&Term::from_field_text(field, &w.typed))?;
+        if typed_df == 0 {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for mut e in expand::fuzzy(self.searcher, field, &w.typed, 1, FUZZY_MAX_EXPANSIONS)? {
+            if out.len() == REAL_WORD_MAX_EXPANSIONS || e.doc_freq < REAL_WORD_RATIO * typed_df {
+                break;
+            }
+            let stem = tokens(analyzers.stems_mut(lang), &e.term)
+                .into_iter()
+                .next()
+                .map(|(_, s)| s);
+            if stem.as_deref() != Some(w.stem.as_str()) && e.term != w.stem {
+                e.distance = REAL_WORD_DISTANCE;
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
 }
 
 impl Builder<'_> {
-    /// The synonym table's manual words for the typed words (see `synonyms`), stemmed per body
-    /// language, at a reduced weight; a stem the query already searches is not added again.
+    /// The synonym table's manual words for the typed words (see `synonyms`) and the
+    /// thesaurus's (`thesaurus`, English and German), stemmed per body language, at a reduced
+    /// weight; a stem the query already searches is not added again.
     fn add_synonyms(
         &mut self,
         text: &str,
@@ -540,17 +600,27 @@ impl Builder<'_> {
         analyzers: &mut QueryAnalyzers,
     ) -> Result<()> {
         let plain = tokens(&mut analyzers.meta, text);
-        let found = synonyms::expansions(&plain);
-        if found.is_empty() {
-            return Ok(());
-        }
-        let boost = self.w.synonym;
+        let found: Vec<(usize, &'static str, f32)> = synonyms::expansions(&plain)
+            .into_iter()
+            .map(|(offset, word)| (offset, word, self.w.synonym))
+            .collect();
         for (lang, words) in &body.per_lang {
+            let mut expanded = found.clone();
+            if self.w.thesaurus > 0.0 {
+                for w in words
+                    .iter()
+                    .filter(|w| !self.model_words.contains(&w.offset))
+                {
+                    for word in thesaurus::synonyms(*lang, &w.typed) {
+                        expanded.push((w.offset, word, self.w.thesaurus));
+                    }
+                }
+            }
             let mut added: Vec<String> = words.iter().map(|w| w.stem.clone()).collect();
-            for (offset, word) in &found {
+            for (offset, word, boost) in &expanded {
                 for (_, stem) in tokens(analyzers.stems_mut(*lang), word) {
                     if !added.contains(&stem) {
-                        self.add_body(*lang, &stem, *offset as u32, boost)?;
+                        self.add_body(*lang, &stem, *offset as u32, *boost)?;
                         added.push(stem);
                     }
                 }
@@ -586,6 +656,29 @@ fn content_words(text: &str, analyzers: &mut QueryAnalyzers) -> Vec<usize> {
             .collect();
     }
     kept
+}
+
+/// Words that name an axis beside a single letter ("x axis", "Achse z").
+const AXIS_WORDS: &[&str] = &["axis", "axes", "achse", "achsen"];
+
+/// Offsets of the single letters x, y and z that name an axis: beside a number ("x 10"), an
+/// axis word ("y axis") or another such letter ("x y"). Other single letters are not searched.
+pub(super) fn axis_letters(text: &str) -> Vec<usize> {
+    let words = spans(&mut super::analyzers::plain_analyzer(), text);
+    let is_letter = |w: &str| matches!(w, "x" | "y" | "z");
+    let context = |i: usize| {
+        words.get(i).is_some_and(|(_, _, w)| {
+            is_letter(w)
+                || AXIS_WORDS.contains(&w.as_str())
+                || w.chars().any(|c| c.is_ascii_digit())
+        })
+    };
+    words
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, _, w))| is_letter(w) && ((*i > 0 && context(i - 1)) || context(i + 1)))
+        .map(|(_, (from, _, _))| *from)
+        .collect()
 }
 
 /// Whether the typed word `word` is two or more letters, all capitals ("OU", not "Ou" or "E2").

@@ -64,6 +64,15 @@ pub struct RankWeights {
     /// typed compound around others (`german_compounds`: "ventil" → "ventilart", "rohrlänge"
     /// → "rohrleitungslänge"), against 1.0 for the word itself.
     pub compound_part: f32,
+    /// A word the thesaurus table gives for a typed word (`thesaurus`: derived from the Debian
+    /// thesauri, restricted to maintenance-manual vocabulary), against 1.0 for the typed word.
+    pub thesaurus: f32,
+    /// A much more frequent word one edit from a typed word that pages do have ("breaking" for
+    /// "braking": a typo that is a real word), as a share of `fuzzy1`.
+    pub real_word_typo: f32,
+    /// A single-letter axis name ("x", "y", "z") typed beside a number, an axis word or another
+    /// axis letter, against 1.0 for a word (0: single letters are not searched).
+    pub axis_letter: f32,
 }
 
 /// The weights of session 4, before any training: the fallback should the compiled-in file
@@ -89,6 +98,9 @@ pub const BASELINE: RankWeights = RankWeights {
     head: 0.0,
     head_expanded: 0.0,
     compound_part: 0.0,
+    thesaurus: 0.0,
+    real_word_typo: 0.0,
+    axis_letter: 0.0,
 };
 
 /// The shipped weights file.
@@ -111,7 +123,7 @@ pub enum WeightsError {
 
 impl RankWeights {
     /// The names of the weights, in file order.
-    pub const NAMES: [&'static str; 20] = [
+    pub const NAMES: [&'static str; 23] = [
         "code",
         "literal",
         "hex_alternate",
@@ -132,9 +144,12 @@ impl RankWeights {
         "head",
         "head_expanded",
         "compound_part",
+        "thesaurus",
+        "real_word_typo",
+        "axis_letter",
     ];
 
-    fn slots(&mut self) -> [&mut f32; 20] {
+    fn slots(&mut self) -> [&mut f32; 23] {
         [
             &mut self.code,
             &mut self.literal,
@@ -156,6 +171,9 @@ impl RankWeights {
             &mut self.head,
             &mut self.head_expanded,
             &mut self.compound_part,
+            &mut self.thesaurus,
+            &mut self.real_word_typo,
+            &mut self.axis_letter,
         ]
     }
 
@@ -192,7 +210,7 @@ impl RankWeights {
     /// Reads a weights file (see the module comment).
     pub fn parse(text: &str) -> Result<RankWeights, WeightsError> {
         let mut out = BASELINE;
-        let mut given = [false; 20];
+        let mut given = [false; Self::NAMES.len()];
         for (n, raw) in text.lines().enumerate() {
             let line = n + 1;
             let content = raw.split('#').next().unwrap_or("").trim();
@@ -299,7 +317,7 @@ mod tests {
         let unknown = format!("{good}boost = 1\n");
         assert!(matches!(
             RankWeights::parse(&unknown),
-            Err(WeightsError::Unknown { line: 21, .. })
+            Err(WeightsError::Unknown { line: 24, .. })
         ));
         let twice = format!("{good}code = 1\n");
         assert!(matches!(
@@ -330,7 +348,7 @@ mod tests {
         }
 
         #[test]
-        fn any_weights_round_trip(values in proptest::collection::vec(0.0f32..100.0, 20)) {
+        fn any_weights_round_trip(values in proptest::collection::vec(0.0f32..100.0, 23)) {
             let mut w = BASELINE;
             for (name, v) in RankWeights::NAMES.iter().zip(&values) {
                 w.set(name, *v);

@@ -9,3 +9,4 @@ mod lifecycle_tests;
 mod ranking_tests;
 mod search_tests;
 mod snippet_tests;
+mod vocabulary_tests;
