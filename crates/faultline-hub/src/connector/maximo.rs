@@ -633,7 +633,8 @@ impl Connector for Maximo {
         let p = &item.payload;
         let done = match item.kind.as_str() {
             "create_work_order" => self.create_work_order(item).await,
-            "add_note" | "add_part" | "downtime_start" | "downtime_end" => match child_row(item) {
+            "add_note" | "add_part" | "downtime_start" | "downtime_end" | "record_diagnosis"
+            | "diagnosis_summary" => match child_row(item) {
                 Some((child, row)) => self.add_child(item, child, row).await,
                 None => return SendOutcome::Skipped,
             },

@@ -1,7 +1,8 @@
 //! The child rows a queued change adds to a Maximo work order (object structure MXAPIWODETAIL,
 //! lean JSON), built from the mutation as the laptop sent it: notes as `worklog`, parts used as
 //! actual materials (`matusetrans`), machine stops and restarts as asset status rows
-//! (`assetstatus`: down at the stop, up at the restart). Each row carries the mutation id as
+//! (`assetstatus`: down at the stop, up at the restart), diagnosis sessions as worklogs
+//! (`diagnosis_log.rs`). Each row carries the mutation id as
 //! `externalrefid`, so it is looked up before it is added again. Built to IBM's published field
 //! names and checked against `fake_maximo` only (docs/cmms-connectors.md, open questions).
 
@@ -42,6 +43,10 @@ pub fn child_row(item: &OutboxItem) -> Option<(&'static str, Value)> {
             "assetstatus",
             downtime_row(item, &p["at"], item.kind == "downtime_end"),
         ),
+        // A session concluded, or left short of it at the close: one worklog each.
+        "record_diagnosis" | "diagnosis_summary" => {
+            ("worklog", super::diagnosis_log::worklog(item)?)
+        }
         _ => return None,
     })
 }
@@ -66,11 +71,12 @@ pub fn has_row(wo: &Value, child: &str, refid: &str) -> bool {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use uuid::Uuid;
 
-    fn item(kind: &str, payload: Value) -> OutboxItem {
+    /// A queued item of `kind` on work order FL-1 of asset P-101 (also the diagnosis tests').
+    pub(crate) fn item(kind: &str, payload: Value) -> OutboxItem {
         OutboxItem {
             id: 1,
             site: "PLANT1".into(),
@@ -83,6 +89,7 @@ mod tests {
             attempts: 0,
             seen: None,
             attachment: None,
+            diagnosis: None,
         }
     }
 

@@ -5,6 +5,7 @@
 //! same row twice, a work order's changes in order) and hands each to a [`Connector`]: Maximo
 //! first, SAP PM can be the second, each one only maps an [`OutboxItem`] to its API.
 
+mod diagnosis_log;
 mod feedback;
 mod inbound;
 mod inbound_codes;
@@ -57,6 +58,9 @@ pub struct OutboxItem {
     /// A photo's bytes (`add_photo`), read from the hub's blob store by the drain; `None` for
     /// other kinds, or when the hub no longer has them.
     pub attachment: Option<Vec<u8>>,
+    /// A diagnosis row's session as the hub has it (`record_diagnosis`, `diagnosis_summary`),
+    /// read by the drain; `None` for other kinds.
+    pub diagnosis: Option<faultline_core::domain::DiagnosisSession>,
 }
 
 /// A work order as the hub last read it in the CMMS: its row stamp (Maximo `_rowstamp`, renewed

@@ -1,6 +1,7 @@
 //! The outbound queue in PostgreSQL (`cmms_outbox`, migration 0007): configuration, the claim
 //! and send loop, status and retry.
 
+use super::diagnosis_log;
 use super::feedback::{clear_refusal, record_conflicts, record_refusal, store_seen};
 use super::{CmmsSeen, Connector, OutboxItem, SendOutcome};
 use crate::error::{HubError, Result};
@@ -168,6 +169,9 @@ pub async fn drain_bulk<C: Connector>(
         for item in items.iter_mut().filter(|i| i.kind == "add_photo") {
             item.attachment = attachment(&tx, item).await?;
         }
+        for item in items.iter_mut().filter(|i| diagnosis_log::wanted(i)) {
+            item.diagnosis = diagnosis_log::load(&tx, item).await?;
+        }
         handled += items.len() as u64;
         let span = tracing::info_span!("cmms_batch", site, items = items.len());
         let started = std::time::Instant::now();
@@ -241,6 +245,7 @@ fn item_of(row: &tokio_postgres::Row) -> Result<OutboxItem> {
             None => None,
         },
         attachment: None,
+        diagnosis: None,
     })
 }
 

@@ -61,6 +61,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "cmms_reconcile",
         include_str!("../../migrations/0012_cmms_reconcile.sql"),
     ),
+    (
+        13,
+        "cmms_diagnosis",
+        include_str!("../../migrations/0013_cmms_diagnosis.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).
