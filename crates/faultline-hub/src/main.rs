@@ -111,8 +111,10 @@ enum Command {
         /// work_orders, notes, parts, downtime or failure_reports (must match the mapping's).
         #[arg(long)]
         kind: Option<String>,
+        /// A built-in mapping's name (maximo-work-orders, generic-notes…: one per kind, Maximo
+        /// flat-file or generic columns) or a mapping file's path.
         #[arg(long)]
-        mapping: PathBuf,
+        mapping: String,
         #[arg(long)]
         out: PathBuf,
         #[arg(long)]
@@ -583,7 +585,7 @@ async fn run(cli: Cli) -> Result<()> {
             out,
             json,
         } => {
-            let mapping = ExportMapping::load(&mapping)?;
+            let mapping = ExportMapping::resolve(&mapping)?;
             if let Some(k) = kind {
                 let k = ExportKind::parse(&k)?;
                 anyhow::ensure!(

@@ -13,15 +13,13 @@ use std::time::Duration;
 const BIN: &str = env!("CARGO_BIN_EXE_faultline-hub");
 
 fn mapping(name: &str) -> ExportMapping {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/mappings/export")
-        .join(name);
-    ExportMapping::load(&p).unwrap_or_else(|e| panic!("{e}"))
+    ExportMapping::load(&mapping_path(name)).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A shipped mapping's file (`assets/mappings/export/`).
 fn mapping_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/mappings/export")
+        .join("../../assets/mappings/export")
         .join(name)
 }
 
@@ -285,4 +283,72 @@ async fn a_kill_mid_export_leaves_no_csv_and_the_cursor_where_it_was() {
     // And the next export finds nothing new.
     assert!(export_killed_after(&hub.db.url, out.path(), Duration::from_secs(120)).await);
     assert_eq!(csv_files(out.path()).len(), 1);
+}
+
+/// `faultline-hub export --site S --kind notes --mapping M --out DIR`: (success, stdout, stderr).
+async fn export_cli(url: &str, site: &str, mapping: &str, out: &Path) -> (bool, String, String) {
+    let o = tokio::process::Command::new(BIN)
+        .arg("--database-url")
+        .arg(url)
+        .args([
+            "export",
+            "--site",
+            site,
+            "--kind",
+            "notes",
+            "--mapping",
+            mapping,
+        ])
+        .arg("--out")
+        .arg(out)
+        .output()
+        .await
+        .unwrap();
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_cli_takes_a_built_in_mapping_by_name_or_a_file_and_lists_the_names_it_knows() {
+    let hub = Hub::start().await;
+    hub.site("PLANT1").await;
+    let dev = hub.enroll("PLANT1", "laptop 1").await;
+    let asset = hub.asset("PLANT1", "P-101").await;
+    let wo = hub.work_order("PLANT1", asset, "in_progress").await;
+    hub.push(&dev.token, "PLANT1", vec![env(0, note(wo, "seal leaking"))])
+        .await;
+    let (by_name, by_file) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (ok, stdout, stderr) =
+        export_cli(&hub.db.url, "PLANT1", "maximo-notes", by_name.path()).await;
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("notes: 1 rows"), "{stdout}");
+    let path = mapping_path("maximo-notes.toml");
+    let (ok, _, stderr) = export_cli(
+        &hub.db.url,
+        "PLANT1",
+        &path.to_string_lossy(),
+        by_file.path(),
+    )
+    .await;
+    assert!(ok, "{stderr}");
+    let (a, b) = (csv_files(by_name.path()), csv_files(by_file.path()));
+    assert_eq!((a.len(), b.len()), (1, 1));
+    assert_eq!(
+        read_csv(&a[0]),
+        read_csv(&b[0]),
+        "the built-in is the shipped file"
+    );
+    assert_eq!(read_csv(&a[0])[2][5], "seal leaking");
+
+    let (ok, _, stderr) = export_cli(&hub.db.url, "PLANT1", "maximo-note", by_name.path()).await;
+    assert!(!ok);
+    assert!(
+        stderr.contains("no export mapping \"maximo-note\"")
+            && stderr.contains("maximo-work-orders, maximo-notes, maximo-parts")
+            && stderr.contains("generic-failure-reports"),
+        "an unknown name lists the built-in ones: {stderr}"
+    );
 }

@@ -9,10 +9,12 @@
 //! next export write the same file name again (from the same cursor) with at least those rows.
 
 mod atomic;
+mod builtin;
 mod mapping;
 mod rows;
 
 pub use atomic::{remove_partials, PARTIAL_SUFFIX};
+pub use builtin::{built_in_names, BUILT_IN};
 pub use mapping::{ExportKind, ExportMapping, DEFAULT_TIME_FORMAT};
 pub use rows::fields;
 
