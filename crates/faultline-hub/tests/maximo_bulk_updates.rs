@@ -1,16 +1,18 @@
 //! Child rows of several work orders (notes, parts used) reach `fake_maximo` (never a real
 //! Maximo) in one BULK request of updates, each item read on its own: one refused item blocks
-//! no other, and a lost bulk answer adds no row twice. Real PostgreSQL.
+//! no other, and a lost bulk answer adds no row twice. Status changes and closes of several
+//! work orders share one read, then go one `changeStatus` each. Real PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 mod fake_maximo;
 
-use common::{env, note, t};
+use common::{close, env, note, set_status, t};
 use fake_maximo::config;
 use fake_maximo::plant::{create, plant, Plant};
 use faultline_hub::connector::{drain_bulk, retry_failed, status, DrainReport, Maximo};
 use faultline_protocol::Mutation;
+use serde_json::json;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -93,6 +95,77 @@ async fn a_lost_bulk_answer_adds_no_note_twice() {
     );
     for n in ["FL-0", "FL-1", "FL-2"] {
         assert_eq!(f.wo(n)["worklog"].as_array().map(Vec::len), Some(1), "{n}");
+    }
+}
+
+/// The `oslc.where` of the queries the fake received since `from`.
+fn reads_since(s: &Plant, from: usize) -> Vec<String> {
+    let f = s.fake.lock().unwrap();
+    f.queries[from..]
+        .iter()
+        .filter_map(|q| q.get("oslc.where").cloned())
+        .collect()
+}
+
+#[tokio::test]
+async fn status_changes_of_several_work_orders_share_one_read_and_a_refused_one_blocks_no_other() {
+    let s = plant().await;
+    three_with(&s, |_, wo| set_status(wo, "in_progress")).await;
+    assert_eq!(drain(&s, 3).await.sent, 3, "the creates");
+    {
+        // Cancelled in Maximo as the hub last read it (same row stamp): Maximo refuses to
+        // move it out of CAN.
+        let mut f = s.fake.lock().unwrap();
+        let wo = f.wos.iter_mut().find(|w| w["wonum"] == "FL-1").unwrap();
+        wo["status"] = json!("CAN");
+    }
+    let from = s.fake.lock().unwrap().queries.len();
+    let r = drain(&s, 1000).await;
+    assert_eq!((r.sent, r.rejected), (2, 1), "{r:?}");
+    let reads = reads_since(&s, from);
+    assert_eq!(reads.len(), 1, "one read for the three: {reads:?}");
+    assert!(reads[0].starts_with("wonum in [\"FL-"), "{reads:?}");
+    let at = serde_json::to_value(t(20)).unwrap();
+    let changed = s.fake.lock().unwrap().status_changes.clone();
+    assert_eq!(changed.len(), 2, "{changed:?}");
+    for (wonum, to, date) in &changed {
+        assert_ne!(wonum, "FL-1");
+        assert_eq!((to.as_str(), Some(date.as_str())), ("INPRG", at.as_str()));
+    }
+    let st = status(&s.hub.store, "PLANT1").await.unwrap();
+    assert!(
+        st.failures[0].2.starts_with("BMXAA4590E"),
+        "{:?}",
+        st.failures
+    );
+}
+
+#[tokio::test]
+async fn closes_of_several_work_orders_share_one_read_and_a_lost_answer_doubles_nothing() {
+    let s = plant().await;
+    three_with(&s, |_, wo| close(wo, "RESEAL")).await;
+    assert_eq!(drain(&s, 3).await.sent, 3, "the creates");
+    // The answer to the first close's fields is lost after the fake committed them.
+    s.fake.lock().unwrap().lose_next_answer = true;
+    let from = s.fake.lock().unwrap().queries.len();
+    let r = drain(&s, 3).await;
+    assert_eq!((r.sent, r.retried), (2, 1), "{r:?}");
+    assert_eq!(reads_since(&s, from).len(), 1, "one read for the three");
+    retry_failed(&s.hub.store, "PLANT1", None).await.unwrap();
+    let r = drain(&s, 1000).await;
+    assert_eq!(r.sent, 1, "{r:?}");
+    let f = s.fake.lock().unwrap();
+    assert_eq!(f.status_changes.len(), 3, "{:?}", f.status_changes);
+    for n in ["FL-0", "FL-1", "FL-2"] {
+        let wo = f.wo(n);
+        assert_eq!(wo["status"], "COMP", "{n}");
+        let kinds: Vec<&str> = wo["failurereport"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["PROBLEM", "CAUSE", "REMEDY"], "{n}: once each");
     }
 }
 

@@ -302,6 +302,19 @@ impl Maximo {
         force: bool,
     ) -> Step<SendOutcome> {
         let wo = self.work_order(item).await?;
+        self.update_read(item, wo, wants, at, force).await
+    }
+
+    /// [`Maximo::update`] of the work order `wo` just read (alone, or with the other work
+    /// orders of a batch).
+    async fn update_read(
+        &self,
+        item: &OutboxItem,
+        wo: Value,
+        wants: Vec<Want>,
+        at: &Value,
+        force: bool,
+    ) -> Step<SendOutcome> {
         let href = href(&wo)?.to_string();
         let moved = item
             .seen
@@ -521,9 +534,48 @@ impl Maximo {
         })
     }
 
-    async fn close(&self, item: &OutboxItem) -> Step<SendOutcome> {
+    /// What a status change, a close or a person's choice sets (`None`: another kind, or a
+    /// choice of a field the connector does not send): the fields, the time the status change
+    /// carries, and whether a conflict is overridden (a person's choice).
+    fn update_wants(item: &OutboxItem) -> Option<(Vec<Want>, Value, bool)> {
         let p = &item.payload;
-        let wants = vec![
+        match item.kind.as_str() {
+            "set_status" => {
+                let to = p["status"].as_str().unwrap_or("");
+                let mut wants = vec![Want::status(to, status(to))];
+                if to == "in_progress" {
+                    wants.push(Want {
+                        field: "started_at",
+                        ours: p["at"].clone(),
+                        maximo: p["at"].clone(),
+                        only_if_empty: true,
+                    });
+                }
+                Some((wants, p["at"].clone(), false))
+            }
+            "close_work_order" => Some((Self::close_wants(item), p["finished_at"].clone(), false)),
+            "resolve_conflict" => {
+                let now =
+                    json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+                Self::resolve_want(item).map(|w| (vec![w], now, true))
+            }
+            _ => None,
+        }
+    }
+
+    /// A status change, a close or a person's choice of the work order `wo` read in a batch.
+    async fn send_update_read(&self, item: &OutboxItem, wo: Value) -> SendOutcome {
+        let Some((wants, at, force)) = Self::update_wants(item) else {
+            return SendOutcome::Skipped;
+        };
+        self.update_read(item, wo, wants, &at, force)
+            .await
+            .unwrap_or_else(|outcome| outcome)
+    }
+
+    fn close_wants(item: &OutboxItem) -> Vec<Want> {
+        let p = &item.payload;
+        vec![
             Want::code("failure_class", &p["failure_class"]),
             Want::code("problem_code", &p["problem_code"]),
             Want::code("cause_code", &p["cause_code"]),
@@ -531,31 +583,25 @@ impl Maximo {
             Want::code("finished_at", &p["finished_at"]),
             // Closed on the laptop = COMP in Maximo (CLOSE is Maximo's own final step).
             Want::status("closed", "COMP"),
-        ];
-        self.update(item, wants, &p["finished_at"], false).await
+        ]
     }
 
     /// A person's choice between the two values of a conflict: sent as it is.
-    async fn resolve(&self, item: &OutboxItem) -> Step<SendOutcome> {
+    fn resolve_want(item: &OutboxItem) -> Option<Want> {
         let p = &item.payload;
-        let Some(field) = p["field"]
+        let field = p["field"]
             .as_str()
-            .and_then(|f| FIELDS.iter().find(|(n, _)| *n == f))
-        else {
-            return Ok(SendOutcome::Skipped);
-        };
+            .and_then(|f| FIELDS.iter().find(|(n, _)| *n == f))?;
         let maximo = match p["value"].as_str() {
             Some(v) if field.0 == "status" => json!(status(v)),
             _ => p["value"].clone(),
         };
-        let want = Want {
+        Some(Want {
             field: field.0,
             ours: p["value"].clone(),
             maximo,
             only_if_empty: false,
-        };
-        let now = json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        self.update(item, vec![want], &now, true).await
+        })
     }
 }
 
@@ -630,7 +676,6 @@ fn quote(s: &str) -> String {
 
 impl Connector for Maximo {
     async fn send(&self, item: &OutboxItem) -> SendOutcome {
-        let p = &item.payload;
         let done = match item.kind.as_str() {
             "create_work_order" => self.create_work_order(item).await,
             "add_note" | "add_part" | "downtime_start" | "downtime_end" | "record_diagnosis"
@@ -638,36 +683,32 @@ impl Connector for Maximo {
                 Some((child, row)) => self.add_child(item, child, row).await,
                 None => return SendOutcome::Skipped,
             },
-            "set_status" => {
-                let to = p["status"].as_str().unwrap_or("");
-                let mut wants = vec![Want::status(to, status(to))];
-                if to == "in_progress" {
-                    wants.push(Want {
-                        field: "started_at",
-                        ours: p["at"].clone(),
-                        maximo: p["at"].clone(),
-                        only_if_empty: true,
-                    });
+            "set_status" | "close_work_order" | "resolve_conflict" => {
+                match Self::update_wants(item) {
+                    Some((wants, at, force)) => self.update(item, wants, &at, force).await,
+                    None => return SendOutcome::Skipped,
                 }
-                self.update(item, wants, &p["at"], false).await
             }
-            "close_work_order" => self.close(item).await,
             "add_photo" => self.attach(item).await,
-            "resolve_conflict" => self.resolve(item).await,
             _ => return SendOutcome::Skipped,
         };
         done.unwrap_or_else(|outcome| outcome)
     }
 
     /// New work orders in one BULK request, child rows (notes, parts, stops and restarts) of
-    /// other work orders in another (each item answered on its own), then the other kinds one
-    /// request at a time (each item is the oldest unsent change of its own work order), so a
-    /// sender never has more than one request in flight.
+    /// other work orders in another (each item answered on its own), the work orders of the
+    /// status changes, closes and choices read in one query, then those (each a `changeStatus`
+    /// of its own, a close's fields first in a MERGE with `If-Match`: IBM's bulk items take
+    /// `_action` Add, Update or Delete, no action) and the other kinds one request at a time
+    /// (each item is the oldest unsent change of its own work order), so a sender never has more
+    /// than one request in flight.
     async fn send_batch(&self, items: &[OutboxItem]) -> Vec<SendOutcome> {
         let is_create = |i: &OutboxItem| i.kind == "create_work_order";
         let is_child = |i: &OutboxItem| child_row(i).is_some();
+        let is_update = |i: &OutboxItem| Self::update_wants(i).is_some();
         let creates: Vec<&OutboxItem> = items.iter().filter(|i| is_create(i)).collect();
         let children: Vec<&OutboxItem> = items.iter().filter(|i| is_child(i)).collect();
+        let updates: Vec<&OutboxItem> = items.iter().filter(|i| is_update(i)).collect();
         let (creates_in_bulk, children_in_bulk) = (creates.len() > 1, children.len() > 1);
         let mut created = if creates_in_bulk {
             self.bulk_create(&creates).await.into_iter()
@@ -679,6 +720,11 @@ impl Connector for Maximo {
         } else {
             Vec::new().into_iter()
         };
+        let read = if updates.len() > 1 {
+            Some(self.work_orders_of(&updates).await)
+        } else {
+            None
+        };
         let no_answer = || SendOutcome::Retry("no answer for this item".into());
         let mut out = Vec::with_capacity(items.len());
         for item in items {
@@ -686,6 +732,14 @@ impl Connector for Maximo {
                 created.next().unwrap_or_else(no_answer)
             } else if children_in_bulk && is_child(item) {
                 added.next().unwrap_or_else(no_answer)
+            } else if let (Some(read), true) = (&read, is_update(item)) {
+                match read {
+                    Ok(found) => match bulk::of_item(found, item) {
+                        Ok(wo) => self.send_update_read(item, wo.clone()).await,
+                        Err(outcome) => outcome,
+                    },
+                    Err(outcome) => outcome.clone(),
+                }
             } else {
                 self.send(item).await
             });

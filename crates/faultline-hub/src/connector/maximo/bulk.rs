@@ -10,6 +10,13 @@
 //! (`{"href", "_action": "Update", child: [row]}` with `patchtype: MERGE`, "Bulk operations"),
 //! each answered on its own; a row the work order holds already (its `externalrefid`) is not
 //! sent again, so a lost bulk answer adds nothing twice.
+//!
+//! Status changes, closes and a person's choices of several work orders share one read
+//! ([`Maximo::work_orders_of`]); each is then sent on its own: a status change is an action
+//! (`wsmethod:changeStatus` with the technician's date), and IBM's REST API guide ("Bulk
+//! operations") gives bulk items only `_action` Add, Update or Delete, no action; a close's
+//! fields stay a MERGE of their own because `If-Match`, which guards them against a change made
+//! in Maximo since the read, is a request header, not an item's.
 
 use super::{created, href, quote, refusal, rowstamp, seen_of, url, Maximo, WO_SELECT};
 use crate::connector::maximo_rows::{child_row, has_row};
@@ -73,9 +80,22 @@ impl Maximo {
     }
 }
 
+/// The work order of `item` among those read together (by its number).
+pub(super) fn of_item<'a>(found: &'a [Value], item: &OutboxItem) -> Result<&'a Value, SendOutcome> {
+    let number = item.work_order_number.as_deref().unwrap_or("");
+    found.iter().find(|w| w["wonum"] == number).ok_or_else(|| {
+        SendOutcome::Retry(format!(
+            "work order {number} is not in Maximo yet (created by an earlier row?)"
+        ))
+    })
+}
+
 impl Maximo {
-    /// Child rows of several work orders (one item each), one outcome per item, in order.
-    pub(super) async fn bulk_children(&self, items: &[&OutboxItem]) -> Vec<SendOutcome> {
+    /// The work orders of several items, read in one query (`wonum in [...]` on the site).
+    pub(super) async fn work_orders_of(
+        &self,
+        items: &[&OutboxItem],
+    ) -> Result<Vec<Value>, SendOutcome> {
         let numbers: Vec<String> = items
             .iter()
             .map(|i| {
@@ -89,7 +109,12 @@ impl Maximo {
         if let Some(s) = &self.siteid {
             clause.push_str(&format!(" and siteid=\"{}\"", quote(s)));
         }
-        let found = match self.find(&clause, WO_SELECT).await {
+        self.find(&clause, WO_SELECT).await
+    }
+
+    /// Child rows of several work orders (one item each), one outcome per item, in order.
+    pub(super) async fn bulk_children(&self, items: &[&OutboxItem]) -> Vec<SendOutcome> {
+        let found = match self.work_orders_of(items).await {
             Ok(found) => found,
             Err(outcome) => return vec![outcome; items.len()],
         };
@@ -102,12 +127,12 @@ impl Maximo {
                 out[k] = Some(SendOutcome::Skipped);
                 continue;
             };
-            let number = item.work_order_number.as_deref().unwrap_or("");
-            let Some(wo) = found.iter().find(|w| w["wonum"] == number) else {
-                out[k] = Some(SendOutcome::Retry(format!(
-                    "work order {number} is not in Maximo yet (created by an earlier row?)"
-                )));
-                continue;
+            let wo = match of_item(&found, item) {
+                Ok(wo) => wo,
+                Err(outcome) => {
+                    out[k] = Some(outcome);
+                    continue;
+                }
             };
             if has_row(wo, child, &item.mutation_id.to_string()) {
                 out[k] = Some(SendOutcome::Sent {
