@@ -96,6 +96,22 @@ impl Device {
         self.dir.path()
     }
 
+    /// A photo-sized file `name` of `len` JPEG-like (incompressible) bytes in this laptop's
+    /// data directory, and its bytes.
+    pub fn photo_file(&self, name: &str, len: usize) -> Result<(std::path::PathBuf, Vec<u8>)> {
+        let path = self.path().join(name);
+        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        bytes.extend((0..len).map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x.to_le_bytes()[0]
+        }));
+        std::fs::write(&path, &bytes)?;
+        Ok((path, bytes))
+    }
+
     /// Runs `faultline --json ARGS` on this laptop's data directory.
     pub fn run(&self, args: &[&str]) -> Result<Output> {
         let cli = cli_binary()?;

@@ -308,17 +308,7 @@ fn a_photo_goes_up_with_its_work_order_and_comes_down_to_a_colleague() -> Result
     a.sync_via(&env.hub.url())?;
     b.sync_via(&env.hub.url())?;
     let wo = a.log_breakdown("RBT-211", "gripper finger cracked")?;
-    // A photo-sized file of JPEG-like (incompressible) bytes.
-    let photo = a.path().join("finger.jpg");
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    bytes.extend((0..300_000).map(|_| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x.to_le_bytes()[0]
-    }));
-    std::fs::write(&photo, &bytes)?;
+    let (photo, bytes) = a.photo_file("finger.jpg", 300_000)?;
     let shown = a.ok(&[
         "add-photo",
         &wo,

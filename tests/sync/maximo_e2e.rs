@@ -12,7 +12,7 @@
 use anyhow::{bail, ensure, Context, Result};
 use faultline_fake_maximo::{Logged, Shared};
 use faultline_tests::hub::{hub_admin, Hub};
-use faultline_tests::sync_env::{Device, SyncEnv, SITE};
+use faultline_tests::sync_env::{SyncEnv, SITE};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -114,21 +114,6 @@ fn wait_for(
     }
 }
 
-/// A photo-sized file of JPEG-like (incompressible) bytes.
-fn photo(d: &Device) -> Result<(std::path::PathBuf, Vec<u8>)> {
-    let path = d.path().join("drive.jpg");
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    bytes.extend((0..120_000).map(|_| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x.to_le_bytes()[0]
-    }));
-    std::fs::write(&path, &bytes)?;
-    Ok((path, bytes))
-}
-
 #[test]
 fn a_breakdown_logged_offline_reaches_the_fake_in_order_and_an_edit_there_comes_back() -> Result<()>
 {
@@ -183,7 +168,7 @@ fn a_breakdown_logged_offline_reaches_the_fake_in_order_and_an_edit_there_comes_
         &id,
         "accel ramp was 2 s, load jammed at the transfer",
     ])?;
-    let (photo, bytes) = photo(&laptop)?;
+    let (photo, bytes) = laptop.photo_file("drive.jpg", 120_000)?;
     laptop.ok(&[
         "add-photo",
         &id,

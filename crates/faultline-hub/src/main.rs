@@ -259,7 +259,7 @@ enum MaximoCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Send the site's due rows now (`serve` does it every --cmms-every seconds).
+    /// Send the site's due rows now (`serve` does it every --cmms-every-secs seconds).
     Drain {
         #[arg(long)]
         site: String,

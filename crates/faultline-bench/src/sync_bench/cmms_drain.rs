@@ -344,7 +344,7 @@ pub fn run(args: &SyncBenchArgs) -> Result<()> {
         "### CMMS drain at shift end, with laptops syncing\n\n{ctx}\n\
 A backlog of {bd} breakdowns ({backlog_changes} changes: create, note, start, close) queued \
 for Maximo while the connector was held, then released to the release `faultline-hub serve` \
-(`--cmms-every 1`, `--cmms-concurrency 8`: 8 senders, claims of 20, new work orders and notes \
+(`--cmms-every-secs 1`, `--cmms-concurrency 8`: 8 senders, claims of 20, new work orders and notes \
 in bulk) against `fake_maximo` (the contract fake, not a real Maximo) with {latency} ms per \
 request. Meanwhile {devices} laptops on the same site each pushed a breakdown of {per} changes \
 at one barrier and pulled, a round every {pause} s until all that was queued at the release was \
