@@ -262,3 +262,29 @@ async fn a_code_removed_in_maximo_is_retired_on_the_hub_and_the_laptop() {
         "{sweep:?}"
     );
 }
+
+#[tokio::test]
+async fn a_row_of_a_type_the_catalogue_lacks_is_refused_and_blocks_no_other() {
+    let s = setup().await;
+    {
+        let mut f = s.fake.lock().unwrap();
+        f.add(OS, row(1, "FANS", None, None, "Fans"));
+        f.add(OS, row(2, "HUM", Some(1), Some("SYMPTOM"), "Hums"));
+        f.add(OS, row(3, "WOBBLE", Some(1), Some("PROBLEM"), "Wobbles"));
+    }
+    let r = fetch_codes(&s, 10).await;
+    assert_eq!((r.inserted, r.refused), (2, 1), "{r:?}");
+    assert_eq!(
+        codes(&s).await,
+        vec!["class||FANS=Fans", "problem|FANS|WOBBLE=Wobbles"]
+    );
+    let refused = s
+        .hub
+        .count(
+            "SELECT count(*) FROM cmms_fetch_refused
+             WHERE site = 'PLANT1' AND object = 'mxapifailurelist' AND key = '2'
+               AND reason LIKE '%SYMPTOM%'",
+        )
+        .await;
+    assert_eq!(refused, 1);
+}
