@@ -397,26 +397,48 @@ impl Builder<'_> {
         // The languages whose pages have each typed word as a word, not only as the stem of
         // longer words (`word_forms`).
         let mut typed_in: HashMap<usize, Vec<BodyLang>> = HashMap::new();
+        // The languages whose dictionaries hold each typed word (as a word or a stem).
+        let mut in_dictionary: HashMap<usize, Vec<(BodyLang, String)>> = HashMap::new();
         for lang in BodyLang::ALL {
             let stems = tokens(analyzers.stems_mut(lang), text);
             let typed = spans(analyzers.words_mut(lang), text);
             let field = self.fields.body[lang.index()];
             for (offset, _, word) in &typed {
-                let is_word = if lang.algorithm().is_some() {
-                    let stems = analyzers.stems_mut(lang);
-                    word_forms::occurs_as_word(self.searcher, field, word, |t| {
-                        tokens(stems, t).into_iter().next().map(|(_, s)| s)
-                    })?
-                } else {
-                    self.searcher
-                        .doc_freq(&Term::from_field_text(field, word))?
-                        > 0
-                };
-                if is_word {
-                    typed_in.entry(*offset).or_default().push(lang);
+                if self
+                    .searcher
+                    .doc_freq(&Term::from_field_text(field, word))?
+                    > 0
+                {
+                    in_dictionary
+                        .entry(*offset)
+                        .or_default()
+                        .push((lang, word.clone()));
                 }
             }
             analysed.push((lang, stems, typed));
+        }
+        // A word in one language's dictionary only is foreign nowhere: only a word that several
+        // dictionaries hold needs its words told from its stems (a scan of longer terms).
+        for (offset, langs) in in_dictionary {
+            if langs.len() < 2 || (self.w.foreign_stem - 1.0).abs() <= f32::EPSILON {
+                typed_in.insert(offset, langs.into_iter().map(|(l, _)| l).collect());
+                continue;
+            }
+            for (lang, word) in langs {
+                let field = self.fields.body[lang.index()];
+                let is_word = match lang.algorithm() {
+                    Some(_) => {
+                        let stems = analyzers.stems_mut(lang);
+                        word_forms::occurs_as_word(self.searcher, field, &word, |t| {
+                            tokens(stems, t).into_iter().next().map(|(_, s)| s)
+                        })?
+                    }
+                    None => true,
+                };
+                if is_word {
+                    typed_in.entry(offset).or_default().push(lang);
+                }
+            }
         }
         for (lang, stems, typed) in analysed {
             let mut words: Vec<BodyWord> = Vec::new();
