@@ -10,7 +10,7 @@ mod fake_maximo;
 use fake_maximo::config;
 use fake_maximo::laptop::a_breakdown_in_maximo;
 use fake_maximo::plant::Plant;
-use faultline_hub::connector::{reconcile, status, Maximo, ReconcileReport};
+use faultline_hub::connector::{reconcile, run_reconciles, status, Maximo, ReconcileReport};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -248,5 +248,50 @@ async fn maximo_reconcile_runs_from_the_command_line() {
     );
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["notes_added"], 1, "{r}");
+    assert_eq!(hub_notes(&s).await.len(), 2);
+}
+
+#[tokio::test]
+async fn two_serve_loops_reconcile_a_site_once_per_interval() {
+    let (s, _laptop, _wo, number) = a_breakdown_in_maximo().await;
+    add_child(
+        &s,
+        &number,
+        "worklog",
+        json!({"worklogid": 905, "createby": "PLANNER", "description": "Belt tension checked",
+               "createdate": "2025-11-23T14:00:00Z"}),
+    );
+    // The loops use the connector as configured (the plant's fake, key-1).
+    let every = Duration::from_secs(3600);
+    let a = tokio::spawn(run_reconciles(s.hub.store.clone(), every));
+    let b = tokio::spawn(run_reconciles(s.hub.store.clone(), every));
+    let mut done = false;
+    for _ in 0..200 {
+        done = status(&s.hub.store, "PLANT1")
+            .await
+            .unwrap()
+            .reconciled_at
+            .is_some();
+        if done {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(done, "a loop reconciled the site");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    a.abort();
+    b.abort();
+    let reads = s
+        .fake
+        .lock()
+        .unwrap()
+        .queries
+        .iter()
+        .filter(|q| {
+            q.get("oslc.select")
+                .is_some_and(|s| s.starts_with("wonum,worklog{"))
+        })
+        .count();
+    assert_eq!(reads, 1, "one reconcile of the site for both loops");
     assert_eq!(hub_notes(&s).await.len(), 2);
 }
