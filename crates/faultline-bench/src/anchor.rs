@@ -5,7 +5,7 @@
 //! the rows costs, so the importer's ratio shows what its own queueing adds.
 
 use crate::generate::PlantFiles;
-use crate::import_bench::{fresh_dir, ImportRun};
+use crate::import_bench::{fresh_dir, thread_cpu_secs, ImportRun};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDateTime;
 use faultline_core::clock::uuid_v7_from;
@@ -83,13 +83,14 @@ pub fn run_anchor(data_dir: &Path, files: &PlantFiles) -> Result<ImportRun> {
         "the anchor's database has no diagnosis triggers to drop"
     );
 
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), thread_cpu_secs());
     let rows = insert_work_orders(&mut conn, &files.work_orders_csv)?;
     Ok(ImportRun {
         asset_rows: assets.rows,
         asset_secs,
         work_order_rows: rows,
         work_order_secs: t.elapsed().as_secs_f64(),
+        work_order_cpu_secs: thread_cpu_secs() - cpu,
     })
 }
 

@@ -27,10 +27,16 @@ fn warm_page_cache(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The run of median wall time, with the median CPU time of the runs.
 fn median_run(mut runs: Vec<ImportRun>) -> Result<ImportRun> {
-    runs.sort_by(|a, b| a.work_order_secs.total_cmp(&b.work_order_secs));
+    let mut cpu: Vec<f64> = runs.iter().map(|r| r.work_order_cpu_secs).collect();
+    cpu.sort_by(f64::total_cmp);
     let mid = runs.len() / 2;
-    runs.into_iter().nth(mid).context("no import run")
+    let cpu_mid = cpu.get(mid).copied().unwrap_or(f64::NAN);
+    runs.sort_by(|a, b| a.work_order_secs.total_cmp(&b.work_order_secs));
+    let mut run = runs.into_iter().nth(mid).context("no import run")?;
+    run.work_order_cpu_secs = cpu_mid;
+    Ok(run)
 }
 
 /// Both importers, `import_runs` times each (alternating), then the same-rows check and sizes.
@@ -41,23 +47,35 @@ fn import_all(args: &ReplicaArgs, files: &PlantFiles, ours_dir: &Path) -> Result
         eprintln!("import run {i}: Store::import_csv …");
         let o = import_bench::run_ours(ours_dir, files)?;
         eprintln!(
-            "  {} work orders in {:.2} s ({:.0} rows/s)",
+            "  {} work orders in {:.2} s ({:.0} rows/s, CPU {:.2} s)",
             o.work_order_rows,
             o.work_order_secs,
-            o.work_order_rate()
+            o.work_order_rate(),
+            o.work_order_cpu_secs
         );
         eprintln!("import run {i}: anchor (plain rusqlite loop) …");
         let a = anchor::run_anchor(&anchor_dir, files)?;
         eprintln!(
-            "  {} work orders in {:.2} s ({:.0} rows/s)",
+            "  {} work orders in {:.2} s ({:.0} rows/s, CPU {:.2} s)",
             a.work_order_rows,
             a.work_order_secs,
-            a.work_order_rate()
+            a.work_order_rate(),
+            a.work_order_cpu_secs
         );
         ours.push(o);
         anchors.push(a);
     }
     let runs = ours.len();
+    let pair_ratios = ours
+        .iter()
+        .zip(&anchors)
+        .map(|(o, a)| {
+            (
+                o.work_order_secs / a.work_order_secs,
+                o.work_order_cpu_secs / a.work_order_cpu_secs,
+            )
+        })
+        .collect();
     let fp_ours = import_bench::fingerprint(ours_dir)?;
     let fp_anchor = import_bench::fingerprint(&anchor_dir)?;
     anyhow::ensure!(
@@ -66,6 +84,7 @@ fn import_all(args: &ReplicaArgs, files: &PlantFiles, ours_dir: &Path) -> Result
     );
     Ok(ImportFigures {
         runs,
+        pair_ratios,
         ours: median_run(ours)?,
         anchor: median_run(anchors)?,
         size_ours: import_bench::size_on_disk(ours_dir)?,
