@@ -53,8 +53,13 @@ pub async fn load(
     else {
         return Ok(None);
     };
-    let Ok(guide) = serde_json::from_value::<Guide>(s.try_get(0)?) else {
-        return Ok(None);
+    let guide = match serde_json::from_value::<Guide>(s.try_get(0)?) {
+        Ok(guide) => guide,
+        Err(e) => {
+            tracing::warn!(site = %item.site, session = %id, error = %e,
+                "diagnosis session's stored guide unreadable: no worklog is sent for it");
+            return Ok(None);
+        }
     };
     let codes: Value = s.try_get(1)?;
     let records = tx
