@@ -19,7 +19,13 @@
 //!   also as the start of one: "cmmo" → "CMMOSTC51LKP"): a word that names a manual scopes the
 //!   search to it, and weighs less as page evidence (every page of that manual has it);
 //! - neighbouring words as sloppy phrases (`proximity`), and the synonym table's manual words
-//!   for colloquial ones (`synonyms`); colloquial filler ("wont", "cant") is not searched.
+//!   for colloquial ones (`synonyms`) and the thesaurus's (`thesaurus`); colloquial filler
+//!   ("wont", "cant") is not searched;
+//! - a word several languages' dictionaries hold weighs less (`foreign_stem`) in a language
+//!   where it is only the stem of longer words (`word_forms`: "ventil" in English pages);
+//! - a typed word pages have whose one-edit neighbour is on 5× as many pages: that neighbour
+//!   too (`real_word_typo`, "breaking" → "braking");
+//! - single letters only as axis names, beside a number, an axis word or another axis letter.
 //!
 //! It also keeps, per field, the terms it searched for, which the snippet highlights.
 
