@@ -17,6 +17,7 @@ pub mod http;
 pub mod limits;
 pub mod metrics;
 pub mod pg;
+pub mod priority;
 pub mod push_checks;
 pub mod send_deadline;
 pub mod server;

@@ -210,6 +210,10 @@ struct ServeArgs {
     /// Requests to a CMMS in flight at once, per site, in this process.
     #[arg(long, env = "FAULTLINE_HUB_CMMS_CONCURRENCY", default_value_t = 4)]
     cmms_concurrency: usize,
+    /// Longest a CMMS sender waits, before each claim, for this process's laptop pushes and
+    /// pulls in flight to end, in milliseconds (laptop sync first; 0: never waits).
+    #[arg(long, env = "FAULTLINE_HUB_CMMS_YIELD_MS", default_value_t = faultline_hub::priority::YIELD_BOUND.as_millis() as u64)]
+    cmms_yield_ms: u64,
     /// Seconds between two reconciles of a site with its CMMS (failure codes removed there,
     /// worklogs and materials added or removed there: docs/cmms-connectors.md).
     #[arg(long, env = "FAULTLINE_HUB_CMMS_RECONCILE_EVERY", default_value_t = faultline_hub::connector::RECONCILE_EVERY.as_secs())]
@@ -390,10 +394,15 @@ async fn run(cli: Cli) -> Result<()> {
             // Its own small pool: a sender holds its row's lock (a transaction) while Maximo
             // answers, and must never take a connection a push or pull needs.
             let cmms_store = PgStore::open(&url, args.cmms_concurrency.max(1) + 1).await?;
+            // Laptop sync first: the senders wait for the pushes and pulls in flight.
+            let laptops = faultline_hub::priority::LaptopGate::with_bound(
+                std::time::Duration::from_millis(args.cmms_yield_ms),
+            );
             tokio::spawn(faultline_hub::connector::run_connectors(
                 cmms_store,
                 std::time::Duration::from_secs(args.cmms_every_secs.max(1)),
                 args.cmms_concurrency.max(1),
+                laptops.clone(),
             ));
             tokio::spawn(faultline_hub::connector::run_reconciles(
                 PgStore::open(&url, 2).await?,
@@ -437,6 +446,7 @@ async fn run(cli: Cli) -> Result<()> {
                     tls,
                     limits,
                     metrics_token,
+                    laptops,
                 },
             )
             .await?;

@@ -28,6 +28,9 @@ pub struct ServeOptions {
     pub limits: Limits,
     /// SHA-256 hex of the token `GET /metrics` asks for (`None`: metrics are off).
     pub metrics_token: Option<String>,
+    /// Counts the pushes and pulls in flight; give the same gate to `run_connectors` so the
+    /// CMMS drain lets laptop sync go first.
+    pub laptops: crate::priority::LaptopGate,
 }
 
 /// Binds `listen`, prints `listening on ADDR` on stdout, and serves until a shutdown signal.
@@ -56,10 +59,11 @@ pub async fn serve_on<S: HubStore>(
         limit: opts.limits.send_stall_timeout,
     };
     let header_timeout = opts.limits.header_read_timeout;
-    let app = router(AppState::with_metrics(
+    let app = router(AppState::with_gate(
         store,
         opts.limits,
         opts.metrics_token,
+        opts.laptops,
     ));
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();

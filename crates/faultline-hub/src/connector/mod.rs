@@ -20,16 +20,16 @@ mod run;
 
 pub use inbound::{fetch, fetch_site, FetchReport, PAGE_SIZE};
 pub use inbound_codes::{sweep_codes, CodeSweep};
-pub use reconcile::{
-    reconcile, reconcile_site, run_reconciles, ReconcileReport, RECONCILE_EVERY, RECENT_DAYS,
-};
 pub use maximo::Maximo;
 pub use probe::{probe, transcript, ProbeStep, ProbeWrites};
-pub use run::{drain_site, run_connectors, BULK_ITEMS, REQUEST_TIMEOUT};
+pub use reconcile::{
+    reconcile, reconcile_site, run_reconciles, ReconcileReport, RECENT_DAYS, RECONCILE_EVERY,
+};
+pub use run::{drain_site, drain_site_yielding, run_connectors, BULK_ITEMS, REQUEST_TIMEOUT};
 
 pub use queue::{
-    configure, connector_config, drain, drain_bulk, retry_failed, status, ConnectorConfig,
-    DrainReport, FetchStatus, OutboxStatus,
+    configure, connector_config, drain, drain_bulk, drain_yielding, retry_failed, status,
+    ConnectorConfig, DrainReport, FetchStatus, OutboxStatus,
 };
 
 use std::future::Future;

@@ -5,6 +5,7 @@ use super::diagnosis_log;
 use super::feedback::{clear_refusal, record_conflicts, record_refusal, store_seen};
 use super::{CmmsSeen, Connector, OutboxItem, SendOutcome};
 use crate::error::{HubError, Result};
+use crate::priority::LaptopGate;
 use crate::PgStore;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -135,6 +136,19 @@ pub async fn drain_bulk<C: Connector>(
     max: u64,
     bulk: i64,
 ) -> Result<DrainReport> {
+    drain_yielding(store, site, connector, max, bulk, None).await
+}
+
+/// [`drain_bulk`] that, given the process's [`LaptopGate`], waits before each claim while
+/// laptop pushes or pulls are in flight (at most the gate's bound per claim): laptop sync first.
+pub async fn drain_yielding<C: Connector>(
+    store: &PgStore,
+    site: &str,
+    connector: &C,
+    max: u64,
+    bulk: i64,
+    laptops: Option<&LaptopGate>,
+) -> Result<DrainReport> {
     let mut report = DrainReport::default();
     let mut client = store.client().await?;
     let refused: Option<Option<String>> = client
@@ -159,6 +173,9 @@ pub async fn drain_bulk<C: Connector>(
     }
     let mut handled = 0;
     while handled < max {
+        if let Some(gate) = laptops {
+            gate.yield_to_laptops().await;
+        }
         let tx = client.transaction().await?;
         let rows = tx.query(CLAIM_SQL, &[&site, &bulk.max(1)]).await?;
         if rows.is_empty() {

@@ -2,8 +2,9 @@
 //! processes may run it at once: the queue's claim keeps them from sending a row twice): the
 //! site's queue drained, then what changed in Maximo fetched (`inbound.rs`).
 
-use super::{connector_config, drain_bulk, fetch_site, DrainReport, Maximo, PAGE_SIZE};
+use super::{connector_config, drain_yielding, fetch_site, DrainReport, Maximo, PAGE_SIZE};
 use crate::error::{HubError, Result};
+use crate::priority::LaptopGate;
 use crate::PgStore;
 use std::time::Duration;
 
@@ -15,14 +16,25 @@ pub const BULK_ITEMS: i64 = 20;
 
 /// Drains a site's queue with `concurrency` senders at once; their reports added up.
 pub async fn drain_site(store: &PgStore, site: &str, concurrency: usize) -> Result<DrainReport> {
+    drain_site_yielding(store, site, concurrency, None).await
+}
+
+/// [`drain_site`] whose senders let the process's laptop requests go first (`laptops`, see
+/// `crate::priority`).
+pub async fn drain_site_yielding(
+    store: &PgStore,
+    site: &str,
+    concurrency: usize,
+    laptops: Option<&LaptopGate>,
+) -> Result<DrainReport> {
     let config = connector_config(store, site)
         .await?
         .ok_or_else(|| HubError::NotFound(format!("site {site} has no CMMS connector")))?;
     let maximo = Maximo::new(&config, REQUEST_TIMEOUT)?;
     // Timed and counted for `GET /metrics`.
     let metered = crate::metrics::Metered::new(&maximo, site, &config.kind);
-    let senders =
-        (0..concurrency.max(1)).map(|_| drain_bulk(store, site, &metered, u64::MAX, BULK_ITEMS));
+    let senders = (0..concurrency.max(1))
+        .map(|_| drain_yielding(store, site, &metered, u64::MAX, BULK_ITEMS, laptops));
     let mut total = DrainReport::default();
     for r in futures_util::future::join_all(senders).await {
         let r = r?;
@@ -36,14 +48,19 @@ pub async fn drain_site(store: &PgStore, site: &str, concurrency: usize) -> Resu
     Ok(total)
 }
 
-/// Every `every`, drains every site with a connector whose key was not refused; logs what it
-/// did. Never returns.
-pub async fn run_connectors(store: PgStore, every: Duration, concurrency: usize) {
+/// Every `every`, drains every site with a connector whose key was not refused, its senders
+/// letting the pushes and pulls counted on `laptops` go first; logs what it did. Never returns.
+pub async fn run_connectors(
+    store: PgStore,
+    every: Duration,
+    concurrency: usize,
+    laptops: LaptopGate,
+) {
     loop {
         match sites(&store).await {
             Ok(sites) => {
                 for site in sites {
-                    match drain_site(&store, &site, concurrency).await {
+                    match drain_site_yielding(&store, &site, concurrency, Some(&laptops)).await {
                         Ok(r) if r.sent + r.retried + r.rejected + r.skipped + r.conflicts > 0 => {
                             tracing::info!(
                                 site,

@@ -15,6 +15,7 @@ pub use error::ApiFailure;
 pub use rate_limit::RateLimiter;
 
 use crate::limits::Limits;
+use crate::priority::LaptopGate;
 use crate::store::HubStore;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{Method, StatusCode, Uri};
@@ -35,6 +36,8 @@ pub struct AppState<S> {
     pub pulls: tokio::sync::Semaphore,
     /// SHA-256 hex of the scrape token `GET /metrics` asks for (`None`: metrics are off).
     pub metrics_token: Option<String>,
+    /// Pushes and pulls in flight, which the process's CMMS senders let go first.
+    pub laptops: LaptopGate,
 }
 
 impl<S: HubStore> AppState<S> {
@@ -45,6 +48,17 @@ impl<S: HubStore> AppState<S> {
     /// [`AppState::new`] with `GET /metrics` answered to the scrape token whose SHA-256 hex is
     /// `metrics_token`.
     pub fn with_metrics(store: S, limits: Limits, metrics_token: Option<String>) -> Arc<Self> {
+        Self::with_gate(store, limits, metrics_token, LaptopGate::default())
+    }
+
+    /// [`AppState::with_metrics`] counting its pushes and pulls on `laptops` (the gate the
+    /// process's connector loop waits on).
+    pub fn with_gate(
+        store: S,
+        limits: Limits,
+        metrics_token: Option<String>,
+        laptops: LaptopGate,
+    ) -> Arc<Self> {
         let rate = RateLimiter::new(limits.rate_per_sec, limits.rate_burst);
         let auth_failures =
             RateLimiter::new(limits.auth_failures_per_sec, limits.auth_failure_burst);
@@ -56,6 +70,7 @@ impl<S: HubStore> AppState<S> {
             auth_failures,
             pulls,
             metrics_token,
+            laptops,
         })
     }
 }

@@ -23,6 +23,8 @@ pub async fn push<S: HubStore>(
     ApiJson(raw): ApiJson<RawPush>,
 ) -> Result<Json<PushResponse>, ApiFailure> {
     same_site(&device, &site)?;
+    // Counted in flight: the CMMS senders wait for it before claiming their next batch.
+    let _laptop = state.laptops.enter();
     let max = state.limits.max_push_mutations as usize;
     if raw.len() > max {
         return Err(ApiFailure::too_large(format!(
@@ -64,6 +66,7 @@ pub async fn changes<S: HubStore>(
     ApiQuery(params): ApiQuery<PullParams>,
 ) -> Result<Response, ApiFailure> {
     same_site(&device, &site)?;
+    let _laptop = state.laptops.enter();
     let cursor = match params.cursor.as_deref().map(str::trim) {
         None | Some("") => Cursor::START,
         Some(c) => Cursor::decode(c).map_err(|m| {

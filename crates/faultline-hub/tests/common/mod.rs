@@ -129,6 +129,7 @@ impl Hub {
             tls: None,
             limits,
             metrics_token: None,
+            laptops: Default::default(),
         };
         tokio::spawn(faultline_hub::server::serve_on(
             listener,
