@@ -11,7 +11,7 @@
 use crate::similar::{document, B, K1, SAME_ASSET, SAME_MODEL};
 use crate::text_model::{Counts, WordCounts};
 use crate::DiagnosisError;
-use faultline_core::store::{AnalyticsAsset, Posting, TextDoc};
+use faultline_core::store::{AnalyticsAsset, BlockMeta, Posting, TextDoc};
 use faultline_core::Store;
 use std::collections::{HashMap, HashSet};
 
@@ -36,6 +36,8 @@ pub(crate) struct TextIndex<'s> {
     /// Postings read by this call, by term id (the causes and the similar work orders of one
     /// call ask for the same words).
     postings: HashMap<i64, Vec<Posting>>,
+    /// Blocks read by this call, by block id.
+    blocks: HashMap<i64, Vec<Posting>>,
 }
 
 /// One candidate: its terms' contributions by query position, its asset, whether evidence.
@@ -80,7 +82,24 @@ impl<'s> TextIndex<'s> {
             avg_len: if docs > 0.0 { len as f64 / docs } else { 0.0 },
             models: HashMap::new(),
             postings: HashMap::new(),
+            blocks: HashMap::new(),
         }))
+    }
+
+    /// The postings of one block of the term: from the term's postings when this call read
+    /// them all, else from the block (kept for the rest of the call).
+    fn block(&mut self, term: i64, m: &BlockMeta) -> Result<&[Posting], DiagnosisError> {
+        if let Some(all) = self.postings.get(&term) {
+            let a = all.partition_point(|p| p.rid < m.first_rid);
+            let b = all.partition_point(|p| p.rid <= m.last_rid);
+            return Ok(all.get(a..b).unwrap_or(&[]));
+        }
+        if !self.blocks.contains_key(&m.id) {
+            let mut read = Vec::new();
+            self.store.diagnosis_block(m.id, &mut read)?;
+            self.blocks.insert(m.id, read);
+        }
+        Ok(self.blocks.get(&m.id).map_or(&[][..], Vec::as_slice))
     }
 
     fn model_of(&mut self, asset_rid: i64) -> Result<Option<String>, DiagnosisError> {
@@ -140,31 +159,70 @@ impl<'s> TextIndex<'s> {
                 1.0
             }
         };
+        // A block's best contribution: its largest occurrences in its shortest document.
+        let block_best = |idf: f64, m: &BlockMeta| {
+            let f = f64::from(m.max_tf);
+            idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * f64::from(m.min_len) / avg))
+        };
         let mut cands: HashMap<i64, Cand> = HashMap::new();
         let mut probing = false;
         for (i, &(qi, id, idf)) in terms.iter().enumerate() {
             let rest: f64 = terms[i..].iter().map(|t| t.2 * (K1 + 1.0)).sum();
-            if !probing && i > 0 {
-                let theta = kth(
+            let mut theta = f64::INFINITY;
+            if i > 0 {
+                let kth_lower = kth(
                     cands
                         .values()
                         .filter(|c| !evidence_only || c.evidence)
                         .map(|c| c.partial() * lower_boost(c)),
                     k,
                 );
-                probing = theta.is_some_and(|t| SAME_ASSET * rest < t);
+                probing = probing || kth_lower.is_some_and(|t| SAME_ASSET * rest < t);
                 if probing {
-                    // Candidates that cannot reach the k-th best any more are dropped.
-                    let t = theta.unwrap_or(f64::INFINITY);
+                    // No work order unseen so far can reach the k-th best: candidates that cannot
+                    // reach it any more are dropped.
+                    theta = kth_lower.unwrap_or(f64::INFINITY);
                     cands.retain(|_, c| {
-                        (!evidence_only || c.evidence) && SAME_ASSET * (c.partial() + rest) >= t
+                        (!evidence_only || c.evidence) && SAME_ASSET * (c.partial() + rest) >= theta
                     });
                 }
             }
             if probing {
-                for (rid, c) in cands.iter_mut() {
-                    if let Some(p) = self.store.diagnosis_posting(id, *rid)? {
-                        c.parts.push((qi, part(idf, &p)));
+                // The term only for the candidates, from the blocks that hold one that can still
+                // reach the k-th best with this block's best contribution (the others are
+                // dropped).
+                let after = rest - idf * (K1 + 1.0);
+                let mut rids: Vec<i64> = cands.keys().copied().collect();
+                rids.sort_unstable();
+                let metas = self.store.diagnosis_blocks(id)?;
+                let mut j = 0;
+                for m in &metas {
+                    while rids.get(j).is_some_and(|r| *r < m.first_rid) {
+                        j += 1;
+                    }
+                    let start = j;
+                    while rids.get(j).is_some_and(|r| *r <= m.last_rid) {
+                        j += 1;
+                    }
+                    let Some(inside) = rids.get(start..j).filter(|r| !r.is_empty()) else {
+                        continue;
+                    };
+                    let best = block_best(idf, m);
+                    let reach = |c: &Cand| SAME_ASSET * (c.partial() + best + after) >= theta;
+                    if (evidence_only && m.evidence == 0)
+                        || !inside.iter().any(|r| cands.get(r).is_some_and(reach))
+                    {
+                        for r in inside {
+                            if cands.get(r).is_some_and(|c| !reach(c)) {
+                                cands.remove(r);
+                            }
+                        }
+                        continue;
+                    }
+                    for p in self.block(id, m)? {
+                        if let Some(c) = cands.get_mut(&p.rid) {
+                            c.parts.push((qi, part(idf, p)));
+                        }
                     }
                 }
             } else {
@@ -174,7 +232,7 @@ impl<'s> TextIndex<'s> {
                 }
                 let postings = self.postings.get(&id).map_or(&[][..], Vec::as_slice);
                 for p in postings {
-                    if self.later.contains_key(&p.rid) {
+                    if (evidence_only && !p.evidence) || self.later.contains_key(&p.rid) {
                         continue;
                     }
                     let contribution = part(idf, p);
