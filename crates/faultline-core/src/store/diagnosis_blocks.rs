@@ -52,6 +52,11 @@ fn put(out: &mut Vec<u8>, mut v: u64) {
 }
 
 fn get(blob: &[u8], at: &mut usize) -> Result<u64> {
+    // Most numbers are one byte.
+    if let Some(&b) = blob.get(*at).filter(|b| **b < 0x80) {
+        *at += 1;
+        return Ok(u64::from(b));
+    }
     let mut v: u64 = 0;
     for shift in (0..64).step_by(7) {
         let Some(&b) = blob.get(*at) else {
@@ -90,6 +95,7 @@ pub fn encode(postings: &[Posting]) -> Vec<u8> {
 pub fn decode(first_rid: i64, blob: &[u8], out: &mut Vec<Posting>) -> Result<()> {
     let mut at = 0;
     let mut rid = first_rid;
+    out.reserve(blob.len() / 5);
     let narrow = |v: u64| {
         u32::try_from(v).map_err(|_| {
             CoreError::InvalidState("a diagnosis postings block has a count over 32 bits".into())

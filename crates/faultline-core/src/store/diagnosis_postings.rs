@@ -560,6 +560,16 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The assets (rids) whose model has the name `model`.
+    pub fn diagnosis_assets_of_model(&self, model: &str) -> Result<Vec<i64>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT a.rid FROM assets a JOIN asset_models m ON m.id = a.model_id
+             WHERE m.model = ?1",
+        )?;
+        let rows = stmt.query_map(params![model], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The model name of an asset (by rid).
     pub fn diagnosis_asset_model(&self, asset_rid: i64) -> Result<Option<String>> {
         let mut stmt = self.conn().prepare_cached(
