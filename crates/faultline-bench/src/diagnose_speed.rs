@@ -189,6 +189,13 @@ fn phases(store: &Store, call: &Call) -> Result<Phases> {
 /// backfill (the first catch-ups), timed once.
 struct Upgrade {
     open_ms: f64,
+    /// Terms whose postings rows (0019) became blocks (0020), when there were any.
+    converted: Option<usize>,
+    convert_ms: f64,
+    /// Bytes of the database's pages in use (not on the free list) after the migrations and
+    /// after the catch-ups.
+    used_before: u64,
+    used_after: u64,
     totals_rows: usize,
     totals_ms: f64,
     text_rows: usize,
@@ -207,12 +214,34 @@ fn db_bytes(replica: &Path) -> u64 {
         .sum()
 }
 
+/// The bytes of the database's pages in use: page count less free pages, times the page size
+/// (a dropped table's pages stay in the file, free for later writes).
+fn db_used_bytes(replica: &Path) -> u64 {
+    let Ok(conn) = rusqlite::Connection::open_with_flags(
+        replica.join("faultline.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return 0;
+    };
+    conn.query_row(
+        "SELECT (p.page_count - f.freelist_count) * s.page_size
+         FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map_or(0, |b| u64::try_from(b).unwrap_or(0))
+}
+
 fn open_and_upgrade(replica: &Path) -> Result<(Store, Upgrade)> {
     let db_before = db_bytes(replica);
     let rss_before = status_kib("VmRSS").unwrap_or(0);
     let t = Instant::now();
     let store = Store::open(replica)?;
     let open_ms = t.elapsed().as_secs_f64() * 1e3;
+    let used_before = db_used_bytes(replica);
+    let t = Instant::now();
+    let converted = store.diagnosis_blocks_convert(usize::MAX)?;
+    let convert_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
     let totals = faultline_diagnosis::live::catch_up(&store, &mut |d, n| {
         eprintln!("diagnosis totals: {d} of {n} work orders")
@@ -225,19 +254,33 @@ fn open_and_upgrade(replica: &Path) -> Result<(Store, Upgrade)> {
     let text_ms = t.elapsed().as_secs_f64() * 1e3;
     let u = Upgrade {
         open_ms,
+        converted,
+        convert_ms,
+        used_before,
         totals_rows: totals.work_orders,
         totals_ms,
         text_rows,
         text_ms,
         db_before,
         db_after: db_bytes(replica),
+        used_after: db_used_bytes(replica),
         rss_before,
         rss_after: status_kib("VmRSS").unwrap_or(0),
     };
     eprintln!(
-        "upgrade: open (migrations) {:.0} ms, totals {} rows {:.0} ms, text {} rows {:.0} ms, \
-         db {} -> {} bytes",
-        u.open_ms, u.totals_rows, u.totals_ms, u.text_rows, u.text_ms, u.db_before, u.db_after
+        "upgrade: open (migrations) {:.0} ms, postings into blocks {:?} terms {:.0} ms, totals {} \
+         rows {:.0} ms, text {} rows {:.0} ms, db {} -> {} bytes ({} -> {} in use)",
+        u.open_ms,
+        u.converted,
+        u.convert_ms,
+        u.totals_rows,
+        u.totals_ms,
+        u.text_rows,
+        u.text_ms,
+        u.db_before,
+        u.db_after,
+        u.used_before,
+        u.used_after
     );
     Ok((store, u))
 }
@@ -352,13 +395,21 @@ fn markdown(f: &Figures) -> String {
         }
     }
     let u = &f.upgrade;
+    let converted = match u.converted {
+        Some(terms) => format!(
+            "the postings rows of 0019 into blocks (0020) {:.1} s ({terms} terms); ",
+            u.convert_ms / 1e3
+        ),
+        None => String::new(),
+    };
     let _ = writeln!(
         s,
-        "\nUpgrade of this replica, once (the first open after migrations 0018 and 0019 and the \
-         first catch-up, which the App runs on a thread after start and `faultline diagnose` \
-         with progress on stderr): migrations {:.1} s; totals of {} evidence work orders {:.1} s; text index \
-         of {} work orders {:.1} s; the database grew from {:.0} MiB to {:.0} MiB; RSS {:.0} \
-         MiB before, {:.0} MiB after.",
+        "\nUpgrade of this replica, once (the first open after the diagnosis migrations \
+         (0018–0020) and the first catch-up, which the App runs on a thread after start and \
+         `faultline diagnose` with progress on stderr): migrations {:.1} s; {converted}totals of \
+         {} evidence work orders {:.1} s; text index of {} work orders {:.1} s; the database \
+         file from {:.0} MiB to {:.0} MiB, its pages in use (without the free list) from {:.0} \
+         MiB to {:.0} MiB; RSS {:.0} MiB before, {:.0} MiB after.",
         u.open_ms / 1e3,
         u.totals_rows,
         u.totals_ms / 1e3,
@@ -366,6 +417,8 @@ fn markdown(f: &Figures) -> String {
         u.text_ms / 1e3,
         u.db_before as f64 / 1048576.0,
         u.db_after as f64 / 1048576.0,
+        u.used_before as f64 / 1048576.0,
+        u.used_after as f64 / 1048576.0,
         mib(u.rss_before),
         mib(u.rss_after)
     );

@@ -2,11 +2,14 @@
 //! the replica: on the demo plant, for every asset, without codes and with codes, at several
 //! times after and inside the history, the same causes in the same order with the same scores
 //! (1e-9), evidence and sentences; and after writes (a breakdown logged with a code and closed
-//! with a cause, a cause changed, an alarm added) it follows at once.
+//! with a cause, a cause changed, an alarm added) it follows at once. The postings are written
+//! in small blocks here (3, 2 and 16 postings), so a common word spans many and the search's
+//! block skipping runs; the App's block size changes no result.
 
 use crate::causes::CauseParams;
 use crate::equivalence::{same_causes, Rng, GEN_CAUSES, GEN_WORDS};
 use crate::{live, History, Query, HOUR_MS};
+use faultline_core::store::diagnosis_blocks::set_block_postings_for_this_thread;
 use faultline_core::{FixedClock, SequentialIds, Store};
 use std::sync::Arc;
 
@@ -97,6 +100,8 @@ fn times(store: &Store) -> Vec<i64> {
 
 #[test]
 fn the_live_path_ranks_the_demo_plant_as_the_whole_history() {
+    // Small postings blocks: common words span many, so the block skipping is exercised.
+    set_block_postings_for_this_thread(3);
     let store = demo(Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH)));
     let code_sets = [
         strings(&[]),
@@ -111,6 +116,7 @@ fn the_live_path_ranks_the_demo_plant_as_the_whole_history() {
 
 #[test]
 fn the_live_path_follows_writes_at_once() {
+    set_block_postings_for_this_thread(2);
     let store = demo(Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH)));
     let all = match store.diagnosis_work_orders(i64::MAX) {
         Ok(w) => w,
@@ -323,6 +329,7 @@ fn generated_store(seed: u64) -> Store {
 
 #[test]
 fn the_live_path_ranks_a_generated_history_as_the_whole_history() {
+    set_block_postings_for_this_thread(16);
     let store = generated_store(7);
     let all = match store.diagnosis_work_orders(i64::MAX) {
         Ok(w) => w,

@@ -11,7 +11,7 @@
 use crate::similar::{document, B, K1, SAME_ASSET, SAME_MODEL};
 use crate::text_model::{Counts, WordCounts};
 use crate::DiagnosisError;
-use faultline_core::store::{AnalyticsAsset, Posting, TextDoc};
+use faultline_core::store::{AnalyticsAsset, BlockMeta, Posting, TextDoc};
 use faultline_core::Store;
 use std::collections::{HashMap, HashSet};
 
@@ -32,23 +32,117 @@ pub(crate) struct TextIndex<'s> {
     /// Not cancelled work orders before the time, and their mean length.
     docs: f64,
     avg_len: f64,
-    models: HashMap<i64, Option<String>>,
+    /// The assets of a model (by its name), read once per call.
+    same_model: Option<(String, HashSet<i64>)>,
     /// Postings read by this call, by term id (the causes and the similar work orders of one
     /// call ask for the same words).
     postings: HashMap<i64, Vec<Posting>>,
+    /// Blocks read by this call, by block id.
+    blocks: HashMap<i64, Vec<Posting>>,
 }
 
-/// One candidate: its terms' contributions by query position, its asset, whether evidence.
+/// One candidate: its work order, asset, whether evidence, and the sum of its terms so far
+/// (rarest first: a bound, not the score).
+#[derive(Clone, Copy)]
 struct Cand {
-    parts: Vec<(usize, f64)>,
+    rid: i64,
     asset_rid: i64,
     evidence: bool,
+    partial: f64,
 }
 
-impl Cand {
-    fn partial(&self) -> f64 {
-        self.parts.iter().map(|p| p.1).sum()
+/// The candidates by rid, with their terms' contributions by query position (a row of
+/// `width` per candidate; 0: not in it).
+#[derive(Default)]
+struct Cands {
+    all: Vec<Cand>,
+    parts: Vec<f64>,
+}
+
+impl Cands {
+    /// These candidates and the postings `taken` (by rid, at most `most`) of the term at query
+    /// position `qi` (each contributing `value`): the ones in both get the term, the others
+    /// join.
+    fn merge<'p>(
+        self,
+        taken: impl Iterator<Item = &'p Posting>,
+        most: usize,
+        width: usize,
+        qi: usize,
+        value: impl Fn(&Posting) -> f64,
+    ) -> Cands {
+        let n = self.all.len() + most;
+        let mut out = Cands {
+            all: Vec::with_capacity(n),
+            parts: Vec::with_capacity(n * width),
+        };
+        let row = |x: usize| self.parts.get(x * width..(x + 1) * width).unwrap_or(&[]);
+        let mut x = 0;
+        for p in taken {
+            while let Some(c) = self.all.get(x).filter(|c| c.rid < p.rid) {
+                out.all.push(*c);
+                out.parts.extend_from_slice(row(x));
+                x += 1;
+            }
+            let v = value(p);
+            let at = out.parts.len();
+            match self.all.get(x).filter(|c| c.rid == p.rid) {
+                Some(c) => {
+                    out.all.push(Cand {
+                        partial: c.partial + v,
+                        ..*c
+                    });
+                    out.parts.extend_from_slice(row(x));
+                    x += 1;
+                }
+                None => {
+                    out.all.push(Cand {
+                        rid: p.rid,
+                        asset_rid: p.asset_rid,
+                        evidence: p.evidence,
+                        partial: v,
+                    });
+                    out.parts.resize(at + width, 0.0);
+                }
+            }
+            if let Some(slot) = out.parts.get_mut(at + qi) {
+                *slot = v;
+            }
+        }
+        for c in self.all.get(x..).unwrap_or(&[]) {
+            out.all.push(*c);
+        }
+        out.parts
+            .extend_from_slice(self.parts.get(x * width..).unwrap_or(&[]));
+        out
     }
+
+    /// Keeps the candidates `keep` says yes to (in order), with their rows.
+    fn retain(&mut self, mut keep: impl FnMut(&Cand) -> bool) {
+        let width = if self.all.is_empty() {
+            0
+        } else {
+            self.parts.len() / self.all.len()
+        };
+        let mut to = 0;
+        for x in 0..self.all.len() {
+            let c = self.all[x];
+            if keep(&c) {
+                self.all[to] = c;
+                self.parts
+                    .copy_within(x * width..(x + 1) * width, to * width);
+                to += 1;
+            }
+        }
+        self.all.truncate(to);
+        self.parts.truncate(to * width);
+    }
+}
+
+/// Whether a bound `upper` can still reach `theta` (with a margin for the order of the sums:
+/// the bounds add the terms rarest first, the scores in the words' order).
+fn reach(upper: f64, theta: f64) -> bool {
+    upper * (1.0 + 1e-12) >= theta
 }
 
 impl<'s> TextIndex<'s> {
@@ -78,18 +172,42 @@ impl<'s> TextIndex<'s> {
             later: later.into_iter().map(|d| (d.rid, d)).collect(),
             docs,
             avg_len: if docs > 0.0 { len as f64 / docs } else { 0.0 },
-            models: HashMap::new(),
+            same_model: None,
             postings: HashMap::new(),
+            blocks: HashMap::new(),
         }))
     }
 
-    fn model_of(&mut self, asset_rid: i64) -> Result<Option<String>, DiagnosisError> {
-        if let Some(m) = self.models.get(&asset_rid) {
-            return Ok(m.clone());
+    /// The postings of one block of the term: from the term's postings when this call read
+    /// them all, else from the block (kept for the rest of the call).
+    fn block(&mut self, term: i64, m: &BlockMeta) -> Result<&[Posting], DiagnosisError> {
+        if let Some(all) = self.postings.get(&term) {
+            let a = all.partition_point(|p| p.rid < m.first_rid);
+            let b = all.partition_point(|p| p.rid <= m.last_rid);
+            return Ok(all.get(a..b).unwrap_or(&[]));
         }
-        let m = self.store.diagnosis_asset_model(asset_rid)?;
-        self.models.insert(asset_rid, m.clone());
-        Ok(m)
+        if !self.blocks.contains_key(&m.id) {
+            let mut read = Vec::new();
+            self.store.diagnosis_block(m.id, &mut read)?;
+            self.blocks.insert(m.id, read);
+        }
+        Ok(self.blocks.get(&m.id).map_or(&[][..], Vec::as_slice))
+    }
+
+    /// The assets of the model named `model`.
+    fn assets_of_model(&mut self, model: &str) -> Result<HashSet<i64>, DiagnosisError> {
+        if let Some((m, rids)) = &self.same_model {
+            if m == model {
+                return Ok(rids.clone());
+            }
+        }
+        let rids: HashSet<i64> = self
+            .store
+            .diagnosis_assets_of_model(model)?
+            .into_iter()
+            .collect();
+        self.same_model = Some((model.to_string(), rids.clone()));
+        Ok(rids)
     }
 
     /// The `k` best work orders before the time for the tokens `query` (a set), with their
@@ -133,99 +251,143 @@ impl<'s> TextIndex<'s> {
             let f = f64::from(p.tf);
             idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * f64::from(p.len) / avg))
         };
-        let lower_boost = |c: &Cand| {
-            if c.asset_rid == asset_rid {
+        // A block's best contribution: its largest occurrences in its shortest document.
+        let block_best = |idf: f64, m: &BlockMeta| {
+            let f = f64::from(m.max_tf);
+            idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * f64::from(m.min_len) / avg))
+        };
+        // Each work order's boost is known from its asset: the same asset, the same model (by
+        // name, as [`crate::similar::scored`] compares them), else none.
+        let same_model: HashSet<i64> = match &asset.model {
+            Some(m) => self.assets_of_model(m)?,
+            None => HashSet::new(),
+        };
+        let boost = |a: i64| {
+            if a == asset_rid {
                 SAME_ASSET
+            } else if same_model.contains(&a) {
+                SAME_MODEL
             } else {
                 1.0
             }
         };
-        let mut cands: HashMap<i64, Cand> = HashMap::new();
+        let width = words.len();
+        let mut cands = Cands::default();
+        let mut lower: Vec<f64> = Vec::new();
         let mut probing = false;
         for (i, &(qi, id, idf)) in terms.iter().enumerate() {
             let rest: f64 = terms[i..].iter().map(|t| t.2 * (K1 + 1.0)).sum();
-            if !probing && i > 0 {
-                let theta = kth(
+            let mut theta = f64::INFINITY;
+            if i > 0 {
+                lower.clear();
+                lower.extend(
                     cands
-                        .values()
+                        .all
+                        .iter()
                         .filter(|c| !evidence_only || c.evidence)
-                        .map(|c| c.partial() * lower_boost(c)),
-                    k,
+                        .map(|c| c.partial * boost(c.asset_rid)),
                 );
-                probing = theta.is_some_and(|t| SAME_ASSET * rest < t);
+                let kth_lower = kth(&mut lower, k);
+                probing = probing || kth_lower.is_some_and(|t| !reach(SAME_ASSET * rest, t));
                 if probing {
-                    // Candidates that cannot reach the k-th best any more are dropped.
-                    let t = theta.unwrap_or(f64::INFINITY);
-                    cands.retain(|_, c| {
-                        (!evidence_only || c.evidence) && SAME_ASSET * (c.partial() + rest) >= t
+                    // No work order unseen so far can reach the k-th best: candidates that cannot
+                    // reach it any more are dropped.
+                    theta = kth_lower.unwrap_or(f64::INFINITY);
+                    cands.retain(|c| {
+                        (!evidence_only || c.evidence)
+                            && reach(boost(c.asset_rid) * (c.partial + rest), theta)
                     });
                 }
             }
             if probing {
-                for (rid, c) in cands.iter_mut() {
-                    if let Some(p) = self.store.diagnosis_posting(id, *rid)? {
-                        c.parts.push((qi, part(idf, &p)));
+                // The term only for the candidates, from the blocks that hold one that can still
+                // reach the k-th best with this block's best contribution (the others are
+                // dropped).
+                let after = rest - idf * (K1 + 1.0);
+                let metas = self.store.diagnosis_blocks(id)?;
+                let mut keep = vec![true; cands.all.len()];
+                let mut j = 0;
+                for m in &metas {
+                    while cands.all.get(j).is_some_and(|c| c.rid < m.first_rid) {
+                        j += 1;
+                    }
+                    let start = j;
+                    while cands.all.get(j).is_some_and(|c| c.rid <= m.last_rid) {
+                        j += 1;
+                    }
+                    let Some(inside) = cands.all.get(start..j).filter(|r| !r.is_empty()) else {
+                        continue;
+                    };
+                    let best = block_best(idf, m);
+                    let can =
+                        |c: &Cand| reach(boost(c.asset_rid) * (c.partial + best + after), theta);
+                    if (evidence_only && m.evidence == 0) || !inside.iter().any(can) {
+                        for (x, c) in inside.iter().enumerate() {
+                            if !can(c) {
+                                keep[start + x] = false;
+                            }
+                        }
+                        continue;
+                    }
+                    let block = self.block(id, m)?;
+                    let mut b = 0;
+                    for x in start..j {
+                        let rid = cands.all[x].rid;
+                        while block.get(b).is_some_and(|p| p.rid < rid) {
+                            b += 1;
+                        }
+                        if let Some(p) = block.get(b).filter(|p| p.rid == rid) {
+                            let v = part(idf, p);
+                            cands.all[x].partial += v;
+                            cands.parts[x * width + qi] = v;
+                        }
                     }
                 }
+                let mut x = 0;
+                cands.retain(|_| {
+                    x += 1;
+                    keep[x - 1]
+                });
             } else {
                 if !self.postings.contains_key(&id) {
                     let read = self.store.diagnosis_postings(id)?;
                     self.postings.insert(id, read);
                 }
                 let postings = self.postings.get(&id).map_or(&[][..], Vec::as_slice);
-                for p in postings {
-                    if self.later.contains_key(&p.rid) {
-                        continue;
-                    }
-                    let contribution = part(idf, p);
-                    cands
-                        .entry(p.rid)
-                        .or_insert_with(|| Cand {
-                            parts: Vec::new(),
-                            asset_rid: p.asset_rid,
-                            evidence: p.evidence,
-                        })
-                        .parts
-                        .push((qi, contribution));
-                }
+                let later = &self.later;
+                let taken = postings.iter().filter(|p| {
+                    (!evidence_only || p.evidence)
+                        && (later.is_empty() || !later.contains_key(&p.rid))
+                });
+                cands = cands.merge(taken, postings.len(), width, qi, |p| part(idf, p));
             }
         }
-        // Final scores, each summed in the words' sorted order.
-        let mut scored: Vec<(i64, f64, &Cand)> = cands
+        // Final scores, each summed in the words' sorted order (an absent word adds 0).
+        let scored: Vec<(i64, f64, i64)> = cands
+            .all
             .iter()
+            .enumerate()
             .filter(|(_, c)| !evidence_only || c.evidence)
-            .map(|(rid, c)| {
-                let mut parts = c.parts.clone();
-                parts.sort_by_key(|p| p.0);
-                (*rid, parts.iter().fold(0.0, |s, p| s + p.1), c)
+            .map(|(x, c)| {
+                let row = cands.parts.get(x * width..(x + 1) * width).unwrap_or(&[]);
+                (c.rid, row.iter().fold(0.0, |s, p| s + p), c.asset_rid)
             })
             .filter(|e| e.1 > 0.0)
             .collect();
-        // The model boost only for those that can still make the top k.
-        let theta = kth(scored.iter().map(|e| e.1 * lower_boost(e.2)), k).unwrap_or(0.0);
-        let upper = |e: &(i64, f64, &Cand)| {
-            e.1 * if e.2.asset_rid == asset_rid {
-                SAME_ASSET
-            } else {
-                SAME_MODEL
-            }
-        };
-        scored.retain(|e| upper(e) >= theta);
-        let mut out: Vec<(f64, i64, i64)> = Vec::with_capacity(scored.len());
-        let survivors: Vec<(i64, f64, i64)> =
-            scored.iter().map(|e| (e.0, e.1, e.2.asset_rid)).collect();
-        for (rid, mut s, a) in survivors {
-            if a == asset_rid {
-                s *= SAME_ASSET;
-            } else if asset.model.is_some() && self.model_of(a)? == asset.model {
-                s *= SAME_MODEL;
-            }
-            out.push((s, rid, 0));
-        }
-        out.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let cut = out
-            .get(k.saturating_sub(1))
-            .map_or(f64::NEG_INFINITY, |e| e.0);
+        let mut out: Vec<(f64, i64, i64)> = scored
+            .into_iter()
+            .map(|(rid, mut s, a)| {
+                if a == asset_rid {
+                    s *= SAME_ASSET;
+                } else if same_model.contains(&a) {
+                    s *= SAME_MODEL;
+                }
+                (s, rid, 0)
+            })
+            .collect();
+        lower.clear();
+        lower.extend(out.iter().map(|e| e.0));
+        let cut = kth(&mut lower, k).unwrap_or(f64::NEG_INFINITY);
         out.retain(|e| e.0 >= cut);
         for e in out.iter_mut() {
             e.2 = self.store.diagnosis_doc_time(e.1)?.unwrap_or(i64::MIN);
@@ -294,12 +456,11 @@ impl<'s> TextIndex<'s> {
     }
 }
 
-/// The `k`-th largest of `v` (`None` with fewer than `k`).
-fn kth(v: impl Iterator<Item = f64>, k: usize) -> Option<f64> {
-    let mut all: Vec<f64> = v.collect();
-    if all.len() < k || k == 0 {
+/// The `k`-th largest of `v` (`None` with fewer than `k`); reorders `v`.
+fn kth(v: &mut [f64], k: usize) -> Option<f64> {
+    if v.len() < k || k == 0 {
         return None;
     }
-    let (_, x, _) = all.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    let (_, x, _) = v.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
     Some(*x)
 }

@@ -1,13 +1,113 @@
-//! The text index guided diagnosis keeps in the replica (migration 0019): per term the postings
-//! of the not cancelled work orders (occurrences, length, asset, evidence flag), per term and
-//! cause the occurrences in that cause's evidence, and the document totals. The tokens come from
-//! the diagnosis crate (a callback), so triggers queue the written work orders and notes and
-//! [`Store::diagnosis_text_catch_up`] applies the queue in one write transaction before a read.
+//! The text index guided diagnosis keeps in the replica (migrations 0019, 0020): per term the
+//! postings of the not cancelled work orders (occurrences, length, asset, evidence flag) in
+//! compressed blocks ([`super::diagnosis_blocks`]), per term and cause the occurrences in that
+//! cause's evidence, and the document totals. The tokens come from the diagnosis crate (a
+//! callback), so triggers queue the written work orders and notes and
+//! [`Store::diagnosis_text_catch_up`] applies the queue in one write transaction before a read:
+//! a new work order is appended to its terms' last blocks, a changed or deleted one rewrites the
+//! blocks that hold it.
 
+use super::diagnosis_blocks::{self, block_postings, BlockMeta};
 use super::{evidence_cause, DiagnosisWorkOrder, Store};
 use crate::error::Result;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
-use std::collections::HashMap;
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use std::collections::{BTreeMap, HashMap};
+
+/// Postings changes held before they are written into blocks (bounds the memory of the first
+/// catch-up of a whole history).
+const FLUSH_CHANGES: usize = 2_000_000;
+
+/// Changes of a catch-up per term: by rid, the new posting or `None` (removed).
+type Pending = HashMap<i64, BTreeMap<i64, Option<Posting>>>;
+
+/// `old` (sorted by rid) with `changes` (sorted by rid) applied.
+fn merge(old: &[Posting], changes: &[(i64, Option<Posting>)]) -> Vec<Posting> {
+    let mut out = Vec::with_capacity(old.len() + changes.len());
+    let mut c = changes.iter().peekable();
+    for p in old {
+        while let Some((_, n)) = c.next_if(|(rid, _)| *rid < p.rid) {
+            out.extend(n);
+        }
+        match c.next_if(|(rid, _)| *rid == p.rid) {
+            Some((_, n)) => out.extend(n),
+            None => out.push(*p),
+        }
+    }
+    out.extend(c.filter_map(|(_, n)| *n));
+    out
+}
+
+/// Writes the pending changes into the terms' blocks: each change goes to the block whose rid
+/// range starts at or before it (the first block when none does); a block with changes is
+/// rewritten (cut again when it grew over the block size), except that postings after a full
+/// last block start new blocks without reading it.
+fn write_blocks(tx: &Transaction<'_>, pending: &mut Pending) -> Result<()> {
+    let cap = block_postings();
+    let mut metas = tx.prepare_cached(
+        "SELECT id, first_rid, last_rid, count FROM diag_blocks WHERE term = ?1 ORDER BY first_rid",
+    )?;
+    let mut read =
+        tx.prepare_cached("SELECT first_rid, postings FROM diag_blocks WHERE id = ?1")?;
+    let mut drop = tx.prepare_cached("DELETE FROM diag_blocks WHERE id = ?1")?;
+    let mut put = tx.prepare_cached(INSERT_BLOCK)?;
+    let mut terms: Vec<i64> = pending.keys().copied().collect();
+    terms.sort_unstable();
+    for term in terms {
+        let Some(changes) = pending.remove(&term) else {
+            continue;
+        };
+        let blocks: Vec<(i64, i64, i64, i64)> = metas
+            .query_map(params![term], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        // Changes per block (by index; none yet: index 0 of no block).
+        let mut groups: BTreeMap<usize, Vec<(i64, Option<Posting>)>> = BTreeMap::new();
+        for (rid, c) in changes {
+            let i = blocks.partition_point(|b| b.1 <= rid).saturating_sub(1);
+            groups.entry(i).or_default().push((rid, c));
+        }
+        for (i, changes) in groups {
+            let mut old = Vec::new();
+            if let Some(&(id, _, last, count)) = blocks.get(i) {
+                let appends_only = changes.first().is_some_and(|c| c.0 > last);
+                if !(appends_only && usize::try_from(count).unwrap_or(0) >= cap) {
+                    let (first, bytes): (i64, Vec<u8>) =
+                        read.query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    diagnosis_blocks::decode(first, &bytes, &mut old)?;
+                    drop.execute(params![id])?;
+                }
+            }
+            put_blocks(&mut put, term, &merge(&old, &changes), cap)?;
+        }
+    }
+    Ok(())
+}
+
+const INSERT_BLOCK: &str = "INSERT INTO diag_blocks(term, first_rid, last_rid, count, max_tf,
+    min_len, evidence, postings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+/// Inserts the term's postings (sorted by rid) as blocks of at most `cap` ([`INSERT_BLOCK`]).
+fn put_blocks(
+    put: &mut rusqlite::Statement<'_>,
+    term: i64,
+    postings: &[Posting],
+    cap: usize,
+) -> Result<()> {
+    for b in diagnosis_blocks::blocks(postings, cap) {
+        put.execute(params![
+            term,
+            b.first_rid,
+            b.last_rid,
+            i64::try_from(b.count).unwrap_or(i64::MAX),
+            b.max_tf,
+            b.min_len,
+            b.evidence,
+            b.bytes
+        ])?;
+    }
+    Ok(())
+}
 
 /// One posting: a work order with the term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,10 +194,91 @@ impl Deltas {
 
 impl Store {
     /// Work orders queued for the text index.
+    /// (Converting the postings of migration 0019 into blocks counts as one.)
     pub fn diagnosis_text_pending(&self) -> Result<i64> {
-        Ok(self
-            .conn()
-            .query_row("SELECT count(*) FROM diag_text_dirty", [], |r| r.get(0))?)
+        let queued: i64 =
+            self.conn()
+                .query_row("SELECT count(*) FROM diag_text_dirty", [], |r| r.get(0))?;
+        Ok(queued + i64::from(self.diagnosis_blocks_converting()?))
+    }
+
+    fn diagnosis_blocks_converting(&self) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'diag_blocks_conversion')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Converts the postings rows of migration 0019 into blocks (migration 0020), the terms in
+    /// order from where the last step stopped, until at least `max_postings` were read (at a
+    /// term's end), in one immediate write transaction; the last step drops the old table.
+    /// `None`: nothing (left) to convert; else the terms converted.
+    pub fn diagnosis_blocks_convert(&self, max_postings: usize) -> Result<Option<usize>> {
+        if !self.diagnosis_blocks_converting()? {
+            return Ok(None);
+        }
+        let tx = rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
+        let next: i64 = tx.query_row("SELECT next_term FROM diag_blocks_conversion", [], |r| {
+            r.get(0)
+        })?;
+        let cap = block_postings();
+        let mut terms = 0usize;
+        let mut read = 0usize;
+        let mut stopped_at = None;
+        {
+            let mut rows = tx.prepare(
+                "SELECT term, rid, tf, len, asset_rid, evidence FROM diag_postings
+                 WHERE term >= ?1 ORDER BY term, rid",
+            )?;
+            let mut put = tx.prepare(INSERT_BLOCK)?;
+            let mut write = |term: i64, ps: &[Posting]| put_blocks(&mut put, term, ps, cap);
+            let mut it = rows.query(params![next])?;
+            let mut current: Option<i64> = None;
+            let mut ps: Vec<Posting> = Vec::new();
+            while let Some(r) = it.next()? {
+                let term: i64 = r.get(0)?;
+                if current != Some(term) {
+                    if let Some(t) = current {
+                        write(t, &ps)?;
+                        ps.clear();
+                        terms += 1;
+                        if read >= max_postings {
+                            stopped_at = Some(term);
+                            break;
+                        }
+                    }
+                    current = Some(term);
+                }
+                ps.push(Posting {
+                    rid: r.get(1)?,
+                    tf: r.get(2)?,
+                    len: r.get(3)?,
+                    asset_rid: r.get(4)?,
+                    evidence: r.get(5)?,
+                });
+                read += 1;
+            }
+            if stopped_at.is_none() {
+                if let Some(t) = current {
+                    write(t, &ps)?;
+                    terms += 1;
+                }
+            }
+        }
+        match stopped_at {
+            Some(t) => {
+                tx.execute(
+                    "UPDATE diag_blocks_conversion SET next_term = ?1",
+                    params![t],
+                )?;
+            }
+            None => {
+                tx.execute_batch("DROP TABLE diag_postings; DROP TABLE diag_blocks_conversion;")?;
+            }
+        }
+        tx.commit()?;
+        Ok(Some(terms))
     }
 
     /// Applies the queued work orders to the text index with their tokens from `tokens`, in one
@@ -118,6 +299,12 @@ impl Store {
         progress: &mut dyn FnMut(usize, usize),
         max_rows: usize,
     ) -> Result<usize> {
+        // The postings of 0019 first (a step of them, when stepping).
+        while let Some(terms) = self.diagnosis_blocks_convert(max_rows.saturating_mul(20))? {
+            if max_rows != usize::MAX {
+                return Ok(terms.max(1));
+            }
+        }
         let any: bool =
             self.conn()
                 .query_row("SELECT EXISTS (SELECT 1 FROM diag_text_dirty)", [], |r| {
@@ -137,15 +324,11 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let mut ids: HashMap<String, i64> = HashMap::new();
         let mut deltas = Deltas::default();
+        let mut pending: Pending = HashMap::new();
+        let mut queued = 0usize;
         {
             let mut old_doc = tx.prepare(
                 "SELECT rid, reported_at, len, cancelled, cause, terms FROM diag_docs WHERE rid = ?1",
-            )?;
-            let mut unpost =
-                tx.prepare("DELETE FROM diag_postings WHERE term = ?1 AND rid = ?2")?;
-            let mut post = tx.prepare(
-                "INSERT OR REPLACE INTO diag_postings(term, rid, tf, len, asset_rid, evidence)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             let mut put_doc = tx.prepare(
                 "INSERT OR REPLACE INTO diag_docs(rid, reported_at, len, cancelled, cause, terms)
@@ -162,7 +345,8 @@ impl Store {
                 if let Some(old) = old_doc.query_row(params![rid], text_doc).optional()? {
                     if !old.cancelled {
                         for (term, _) in &old.terms {
-                            unpost.execute(params![term, rid])?;
+                            pending.entry(*term).or_default().insert(*rid, None);
+                            queued += 1;
                         }
                     }
                     deltas.doc(&old, -1);
@@ -209,14 +393,15 @@ impl Store {
                         if !doc.cancelled {
                             let asset: i64 = asset_of.query_row(params![rid], |r| r.get(0))?;
                             for (term, f) in &doc.terms {
-                                post.execute(params![
-                                    term,
-                                    rid,
-                                    f,
-                                    doc.len,
-                                    asset,
-                                    doc.cause.is_some()
-                                ])?;
+                                let p = Posting {
+                                    rid: *rid,
+                                    tf: *f,
+                                    len: doc.len,
+                                    asset_rid: asset,
+                                    evidence: doc.cause.is_some(),
+                                };
+                                pending.entry(*term).or_default().insert(*rid, Some(p));
+                                queued += 1;
                             }
                         }
                         put_doc.execute(params![
@@ -233,10 +418,15 @@ impl Store {
                         drop_doc.execute(params![rid])?;
                     }
                 }
+                if queued >= FLUSH_CHANGES {
+                    write_blocks(&tx, &mut pending)?;
+                    queued = 0;
+                }
                 if (done + 1).is_multiple_of(50_000) {
                     progress(done + 1, total);
                 }
             }
+            write_blocks(&tx, &mut pending)?;
             let mut df = tx.prepare("UPDATE diag_terms SET df = df + ?2 WHERE id = ?1")?;
             for (term, d) in &deltas.df {
                 if *d != 0 {
@@ -290,20 +480,45 @@ impl Store {
     /// Every posting of the term, by work order.
     pub fn diagnosis_postings(&self, term: i64) -> Result<Vec<Posting>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT rid, tf, len, asset_rid, evidence FROM diag_postings WHERE term = ?1
-             ORDER BY rid",
+            "SELECT first_rid, postings FROM diag_blocks WHERE term = ?1 ORDER BY first_rid",
         )?;
-        let rows = stmt.query_map(params![term], posting)?;
+        let mut rows = stmt.query(params![term])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            diagnosis_blocks::decode(r.get(0)?, blob(r.get_ref(1)?), &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// The blocks of the term's postings, by rid, without their postings.
+    pub fn diagnosis_blocks(&self, term: i64) -> Result<Vec<BlockMeta>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, first_rid, last_rid, max_tf, min_len, evidence FROM diag_blocks
+             WHERE term = ?1 ORDER BY first_rid",
+        )?;
+        let rows = stmt.query_map(params![term], |r| {
+            Ok(BlockMeta {
+                id: r.get(0)?,
+                first_rid: r.get(1)?,
+                last_rid: r.get(2)?,
+                max_tf: r.get(3)?,
+                min_len: r.get(4)?,
+                evidence: r.get(5)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The posting of the term for one work order, if it has it.
-    pub fn diagnosis_posting(&self, term: i64, rid: i64) -> Result<Option<Posting>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT rid, tf, len, asset_rid, evidence FROM diag_postings
-             WHERE term = ?1 AND rid = ?2",
-        )?;
-        Ok(stmt.query_row(params![term, rid], posting).optional()?)
+    /// The postings of one block (by [`BlockMeta::id`]), appended to `out`.
+    pub fn diagnosis_block(&self, id: i64, out: &mut Vec<Posting>) -> Result<()> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT first_rid, postings FROM diag_blocks WHERE id = ?1")?;
+        let mut rows = stmt.query(params![id])?;
+        if let Some(r) = rows.next()? {
+            diagnosis_blocks::decode(r.get(0)?, blob(r.get_ref(1)?), out)?;
+        }
+        Ok(())
     }
 
     /// The work orders reported at or after `at` as the text index holds them, at most
@@ -345,6 +560,16 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The assets (rids) whose model has the name `model`.
+    pub fn diagnosis_assets_of_model(&self, model: &str) -> Result<Vec<i64>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT a.rid FROM assets a JOIN asset_models m ON m.id = a.model_id
+             WHERE m.model = ?1",
+        )?;
+        let rows = stmt.query_map(params![model], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The model name of an asset (by rid).
     pub fn diagnosis_asset_model(&self, asset_rid: i64) -> Result<Option<String>> {
         let mut stmt = self.conn().prepare_cached(
@@ -358,12 +583,10 @@ impl Store {
     }
 }
 
-fn posting(r: &rusqlite::Row<'_>) -> rusqlite::Result<Posting> {
-    Ok(Posting {
-        rid: r.get(0)?,
-        tf: r.get(1)?,
-        len: r.get(2)?,
-        asset_rid: r.get(3)?,
-        evidence: r.get(4)?,
-    })
+/// A blob column's bytes (none for another type).
+fn blob(v: rusqlite::types::ValueRef<'_>) -> &[u8] {
+    match v {
+        rusqlite::types::ValueRef::Blob(b) => b,
+        _ => &[],
+    }
 }

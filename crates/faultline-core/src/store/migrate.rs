@@ -93,6 +93,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "diagnosis_postings",
         include_str!("../../migrations/0019_diagnosis_postings.sql"),
     ),
+    (
+        20,
+        "diagnosis_blocks",
+        include_str!("../../migrations/0020_diagnosis_blocks.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

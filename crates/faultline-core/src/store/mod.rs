@@ -10,6 +10,7 @@ mod conflicts;
 mod corrections;
 pub(crate) mod diag_bulk;
 mod diagnosis_confirmed;
+pub mod diagnosis_blocks;
 mod diagnosis_postings;
 mod diagnosis_reads;
 mod diagnosis_sessions;
@@ -40,6 +41,8 @@ mod corrections_tests;
 #[cfg(test)]
 mod data_quality_tests;
 #[cfg(test)]
+mod diagnosis_postings_tests;
+#[cfg(test)]
 mod guides_tests;
 #[cfg(all(test, unix))]
 mod permissions_tests;
@@ -52,6 +55,7 @@ mod tests;
 
 pub use analytics_reads::{AnalyticsAlarm, AnalyticsAsset, AnalyticsWorkOrder};
 pub use diagnosis_confirmed::ConfirmedConclusion;
+pub use diagnosis_blocks::BlockMeta;
 pub use diagnosis_postings::{Posting, TextDoc};
 pub use diagnosis_reads::DiagnosisWorkOrder;
 pub use diagnosis_sessions::NewDiagnosisSession;
