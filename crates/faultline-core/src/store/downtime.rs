@@ -29,20 +29,14 @@ pub(super) fn archive_current(tx: &Transaction<'_>, work_order_rid: i64) -> Resu
 /// an empty list (a hub built before intervals) leaves the record's single interval as it is.
 pub(super) fn apply_pulled(
     tx: &Transaction<'_>,
-    work_order_id: &str,
+    rid: i64,
     intervals: &[DowntimeIntervalRecord],
 ) -> Result<()> {
     let Some((last, earlier)) = intervals.split_last() else {
-        tx.prepare_cached(
-            "DELETE FROM downtime_intervals WHERE work_order_rid =
-                 (SELECT rid FROM work_orders WHERE id = ?1)",
-        )?
-        .execute(params![work_order_id])?;
+        tx.prepare_cached("DELETE FROM downtime_intervals WHERE work_order_rid = ?1")?
+            .execute(params![rid])?;
         return Ok(());
     };
-    let rid: i64 = tx
-        .prepare_cached("SELECT rid FROM work_orders WHERE id = ?1")?
-        .query_row(params![work_order_id], |r| r.get(0))?;
     tx.prepare_cached("DELETE FROM downtime_intervals WHERE work_order_rid = ?1")?
         .execute(params![rid])?;
     for i in earlier {

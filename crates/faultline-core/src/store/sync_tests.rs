@@ -302,3 +302,113 @@ fn a_conflict_pulled_from_the_hub_is_stamped_by_the_stores_clock() -> TestResult
     assert_eq!(list[0].created_at, crate::Clock::now(fixed.as_ref()));
     Ok(())
 }
+
+/// The work order's row as the pull wrote it: rid, version, status, title, remedy, cost, the
+/// current interval and the count of earlier ones.
+type WoRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<f64>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+);
+
+fn wo_row(store: &super::Store, id: Uuid) -> Result<WoRow, rusqlite::Error> {
+    store.conn().query_row(
+        "SELECT rid, version, status, title, remedy_text, cost, downtime_start, downtime_end,
+                (SELECT count(*) FROM downtime_intervals d WHERE d.work_order_rid = w.rid)
+         FROM work_orders w WHERE id = ?1",
+        [id.to_string()],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        },
+    )
+}
+
+#[test]
+fn a_pulled_work_order_is_inserted_then_replaced_by_equal_or_newer_versions_only() -> TestResult {
+    let mut store = store_with(clock());
+    enroll(&mut store)?;
+    let (a, id) = (Uuid::from_u128(1), Uuid::from_u128(2));
+    let t = Utc
+        .timestamp_opt(1_763_000_000, 0)
+        .single()
+        .unwrap_or_default();
+    let m = |min: i64| t + chrono::Duration::minutes(min);
+    let ms = |min: i64| m(min).timestamp_millis();
+    let mut v2 = work_order(id, a, "in_progress", 2);
+    v2.downtime_start = Some(m(0));
+    v2.downtime_intervals = vec![
+        DowntimeIntervalRecord {
+            start: m(0),
+            end: Some(m(10)),
+        },
+        DowntimeIntervalRecord {
+            start: m(30),
+            end: None,
+        },
+    ];
+    let tally = store.apply_pulled(
+        &[Change::Asset(asset(a, None)), Change::WorkOrder(v2.clone())],
+        "c1",
+    )?;
+    assert_eq!(tally.applied, 2);
+    let rid = wo_row(&store, id)?.0;
+    let inserted = (
+        rid,
+        2,
+        "in_progress".into(),
+        "Seal leaks".into(),
+        None,
+        None,
+        Some(ms(30)),
+        None,
+        1,
+    );
+    assert_eq!(wo_row(&store, id)?, inserted);
+
+    // An older version is not written (neither the row nor its intervals).
+    let mut v1 = work_order(id, a, "open", 1);
+    v1.title = "old".into();
+    store.apply_pulled(&[Change::WorkOrder(v1)], "c2")?;
+    assert_eq!(wo_row(&store, id)?, inserted);
+
+    // The same version again is written (the hub's copy wins), and a newer one replaces all.
+    let mut v2b = v2.clone();
+    v2b.title = "Seal leaks at the gland".into();
+    store.apply_pulled(&[Change::WorkOrder(v2b)], "c3")?;
+    assert_eq!(wo_row(&store, id)?.3, "Seal leaks at the gland");
+    let mut v3 = work_order(id, a, "closed", 3);
+    v3.remedy_text = Some("seal replaced".into());
+    v3.cost = Some(12.5);
+    v3.downtime_start = Some(m(0));
+    v3.downtime_end = Some(m(40));
+    store.apply_pulled(&[Change::WorkOrder(v3)], "c4")?;
+    let closed = (
+        rid,
+        3,
+        "closed".into(),
+        "Seal leaks".into(),
+        Some("seal replaced".into()),
+        Some(12.5),
+        Some(ms(0)),
+        Some(ms(40)),
+        0,
+    );
+    assert_eq!(wo_row(&store, id)?, closed);
+    Ok(())
+}
