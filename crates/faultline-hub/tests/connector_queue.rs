@@ -1,15 +1,18 @@
 //! The CMMS outbound queue on real PostgreSQL, with a recording connector: applied pushes are
 //! queued (only on sites with a connector), two drains at once (two pools, as two hub processes)
 //! never send a row twice and keep each work order's order, a refused item holds back only its
-//! work order until `retry`, a refused key stops the drain without losing anything.
+//! work order until `retry`, a refused key stops the drain without losing anything, and a
+//! sender given the laptop gate claims nothing while a laptop request is in flight.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
 use common::{env, note, Hub};
 use faultline_hub::connector::{
-    configure, drain, retry_failed, status, Connector, ConnectorConfig, OutboxItem, SendOutcome,
+    configure, drain, drain_yielding, retry_failed, status, Connector, ConnectorConfig, OutboxItem,
+    SendOutcome,
 };
+use faultline_hub::priority::LaptopGate;
 use faultline_hub::PgStore;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -87,6 +90,37 @@ async fn applied_changes_are_queued_only_where_a_connector_is_configured() {
             .await,
         0
     );
+}
+
+#[tokio::test]
+async fn a_sender_claims_nothing_while_a_laptop_request_is_in_flight() {
+    let hub = Hub::start().await;
+    hub.site("S").await;
+    configure(&hub.store, &maximo("S")).await.unwrap();
+    let dev = hub.enroll("S", "d").await;
+    let asset = hub.asset("S", "P-1").await;
+    let wo = hub.work_order("S", asset, "open").await;
+    let muts = (0..3).map(|i| env(0, note(wo, &format!("n{i}")))).collect();
+    hub.push(&dev.token, "S", muts).await;
+    let rec = Recorder::default();
+    // An hour's bound: the sender can only go on because the request ended.
+    let gate = LaptopGate::with_bound(Duration::from_secs(3600));
+    let laptop = gate.enter();
+    let sender = tokio::spawn({
+        let (store, rec, gate) = (hub.store.clone(), rec.clone(), gate.clone());
+        async move { drain_yielding(&store, "S", &rec, 1000, 20, Some(&gate)).await }
+    });
+    // Time enough for an ungated sender to send all three (the recorder answers at once).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        rec.sent.lock().unwrap().is_empty(),
+        "sent while a laptop was in flight"
+    );
+    assert!(!sender.is_finished());
+    drop(laptop);
+    let report = sender.await.unwrap().unwrap();
+    assert_eq!(report.sent, 3);
+    assert_eq!(rec.sent.lock().unwrap().len(), 3);
 }
 
 #[tokio::test]
