@@ -1,7 +1,8 @@
 //! The periodic reconcile: worklogs and materials added in `fake_maximo` under a work order the
 //! hub knows, without a change of the work order, become notes and parts laptops pull; removed
 //! there, they are deleted on the hub and the laptop; the hub's own rows never come back as
-//! copies. Real PostgreSQL, `fake_maximo` (never a real Maximo).
+//! copies; failure report rows made there give the hub's work order their codes. Real
+//! PostgreSQL, `fake_maximo` (never a real Maximo).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -294,4 +295,95 @@ async fn two_serve_loops_reconcile_a_site_once_per_interval() {
         .count();
     assert_eq!(reads, 1, "one reconcile of the site for both loops");
     assert_eq!(hub_notes(&s).await.len(), 2);
+}
+
+async fn hub_codes(s: &Plant) -> (Option<String>, Option<String>, Option<String>) {
+    let row = s
+        .hub
+        .db
+        .client()
+        .await
+        .query_one(
+            "SELECT problem_code, cause_code, remedy_code FROM work_orders WHERE site = 'PLANT1'
+             AND asset_id = $1",
+            &[&s.asset],
+        )
+        .await
+        .unwrap();
+    (row.get(0), row.get(1), row.get(2))
+}
+
+#[tokio::test]
+async fn failure_report_rows_made_in_maximo_reach_the_hub_and_the_laptop() {
+    let (s, mut laptop, wo, number) = a_breakdown_in_maximo().await;
+    let rowstamp = s.fake.lock().unwrap().wo(&number)["_rowstamp"].clone();
+    // A planner enters the problem and cause in Maximo's failure reporting only.
+    add_child(
+        &s,
+        &number,
+        "failurereport",
+        json!({"failurecode": "LEAK", "type": "PROBLEM"}),
+    );
+    add_child(
+        &s,
+        &number,
+        "failurereport",
+        json!({"failurecode": "SEALWORN", "type": "CAUSE"}),
+    );
+    assert_eq!(s.fake.lock().unwrap().wo(&number)["_rowstamp"], rowstamp);
+
+    // A change of the work order still queued to Maximo: put off, nothing applied.
+    laptop
+        .store
+        .add_note(wo, "ana", "waiting for the seal")
+        .unwrap();
+    laptop.sync(&s.hub).await;
+    let r = run(&s).await;
+    assert_eq!(
+        (r.failure_reports_applied, r.failure_reports_deferred),
+        (0, 1),
+        "{r:?}"
+    );
+    assert_eq!(hub_codes(&s).await, (None, None, None));
+
+    // Sent: the next reconcile applies the report's codes.
+    s.drain("key-1").await;
+    let r = run(&s).await;
+    assert!(r.error.is_none(), "{r:?}");
+    assert_eq!(
+        (r.failure_reports_applied, r.failure_reports_deferred),
+        (1, 0),
+        "{r:?}"
+    );
+    assert_eq!(
+        hub_codes(&s).await,
+        (Some("LEAK".into()), Some("SEALWORN".into()), None)
+    );
+    assert_eq!(
+        s.hub
+            .count("SELECT count(*) FROM work_orders WHERE site = 'PLANT1'")
+            .await,
+        1,
+        "the hub's work order updated, not a second one"
+    );
+    laptop.sync(&s.hub).await;
+    let f = laptop.store.work_order(wo).unwrap().summary.failure;
+    assert_eq!(
+        (f.problem_code.as_deref(), f.cause_code.as_deref()),
+        (Some("LEAK"), Some("SEALWORN"))
+    );
+
+    // Read again: nothing changes, nothing is sent to Maximo.
+    let r = run(&s).await;
+    assert_eq!(
+        (r.failure_reports_applied, r.failure_reports_deferred),
+        (0, 0),
+        "{r:?}"
+    );
+    assert_eq!(
+        s.hub
+            .count("SELECT count(*) FROM cmms_outbox WHERE site = 'PLANT1' AND state <> 'sent'")
+            .await,
+        0
+    );
 }

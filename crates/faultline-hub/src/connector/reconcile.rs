@@ -5,7 +5,8 @@
 //! `faultline-hub maximo reconcile --site S`, the hub:
 //!
 //! - reads the whole failure-code hierarchy ([`sweep_codes`]: removed codes retired);
-//! - re-reads the child arrays (`oslc.select` of `worklog{…}` and `matusetrans{…}` only) of the
+//! - re-reads the child arrays (`oslc.select` of `worklog{…}`, `matusetrans{…}` and
+//!   `failurereport{…}` only) of the
 //!   work orders Maximo knows that are open or were closed in the last [`RECENT_DAYS`] days,
 //!   [`KEYS_PER_QUERY`] work orders a query;
 //! - turns a child row made in Maximo into a hub record laptops pull (a worklog → a note, an
@@ -17,14 +18,21 @@
 //!   from Maximo. A row the hub sent that is deleted in Maximo stays on the hub: it is the
 //!   technician's record.
 //!
+//! - reads the work orders' failure report rows (`failurereport{failurecode,type}` in the same
+//!   query): when a PROBLEM, CAUSE or REMEDY row holds another code than the hub's, the work
+//!   order is read again as the fetch reads it, given the report's codes and loaded through the
+//!   fetch's load path, so laptops pull the codes; a work order with changes still queued to
+//!   Maximo is put off to the next reconcile (the fetch's conflict rule). A type without a row
+//!   clears nothing.
+//!
 //! A row the hub's rules refuse (an empty worklog, a unit Faultline does not know) is counted
 //! and logged, and read again next time. Two runs at once add nothing twice: a record's id is
 //! derived from Maximo's row id and `cmms_children` holds one row per Maximo row.
 
-use super::inbound::reason;
+use super::inbound::{load_records, reason, FetchReport};
 use super::inbound_codes::{sweep_codes, CodeSweep};
-use super::inbound_rows::id_text;
-use super::reconcile_rows::{child_uuid, draft_of, Draft, CHILDREN, SELECT};
+use super::inbound_rows::{id_text, WORK_ORDERS};
+use super::reconcile_rows::{child_uuid, draft_of, report_codes, Draft, CHILDREN, SELECT};
 use super::{connector_config, Maximo, PAGE_SIZE, REQUEST_TIMEOUT};
 use crate::error::{HubError, Result};
 use crate::PgStore;
@@ -55,6 +63,11 @@ pub struct ReconcileReport {
     pub removed: u64,
     /// Maximo-made rows the hub's rules refused (logged).
     pub refused: u64,
+    /// Work orders given the codes of failure report rows made in Maximo.
+    pub failure_reports_applied: u64,
+    /// Work orders whose failure report differs but with changes still queued to Maximo: put off
+    /// to the next reconcile.
+    pub failure_reports_deferred: u64,
     /// The full read of the failure-code hierarchy.
     pub codes: CodeSweep,
     /// Why the run stopped short (Maximo down, key refused).
@@ -136,15 +149,110 @@ async fn children(
                 return Ok(());
             }
         };
+        let mut reported = Vec::new();
         for record in &records {
             let wonum = record["wonum"].as_str().unwrap_or_default();
             if let Some((id, _)) = chunk.iter().find(|(_, k)| k == wonum) {
                 report.work_orders += 1;
                 work_order(store, site, *id, record, report).await?;
+                if let Some(codes) = failure_report(store, site, *id, record, report).await? {
+                    reported.push((*id, wonum.to_string(), codes));
+                }
             }
+        }
+        if let Err(why) = apply_reports(store, site, maximo, &reported, report).await? {
+            report.error = Some(why);
+            return Ok(());
         }
     }
     Ok(())
+}
+
+/// A work order's failure report codes as `report_codes` gives them.
+type Codes = Vec<(&'static str, &'static str, String)>;
+
+/// The codes of the work order's failure report when one differs from the hub's and nothing of
+/// the work order is still to be sent to Maximo (then it is counted as put off).
+async fn failure_report(
+    store: &PgStore,
+    site: &str,
+    wo: Uuid,
+    record: &Value,
+    report: &mut ReconcileReport,
+) -> Result<Option<Codes>> {
+    let codes = report_codes(record);
+    if codes.is_empty() {
+        return Ok(None);
+    }
+    let row = store
+        .client()
+        .await?
+        .query_one(
+            "SELECT w.problem_code, w.cause_code, w.remedy_code,
+                    EXISTS (SELECT 1 FROM cmms_outbox p WHERE p.site = w.site
+                              AND p.work_order_id = w.id AND p.state IN ('pending', 'failed'))
+             FROM work_orders w WHERE w.site = $1 AND w.id = $2",
+            &[&site, &wo],
+        )
+        .await?;
+    let mut differs = false;
+    for (field, _, code) in &codes {
+        let held: Option<String> = row.try_get(*field)?;
+        differs |= held.as_deref() != Some(code.as_str());
+    }
+    if !differs {
+        return Ok(None);
+    }
+    if row.try_get::<_, bool>(3)? {
+        tracing::info!(site, %wo, "cmms reconcile: failure report put off (changes to send)");
+        report.failure_reports_deferred += 1;
+        return Ok(None);
+    }
+    Ok(Some(codes))
+}
+
+/// The work orders whose failure report differs, read again as the fetch reads them, given the
+/// report's codes and loaded as the fetch loads them. `Err(reason)` when Maximo did not answer.
+async fn apply_reports(
+    store: &PgStore,
+    site: &str,
+    maximo: &Maximo,
+    reported: &[(Uuid, String, Codes)],
+    report: &mut ReconcileReport,
+) -> Result<std::result::Result<(), String>> {
+    if reported.is_empty() {
+        return Ok(Ok(()));
+    }
+    let keys: Vec<String> = reported.iter().map(|(_, k, _)| k.clone()).collect();
+    let mut records = match maximo.by_keys(&WORK_ORDERS, &keys).await {
+        Ok(r) => r,
+        Err(outcome) => return Ok(Err(reason(outcome))),
+    };
+    let client = store.client().await?;
+    let mut todo = Vec::with_capacity(records.len());
+    for record in &mut records {
+        let wonum = record["wonum"].as_str().unwrap_or_default().to_string();
+        let Some((id, _, codes)) = reported.iter().find(|(_, k, _)| *k == wonum) else {
+            continue;
+        };
+        // A work order the hub created is found by its number: the load updates it by key.
+        client
+            .execute(
+                "UPDATE work_orders SET external_key = $3 WHERE site = $1 AND id = $2
+                   AND external_key IS NULL",
+                &[&site, id, &wonum],
+            )
+            .await?;
+        for (_, attr, code) in codes {
+            record[*attr] = Value::String(code.clone());
+        }
+        todo.push(&*record);
+    }
+    let mut loaded = FetchReport::default();
+    load_records(store, site, &WORK_ORDERS, &todo, &mut loaded).await?;
+    report.failure_reports_applied += loaded.updated + loaded.inserted;
+    report.refused += loaded.refused;
+    Ok(Ok(()))
 }
 
 /// The site's work orders Maximo knows (fetched from it, or created by the hub's sent create,

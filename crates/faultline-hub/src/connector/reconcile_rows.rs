@@ -15,12 +15,53 @@ use uuid::Uuid;
 pub const CHILDREN: [(&str, &str); 2] =
     [("worklog", "worklogid"), ("matusetrans", "matusetransid")];
 
-/// `oslc.select` of the reconcile's query: the work order's number and its child arrays only.
+/// `oslc.select` of the reconcile's query: the work order's number and its child arrays only
+/// (the failure report rows too: a cause or remedy entered in Maximo's failure reporting does not
+/// change the work order's row).
 pub const SELECT: &str = "wonum,\
     worklog{worklogid,logtype,createby,createdate,description,description_longdescription,\
     externalrefid},\
     matusetrans{matusetransid,itemnum,description,issuetype,quantity,issueunit,transdate,\
-    externalrefid}";
+    externalrefid},\
+    failurereport{failurecode,type}";
+
+/// The failure report's types, with the hub's work-order field and Maximo's work-order attribute
+/// each stands for.
+pub const REPORT_TYPES: [(&str, &str, &str); 3] = [
+    ("PROBLEM", "problem_code", "problemcode"),
+    ("CAUSE", "cause_code", "fr1code"),
+    ("REMEDY", "remedy_code", "fr2code"),
+];
+
+/// The codes a work order's `failurereport` rows give: (hub field, Maximo attribute, code) for
+/// each type that has a row with a code (the last row of a type when Maximo holds several). A
+/// type without a row gives nothing (a code is never cleared from the report).
+pub fn report_codes(record: &Value) -> Vec<(&'static str, &'static str, String)> {
+    let rows = record["failurereport"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    REPORT_TYPES
+        .iter()
+        .filter_map(|(kind, field, attr)| {
+            let code = rows
+                .iter()
+                .rev()
+                .filter(|r| {
+                    r["type"]
+                        .as_str()
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case(kind))
+                })
+                .find_map(|r| {
+                    r["failurecode"]
+                        .as_str()
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                })?;
+            Some((*field, *attr, code.to_string()))
+        })
+        .collect()
+}
 
 /// A note to add to the hub from a worklog.
 #[derive(Debug, Clone, PartialEq)]
@@ -226,6 +267,26 @@ mod tests {
         let odd = json!({"itemnum": "X", "quantity": -1.0, "issueunit": "BARREL",
                          "transdate": "2025-11-23T12:00:00Z"});
         assert!(part_of(&odd).is_err());
+    }
+
+    #[test]
+    fn failure_report_rows_give_the_codes_of_their_types() {
+        let wo = json!({"failurereport": [
+            {"failurecode": "LEAK", "type": "PROBLEM"},
+            {"failurecode": "SEALWORN", "type": "cause"},
+            {"failurecode": "OLD", "type": "REMEDY"},
+            {"failurecode": "REPLSEAL", "type": "REMEDY"},
+            {"failurecode": " ", "type": "PROBLEM"},
+            {"failurecode": "X", "type": "OTHER"}]});
+        assert_eq!(
+            report_codes(&wo),
+            vec![
+                ("problem_code", "problemcode", "LEAK".to_string()),
+                ("cause_code", "fr1code", "SEALWORN".to_string()),
+                ("remedy_code", "fr2code", "REPLSEAL".to_string()),
+            ]
+        );
+        assert!(report_codes(&json!({"wonum": "1"})).is_empty());
     }
 
     #[test]
