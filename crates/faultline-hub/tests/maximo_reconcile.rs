@@ -387,3 +387,25 @@ async fn failure_report_rows_made_in_maximo_reach_the_hub_and_the_laptop() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_work_order_deleted_in_maximo_is_kept_and_listed() {
+    let (s, mut laptop, wo, number) = a_breakdown_in_maximo().await;
+    s.fake.lock().unwrap().wos.retain(|w| w["wonum"] != number);
+    let r = run(&s).await;
+    assert!(r.error.is_none(), "{r:?}");
+    assert_eq!((r.work_orders, r.removed), (0, 0), "{r:?}");
+    assert_eq!(r.gone, vec![number.clone()], "{r:?}");
+    assert_eq!(
+        s.hub
+            .count("SELECT count(*) FROM work_orders WHERE site = 'PLANT1'")
+            .await,
+        1,
+        "the technician's work order stays"
+    );
+    assert_eq!(hub_notes(&s).await.len(), 1, "and its note");
+    laptop.sync(&s.hub).await;
+    assert_eq!(laptop.store.work_order(wo).unwrap().notes.len(), 1);
+    let st = status(&s.hub.store, "PLANT1").await.unwrap();
+    assert_eq!(st.reconcile.unwrap()["gone"], json!([number]));
+}

@@ -25,6 +25,10 @@
 //!   Maximo is put off to the next reconcile (the fetch's conflict rule). A type without a row
 //!   clears nothing.
 //!
+//! - keeps a work order Maximo no longer answers for (deleted there, or moved out of the
+//!   site): the hub never deletes a technician's work; its number is listed in the report's
+//!   `gone` (`maximo status`) and logged, each run while it stays known.
+//!
 //! A row the hub's rules refuse (an empty worklog, a unit Faultline does not know) is counted
 //! and logged, and read again next time. Two runs at once add nothing twice: a record's id is
 //! derived from Maximo's row id and `cmms_children` holds one row per Maximo row.
@@ -68,6 +72,9 @@ pub struct ReconcileReport {
     /// Work orders whose failure report differs but with changes still queued to Maximo: put off
     /// to the next reconcile.
     pub failure_reports_deferred: u64,
+    /// Numbers of work orders the hub knows as Maximo's that Maximo no longer answers for
+    /// (deleted there): kept on the hub, listed here and logged.
+    pub gone: Vec<String>,
     /// The full read of the failure-code hierarchy.
     pub codes: CodeSweep,
     /// Why the run stopped short (Maximo down, key refused).
@@ -158,6 +165,19 @@ async fn children(
                 if let Some(codes) = failure_report(store, site, *id, record, report).await? {
                     reported.push((*id, wonum.to_string(), codes));
                 }
+            }
+        }
+        for (_, wonum) in chunk {
+            if !records
+                .iter()
+                .any(|r| r["wonum"].as_str() == Some(wonum.as_str()))
+            {
+                tracing::warn!(
+                    site,
+                    wonum,
+                    "cmms reconcile: gone from Maximo; kept on the hub"
+                );
+                report.gone.push(wonum.clone());
             }
         }
         if let Err(why) = apply_reports(store, site, maximo, &reported, report).await? {
