@@ -127,16 +127,8 @@ enum Command {
     /// test work order and worklog only with --allow-writes), written as a transcript without
     /// the key or any value. Needs no database.
     MaximoProbe {
-        /// Maximo's base URL, e.g. https://maximo-test.plant/maximo
-        #[arg(long)]
-        url: String,
-        #[arg(long)]
-        api_key_file: PathBuf,
-        #[arg(long)]
-        ca_bundle: Option<PathBuf>,
-        /// Maximo SITEID of the test work order (with --allow-writes).
-        #[arg(long)]
-        siteid: Option<String>,
+        #[command(flatten)]
+        target: MaximoTarget,
         #[arg(long)]
         allow_writes: bool,
         /// The asset of the test work order (with --allow-writes).
@@ -235,24 +227,62 @@ enum SiteCommand {
     Budget { code: String, bytes: String },
 }
 
+/// How to reach a Maximo: the flags `maximo configure` and `maximo-probe` share.
+#[derive(Args)]
+struct MaximoTarget {
+    /// Maximo's base URL, e.g. https://maximo.plant/maximo
+    #[arg(long)]
+    url: String,
+    /// File holding the Maximo API key (`maximo configure` reads it once and stores it in the
+    /// hub's database).
+    #[arg(long)]
+    api_key_file: PathBuf,
+    /// PEM bundle of the CA that signed Maximo's certificate.
+    #[arg(long)]
+    ca_bundle: Option<PathBuf>,
+    /// Maximo SITEID of the records the hub creates (the probe's test work order).
+    #[arg(long)]
+    siteid: Option<String>,
+}
+
+impl MaximoTarget {
+    /// The connector settings for `site`: the key (trimmed) and the CA bundle read from their
+    /// files, the URL without a trailing slash.
+    fn config(
+        &self,
+        site: &str,
+        orgid: Option<String>,
+    ) -> Result<faultline_hub::connector::ConnectorConfig> {
+        let key = std::fs::read_to_string(&self.api_key_file)
+            .with_context(|| format!("cannot read {}", self.api_key_file.display()))?;
+        let ca_bundle = match &self.ca_bundle {
+            Some(p) => Some(
+                std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read {}", p.display()))?,
+            ),
+            None => None,
+        };
+        Ok(faultline_hub::connector::ConnectorConfig {
+            site: site.to_string(),
+            kind: "maximo".into(),
+            url: self.url.trim_end_matches('/').to_string(),
+            api_key: key.trim().to_string(),
+            ca_bundle,
+            cmms_siteid: self.siteid.clone(),
+            cmms_orgid: orgid,
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum MaximoCommand {
     /// Connect a site to Maximo: the changes applied from now on are queued for it.
     Configure {
         #[arg(long)]
         site: String,
-        /// Maximo's base URL, e.g. https://maximo.plant/maximo
-        #[arg(long)]
-        url: String,
-        /// File holding the Maximo API key (read once, stored in the hub's database).
-        #[arg(long)]
-        api_key_file: PathBuf,
-        /// PEM bundle of the CA that signed Maximo's certificate.
-        #[arg(long)]
-        ca_bundle: Option<PathBuf>,
-        /// Maximo SITEID and ORGID of the records the hub creates.
-        #[arg(long)]
-        siteid: Option<String>,
+        #[command(flatten)]
+        target: MaximoTarget,
+        /// Maximo ORGID of the records the hub creates.
         #[arg(long)]
         orgid: Option<String>,
     },
@@ -358,10 +388,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<()> {
     if let Command::MaximoProbe {
-        url,
-        api_key_file,
-        ca_bundle,
-        siteid,
+        target,
         allow_writes,
         asset,
         failure_class,
@@ -376,7 +403,7 @@ async fn run(cli: Cli) -> Result<()> {
             problem_code: problem_code.clone(),
             replay_wait: std::time::Duration::from_secs(*replay_wait_secs),
         });
-        return maximo_probe(url, api_key_file, ca_bundle.as_deref(), siteid, writes, out).await;
+        return maximo_probe(target, writes, out).await;
     }
     let url = cli.database_url.context(
         "no database: pass --database-url postgres://USER@HOST:PORT/DB or set FAULTLINE_HUB_DATABASE_URL",
@@ -649,31 +676,12 @@ fn metrics_token(path: &std::path::Path) -> Result<String> {
 }
 
 async fn maximo_probe(
-    url: &str,
-    api_key_file: &std::path::Path,
-    ca_bundle: Option<&std::path::Path>,
-    siteid: &Option<String>,
+    target: &MaximoTarget,
     writes: Option<faultline_hub::connector::ProbeWrites>,
     out: &std::path::Path,
 ) -> Result<()> {
     use faultline_hub::connector;
-    let key = std::fs::read_to_string(api_key_file)
-        .with_context(|| format!("cannot read {}", api_key_file.display()))?;
-    let ca_bundle = match ca_bundle {
-        Some(p) => Some(
-            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
-        ),
-        None => None,
-    };
-    let config = connector::ConnectorConfig {
-        site: "-".into(),
-        kind: "maximo".into(),
-        url: url.trim_end_matches('/').to_string(),
-        api_key: key.trim().to_string(),
-        ca_bundle,
-        cmms_siteid: siteid.clone(),
-        cmms_orgid: None,
-    };
+    let config = target.config("-", None)?;
     let steps = connector::probe(&config, writes.as_ref()).await?;
     let text = connector::transcript(&config.url, &steps);
     std::fs::write(out, &text).with_context(|| format!("cannot write {}", out.display()))?;
@@ -686,38 +694,19 @@ async fn maximo(store: &PgStore, cmd: MaximoCommand) -> Result<()> {
     match cmd {
         MaximoCommand::Configure {
             site,
-            url,
-            api_key_file,
-            ca_bundle,
-            siteid,
+            target,
             orgid,
         } => {
-            let key = std::fs::read_to_string(&api_key_file)
-                .with_context(|| format!("cannot read {}", api_key_file.display()))?;
-            let key = key.trim();
-            anyhow::ensure!(!key.is_empty(), "{} is empty", api_key_file.display());
-            let ca_bundle = match ca_bundle {
-                Some(p) => Some(
-                    std::fs::read_to_string(&p)
-                        .with_context(|| format!("cannot read {}", p.display()))?,
-                ),
-                None => None,
-            };
-            connector::configure(
-                store,
-                &connector::ConnectorConfig {
-                    site: site.clone(),
-                    kind: "maximo".into(),
-                    url: url.trim_end_matches('/').to_string(),
-                    api_key: key.to_string(),
-                    ca_bundle,
-                    cmms_siteid: siteid,
-                    cmms_orgid: orgid,
-                },
-            )
-            .await?;
+            let config = target.config(&site, orgid)?;
+            anyhow::ensure!(
+                !config.api_key.is_empty(),
+                "{} is empty",
+                target.api_key_file.display()
+            );
+            connector::configure(store, &config).await?;
             println!(
-                "site {site} connected to Maximo at {url}: changes applied from now on are queued"
+                "site {site} connected to Maximo at {}: changes applied from now on are queued",
+                target.url
             );
         }
         MaximoCommand::Status { site, json } => {
