@@ -66,20 +66,23 @@ fn write_plant(
     Ok((am, ac, wm, wc))
 }
 
-/// The diagnosis queue's triggers (a bulk import takes some out inside its transaction) and the
-/// work orders queued for the diagnosis catch-up.
-fn diagnosis_queue(data: &Path) -> Result<(Vec<String>, i64, i64), Box<dyn std::error::Error>> {
+/// The diagnosis queue's triggers (a bulk import leaves them and sets their guard inside its
+/// transaction), the work orders queued for the diagnosis catch-up, and the guard's flags.
+fn diagnosis_queue(
+    data: &Path,
+) -> Result<(Vec<String>, i64, i64, i64), Box<dyn std::error::Error>> {
     let conn = rusqlite::Connection::open(data.join("faultline.db"))?;
     let triggers = conn
         .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
-    let (dirty, text): (i64, i64) = conn.query_row(
-        "SELECT (SELECT count(*) FROM diag_dirty), (SELECT count(*) FROM diag_text_dirty)",
+    let (dirty, text, guard): (i64, i64, i64) = conn.query_row(
+        "SELECT (SELECT count(*) FROM diag_dirty), (SELECT count(*) FROM diag_text_dirty),
+                (SELECT coalesce(sum(work_orders + notes), 0) FROM diag_bulk_state)",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    Ok((triggers, dirty, text))
+    Ok((triggers, dirty, text, guard))
 }
 
 #[test]
@@ -141,8 +144,8 @@ fn a_killed_import_leaves_nothing_half_imported_and_can_be_run_again() -> TestRe
     drop(store);
     assert_eq!(
         diagnosis_queue(&data)?,
-        (triggers.clone(), 0, 0),
-        "the killed import's triggers are back, nothing of it queued"
+        (triggers.clone(), 0, 0, 0),
+        "the killed import left the triggers and their guard clear, nothing of it queued"
     );
 
     let out = run_ok(
@@ -156,7 +159,7 @@ fn a_killed_import_leaves_nothing_half_imported_and_can_be_run_again() -> TestRe
     assert_eq!(Store::open(&data)?.counts()?.work_orders, rows as u64);
     assert_eq!(
         diagnosis_queue(&data)?,
-        (triggers, rows as i64, rows as i64),
+        (triggers, rows as i64, rows as i64, 0),
         "every imported work order queued for the diagnosis catch-up"
     );
     Ok(())

@@ -1,34 +1,26 @@
-//! Bulk writes without the diagnosis queue's per-row triggers (migrations 0018/0019).
+//! Bulk writes without the diagnosis queue's per-row triggers (migrations 0018/0019, guarded by
+//! 0021).
 //!
 //! Every write of a work order or a note queues its work order for the diagnosis catch-up
 //! (`diag_dirty`, `diag_text_dirty`) and its fault code for keying (`diag_code_keys`) through
 //! triggers. For a bulk write (an import, a pull page of a first replication) that per-row work
-//! cost more than the rows themselves, so a bulk write takes the work-order and note triggers out
-//! of the schema inside its own transaction ([`BulkQueue::start`]: their SQL is read from
-//! `sqlite_master`, then dropped), records what it wrote, and before commit queues it with one
-//! statement per queue and creates the triggers again from the saved SQL
-//! ([`BulkQueue::finish`]). DDL is transactional in SQLite: a crash or an error before commit
-//! rolls the drop back with the rows, and nobody else can write meanwhile (the transaction holds
-//! the write lock). The queues after a bulk write are exactly what the triggers would have
-//! written: the work orders inserted or updated go to both queues, the work orders of inserted
-//! notes to the text queue, every fault code written to the codes. The triggers on deletes,
-//! assets, models and alarms stay in place. When the schema does not have exactly the expected
-//! triggers (another build's migration), nothing is dropped and the triggers do the work.
+//! cost more than the rows themselves, so the work-order and note-insert triggers carry a guard
+//! (migration 0021: `WHEN NOT EXISTS (SELECT 1 FROM diag_bulk_state WHERE work_orders <> 0)`, and
+//! `notes` for the note trigger). A bulk write sets the flags at the start of its own write
+//! transaction ([`BulkQueue::start`]), records what it wrote, and before commit queues it with one
+//! statement per queue and clears the flags again ([`BulkQueue::finish`]). No other connection
+//! ever sees a flag set (WAL: a reader sees committed rows only, and the transaction holds the
+//! write lock), a crash or an error before commit rolls the flags back with the rows, and the
+//! schema does not change (the triggers stay: no other connection's statements are prepared
+//! again). The queues after a bulk write are exactly what the triggers would have written: the
+//! work orders inserted or updated go to both queues, the work orders of inserted notes to the
+//! text queue, every fault code written to the codes. The triggers on deletes, note updates,
+//! assets, models and alarms are not guarded. Without the state row (a damaged schema) nothing is
+//! set and the triggers do the work.
 
 use crate::error::{CoreError, Result};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use std::collections::HashSet;
-
-/// The triggers a bulk write of work orders replaces (migration 0018, then 0019).
-const WORK_ORDER_TRIGGERS: [&str; 4] = [
-    "diag_work_order_insert",
-    "diag_work_order_update",
-    "diag_text_work_order_insert",
-    "diag_text_work_order_update",
-];
-
-/// The trigger a bulk write of notes replaces (migration 0019).
-const NOTE_TRIGGERS: [&str; 1] = ["diag_text_note_insert"];
 
 /// What a bulk write covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +31,11 @@ pub(crate) enum BulkKind {
     WorkOrdersAndNotes,
 }
 
-/// The triggers taken out for one bulk write and what it wrote meanwhile.
+/// The guard set for one bulk write and what it wrote meanwhile.
 #[derive(Debug)]
 pub(crate) struct BulkQueue {
-    /// (name, SQL) of the dropped triggers; empty when the triggers were left in place.
-    saved: Vec<(String, String)>,
+    /// Whether the guard is set (else the triggers queue every row and nothing is recorded).
+    guarded: bool,
     /// Work orders with a rid above this were inserted by the bulk write (rows are never deleted
     /// during an import, so they are exactly the rows above the largest rid before it).
     inserted_above: Option<i64>,
@@ -56,43 +48,24 @@ pub(crate) struct BulkQueue {
 }
 
 impl BulkQueue {
-    /// Takes the triggers of `kind` out of the schema inside `tx`. Call [`Self::finish`] before
-    /// committing `tx`; dropping `tx` without commit restores them with everything else.
+    /// Sets the guard of `kind`'s triggers inside `tx`. Call [`Self::finish`] before committing
+    /// `tx`; dropping `tx` without commit clears it with everything else.
     pub(crate) fn start(tx: &Transaction<'_>, kind: BulkKind) -> Result<Self> {
-        let mut names: Vec<&str> = WORK_ORDER_TRIGGERS.to_vec();
-        if kind == BulkKind::WorkOrdersAndNotes {
-            names.extend(NOTE_TRIGGERS);
-        }
-        let mut saved = Vec::with_capacity(names.len());
+        let notes = i64::from(kind == BulkKind::WorkOrdersAndNotes);
         #[cfg(test)]
-        if PER_ROW.with(|c| c.get()) {
-            names.clear();
-        }
-        {
-            let mut find = tx.prepare(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1
-                   AND sql IS NOT NULL",
-            )?;
-            for name in &names {
-                let sql: Option<String> = find
-                    .query_map(params![name], |r| r.get(0))?
-                    .next()
-                    .transpose()?;
-                match sql {
-                    Some(sql) => saved.push((name.to_string(), sql)),
-                    None => {
-                        tracing::debug!(name, "diagnosis trigger missing; bulk write per row");
-                        saved.clear();
-                        break;
-                    }
-                }
-            }
-        }
-        for (name, _) in &saved {
-            tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
+        let per_row = PER_ROW.with(|c| c.get());
+        #[cfg(not(test))]
+        let per_row = false;
+        let guarded = !per_row
+            && tx.execute(
+                "UPDATE diag_bulk_state SET work_orders = 1, notes = ?1 WHERE id = 1",
+                params![notes],
+            )? == 1;
+        if !guarded {
+            tracing::debug!("diagnosis queue: bulk write per row");
         }
         Ok(BulkQueue {
-            saved,
+            guarded,
             inserted_above: None,
             work_orders: Vec::new(),
             noted: Vec::new(),
@@ -100,10 +73,10 @@ impl BulkQueue {
         })
     }
 
-    /// Whether the triggers are out (else they queue every row themselves and nothing needs
+    /// Whether the guard is set (else the triggers queue every row themselves and nothing needs
     /// recording).
     pub(crate) fn active(&self) -> bool {
-        !self.saved.is_empty()
+        self.guarded
     }
 
     /// Every work order inserted from now on gets a larger rid than any row now (the importer
@@ -142,7 +115,7 @@ impl BulkQueue {
         }
     }
 
-    /// Queues what was written (one statement per queue) and creates the triggers again.
+    /// Queues what was written (one statement per queue) and clears the guard.
     pub(crate) fn finish(self, tx: &Transaction<'_>) -> Result<()> {
         if !self.active() {
             return Ok(());
@@ -181,11 +154,35 @@ impl BulkQueue {
                 params![codes],
             )?;
         }
-        for (_, sql) in &self.saved {
-            tx.execute_batch(sql)?;
-        }
+        tx.execute(
+            "UPDATE diag_bulk_state SET work_orders = 0, notes = 0 WHERE id = 1",
+            [],
+        )?;
         Ok(())
     }
+}
+
+/// Clears a guard found set in committed data (at open). Only a bulk write that committed without
+/// [`BulkQueue::finish`] could leave it so, and the guarded triggers would then queue nothing;
+/// the writes made meanwhile are not known, so every work order is queued again (the catch-up
+/// applies them as updates).
+pub(crate) fn clear_stale_guard(conn: &mut Connection) -> Result<()> {
+    let stale =
+        "SELECT EXISTS (SELECT 1 FROM diag_bulk_state WHERE work_orders <> 0 OR notes <> 0)";
+    if !conn.query_row(stale, [], |r| r.get::<_, bool>(0))? {
+        return Ok(());
+    }
+    tracing::warn!("diagnosis queue: a bulk write's guard was left set; queueing everything");
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch(
+        "UPDATE diag_bulk_state SET work_orders = 0, notes = 0;
+         INSERT OR IGNORE INTO diag_dirty(rid) SELECT rid FROM work_orders;
+         INSERT OR IGNORE INTO diag_text_dirty(rid) SELECT rid FROM work_orders;
+         INSERT OR IGNORE INTO diag_code_keys(raw)
+             SELECT fault_code FROM work_orders WHERE fault_code IS NOT NULL;",
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// A JSON array of rids for `json_each`.
@@ -196,7 +193,7 @@ fn ids_json(ids: &[i64]) -> String {
 
 #[cfg(test)]
 thread_local! {
-    /// Set by [`per_row`]: bulk writes leave the triggers in place.
+    /// Set by [`per_row`]: bulk writes leave the guard clear.
     static PER_ROW: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 

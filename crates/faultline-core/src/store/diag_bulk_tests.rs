@@ -1,6 +1,7 @@
 //! The bulk path queues exactly what the per-row triggers queue: an import that inserts and
 //! updates work orders, with and without the bulk path, compared queue by queue and, after the
-//! catch-up, table by table; a failed import leaves the schema and the queues as they were.
+//! catch-up, table by table; a failed import leaves the schema and the queues as they were; a bulk
+//! write sets its guard only inside its transaction and changes no schema.
 
 use super::*;
 use crate::store::test_support::demo_store;
@@ -177,7 +178,7 @@ fn an_import_that_inserts_and_updates_queues_exactly_what_the_triggers_queue() {
     assert_eq!(new_codes.len(), 2, "{new_codes:?}");
     // Same queues applied: same totals (the text tables follow the same queue).
     assert_eq!(totals(&bulk), totals(&per_row_store));
-    // The triggers are back, as they were, and queue the next single write again.
+    // The triggers are as they were, and queue the next single write again.
     assert_eq!(triggers(&bulk), schema);
     exec(&bulk, "DELETE FROM diag_text_dirty");
     exec(
@@ -204,36 +205,30 @@ fn a_failed_import_leaves_the_schema_and_the_queues_as_they_were() {
     assert_eq!(count(&store), before);
 }
 
+/// The guard flags as this connection sees them (work orders, notes; 0 without the row).
+fn guard(conn: &rusqlite::Connection) -> (i64, i64) {
+    match conn.query_row(
+        "SELECT coalesce(max(work_orders), 0), coalesce(max(notes), 0) FROM diag_bulk_state",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    ) {
+        Ok(v) => v,
+        Err(e) => panic!("guard: {e}"),
+    }
+}
+
 #[test]
-fn the_bulk_path_takes_the_triggers_out_only_inside_its_transaction() {
+fn the_bulk_path_sets_its_guard_only_inside_its_transaction() {
     let mut store = settled_demo();
     let schema = triggers(&store);
-    let names = |s: &Store| -> Vec<String> {
-        triggers(s)
-            .iter()
-            .filter_map(|r| match &r[0] {
-                rusqlite::types::Value::Text(t) => Some(t.clone()),
-                _ => None,
-            })
-            .collect()
-    };
-    let run = |store: &mut Store, kind: BulkKind| -> (bool, Vec<String>) {
+    let run = |store: &mut Store, kind: BulkKind| -> (bool, (i64, i64)) {
         let Ok(tx) = store.conn_mut().transaction() else {
             panic!("tx")
         };
         let Ok(q) = BulkQueue::start(&tx, kind) else {
             panic!("start")
         };
-        let active = q.active();
-        let inside: Vec<String> = {
-            let Ok(mut stmt) =
-                tx.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
-            else {
-                panic!("prepare")
-            };
-            let found = stmt.query_map([], |r| r.get(0)).and_then(|r| r.collect());
-            found.unwrap_or_default()
-        };
+        let (active, inside) = (q.active(), guard(&tx));
         if let Err(e) = q.finish(&tx) {
             panic!("{e}");
         }
@@ -242,19 +237,107 @@ fn the_bulk_path_takes_the_triggers_out_only_inside_its_transaction() {
         }
         (active, inside)
     };
-    let (active, inside) = run(&mut store, BulkKind::WorkOrdersAndNotes);
-    assert!(active);
-    for gone in WORK_ORDER_TRIGGERS.iter().chain(&NOTE_TRIGGERS) {
-        assert!(!inside.iter().any(|n| n == gone), "{gone} still there");
-    }
-    assert!(inside.iter().any(|n| n == "diag_work_order_delete"));
-    assert_eq!(triggers(&store), schema);
-    // Another build's schema without one of them: nothing is taken out.
-    exec(&store, "DROP TRIGGER diag_text_work_order_update");
-    let before = names(&store);
-    let (active, inside) = run(&mut store, BulkKind::WorkOrders);
+    assert_eq!(guard(store.conn()), (0, 0));
+    assert_eq!(
+        run(&mut store, BulkKind::WorkOrdersAndNotes),
+        (true, (1, 1))
+    );
+    assert_eq!(run(&mut store, BulkKind::WorkOrders), (true, (1, 0)));
+    assert_eq!(guard(store.conn()), (0, 0));
+    assert_eq!(triggers(&store), schema, "the triggers stay as they are");
+    // A schema without the state row: nothing is set, the triggers do the work.
+    exec(&store, "DELETE FROM diag_bulk_state");
+    let (active, _) = run(&mut store, BulkKind::WorkOrders);
     assert!(!active);
-    assert_eq!(inside, before);
+    exec(
+        &store,
+        "UPDATE work_orders SET cause_code = 'Y' WHERE number = '41015'",
+    );
+    let queued = rows(&store, "SELECT count(*) FROM diag_dirty");
+    assert_eq!(queued, vec![vec![rusqlite::types::Value::Integer(1)]]);
+}
+
+#[test]
+fn a_bulk_import_changes_no_schema_and_no_other_connection_prepares_again() {
+    let dir = tempfile::tempdir().ok();
+    let Some(dir) = dir else { panic!("tempdir") };
+    let data = dir.path().join("data");
+    let open = Store::open_with(
+        &data,
+        crate::store::test_support::clock(),
+        std::sync::Arc::new(crate::clock::SequentialIds::default()),
+    );
+    let Ok(mut store) = open else { panic!("open") };
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    if let Err(e) = crate::demo::load_demo(&mut store, &demo) {
+        panic!("demo: {e}");
+    }
+    let Ok(other) = rusqlite::Connection::open(data.join(super::super::DB_FILE)) else {
+        panic!("second connection")
+    };
+    let version = |c: &rusqlite::Connection| -> i64 {
+        match c.query_row("PRAGMA schema_version", [], |r| r.get(0)) {
+            Ok(v) => v,
+            Err(e) => panic!("schema_version: {e}"),
+        }
+    };
+    let before = version(&other);
+    let Ok(mut stmt) = other.prepare("SELECT count(*) FROM work_orders WHERE fault_code = ?1")
+    else {
+        panic!("prepare")
+    };
+    let count = |stmt: &mut rusqlite::Statement<'_>| -> i64 {
+        match stmt.query_row(["OU 2"], |r| r.get(0)) {
+            Ok(n) => n,
+            Err(e) => panic!("count: {e}"),
+        }
+    };
+    assert_eq!(count(&mut stmt), 0);
+    let csv = corrected_export(dir.path(), "");
+    if let Err(e) = store.import_csv(&demo_mapping(), &csv) {
+        panic!("import: {e}");
+    }
+    // The other connection sees the import with the statement it prepared before it.
+    assert_eq!(count(&mut stmt), 1);
+    assert_eq!(
+        stmt.get_status(rusqlite::StatementStatus::RePrepare),
+        0,
+        "the statement was prepared again after the import"
+    );
+    drop(stmt);
+    assert_eq!(version(&other), before, "the import changed the schema");
+    assert_eq!(guard(&other), (0, 0));
+}
+
+#[test]
+fn a_guard_left_set_is_cleared_at_open_and_everything_queued_again() {
+    let dir = tempfile::tempdir().ok();
+    let Some(dir) = dir else { panic!("tempdir") };
+    let data = dir.path().join("data");
+    let open = || match Store::open_with(
+        &data,
+        crate::store::test_support::clock(),
+        std::sync::Arc::new(crate::clock::SequentialIds::default()),
+    ) {
+        Ok(s) => s,
+        Err(e) => panic!("open: {e}"),
+    };
+    let mut store = open();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    if let Err(e) = crate::demo::load_demo(&mut store, &demo) {
+        panic!("demo: {e}");
+    }
+    exec(
+        &store,
+        "DELETE FROM diag_dirty; DELETE FROM diag_text_dirty;
+         UPDATE diag_bulk_state SET work_orders = 1",
+    );
+    drop(store);
+    let store = open();
+    assert_eq!(guard(store.conn()), (0, 0));
+    let all = rows(&store, "SELECT count(*) FROM work_orders");
+    assert_eq!(rows(&store, "SELECT count(*) FROM diag_dirty"), all);
+    assert_eq!(rows(&store, "SELECT count(*) FROM diag_text_dirty"), all);
 }
 
 mod pull {
@@ -324,7 +407,7 @@ mod pull {
     }
 
     /// Page 1: notes before their work orders (parked, then adopted), assets, 150 work orders,
-    /// and in the middle a change of another kind (the triggers come back for the rest).
+    /// and in the middle a change of another kind (the guard is cleared for the rest).
     /// Page 2: newer versions with other codes, older versions (not applied), notes again (not
     /// inserted), new notes, new work orders.
     fn pages() -> Vec<Vec<Change>> {

@@ -98,6 +98,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "diagnosis_blocks",
         include_str!("../../migrations/0020_diagnosis_blocks.sql"),
     ),
+    (
+        21,
+        "diagnosis_bulk_guard",
+        include_str!("../../migrations/0021_diagnosis_bulk_guard.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -163,6 +163,7 @@ impl Store {
         self.conn.set_prepared_statement_cache_capacity(64);
         let now = self.clock.now().timestamp_millis();
         migrate::migrate(&mut self.conn, now)?;
+        diag_bulk::clear_stale_guard(&mut self.conn)?;
         self.ensure_device_id()?;
         Ok(())
     }
