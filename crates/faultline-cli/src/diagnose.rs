@@ -48,29 +48,6 @@ fn iso(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Brings the replica's diagnosis tables up to date before the first diagnosis after an upgrade
-/// (the whole history then: minutes on a plant's replica), saying so on stderr.
-fn catch_up_with_progress(store: &Store) -> Result<()> {
-    let map = |e: DiagnosisError| match e {
-        DiagnosisError::Core(e) => e,
-        other => CoreError::NotFound(other.to_string()),
-    };
-    let (totals, _) = store.diagnosis_pending()?;
-    let text = store.diagnosis_text_pending()?;
-    if totals + text < 10_000 {
-        return Ok(());
-    }
-    faultline_diagnosis::live::catch_up(store, &mut |d, n| {
-        eprintln!("preparing diagnosis (once after an upgrade): totals {d} of {n} work orders")
-    })
-    .map_err(map)?;
-    faultline_diagnosis::live_text::catch_up(store, &mut |d, n| {
-        eprintln!("preparing diagnosis (once after an upgrade): text {d} of {n} work orders")
-    })
-    .map_err(map)?;
-    Ok(())
-}
-
 pub fn diagnose(dir: &Path, store: Store, out: &Printer, a: DiagnoseArgs) -> Result<()> {
     let at = parse_opt(a.at.as_deref())?
         .unwrap_or_else(|| store.clock().now())
@@ -84,7 +61,7 @@ pub fn diagnose(dir: &Path, store: Store, out: &Printer, a: DiagnoseArgs) -> Res
         window_hours: a.window_hours,
         limit: a.limit,
     };
-    catch_up_with_progress(&store)?;
+    crate::progress::catch_up(&store)?;
     let d = faultline_diagnosis::diagnose_store(&store, &q).map_err(|e| match e {
         DiagnosisError::Core(e) => e,
         other => CoreError::NotFound(other.to_string()),

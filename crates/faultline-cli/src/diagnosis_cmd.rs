@@ -242,6 +242,7 @@ fn start(
         window_hours: 48,
         limit: faultline_diagnosis::guide::CHECKLIST_CAUSES,
     };
+    crate::progress::catch_up(store)?;
     let d = faultline_diagnosis::diagnose_store(store, &q).map_err(|e| match e {
         DiagnosisError::Core(e) => e,
         other => CoreError::NotFound(other.to_string()),

@@ -13,6 +13,7 @@ mod oee;
 mod print;
 mod print_procedures;
 mod print_sync;
+mod progress;
 mod run;
 mod shifts;
 mod sync;
