@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod import;
 mod import_error;
+pub mod numbers;
 pub mod private_files;
 pub mod store;
 pub mod validate;
