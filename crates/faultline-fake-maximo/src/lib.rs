@@ -32,7 +32,15 @@
 //! - Child collections (`worklog`, `matusetrans`, `assetstatus`, `failurereport`) are arrays of
 //!   the work order, added to by a MERGE, replaced without it. A `failurereport` row needs a
 //!   `failurecode` and a `type` of PROBLEM, CAUSE or REMEDY (the failure hierarchy below the
-//!   class, which is the work order's `failurecode`).
+//!   class, which is the work order's `failurecode`). A new row of `worklog`, `matusetrans` or
+//!   `assetstatus` is given its unique id attribute (`worklogid`, `matusetransid`,
+//!   `assetstatusid`) as Maximo gives a child object its key on insert ("Creating and updating
+//!   child objects"). An asset status row (ASSETSTATUS: `isrunning`, `changedate`, `code`,
+//!   `wonum`, the asset's up/down history that the work order's downtime report writes) needs
+//!   `isrunning` and `changedate`.
+//! - A user working in Maximo's own screens: [`Fake::add_child`], [`Fake::edit_child`] and
+//!   [`Fake::remove_child`] change a child row without changing the work order's own row or its
+//!   `_rowstamp` (why the hub's reconcile reads the child arrays again).
 //! - A user editing a work order in Maximo: [`Fake::edit`] (a new `_rowstamp`); a record
 //!   created in Maximo: [`Fake::add`] (any object structure: `GET /oslc/os/{os}`).
 //! - Paging ("Sorting and paging"): `oslc.pageSize` (and `pageno`, 1 first), the answer's
@@ -97,6 +105,8 @@ pub struct Fake {
     /// Ids within the replay window.
     window: Vec<String>,
     rowstamp: u64,
+    /// The last child row id given.
+    child_id: u64,
     base: String,
 }
 
@@ -104,13 +114,52 @@ impl Fake {
     /// A Maximo user sets `attr` of work order `wonum` (a new `_rowstamp`).
     pub fn edit(&mut self, wonum: &str, attr: &str, value: Value) {
         let rs = next_rowstamp(self);
-        let wo = self
-            .wos
-            .iter_mut()
-            .find(|w| w["wonum"] == wonum)
-            .expect("work order in the fake");
+        let wo = self.wo_mut(wonum);
         wo[attr] = value;
         wo["_rowstamp"] = json!(rs);
+    }
+
+    fn wo_mut(&mut self, wonum: &str) -> &mut Value {
+        self.wos
+            .iter_mut()
+            .find(|w| w["wonum"] == wonum)
+            .expect("work order in the fake")
+    }
+
+    /// A Maximo user adds a row to the child collection `child` of work order `wonum` (its id
+    /// attribute given when the row has none); the work order's own row and `_rowstamp` do not
+    /// change. Returns the row's id.
+    pub fn add_child(&mut self, wonum: &str, child: &str, mut row: Value) -> u64 {
+        give_id(self, child, &mut row);
+        let id = id_attr(child)
+            .and_then(|a| row[a].as_u64())
+            .unwrap_or_default();
+        let wo = self.wo_mut(wonum);
+        let mut rows = wo[child].as_array().cloned().unwrap_or_default();
+        rows.push(row);
+        wo[child] = json!(rows);
+        id
+    }
+
+    /// A Maximo user sets `attr` of the row `id` of `child` of work order `wonum` (the work
+    /// order's `_rowstamp` does not change).
+    pub fn edit_child(&mut self, wonum: &str, child: &str, id: u64, attr: &str, value: Value) {
+        let key = id_attr(child).expect("a child collection with ids");
+        let wo = self.wo_mut(wonum);
+        let row = wo[child]
+            .as_array_mut()
+            .and_then(|rows| rows.iter_mut().find(|r| r[key] == id))
+            .expect("child row in the fake");
+        row[attr] = value;
+    }
+
+    /// A Maximo user deletes the row `id` of `child` of work order `wonum`.
+    pub fn remove_child(&mut self, wonum: &str, child: &str, id: u64) {
+        let key = id_attr(child).expect("a child collection with ids");
+        let wo = self.wo_mut(wonum);
+        if let Some(rows) = wo[child].as_array_mut() {
+            rows.retain(|r| r[key] != id);
+        }
     }
 
     /// A record created in Maximo by a user (a work order when `os` is `mxapiwodetail`): it gets
@@ -263,6 +312,26 @@ fn replayed(f: &mut Fake, headers: &HeaderMap) -> Option<Response> {
 fn remember(f: &mut Fake, headers: &HeaderMap) {
     if let Some(t) = headers.get("transactionid").and_then(|v| v.to_str().ok()) {
         f.window.push(t.to_string());
+    }
+}
+
+/// The unique id attribute of a child collection's rows.
+fn id_attr(child: &str) -> Option<&'static str> {
+    match child {
+        "worklog" => Some("worklogid"),
+        "matusetrans" => Some("matusetransid"),
+        "assetstatus" => Some("assetstatusid"),
+        _ => None,
+    }
+}
+
+/// A new child row's id attribute, when its collection has one and the row none yet.
+fn give_id(f: &mut Fake, child: &str, row: &mut Value) {
+    if let Some(attr) = id_attr(child) {
+        if row.is_object() && row[attr].is_null() {
+            f.child_id += 1;
+            row[attr] = json!(1000 + f.child_id);
+        }
     }
 }
 
@@ -432,6 +501,13 @@ fn create_one(f: &mut Fake, wo: &mut Value) -> Result<(), Refusal> {
     wo["href"] = json!(format!("{}/oslc/os/mxapiwodetail/{id}", f.base));
     wo["status"] = json!("WAPPR");
     wo["worklog"] = json!([]);
+    for child in ["matusetrans", "assetstatus"] {
+        if let Some(rows) = wo[child].as_array_mut() {
+            for row in rows.iter_mut() {
+                give_id(f, child, row);
+            }
+        }
+    }
     wo["_rowstamp"] = json!(next_rowstamp(f));
     f.wos.push(wo.clone());
     Ok(())
@@ -548,8 +624,8 @@ async fn update(
 }
 
 /// The child rows of an update Maximo would refuse: a failure report row without a code or
-/// with another type; an actual material whose item is not in the item master
-/// ([`Fake::unknown_items`]).
+/// with another type; an asset status row without `isrunning` or `changedate`; an actual
+/// material whose item is not in the item master ([`Fake::unknown_items`]).
 fn check_children(f: &Fake, patch: &Value) -> Result<(), Refusal> {
     let rows = |child: &str| patch[child].as_array().cloned().unwrap_or_default();
     if let Some(r) = rows("failurereport").iter().find(|r| {
@@ -560,6 +636,16 @@ fn check_children(f: &Fake, patch: &Value) -> Result<(), Refusal> {
             StatusCode::BAD_REQUEST,
             "BMXAA4197E",
             format!("The failure report row {r} needs a failure code and a type."),
+        ));
+    }
+    if let Some(r) = rows("assetstatus")
+        .iter()
+        .find(|r| !r["isrunning"].is_boolean() || r["changedate"].as_str().is_none())
+    {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            "BMXAA4198E",
+            format!("The asset status row {r} needs isrunning and a changedate."),
         ));
     }
     if let Some(item) = rows("matusetrans")
@@ -593,7 +679,11 @@ fn apply(f: &mut Fake, i: usize, patch: &Value, merge: bool) {
             } else {
                 Vec::new()
             };
-            all.extend(rows.iter().cloned());
+            for row in rows {
+                let mut row = row.clone();
+                give_id(f, k, &mut row);
+                all.push(row);
+            }
             f.wos[i][k.as_str()] = json!(all);
         } else {
             f.wos[i][k.as_str()] = v.clone();

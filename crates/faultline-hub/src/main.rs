@@ -767,6 +767,12 @@ async fn maximo(store: &PgStore, cmd: MaximoCommand) -> Result<()> {
                             .unwrap_or_default()
                     );
                 }
+                for (wonum, found) in &s.gone {
+                    println!(
+                        "gone from Maximo since {}: work order {wonum} (kept on the hub)",
+                        found.format("%Y-%m-%d %H:%M:%S UTC")
+                    );
+                }
             }
         }
         MaximoCommand::Drain {
@@ -825,9 +831,22 @@ async fn maximo(store: &PgStore, cmd: MaximoCommand) -> Result<()> {
                     r.codes.rows, r.codes.loaded, r.codes.retired
                 );
                 println!(
-                    "work orders read: {}; notes added {}, parts added {}, removed {}, refused {}",
-                    r.work_orders, r.notes_added, r.parts_added, r.removed, r.refused
+                    "work orders read: {}; notes added {}, amended {}, parts added {}, removed {}, refused {}",
+                    r.work_orders, r.notes_added, r.notes_updated, r.parts_added, r.removed, r.refused
                 );
+                println!(
+                    "stops from Maximo: added {}, changed {}, removed {}, left out (overlapping the hub's) {}",
+                    r.downtime_added, r.downtime_changed, r.downtime_removed, r.downtime_overlapping
+                );
+                if r.own_edits_kept > 0 {
+                    println!(
+                        "{} technicians' worklogs edited in Maximo: the notes are kept as written",
+                        r.own_edits_kept
+                    );
+                }
+                for wonum in &r.gone {
+                    println!("newly gone from Maximo: work order {wonum} (kept on the hub)");
+                }
             }
             if let Some(e) = &r.error {
                 anyhow::bail!("the reconcile stopped: {e}");

@@ -124,7 +124,14 @@ async fn children_made_in_maximo_reach_the_laptop_and_leave_it_when_removed() {
             q.get("oslc.where").unwrap(),
             &format!("wonum in [\"{number}\"] and siteid=\"BEDFORD\""),
         );
-        assert!(!q.get("oslc.select").unwrap().contains("status"), "{q:?}");
+        // Not the work order's own attributes (its `status`): the child arrays only.
+        assert!(
+            !q.get("oslc.select")
+                .unwrap()
+                .split(',')
+                .any(|a| a == "status"),
+            "{q:?}"
+        );
     }
     let notes = hub_notes(&s).await;
     assert_eq!(notes.len(), 2, "{notes:?}");
@@ -407,5 +414,28 @@ async fn a_work_order_deleted_in_maximo_is_kept_and_listed() {
     laptop.sync(&s.hub).await;
     assert_eq!(laptop.store.work_order(wo).unwrap().notes.len(), 1);
     let st = status(&s.hub.store, "PLANT1").await.unwrap();
-    assert_eq!(st.reconcile.unwrap()["gone"], json!([number]));
+    assert_eq!(st.reconcile.clone().unwrap()["gone"], json!([number]));
+    assert_eq!(st.gone.len(), 1, "{st:?}");
+    assert_eq!(st.gone[0].0, number);
+
+    // The mark is kept: the next run lists nothing new and does not ask Maximo for it again.
+    let asked = |s: &Plant| {
+        s.fake
+            .lock()
+            .unwrap()
+            .queries
+            .iter()
+            .filter(|q| {
+                q.get("oslc.where")
+                    .is_some_and(|w| w.contains(&format!("\"{number}\"")))
+            })
+            .count()
+    };
+    let before = asked(&s);
+    let r = run(&s).await;
+    assert!(r.error.is_none(), "{r:?}");
+    assert!(r.gone.is_empty(), "{r:?}");
+    assert_eq!(asked(&s), before, "not asked for again");
+    let again = status(&s.hub.store, "PLANT1").await.unwrap();
+    assert_eq!(again.gone, st.gone, "listed with the time it was found");
 }

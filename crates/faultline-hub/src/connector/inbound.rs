@@ -448,7 +448,7 @@ pub(super) async fn refuse(
 /// Loaded work orders are what the hub has now read of them in Maximo (`cmms_work_orders`):
 /// a laptop's later change of a field Maximo changes after this read becomes a conflict when it
 /// is sent, as for a work order the hub sent itself. A newer stamp the hub holds (from its own
-/// send meanwhile) is kept.
+/// send meanwhile) is kept. A work order a reconcile marked gone is not gone any more.
 async fn remember_seen(
     store: &PgStore,
     site: &str,
@@ -473,6 +473,13 @@ async fn remember_seen(
                    WHERE (length(cmms_work_orders.rowstamp), cmms_work_orders.rowstamp)
                        < (length(excluded.rowstamp), excluded.rowstamp)",
                 &[&site, &key, &seen.rowstamp, &seen.fields],
+            )
+            .await?;
+        // Read from Maximo again: no longer gone (a reconcile had marked it).
+        client
+            .execute(
+                "DELETE FROM cmms_gone WHERE site = $1 AND wonum = $2",
+                &[&site, &key],
             )
             .await?;
     }

@@ -15,6 +15,7 @@ mod maximo_rows;
 mod probe;
 mod queue;
 mod reconcile;
+mod reconcile_downtime;
 pub mod reconcile_rows;
 mod run;
 

@@ -367,6 +367,9 @@ pub struct OutboxStatus {
     pub reconciled_at: Option<DateTime<Utc>>,
     pub reconcile: Option<serde_json::Value>,
     pub reconcile_error: Option<String>,
+    /// Work orders Maximo no longer answers for, as reconciles found them (oldest first):
+    /// (number, when found). Kept on the hub, not asked for again.
+    pub gone: Vec<(String, DateTime<Utc>)>,
 }
 
 /// How far the hub has read one object structure of the site.
@@ -446,6 +449,15 @@ pub async fn status(store: &PgStore, site: &str) -> Result<OutboxStatus> {
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
         .collect::<Result<Vec<_>>>()?;
+    let gone = client
+        .query(
+            "SELECT wonum, found_at FROM cmms_gone WHERE site = $1 ORDER BY found_at, wonum",
+            &[&site],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<Vec<_>>>()?;
     let reconciled = client
         .query_opt(
             "SELECT finished_at, report, last_error FROM cmms_reconciles WHERE site = $1",
@@ -462,6 +474,7 @@ pub async fn status(store: &PgStore, site: &str) -> Result<OutboxStatus> {
         reconciled_at,
         reconcile,
         reconcile_error,
+        gone,
         site: site.to_string(),
         url: c.try_get(0)?,
         auth_error: c.try_get(1)?,

@@ -17,6 +17,15 @@
 //! - deletes, with a tombstone laptops pull, the hub record of a Maximo-made row that is gone
 //!   from Maximo. A row the hub sent that is deleted in Maximo stays on the hub: it is the
 //!   technician's record.
+//! - follows an edit of a Maximo-made worklog: its note gets a correction (`amend`, the new
+//!   text; laptops pull it and show the note amended), once per edit (`cmms_children.body`
+//!   holds the text last taken). A worklog the hub sent (a technician's note) edited in Maximo
+//!   does not change the note: the technician's note is the laptop's record; it is logged and
+//!   counted (`own_edits_kept`) at each run while the worklog differs from every text the note
+//!   has had.
+//! - reads the work orders' asset status rows (`assetstatus{…}`): a down/up pair made in
+//!   Maximo becomes a stop/restart of the hub's work order, as a laptop's would
+//!   (`reconcile_downtime.rs`: the hub's own rows, open pairs, overlaps, edits and deletions).
 //!
 //! - reads the work orders' failure report rows (`failurereport{failurecode,type}` in the same
 //!   query): when a PROBLEM, CAUSE or REMEDY row holds another code than the hub's, the work
@@ -26,8 +35,10 @@
 //!   clears nothing.
 //!
 //! - keeps a work order Maximo no longer answers for (deleted there, or moved out of the
-//!   site): the hub never deletes a technician's work; its number is listed in the report's
-//!   `gone` (`maximo status`) and logged, each run while it stays known.
+//!   site; asked for a second time to be sure): the hub never deletes a technician's work; it
+//!   is marked in `cmms_gone` (listed by `maximo status` with the time it was found), listed in
+//!   the report's `gone` of the run that found it and logged, and not asked for again (a fetch
+//!   that reads it from Maximo again clears the mark).
 //!
 //! A row the hub's rules refuse (an empty worklog, a unit Faultline does not know) is counted
 //! and logged, and read again next time. Two runs at once add nothing twice: a record's id is
@@ -36,14 +47,17 @@
 use super::inbound::{load_records, reason, FetchReport};
 use super::inbound_codes::{sweep_codes, CodeSweep};
 use super::inbound_rows::{id_text, WORK_ORDERS};
-use super::reconcile_rows::{child_uuid, draft_of, report_codes, Draft, CHILDREN, SELECT};
+use super::reconcile_downtime::reconcile_stops;
+use super::reconcile_rows::{
+    child_uuid, draft_of, report_codes, Draft, NoteDraft, CHILDREN, SELECT,
+};
 use super::{connector_config, Maximo, PAGE_SIZE, REQUEST_TIMEOUT};
 use crate::error::{HubError, Result};
 use crate::PgStore;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -62,7 +76,20 @@ pub struct ReconcileReport {
     /// Work orders whose children were read.
     pub work_orders: u64,
     pub notes_added: u64,
+    /// Notes of Maximo-made worklogs edited there since, given a correction with the new text.
+    pub notes_updated: u64,
+    /// Worklogs the hub sent (technicians' notes) edited in Maximo: the notes are kept (logged).
+    pub own_edits_kept: u64,
     pub parts_added: u64,
+    /// Down/up pairs made in Maximo placed on their work order as a stop and restart.
+    pub downtime_added: u64,
+    /// Pairs placed earlier whose times changed in Maximo (an up row added to an open pair…),
+    /// placed again.
+    pub downtime_changed: u64,
+    /// Pairs placed earlier whose down row is gone from Maximo: their stop taken away.
+    pub downtime_removed: u64,
+    /// Pairs made in Maximo overlapping a stop the hub has: left out (logged).
+    pub downtime_overlapping: u64,
     /// Hub records of Maximo-made rows gone from Maximo, deleted.
     pub removed: u64,
     /// Maximo-made rows the hub's rules refused (logged).
@@ -73,7 +100,8 @@ pub struct ReconcileReport {
     /// to the next reconcile.
     pub failure_reports_deferred: u64,
     /// Numbers of work orders the hub knows as Maximo's that Maximo no longer answers for
-    /// (deleted there): kept on the hub, listed here and logged.
+    /// (deleted there), found by this run: kept on the hub, marked (`maximo status` lists every
+    /// marked one) and logged.
     pub gone: Vec<String>,
     /// The full read of the failure-code hierarchy.
     pub codes: CodeSweep,
@@ -126,7 +154,14 @@ pub async fn reconcile(store: &PgStore, site: &str, maximo: &Maximo) -> Result<R
         tracing::info!(
             work_orders = report.work_orders,
             notes_added = report.notes_added,
+            notes_updated = report.notes_updated,
+            own_edits_kept = report.own_edits_kept,
             parts_added = report.parts_added,
+            downtime_added = report.downtime_added,
+            downtime_changed = report.downtime_changed,
+            downtime_removed = report.downtime_removed,
+            downtime_overlapping = report.downtime_overlapping,
+            gone = report.gone.len(),
             removed = report.removed,
             refused = report.refused,
             codes_retired = report.codes.retired,
@@ -167,18 +202,17 @@ async fn children(
                 }
             }
         }
-        for (_, wonum) in chunk {
-            if !records
-                .iter()
-                .any(|r| r["wonum"].as_str() == Some(wonum.as_str()))
-            {
-                tracing::warn!(
-                    site,
-                    wonum,
-                    "cmms reconcile: gone from Maximo; kept on the hub"
-                );
-                report.gone.push(wonum.clone());
-            }
+        let missing: Vec<&(Uuid, String)> = chunk
+            .iter()
+            .filter(|(_, wonum)| {
+                !records
+                    .iter()
+                    .any(|r| r["wonum"].as_str() == Some(wonum.as_str()))
+            })
+            .collect();
+        if let Err(why) = mark_gone(store, site, maximo, &missing, report).await? {
+            report.error = Some(why);
+            return Ok(());
         }
         if let Err(why) = apply_reports(store, site, maximo, &reported, report).await? {
             report.error = Some(why);
@@ -186,6 +220,51 @@ async fn children(
         }
     }
     Ok(())
+}
+
+/// Work orders the children query did not answer for, asked for again; those still missing
+/// are marked gone (`cmms_gone`) and listed in the report when this run marked them.
+/// `Err(reason)` when Maximo did not answer.
+async fn mark_gone(
+    store: &PgStore,
+    site: &str,
+    maximo: &Maximo,
+    missing: &[&(Uuid, String)],
+    report: &mut ReconcileReport,
+) -> Result<std::result::Result<(), String>> {
+    if missing.is_empty() {
+        return Ok(Ok(()));
+    }
+    let keys: Vec<String> = missing.iter().map(|(_, k)| k.clone()).collect();
+    let again = match maximo.work_order_children(&keys, "wonum").await {
+        Ok(r) => r,
+        Err(outcome) => return Ok(Err(reason(outcome))),
+    };
+    let client = store.client().await?;
+    for (id, wonum) in missing {
+        if again
+            .iter()
+            .any(|r| r["wonum"].as_str() == Some(wonum.as_str()))
+        {
+            continue;
+        }
+        let marked = client
+            .execute(
+                "INSERT INTO cmms_gone (site, work_order_id, wonum) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+                &[&site, id, wonum],
+            )
+            .await?;
+        if marked > 0 {
+            tracing::warn!(
+                site,
+                wonum,
+                "cmms reconcile: gone from Maximo; kept on the hub"
+            );
+            report.gone.push(wonum.clone());
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// A work order's failure report codes as `report_codes` gives them.
@@ -276,7 +355,8 @@ async fn apply_reports(
 }
 
 /// The site's work orders Maximo knows (fetched from it, or created by the hub's sent create,
-/// which gave Maximo the hub's number) that are open or were closed lately: (id, wonum).
+/// which gave Maximo the hub's number) that are open or were closed lately and not marked gone:
+/// (id, wonum).
 async fn known_work_orders(store: &PgStore, site: &str) -> Result<Vec<(Uuid, String)>> {
     let rows = store
         .client()
@@ -290,6 +370,8 @@ async fn known_work_orders(store: &PgStore, site: &str) -> Result<Vec<(Uuid, Str
                AND (w.status IN ('open', 'in_progress')
                     OR coalesce(w.finished_at, w.reported_at)
                        > now() - make_interval(days => $2))
+               AND NOT EXISTS (SELECT 1 FROM cmms_gone g
+                               WHERE g.site = w.site AND g.work_order_id = w.id)
              ORDER BY 2",
             &[&site, &RECENT_DAYS],
         )
@@ -300,11 +382,13 @@ async fn known_work_orders(store: &PgStore, site: &str) -> Result<Vec<(Uuid, Str
 }
 
 /// The hub's own rows of a work order: its queued mutations' ids, its notes (text, time) and
-/// its parts (number, quantity, time).
-struct Own {
-    refids: HashSet<String>,
+/// its parts (number, quantity, time); the texts each note it sent has had (its own and its
+/// amendments), by the sending mutation's id.
+pub(super) struct Own {
+    pub(super) refids: HashSet<String>,
     notes: Vec<(String, DateTime<Utc>)>,
     parts: Vec<(String, f64, DateTime<Utc>)>,
+    sent_notes: HashMap<String, Vec<String>>,
 }
 
 impl Own {
@@ -338,10 +422,31 @@ impl Own {
             .iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
             .collect::<Result<_>>()?;
+        let mut sent_notes: HashMap<String, Vec<String>> = HashMap::new();
+        for r in client
+            .query(
+                "SELECT o.mutation_id::text, n.text FROM cmms_outbox o
+                 JOIN notes n ON n.site = o.site AND n.id::text = o.payload->>'note_id'
+                 WHERE o.site = $1 AND o.work_order_id = $2 AND o.kind = 'add_note'
+                 UNION ALL
+                 SELECT o.mutation_id::text, c.text FROM cmms_outbox o
+                 JOIN corrections c ON c.site = o.site AND c.target = 'note'
+                      AND c.target_id::text = o.payload->>'note_id' AND c.text IS NOT NULL
+                 WHERE o.site = $1 AND o.work_order_id = $2 AND o.kind = 'add_note'",
+                &[&site, &wo],
+            )
+            .await?
+        {
+            sent_notes
+                .entry(r.try_get(0)?)
+                .or_default()
+                .push(r.try_get(1)?);
+        }
         Ok(Own {
             refids,
             notes,
             parts,
+            sent_notes,
         })
     }
 
@@ -379,6 +484,7 @@ async fn work_order(
     report: &mut ReconcileReport,
 ) -> Result<()> {
     let own = Own::of(store, site, wo).await?;
+    let claims = claims(store, site, wo).await?;
     for (child, id_attr) in CHILDREN {
         let rows = record[child].as_array().cloned().unwrap_or_default();
         let mut present = Vec::with_capacity(rows.len());
@@ -387,10 +493,13 @@ async fn work_order(
                 continue;
             };
             present.push(maximo_id.clone());
-            if row["externalrefid"]
+            if let Some(refid) = row["externalrefid"]
                 .as_str()
-                .is_some_and(|r| own.refids.contains(r))
+                .filter(|r| own.refids.contains(*r))
             {
+                if let Some(texts) = own.sent_notes.get(refid) {
+                    own_note_edited(site, wo, &maximo_id, row, texts, report);
+                }
                 continue;
             }
             let draft = match draft_of(child, row) {
@@ -402,6 +511,14 @@ async fn work_order(
                     continue;
                 }
             };
+            if let Some(claim) = claims.get(&(child.to_string(), maximo_id.clone())) {
+                if let Draft::Note(n) = &draft {
+                    if note_edited(store, site, wo, &maximo_id, claim, n, row).await? {
+                        report.notes_updated += 1;
+                    }
+                }
+                continue;
+            }
             if own.has(&draft) {
                 continue;
             }
@@ -414,7 +531,131 @@ async fn work_order(
         }
         report.removed += remove_gone(store, site, wo, child, &present).await?;
     }
+    let stops = reconcile_stops(store, site, wo, record, &own).await?;
+    report.downtime_added += stops.added;
+    report.downtime_changed += stops.changed;
+    report.downtime_removed += stops.removed;
+    report.downtime_overlapping += stops.overlapping;
+    report.refused += stops.refused;
     Ok(())
+}
+
+/// A Maximo-made row the reconcile turned into a hub record: (its hub id, the text it last
+/// took from it), by (child, Maximo's id).
+type Claims = HashMap<(String, String), (Uuid, Option<String>)>;
+
+async fn claims(store: &PgStore, site: &str, wo: Uuid) -> Result<Claims> {
+    store
+        .client()
+        .await?
+        .query(
+            "SELECT child, maximo_id, hub_id, body FROM cmms_children
+             WHERE site = $1 AND work_order_id = $2 AND child <> 'assetstatus'",
+            &[&site, &wo],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                (r.try_get(0)?, r.try_get(1)?),
+                (r.try_get(2)?, r.try_get(3)?),
+            ))
+        })
+        .collect()
+}
+
+/// A worklog the hub sent, edited in Maximo (its text none the note has had): the
+/// technician's note is kept, the edit logged and counted.
+fn own_note_edited(
+    site: &str,
+    wo: Uuid,
+    maximo_id: &str,
+    row: &Value,
+    texts: &[String],
+    report: &mut ReconcileReport,
+) {
+    let Ok(Some(Draft::Note(n))) = draft_of("worklog", row) else {
+        return;
+    };
+    if texts.iter().any(|t| same_text(t.trim(), &n.text)) {
+        return;
+    }
+    tracing::warn!(
+        site,
+        %wo,
+        maximo_id,
+        "cmms reconcile: a technician's worklog was edited in Maximo; the note is kept as the \
+         laptop wrote it"
+    );
+    report.own_edits_kept += 1;
+}
+
+/// The note of a Maximo-made worklog given a correction with the worklog's text when it was
+/// edited in Maximo since the reconcile last took it; true when this run did it (the claim's
+/// `body` moves first, so two runs amend once).
+async fn note_edited(
+    store: &PgStore,
+    site: &str,
+    wo: Uuid,
+    maximo_id: &str,
+    (hub_id, body): &(Uuid, Option<String>),
+    n: &NoteDraft,
+    row: &Value,
+) -> Result<bool> {
+    let mut client = store.client().await?;
+    let last = match body {
+        Some(b) => b.clone(),
+        // Taken before schema 14: the note's current text.
+        None => client
+            .query_opt(
+                "SELECT coalesce((SELECT c.text FROM corrections c
+                                  WHERE c.site = n.site AND c.target = 'note'
+                                    AND c.target_id = n.id AND c.text IS NOT NULL
+                                  ORDER BY c.hub_order DESC LIMIT 1), n.text)
+                 FROM notes n WHERE n.site = $1 AND n.id = $2",
+                &[&site, hub_id],
+            )
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?
+            .unwrap_or_default(),
+    };
+    if last == n.text {
+        return Ok(false);
+    }
+    let author = faultline_core::validate::clean_text(
+        "author",
+        "the worklog's editor",
+        row["modifyby"].as_str().unwrap_or(""),
+        faultline_core::validate::MAX_SHORT_TEXT_CHARS,
+        false,
+    )
+    .ok()
+    .flatten()
+    .unwrap_or_else(|| super::feedback::CMMS_EDITOR.to_string());
+    let tx = client.transaction().await?;
+    let moved = tx
+        .execute(
+            "UPDATE cmms_children SET body = $4
+             WHERE site = $1 AND child = 'worklog' AND maximo_id = $2
+               AND body IS NOT DISTINCT FROM $3",
+            &[&site, &maximo_id, body, &n.text],
+        )
+        .await?;
+    if moved == 0 {
+        return Ok(false);
+    }
+    tx.execute(
+        "INSERT INTO corrections (site, id, work_order_id, target, target_id, action, author,
+                                  created_at, text)
+         SELECT $1, $2, $3, 'note', $4, 'amend', $5, now(), $6
+         WHERE EXISTS (SELECT 1 FROM notes WHERE site = $1 AND id = $4)",
+        &[&site, &Uuid::now_v7(), &wo, hub_id, &author, &n.text],
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(site, %wo, maximo_id, "cmms reconcile: a worklog edited in Maximo amends its note");
+    Ok(true)
 }
 
 /// Adds the record a Maximo-made row becomes, once (false: already added, by this or another
@@ -430,11 +671,15 @@ async fn add(
     let id = child_uuid(site, child, maximo_id);
     let mut client = store.client().await?;
     let tx = client.transaction().await?;
+    let body = match draft {
+        Draft::Note(n) => Some(n.text.as_str()),
+        Draft::Part(_) => None,
+    };
     let claimed = tx
         .execute(
-            "INSERT INTO cmms_children (site, work_order_id, child, maximo_id, hub_id)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            &[&site, &wo, &child, &maximo_id, &id],
+            "INSERT INTO cmms_children (site, work_order_id, child, maximo_id, hub_id, body)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            &[&site, &wo, &child, &maximo_id, &id, &body],
         )
         .await?;
     if claimed == 0 {

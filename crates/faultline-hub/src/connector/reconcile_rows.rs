@@ -17,13 +17,14 @@ pub const CHILDREN: [(&str, &str); 2] =
 
 /// `oslc.select` of the reconcile's query: the work order's number and its child arrays only
 /// (the failure report rows too: a cause or remedy entered in Maximo's failure reporting does not
-/// change the work order's row).
+/// change the work order's row; and the asset status rows, `reconcile_downtime.rs`).
 pub const SELECT: &str = "wonum,\
-    worklog{worklogid,logtype,createby,createdate,description,description_longdescription,\
-    externalrefid},\
+    worklog{worklogid,logtype,createby,createdate,modifyby,description,\
+    description_longdescription,externalrefid},\
     matusetrans{matusetransid,itemnum,description,issuetype,quantity,issueunit,transdate,\
     externalrefid},\
-    failurereport{failurecode,type}";
+    failurereport{failurecode,type},\
+    assetstatus{assetstatusid,isrunning,changedate,code,wonum,externalrefid}";
 
 /// The failure report's types, with the hub's work-order field and Maximo's work-order attribute
 /// each stands for.

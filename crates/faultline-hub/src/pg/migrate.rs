@@ -66,6 +66,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "cmms_diagnosis",
         include_str!("../../migrations/0013_cmms_diagnosis.sql"),
     ),
+    (
+        14,
+        "cmms_reconcile_rows",
+        include_str!("../../migrations/0014_cmms_reconcile_rows.sql"),
+    ),
 ];
 
 /// Lock key of the migration advisory lock ("FLTHUB" in ASCII).
