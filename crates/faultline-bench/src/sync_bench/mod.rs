@@ -5,6 +5,7 @@
 //! `scripts/pg.sh start` runs) and the release binaries of the hub and the CLI.
 
 mod cmms_drain;
+mod cmms_gate;
 mod fleet;
 mod hub_proc;
 mod replication;
@@ -48,6 +49,14 @@ pub struct SyncBenchArgs {
     /// notes, start, close).
     #[arg(long, default_value_t = 10)]
     pub cmms_laptop_changes: usize,
+    /// CMMS drain: pairs of drains run alternately with the senders waiting for laptop sync
+    /// and never waiting (on, off, on, off, …).
+    #[arg(long = "rounds", default_value_t = 3)]
+    pub cmms_rounds: usize,
+    /// CMMS drain: the senders' bound on waiting for laptop sync in the "on" runs, in ms
+    /// (serve's `--cmms-yield-ms`).
+    #[arg(long, default_value_t = 3_000)]
+    pub cmms_yield_ms: u64,
     /// Where generated files and laptops' data go.
     #[arg(long, default_value = "target/bench")]
     pub out: PathBuf,
@@ -74,7 +83,7 @@ pub fn run(args: SyncBenchArgs) -> Result<()> {
         replication::run(&args)?;
     }
     if all || args.part == "cmms-drain" {
-        cmms_drain::run(&args)?;
+        cmms_gate::run(&args)?;
     }
     Ok(())
 }
