@@ -16,6 +16,7 @@ mod probe;
 mod queue;
 mod reconcile;
 mod reconcile_downtime;
+mod reconcile_stop_rows;
 pub mod reconcile_rows;
 mod run;
 
