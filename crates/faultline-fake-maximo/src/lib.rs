@@ -34,10 +34,10 @@
 //!   `failurecode` and a `type` of PROBLEM, CAUSE or REMEDY (the failure hierarchy below the
 //!   class, which is the work order's `failurecode`). A new row of `worklog`, `matusetrans` or
 //!   `assetstatus` is given its unique id attribute (`worklogid`, `matusetransid`,
-//!   `assetstatusid`) as Maximo gives a child object its key on insert ("Creating and updating
-//!   child objects"). An asset status row (ASSETSTATUS: `isrunning`, `changedate`, `code`,
-//!   `wonum`, the asset's up/down history that the work order's downtime report writes) needs
-//!   `isrunning` and `changedate`.
+//!   `assetstatusid`): child objects are created inside their parent's payload ("Creating
+//!   resources", "Updating resources" above) and their ids are Maximo's to give. An asset
+//!   status row (ASSETSTATUS: `isrunning`, `changedate`, `code`, `wonum`, the asset's up/down
+//!   history that the work order's downtime report writes) needs `isrunning` and `changedate`.
 //! - A user working in Maximo's own screens: [`Fake::add_child`], [`Fake::edit_child`] and
 //!   [`Fake::remove_child`] change a child row without changing the work order's own row or its
 //!   `_rowstamp` (why the hub's reconcile reads the child arrays again).

@@ -267,7 +267,11 @@ async fn a_worklog_edited_in_maximo_amends_its_note_once_and_a_technicians_is_ke
         "Spare seal arrives Tuesday"
     );
     let r = run(&s).await;
-    assert_eq!((r.notes_added, r.notes_updated), (0, 0), "{r:?}");
+    assert_eq!(
+        (r.notes_added, r.notes_updated, r.own_edits_kept),
+        (0, 0, 0),
+        "{r:?}"
+    );
 
     // The technician's worklog edited in Maximo: the note stays as the laptop wrote it.
     let (tech_id, tech_text) = {
