@@ -35,7 +35,6 @@ mod search;
 mod snippet;
 mod stem_and_keep;
 mod synonyms;
-mod thesaurus;
 mod types;
 mod weights;
 mod word_forms;

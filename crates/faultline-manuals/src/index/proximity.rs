@@ -16,9 +16,6 @@ use tantivy::Term;
 /// Words may be this many positions further apart than adjacent (a stopword or a short
 /// qualifier in between: "stage is too hot").
 pub(crate) const SLOP: u32 = 2;
-/// A pair this many positions further apart than adjacent is still "near" (one passage: a
-/// table row, a sentence or two); scored at the `near` weight.
-pub(crate) const NEAR_SLOP: u32 = 10;
 /// At most this many pairs per query (a pasted paragraph stays fast).
 const MAX_PAIRS: usize = 8;
 
@@ -53,13 +50,6 @@ impl Builder<'_> {
             let score = self.w.pair * idf;
             let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(phrase), score));
             self.clauses.push((Occur::Should, q));
-            if self.w.near > 0.0 {
-                let mut near = PhraseQuery::new(terms.to_vec());
-                near.set_slop(NEAR_SLOP);
-                let score = self.w.near * idf;
-                let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(near), score));
-                self.clauses.push((Occur::Should, q));
-            }
             pairs += 1;
         }
         Ok(())

@@ -19,12 +19,10 @@
 //!   also as the start of one: "cmmo" → "CMMOSTC51LKP"): a word that names a manual scopes the
 //!   search to it, and weighs less as page evidence (every page of that manual has it);
 //! - neighbouring words as sloppy phrases (`proximity`), and the synonym table's manual words
-//!   for colloquial ones (`synonyms`) and the thesaurus's (`thesaurus`); colloquial filler
+//!   for colloquial ones (`synonyms`); colloquial filler
 //!   ("wont", "cant") is not searched;
 //! - a word several languages' dictionaries hold weighs less (`foreign_stem`) in a language
 //!   where it is only the stem of longer words (`word_forms`: "ventil" in English pages);
-//! - a typed word pages have whose one-edit neighbour is on 5× as many pages: that neighbour
-//!   too (`real_word_typo`, "breaking" → "braking");
 //! - single letters only as axis names, beside a number, an axis word or another axis letter.
 //!
 //! It also keeps, per field, the terms it searched for, which the snippet highlights.
@@ -37,7 +35,6 @@ use super::expand;
 use super::language::BodyLang;
 use super::schema::Fields;
 use super::synonyms;
-use super::thesaurus;
 use super::weights::RankWeights;
 use super::word_forms;
 use std::collections::HashMap;
@@ -51,10 +48,6 @@ const MAX_QUERY_BYTES: usize = 256;
 /// A typed word that names no manual exactly is tried as the start of a title or model word
 /// from this many characters ("cmmo" → "cmmostc51lkp").
 const META_PREFIX_MIN_CHARS: usize = 4;
-/// A typed word that names no manual, even by its start, is tried within this many edits of a
-/// title or model word from [`FUZZY_MIN_CHARS_1`] characters (a brand with a letter missing);
-/// at most this many neighbours.
-const META_FUZZY_MAX_EXPANSIONS: usize = 2;
 const FUZZY_MAX_EXPANSIONS: usize = 6;
 const PREFIX_MAX_EXPANSIONS: usize = 8;
 /// Words of at least this many characters get typo tolerance (distance 1)…
@@ -67,13 +60,6 @@ const FUZZY_MIN_CHARS_SHORT: usize = 3;
 const FUZZY_SHORT_MAX_EXPANSIONS: usize = 3;
 /// Marks a short word's neighbour among the expansions (weighted apart from distance 1).
 const SHORT_DISTANCE: u8 = u8::MAX;
-/// Marks a real-word typo's neighbour among the expansions (`real_word_typo`).
-const REAL_WORD_DISTANCE: u8 = u8::MAX - 1;
-/// A neighbour of a typed word that pages have counts as the word meant when it is on at least
-/// this many times as many pages (fixed before measuring, not tuned)…
-const REAL_WORD_RATIO: u64 = 5;
-/// …at most this many.
-const REAL_WORD_MAX_EXPANSIONS: usize = 2;
 /// A prefix completion needs at least this many characters typed.
 const PREFIX_MIN_CHARS: usize = 3;
 /// A word found on more than `num_docs / RARE_DIVISOR` pages (at least one) is taken as spelt
@@ -299,21 +285,6 @@ impl Builder<'_> {
                 if df == 0 {
                     // "servo42c" names the manual of the "SERVO 42C".
                     df += self.add_glued_model_name(&word, boost)?;
-                }
-                if df == 0 && chars >= FUZZY_MIN_CHARS_1 && self.w.meta_fuzzy > 0.0 {
-                    // "huangyang" names the manual of the Huanyang drive.
-                    let distance = if chars >= FUZZY_MIN_CHARS_2 { 2 } else { 1 };
-                    let boost = boost * self.w.meta_fuzzy;
-                    let near = expand::fuzzy(
-                        self.searcher,
-                        self.fields.meta,
-                        &word,
-                        distance,
-                        META_FUZZY_MAX_EXPANSIONS,
-                    )?;
-                    for e in near {
-                        df += self.add(self.fields.meta, &e.term, boost)?;
-                    }
                 }
                 if df > 0 && !self.model_words.contains(&offset) {
                     self.model_words.push(offset);
@@ -545,10 +516,6 @@ impl Builder<'_> {
                 }),
             );
         }
-        if word.chars >= FUZZY_MIN_CHARS_1 && !rare && typo_tolerant && self.w.real_word_typo > 0.0
-        {
-            found.extend(self.real_word_typos(lang, w, analyzers)?);
-        }
         if word.at_end && w.typed.chars().count() >= PREFIX_MIN_CHARS && rare {
             found.extend(expand::prefix(
                 self.searcher,
@@ -564,7 +531,6 @@ impl Builder<'_> {
                 0 => self.w.prefix,
                 1 => self.w.fuzzy1,
                 SHORT_DISTANCE => self.w.fuzzy1 * self.w.fuzzy_short,
-                REAL_WORD_DISTANCE => self.w.fuzzy1 * self.w.real_word_typo,
                 _ => self.w.fuzzy2,
             };
             // The neighbour's stem too ("acceleration" → "acceler"), so that the other forms
@@ -582,45 +548,11 @@ impl Builder<'_> {
         }
         Ok(())
     }
-
-    /// A typed word that pages have, but whose one-edit neighbour (of another stem) is on at
-    /// least [`REAL_WORD_RATIO`] times as many pages of `lang`: a typo that is a real word
-    /// ("breaking" for "braking"). At most [`REAL_WORD_MAX_EXPANSIONS`].
-    fn real_word_typos(
-        &self,
-        lang: BodyLang,
-        w: &BodyWord,
-        analyzers: &mut QueryAnalyzers,
-    ) -> Result<Vec<expand::Expansion>> {
-        let field = self.fields.body[lang.index()];
-        let typed_df = self
-            .searcher
-            .doc_freq(&Term::from_field_text(field, &w.typed))?;
-        if typed_df == 0 {
-            return Ok(Vec::new());
-        }
-        let mut out = Vec::new();
-        for mut e in expand::fuzzy(self.searcher, field, &w.typed, 1, FUZZY_MAX_EXPANSIONS)? {
-            if out.len() == REAL_WORD_MAX_EXPANSIONS || e.doc_freq < REAL_WORD_RATIO * typed_df {
-                break;
-            }
-            let stem = tokens(analyzers.stems_mut(lang), &e.term)
-                .into_iter()
-                .next()
-                .map(|(_, s)| s);
-            if stem.as_deref() != Some(w.stem.as_str()) && e.term != w.stem {
-                e.distance = REAL_WORD_DISTANCE;
-                out.push(e);
-            }
-        }
-        Ok(out)
-    }
 }
 
 impl Builder<'_> {
-    /// The synonym table's manual words for the typed words (see `synonyms`) and the
-    /// thesaurus's (`thesaurus`, English and German), stemmed per body language, at a reduced
-    /// weight; a stem the query already searches is not added again.
+    /// The synonym table's manual words for the typed words (see `synonyms`), stemmed per body
+    /// language, at a reduced weight; a stem the query already searches is not added again.
     fn add_synonyms(
         &mut self,
         text: &str,
@@ -633,19 +565,8 @@ impl Builder<'_> {
             .map(|(offset, word)| (offset, word, self.w.synonym))
             .collect();
         for (lang, words) in &body.per_lang {
-            let mut expanded = found.clone();
-            if self.w.thesaurus > 0.0 {
-                for w in words
-                    .iter()
-                    .filter(|w| !self.model_words.contains(&w.offset))
-                {
-                    for word in thesaurus::synonyms(*lang, &w.typed) {
-                        expanded.push((w.offset, word, self.w.thesaurus));
-                    }
-                }
-            }
             let mut added: Vec<String> = words.iter().map(|w| w.stem.clone()).collect();
-            for (offset, word, boost) in &expanded {
+            for (offset, word, boost) in &found {
                 for (_, stem) in tokens(analyzers.stems_mut(*lang), word) {
                     if !added.contains(&stem) {
                         self.add_body(*lang, &stem, *offset as u32, *boost)?;

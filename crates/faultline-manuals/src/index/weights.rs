@@ -21,9 +21,6 @@ pub struct RankWeights {
     pub hex_alternate: f32,
     /// A typed word in a manual's title, manufacturer or models (BM25 on `meta`).
     pub meta: f32,
-    /// A typed word within one or two edits of a title, manufacturer or model word, as a share
-    /// of `meta` (a brand or model typed with a letter missing).
-    pub meta_fuzzy: f32,
     /// The weight of a manual-naming word as page evidence (body and code), against 1.0.
     pub model_word_share: f32,
     /// A page that has the word exactly as typed, not only its stem.
@@ -43,9 +40,6 @@ pub struct RankWeights {
     /// Two neighbouring typed words close together on the page, as a share of the idf of the
     /// more frequent one (`proximity`).
     pub pair: f32,
-    /// The same pair within a passage ([`NEAR_SLOP`](super::proximity) words), as a share of
-    /// the same idf: both words about one thing, not a page that merely has both somewhere.
-    pub near: f32,
     /// A typed pair found as one compound or side by side, as a share of the rarer word's idf
     /// (`query_compounds`).
     pub adjacent: f32,
@@ -64,12 +58,6 @@ pub struct RankWeights {
     /// typed compound around others (`german_compounds`: "ventil" → "ventilart", "rohrlänge"
     /// → "rohrleitungslänge"), against 1.0 for the word itself.
     pub compound_part: f32,
-    /// A word the thesaurus table gives for a typed word (`thesaurus`: derived from the Debian
-    /// thesauri, restricted to maintenance-manual vocabulary), against 1.0 for the typed word.
-    pub thesaurus: f32,
-    /// A much more frequent word one edit from a typed word that pages do have ("breaking" for
-    /// "braking": a typo that is a real word), as a share of `fuzzy1`.
-    pub real_word_typo: f32,
     /// A single-letter axis name ("x", "y", "z") typed beside a number, an axis word or another
     /// axis letter, against 1.0 for a word (0: single letters are not searched).
     pub axis_letter: f32,
@@ -82,7 +70,6 @@ pub const BASELINE: RankWeights = RankWeights {
     literal: 1.0,
     hex_alternate: 2.0,
     meta: 2.0,
-    meta_fuzzy: 0.0,
     model_word_share: 0.2,
     exact_word: 0.3,
     foreign_stem: 1.0,
@@ -91,15 +78,12 @@ pub const BASELINE: RankWeights = RankWeights {
     fuzzy_short: 0.0,
     prefix: 0.5,
     pair: 0.4,
-    near: 0.0,
     adjacent: 0.5,
     synonym: 0.6,
     coord: 0.0,
     head: 0.0,
     head_expanded: 0.0,
     compound_part: 0.0,
-    thesaurus: 0.0,
-    real_word_typo: 0.0,
     axis_letter: 0.0,
 };
 
@@ -123,12 +107,11 @@ pub enum WeightsError {
 
 impl RankWeights {
     /// The names of the weights, in file order.
-    pub const NAMES: [&'static str; 23] = [
+    pub const NAMES: [&'static str; 19] = [
         "code",
         "literal",
         "hex_alternate",
         "meta",
-        "meta_fuzzy",
         "model_word_share",
         "exact_word",
         "foreign_stem",
@@ -137,25 +120,21 @@ impl RankWeights {
         "fuzzy_short",
         "prefix",
         "pair",
-        "near",
         "adjacent",
         "synonym",
         "coord",
         "head",
         "head_expanded",
         "compound_part",
-        "thesaurus",
-        "real_word_typo",
         "axis_letter",
     ];
 
-    fn slots(&mut self) -> [&mut f32; 23] {
+    fn slots(&mut self) -> [&mut f32; 19] {
         [
             &mut self.code,
             &mut self.literal,
             &mut self.hex_alternate,
             &mut self.meta,
-            &mut self.meta_fuzzy,
             &mut self.model_word_share,
             &mut self.exact_word,
             &mut self.foreign_stem,
@@ -164,15 +143,12 @@ impl RankWeights {
             &mut self.fuzzy_short,
             &mut self.prefix,
             &mut self.pair,
-            &mut self.near,
             &mut self.adjacent,
             &mut self.synonym,
             &mut self.coord,
             &mut self.head,
             &mut self.head_expanded,
             &mut self.compound_part,
-            &mut self.thesaurus,
-            &mut self.real_word_typo,
             &mut self.axis_letter,
         ]
     }
@@ -291,7 +267,7 @@ mod tests {
     fn a_written_file_reads_back() {
         let mut w = BASELINE;
         w.pair = 0.75;
-        w.meta_fuzzy = 0.125;
+        w.coord = 0.125;
         let text = w.to_file("trained on dev\nsecond line");
         assert_eq!(RankWeights::parse(&text), Ok(w));
     }
@@ -306,7 +282,7 @@ mod tests {
             assert_eq!(w.get(name), Some(i as f32 + 10.0));
         }
         assert_eq!(w.code, 10.0);
-        assert_eq!(w.synonym, 25.0);
+        assert_eq!(w.synonym, 23.0);
         assert!(!w.set("nope", 1.0));
         assert_eq!(w.get("nope"), None);
     }
@@ -317,7 +293,7 @@ mod tests {
         let unknown = format!("{good}boost = 1\n");
         assert!(matches!(
             RankWeights::parse(&unknown),
-            Err(WeightsError::Unknown { line: 24, .. })
+            Err(WeightsError::Unknown { line: 20, .. })
         ));
         let twice = format!("{good}code = 1\n");
         assert!(matches!(
@@ -348,7 +324,7 @@ mod tests {
         }
 
         #[test]
-        fn any_weights_round_trip(values in proptest::collection::vec(0.0f32..100.0, 23)) {
+        fn any_weights_round_trip(values in proptest::collection::vec(0.0f32..100.0, 19)) {
             let mut w = BASELINE;
             for (name, v) in RankWeights::NAMES.iter().zip(&values) {
                 w.set(name, *v);

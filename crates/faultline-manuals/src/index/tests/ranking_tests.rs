@@ -130,22 +130,6 @@ fn a_query_of_stopwords_only_still_searches_them() -> TestResult {
 }
 
 #[test]
-fn a_brand_with_a_letter_missing_still_names_its_manual() -> TestResult {
-    let (_dir, index) = built()?;
-    // "controler": the other manual is the "printer controller guide"; no page says it.
-    let q = SearchQuery::new("controler cable");
-    let first_manual = |meta_fuzzy: f32| -> TestResult<Option<Uuid>> {
-        let mut weights = crate::index::BASELINE_WEIGHTS;
-        weights.meta_fuzzy = meta_fuzzy;
-        let hits = index.search_with_weights(&q, &weights)?.hits;
-        Ok(hits.first().map(|h| h.manual_id))
-    };
-    assert_eq!(first_manual(0.5)?, Some(OTHER));
-    assert_eq!(first_manual(0.0)?, Some(DRIVE));
-    Ok(())
-}
-
-#[test]
 fn a_model_name_typed_in_two_parts_names_its_manual() -> TestResult {
     let mut pages = library();
     pages.push(page(
