@@ -9,7 +9,7 @@ use super::sqlite_sink::SqliteSink;
 use super::stream::{records, with_file};
 use super::ImportReport;
 use crate::error::Result;
-use crate::store::diag_bulk::{BulkKind, BulkQueue};
+use crate::store::diag_bulk::{BulkKind, BulkQueue, TriggersOff};
 use crate::store::Store;
 use rusqlite::Transaction;
 use std::path::Path;
@@ -19,17 +19,22 @@ fn count(tx: &Transaction<'_>, table: &str) -> Result<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// Work orders in bulk: the diagnosis queue's per-row triggers are out of the schema while the
-/// rows are written, and what was written is queued after them (`store/diag_bulk.rs`), all in
-/// `tx`.
+/// Work orders in bulk: the diagnosis queue's per-row triggers are guarded off, and this
+/// connection's triggers off, while the rows are written, and what was written is queued after
+/// them (`store/diag_bulk.rs`), all in `tx`.
 fn work_orders(tx: &Transaction<'_>, rows: &mut CsvRows) -> Result<(u64, u64)> {
     let mut diag = BulkQueue::start(tx, BulkKind::WorkOrders)?;
     diag.inserts_from_here(tx)?;
-    let mut sink = SqliteSink::new(tx).with_diag(diag);
-    let counts = records(RecordKind::WorkOrders, rows, &mut sink)?;
-    if let Some(diag) = sink.into_diag() {
-        diag.finish(tx)?;
-    }
+    let counts = {
+        let _off = TriggersOff::new(tx, &diag)?;
+        let mut sink = SqliteSink::new(tx).with_diag(diag);
+        let counts = records(RecordKind::WorkOrders, rows, &mut sink)?;
+        diag = sink
+            .into_diag()
+            .ok_or_else(|| crate::error::CoreError::InvalidState("bulk queue".into()))?;
+        counts
+    };
+    diag.finish(tx)?;
     Ok(counts)
 }
 

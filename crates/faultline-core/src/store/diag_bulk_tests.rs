@@ -203,6 +203,18 @@ fn a_failed_import_leaves_the_schema_and_the_queues_as_they_were() {
     assert_eq!(triggers(&store), schema);
     assert_eq!(queues(&store), queued);
     assert_eq!(count(&store), before);
+    // The connection's triggers are on again: the next single write is queued.
+    let on = store
+        .conn()
+        .db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER);
+    assert!(matches!(on, Ok(true)), "{on:?}");
+    exec(
+        &store,
+        "UPDATE work_orders SET cause_code = 'Z' WHERE number = '41015'",
+    );
+    let dirty = rows(&store, "SELECT rid FROM diag_dirty");
+    let rid = rusqlite::types::Value::Integer(rid_of(&store, "41015"));
+    assert_eq!(dirty, vec![vec![rid]]);
 }
 
 /// The guard flags as this connection sees them (work orders, notes; 0 without the row).
