@@ -10,12 +10,9 @@ use super::live::Live;
 use super::query_plan::QueryPlan;
 use super::schema::Fields;
 use super::snippet::make_snippet;
-use super::span;
-use super::feedback;
 use super::types::{SearchHit, SearchQuery};
 use super::weights::RankWeights;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
     BitSet, DocAddress, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term, TERMINATED,
@@ -28,8 +25,7 @@ pub const MODEL_BOOST: f32 = 2.0;
 pub const MAX_LIMIT: usize = 100;
 
 /// The best pages of `plan` for `q`, best first: tantivy's top (pages of `q.boost_models`'
-/// manuals boosted), then the span and coverage reranks, then (`feedback` > 0) the same again
-/// with the feedback words of the best pages (`feedback`), cut to `q.limit` — what [`run`] shows and
+/// manuals boosted), then the coverage rerank, cut to `q.limit` — what [`run`] shows and
 /// [`explain`] explains.
 fn ranked(
     searcher: &Searcher,
@@ -37,7 +33,6 @@ fn ranked(
     plan: &QueryPlan,
     q: &SearchQuery,
     weights: &RankWeights,
-    analyzers: &mut QueryAnalyzers,
 ) -> Result<Vec<(Score, DocAddress)>> {
     let limit = q.limit.clamp(1, MAX_LIMIT);
     let Some(query) = plan.query.as_ref() else {
@@ -50,46 +45,15 @@ fn ranked(
         .filter(|k| !k.is_empty())
         .map(|k| Term::from_field_text(fields.model_keys, &k))
         .collect();
-    let depth = if weights.coord > 0.0 || weights.span > 0.0 || weights.feedback > 0.0 {
+    let depth = if weights.coord > 0.0 {
         limit.max(RERANK_DEPTH)
     } else {
         limit
     };
-    let mut top = reranked(searcher, fields, plan, query.as_ref(), &model_terms, depth, weights)?;
-    let extra = feedback::clauses(
-        searcher,
-        fields,
-        &top,
-        &plan.highlight,
-        analyzers,
-        weights.feedback,
-    )?;
-    if !extra.is_empty() {
-        let mut clauses = vec![(Occur::Should, query.box_clone())];
-        clauses.extend(extra);
-        let expanded = BooleanQuery::new(clauses);
-        top = reranked(searcher, fields, plan, &expanded, &model_terms, depth, weights)?;
-    }
-    top.truncate(limit);
-    Ok(top)
-}
-
-/// The top `depth` pages of `query` (pages of the models' manuals boosted), after the span and
-/// coverage reranks.
-fn reranked(
-    searcher: &Searcher,
-    fields: &Fields,
-    plan: &QueryPlan,
-    query: &dyn Query,
-    model_terms: &[Term],
-    depth: usize,
-    weights: &RankWeights,
-) -> Result<Vec<(Score, DocAddress)>> {
     let mut top: Vec<(Score, DocAddress)> = if model_terms.is_empty() {
         searcher.search(query, &TopDocs::with_limit(depth).order_by_score())?
     } else {
         let field = fields.model_keys;
-        let model_terms = model_terms.to_vec();
         let boosted = TopDocs::with_limit(depth).tweak_score(move |segment: &SegmentReader| {
             let linked = linked_docs(segment, field, &model_terms);
             move |doc, score: Score| {
@@ -102,14 +66,6 @@ fn reranked(
         });
         searcher.search(query, &boosted)?
     };
-    span::rerank(
-        searcher,
-        fields,
-        &plan.highlight,
-        &plan.model_words,
-        weights.span,
-        &mut top,
-    )?;
     coverage::rerank(
         searcher,
         fields,
@@ -118,6 +74,7 @@ fn reranked(
         weights.coord,
         &mut top,
     )?;
+    top.truncate(limit);
     Ok(top)
 }
 
@@ -126,7 +83,7 @@ pub(crate) fn run(live: &Live, q: &SearchQuery, weights: &RankWeights) -> Result
     let fields = &live.fields;
     let mut analyzers = QueryAnalyzers::new();
     let plan = QueryPlan::build(&searcher, fields, &q.text, &mut analyzers, weights)?;
-    let top = ranked(&searcher, fields, &plan, q, weights, &mut analyzers)?;
+    let top = ranked(&searcher, fields, &plan, q, weights)?;
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -150,7 +107,7 @@ pub(crate) fn explain(
     let Some(query) = plan.query.as_ref() else {
         return Ok(Vec::new());
     };
-    let top = ranked(&searcher, fields, &plan, q, weights, &mut analyzers)?;
+    let top = ranked(&searcher, fields, &plan, q, weights)?;
     let mut out = Vec::with_capacity(top.len());
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;

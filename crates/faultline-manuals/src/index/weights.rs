@@ -61,12 +61,6 @@ pub struct RankWeights {
     /// A single-letter axis name ("x", "y", "z") typed beside a number, an axis word or another
     /// axis letter, against 1.0 for a word (0: single letters are not searched).
     pub axis_letter: f32,
-    /// Term proximity over the best pages (`span`): any two typed words close together on the
-    /// page, in either order, as a share of the weaker word's weight.
-    pub span: f32,
-    /// Pseudo-relevance feedback (`feedback`): the best feedback word of the first search's
-    /// best pages, against 1.0 for a typed word (the others below it); 0: one search only.
-    pub feedback: f32,
 }
 
 /// The weights of session 4, before any training: the fallback should the compiled-in file
@@ -91,8 +85,6 @@ pub const BASELINE: RankWeights = RankWeights {
     head_expanded: 0.0,
     compound_part: 0.0,
     axis_letter: 0.0,
-    span: 0.0,
-    feedback: 0.0,
 };
 
 /// The shipped weights file.
@@ -115,7 +107,7 @@ pub enum WeightsError {
 
 impl RankWeights {
     /// The names of the weights, in file order.
-    pub const NAMES: [&'static str; 21] = [
+    pub const NAMES: [&'static str; 19] = [
         "code",
         "literal",
         "hex_alternate",
@@ -135,11 +127,9 @@ impl RankWeights {
         "head_expanded",
         "compound_part",
         "axis_letter",
-        "span",
-        "feedback",
     ];
 
-    fn slots(&mut self) -> [&mut f32; 21] {
+    fn slots(&mut self) -> [&mut f32; 19] {
         [
             &mut self.code,
             &mut self.literal,
@@ -160,8 +150,6 @@ impl RankWeights {
             &mut self.head_expanded,
             &mut self.compound_part,
             &mut self.axis_letter,
-            &mut self.span,
-            &mut self.feedback,
         ]
     }
 
@@ -305,7 +293,7 @@ mod tests {
         let unknown = format!("{good}boost = 1\n");
         assert!(matches!(
             RankWeights::parse(&unknown),
-            Err(WeightsError::Unknown { line: 22, .. })
+            Err(WeightsError::Unknown { line: 20, .. })
         ));
         let twice = format!("{good}code = 1\n");
         assert!(matches!(
@@ -336,7 +324,7 @@ mod tests {
         }
 
         #[test]
-        fn any_weights_round_trip(values in proptest::collection::vec(0.0f32..100.0, 21)) {
+        fn any_weights_round_trip(values in proptest::collection::vec(0.0f32..100.0, 19)) {
             let mut w = BASELINE;
             for (name, v) in RankWeights::NAMES.iter().zip(&values) {
                 w.set(name, *v);
