@@ -82,6 +82,9 @@ impl<W: Write> Progress<W> {
 
     /// The state is now `text`: written if the last line is a second old (or there is none).
     fn set(&mut self, text: String) {
+        if text == self.text {
+            return;
+        }
         self.text = text;
         self.pending = true;
         let due = self.last.is_none_or(|t| t.elapsed() >= EVERY);
@@ -167,6 +170,13 @@ fn catch_up_with<W: Write>(store: &Store, p: &mut Progress<W>) -> Result<(), Cor
         faultline_diagnosis::live_text::catch_up(store, &mut |_, _| {}).map_err(core_error)?;
         return Ok(());
     }
+    // Said at once: reading the queue takes a moment before the first count comes.
+    let total = |n: i64| usize::try_from(n).unwrap_or(0);
+    if totals > 0 {
+        p.work_orders("causes", 0, total(totals));
+    } else {
+        p.work_orders("text", 0, total(queued));
+    }
     faultline_diagnosis::live::catch_up(store, &mut |d, n| p.work_orders("causes", d, n))
         .map_err(core_error)?;
     faultline_diagnosis::live_text::catch_up(store, &mut |d, n| p.work_orders("text", d, n))
@@ -188,6 +198,7 @@ mod tests {
         let mut p = Progress::new(Vec::new(), Mode::Lines, true);
         p.work_orders("causes", 0, 1_000_000);
         p.work_orders("causes", 50_000, 1_000_000);
+        p.work_orders("causes", 1_000_000, 1_000_000);
         p.work_orders("causes", 1_000_000, 1_000_000);
         p.finish();
         assert_eq!(
