@@ -362,6 +362,141 @@ async fn assets_and_job_plans_made_in_maximo_reach_the_hub() {
     assert_eq!(asset_id(&s, "P-202").await, id);
 }
 
+#[tokio::test]
+async fn a_model_set_or_changed_in_maximo_reaches_the_hubs_asset_and_the_laptop() {
+    let s = setup().await;
+    let mut laptop = fake_maximo::laptop::Laptop::enroll(&s.hub).await;
+    s.fake.lock().unwrap().add(
+        "mxapiasset",
+        json!({"assetnum": "P-202", "siteid": "BEDFORD", "description": "Feed pump 2",
+               "manufacturer": "KSB", "modelnum": "ETANORM 50-200"}),
+    );
+    fetch_site(&s.hub.store, "PLANT1", 50).await.unwrap();
+    assert_eq!(
+        model(&s).await,
+        (Some("KSB".into()), Some("ETANORM 50-200".into()))
+    );
+    let id = asset_id(&s, "P-202").await;
+    laptop.sync(&s.hub).await;
+    let on_laptop = laptop.store.asset(id).unwrap();
+    assert_eq!(on_laptop.model.as_deref(), Some("ETANORM 50-200"));
+
+    // The model changed in Maximo (the pump replaced by another size): hub and laptop follow.
+    s.fake.lock().unwrap().edit_object(
+        "mxapiasset",
+        "assetnum",
+        "P-202",
+        "modelnum",
+        json!("ETANORM 65-250"),
+    );
+    let reports = fetch_site(&s.hub.store, "PLANT1", 50).await.unwrap();
+    assert_eq!(by_name(&reports, "mxapiasset").updated, 1, "{reports:?}");
+    assert_eq!(model(&s).await.1.as_deref(), Some("ETANORM 65-250"));
+    laptop.sync(&s.hub).await;
+    assert_eq!(
+        laptop.store.asset(id).unwrap().model.as_deref(),
+        Some("ETANORM 65-250")
+    );
+}
+
+/// The hub's manufacturer and model of asset P-202.
+async fn model(s: &Plant) -> (Option<String>, Option<String>) {
+    let r = s
+        .hub
+        .db
+        .client()
+        .await
+        .query_one(
+            "SELECT manufacturer, model FROM assets WHERE site = 'PLANT1' AND tag = 'P-202'",
+            &[],
+        )
+        .await
+        .unwrap();
+    (r.get(0), r.get(1))
+}
+
+/// The hub's procedures under `code`: (title, number of steps) of each.
+async fn procedures(s: &Plant, code: &str) -> Vec<(String, usize)> {
+    s.hub
+        .db
+        .client()
+        .await
+        .query(
+            "SELECT title, steps FROM procedures WHERE code LIKE $1 || '%' ORDER BY code",
+            &[&code],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let steps: serde_json::Value = r.get(1);
+            (r.get(0), steps.as_array().map_or(0, Vec::len))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn only_a_job_plans_active_revision_is_fetched_and_a_new_active_one_replaces_it() {
+    let s = setup().await;
+    {
+        // Revision 0 in use; revision 1 being drafted (later, so later in row-stamp order).
+        let mut f = s.fake.lock().unwrap();
+        f.add(
+            "mxapijobplan",
+            json!({"jpnum": "JP-SEAL", "pluscrevnum": 0, "status": "ACTIVE",
+                   "description": "Replace a pump seal",
+                   "jobtask": [{"jptask": 10, "description": "Isolate the pump"},
+                               {"jptask": 20, "description": "Replace the seal"}]}),
+        );
+        f.add(
+            "mxapijobplan",
+            json!({"jpnum": "JP-SEAL", "pluscrevnum": 1, "status": "DRAFT",
+                   "description": "Replace a pump seal (cartridge)",
+                   "jobtask": [{"jptask": 10, "description": "Isolate and drain the pump"},
+                               {"jptask": 20, "description": "Fit the cartridge seal"},
+                               {"jptask": 30, "description": "Leak test at duty pressure"}]}),
+        );
+    }
+    let reports = fetch_site(&s.hub.store, "PLANT1", 50).await.unwrap();
+    assert_eq!(by_name(&reports, "mxapijobplan").inserted, 1, "{reports:?}");
+    assert_eq!(
+        procedures(&s, "JP-SEAL").await,
+        [("Replace a pump seal".to_string(), 2)],
+        "the active revision only, not the draft"
+    );
+
+    // Revision 1 activated: Maximo marks revision 0 REVISED.
+    {
+        let mut f = s.fake.lock().unwrap();
+        let by_title = "description";
+        f.edit_object(
+            "mxapijobplan",
+            by_title,
+            "Replace a pump seal",
+            "status",
+            json!("REVISED"),
+        );
+        f.edit_object(
+            "mxapijobplan",
+            by_title,
+            "Replace a pump seal (cartridge)",
+            "status",
+            json!("ACTIVE"),
+        );
+    }
+    let reports = fetch_site(&s.hub.store, "PLANT1", 50).await.unwrap();
+    assert_eq!(by_name(&reports, "mxapijobplan").updated, 1, "{reports:?}");
+    assert_eq!(
+        procedures(&s, "JP-SEAL").await,
+        [("Replace a pump seal (cartridge)".to_string(), 3)],
+        "the new active revision in place of the old, not a second procedure"
+    );
+    // Nothing changed since: the next fetch reads nothing more.
+    let reports = fetch_site(&s.hub.store, "PLANT1", 50).await.unwrap();
+    let jp = by_name(&reports, "mxapijobplan");
+    assert_eq!((jp.inserted, jp.updated), (0, 0), "{reports:?}");
+}
+
 async fn asset_id(s: &Plant, tag: &str) -> uuid::Uuid {
     s.hub
         .db

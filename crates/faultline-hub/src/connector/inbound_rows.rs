@@ -25,6 +25,9 @@ pub struct Inbound {
     pub by_site: bool,
     /// Whether it has an `orgid` to filter on (records kept per organization, as failure codes).
     pub by_org: bool,
+    /// A clause every query of it adds to `oslc.where` (`None`: none), as the job plans' active
+    /// revision.
+    pub only: Option<&'static str>,
 }
 
 /// Maximo statuses and work types back into Faultline's words: the reverse of what the
@@ -79,6 +82,7 @@ name = "{description}"
 location = "{location}"
 parent_tag = "{parent}"
 manufacturer = "{manufacturer}"
+model = "{modelnum}"
 serial_number = "{serialnum}"
 "#;
 
@@ -118,30 +122,39 @@ pub const WORK_ORDERS: Inbound = Inbound {
     mapping: WO_MAPPING,
     by_site: true,
     by_org: false,
+    only: None,
 };
 
 pub const ASSETS: Inbound = Inbound {
     os: "mxapiasset",
     kind: RecordKind::Assets,
-    select: "assetnum,siteid,description,location,parent,manufacturer,serialnum",
+    // The model as Maximo's asset import mapping reads it (`MODELNUM`,
+    // assets/demo/assets.toml): diagnosis and manual scoping on the laptops go by it.
+    select: "assetnum,siteid,description,location,parent,manufacturer,modelnum,serialnum",
     columns: &[
         "assetnum",
         "description",
         "location",
         "parent",
         "manufacturer",
+        "modelnum",
         "serialnum",
     ],
     key: "assetnum",
     mapping: ASSET_MAPPING,
     by_site: true,
     by_org: false,
+    only: None,
 };
 
+/// Job plans: Maximo keeps each revision of a job plan as its own record (`pluscrevnum`), one
+/// of them ACTIVE, the others DRAFT, PNDREV, REVISED or INACTIVE; the hub reads only the ACTIVE
+/// one, so a revision being drafted never reaches the laptops, and the revision activated next
+/// comes under the same `jpnum` and replaces the hub's procedure (title and steps) in place.
 pub const JOB_PLANS: Inbound = Inbound {
     os: "mxapijobplan",
     kind: RecordKind::Procedures,
-    select: "jpnum,description,jobtask{jptask,description}",
+    select: "jpnum,pluscrevnum,status,description,jobtask{jptask,description}",
     columns: &[
         "jpnum",
         "description",
@@ -152,6 +165,7 @@ pub const JOB_PLANS: Inbound = Inbound {
     mapping: JOBPLAN_MAPPING,
     by_site: false,
     by_org: false,
+    only: Some("status=\"ACTIVE\""),
 };
 
 /// The failure-code hierarchy: Maximo's FAILURELIST rows (IBM's Failure Codes application: a
@@ -170,6 +184,7 @@ pub const FAILURE_CODES: Inbound = Inbound {
     mapping: CODES_MAPPING,
     by_site: false,
     by_org: true,
+    only: None,
 };
 
 const CODES_MAPPING: &str = r#"

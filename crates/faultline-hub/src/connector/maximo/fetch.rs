@@ -2,7 +2,8 @@
 //! since a row stamp. Built to IBM's published REST API documentation, not yet run against a
 //! Maximo instance (docs/cmms-connectors.md, open questions):
 //!
-//! - `lean=1`, `oslc.select`, `oslc.where=siteid="…"` ("Filtering data");
+//! - `lean=1`, `oslc.select`, `oslc.where=siteid="…"` ("Filtering data"), with an object
+//!   structure's own clause (`status="ACTIVE"`: a job plan's active revision);
 //! - `oslc.pageSize` ("Sorting and paging": the answer's `responseInfo.nextPage` says there is
 //!   more);
 //! - `oslc.orderBy=+rowstamp` and the delta parameters `fetchmodedelta=1&lastfetchts=STAMP`
@@ -116,12 +117,17 @@ impl Maximo {
     }
 
     /// The `oslc.where` clause keeping `spec`'s records to the configured site or organization
-    /// (empty: none configured, or the object structure has neither).
+    /// and to its own clause (a job plan's ACTIVE revision); empty when there is none.
     fn scope(&self, spec: &Inbound) -> String {
-        match (spec.by_site, &self.siteid, spec.by_org, &self.orgid) {
-            (true, Some(site), _, _) => format!("siteid=\"{}\"", super::quote(site)),
-            (_, _, true, Some(org)) => format!("orgid=\"{}\"", super::quote(org)),
-            _ => String::new(),
-        }
+        let place = match (spec.by_site, &self.siteid, spec.by_org, &self.orgid) {
+            (true, Some(site), _, _) => Some(format!("siteid=\"{}\"", super::quote(site))),
+            (_, _, true, Some(org)) => Some(format!("orgid=\"{}\"", super::quote(org))),
+            _ => None,
+        };
+        place
+            .into_iter()
+            .chain(spec.only.map(str::to_string))
+            .collect::<Vec<_>>()
+            .join(" and ")
     }
 }
