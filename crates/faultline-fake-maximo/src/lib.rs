@@ -5,7 +5,7 @@
 //!
 //! - Authentication: the `apikey` header; a wrong or revoked key answers 401 with the error JSON.
 //! - Querying (`oslc.where`, `oslc.select`, `lean=1`): `wonum="…"`, `siteid="…"`,
-//!   `externalrefid="…"` joined by `and`; answers `{"member": [...]}` with `href` and
+//!   `externalrefid="…"`, `status="ACTIVE"` (any attribute `="…"`) joined by `and`; answers `{"member": [...]}` with `href` and
 //!   `_rowstamp` on every object.
 //! - Creating resources: `POST /oslc/os/mxapiwodetail`, 201 with the `properties` asked for.
 //! - Updating resources: `POST {href}` with `x-method-override: PATCH`; with
@@ -38,6 +38,14 @@
 //!   resources", "Updating resources" above) and their ids are Maximo's to give. An asset
 //!   status row (ASSETSTATUS: `isrunning`, `changedate`, `code`, `wonum`, the asset's up/down
 //!   history that the work order's downtime report writes) needs `isrunning` and `changedate`.
+//! - Failure remarks (`failureremark`: the FAILUREREMARK record behind the Remarks of the
+//!   Failure Reporting tab in Work Order Tracking, IBM Maximo User's Guide, "Work Order
+//!   Tracking": a `description`, its long description and `enterdate` against the work order):
+//!   a child collection like the others, its rows given `failureremarkid`. That MXAPIWODETAIL
+//!   carries it under this name is the hub's assumption, for the probe to confirm.
+//! - A child row in a MERGE that names the id attribute of a row the work order has is an
+//!   update of that row ("Updating resources": child objects are matched by their key, merged
+//!   when found, added when not); a row without one is added.
 //! - A user working in Maximo's own screens: [`Fake::add_child`], [`Fake::edit_child`] and
 //!   [`Fake::remove_child`] change a child row without changing the work order's own row or its
 //!   `_rowstamp` (why the hub's reconcile reads the child arrays again).
@@ -321,6 +329,7 @@ fn id_attr(child: &str) -> Option<&'static str> {
         "worklog" => Some("worklogid"),
         "matusetrans" => Some("matusetransid"),
         "assetstatus" => Some("assetstatusid"),
+        "failureremark" => Some("failureremarkid"),
         _ => None,
     }
 }
@@ -680,6 +689,17 @@ fn apply(f: &mut Fake, i: usize, patch: &Value, merge: bool) {
                 Vec::new()
             };
             for row in rows {
+                // A row naming the id of one the work order has: that row updated.
+                let known = id_attr(k).and_then(|attr| {
+                    let id = &row[attr];
+                    all.iter().position(|r| !id.is_null() && r[attr] == *id)
+                });
+                if let (Some(at), Some(fields)) = (known, row.as_object()) {
+                    for (attr, v) in fields {
+                        all[at][attr.as_str()] = v.clone();
+                    }
+                    continue;
+                }
                 let mut row = row.clone();
                 give_id(f, k, &mut row);
                 all.push(row);

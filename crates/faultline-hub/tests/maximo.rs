@@ -11,6 +11,7 @@ use common::{close, env, note, set_status};
 use fake_maximo::config;
 use fake_maximo::plant::{create, plant as setup, Plant as Setup};
 use faultline_hub::connector::{configure, drain_bulk, retry_failed, status, Maximo};
+use faultline_protocol::{Mutation, Outcome};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -120,7 +121,72 @@ async fn a_close_whose_answer_was_lost_adds_its_failure_report_rows_once() {
         .filter_map(|r| r["type"].as_str())
         .collect();
     assert_eq!(kinds, ["PROBLEM", "CAUSE", "REMEDY"], "once each");
+    assert_eq!(remarks(wo), ["seal replaced"], "the remedy text once");
     assert_eq!(wo["status"], "COMP");
+}
+
+/// The long descriptions of a work order's failure remarks (FAILUREREMARK), in order.
+fn remarks(wo: &serde_json::Value) -> Vec<&str> {
+    wo["failureremark"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|r| r["description_longdescription"].as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_remedy_text_reaches_the_failure_remarks_once_and_a_chosen_edit_updates_them() {
+    let s = setup().await;
+    let (wo, _) = s.breakdown("FL-1", s.asset).await;
+    assert_eq!(s.drain("key-1").await.sent, 4);
+    let id = {
+        let f = s.fake.lock().unwrap();
+        let w = f.wo("FL-1");
+        assert_eq!(remarks(w), ["seal replaced"], "{w}");
+        assert_eq!(w["failureremark"][0]["description"], "seal replaced");
+        w["failureremark"][0]["failureremarkid"].clone()
+    };
+
+    // Another laptop closed it too, offline, with another remedy text: a conflict on the hub.
+    let other = s.hub.enroll("PLANT1", "laptop-b").await.token;
+    let mut close_b = close(wo, "REPLACE");
+    if let Mutation::CloseWorkOrder { remedy_text, .. } = &mut close_b {
+        *remedy_text = Some("seal and bearing replaced".into());
+    }
+    let answer = s.hub.push(&other, "PLANT1", vec![env(2, close_b)]).await;
+    let conflict = match &answer.results[0].outcome {
+        Outcome::Conflict { conflict } => conflict.clone(),
+        o => panic!("a conflict on the remedy text: {o:?}"),
+    };
+    assert_eq!(conflict.field, "remedy_text");
+    s.drain("key-1").await;
+    assert_eq!(
+        remarks(s.fake.lock().unwrap().wo("FL-1")),
+        ["seal replaced"],
+        "the hub's value stands until a person chooses"
+    );
+
+    // A person chooses the other text: Maximo's remarks are updated, not added to.
+    let resolve = Mutation::ResolveConflict {
+        conflict_id: conflict.conflict_id,
+        work_order_id: wo,
+        field: "remedy_text".into(),
+        value: serde_json::json!("seal and bearing replaced"),
+    };
+    let answer = s.hub.push(&other, "PLANT1", vec![env(3, resolve)]).await;
+    assert!(
+        matches!(answer.results[0].outcome, Outcome::Applied { .. }),
+        "{answer:?}"
+    );
+    let r = s.drain("key-1").await;
+    assert_eq!((r.sent, r.rejected), (1, 0), "{r:?}");
+    let f = s.fake.lock().unwrap();
+    let w = f.wo("FL-1");
+    assert_eq!(remarks(w), ["seal and bearing replaced"], "{w}");
+    assert_eq!(w["failureremark"][0]["failureremarkid"], id, "the same row");
 }
 
 #[tokio::test]

@@ -19,7 +19,7 @@ mod bulk;
 mod fetch;
 mod probe_http;
 
-use super::maximo_rows::{child_row, downtime_row, has_row};
+use super::maximo_rows::{child_row, downtime_row, has_row, remark_row, remedy_text};
 use super::{CmmsConflict, CmmsSeen, Connector, ConnectorConfig, OutboxItem, SendOutcome};
 use crate::error::{HubError, Result};
 use serde_json::{json, Value};
@@ -47,10 +47,10 @@ const FIELDS: [(&str, &str); 7] = [
 
 /// What a work-order read asks for (`_rowstamp` comes with every object).
 /// Child rows come with their external reference, to be found before they are added again; the
-/// failure report rows with their code and type.
+/// failure report rows with their code and type, the remarks with their id and text.
 const WO_SELECT: &str = "href,wonum,status,failurecode,problemcode,fr1code,fr2code,actstart,\
      actfinish,worklog{externalrefid},matusetrans{externalrefid},assetstatus{externalrefid},\
-     failurereport{failurecode,type}";
+     failurereport{failurecode,type},failureremark{failureremarkid,description_longdescription}";
 
 /// The closing codes that are also a failure report row of the work order (`FAILUREREPORT`,
 /// `type` PROBLEM/CAUSE/REMEDY; the failure class is the work order's `FAILURECODE`).
@@ -359,6 +359,10 @@ impl Maximo {
         if !reports.is_empty() {
             fields.insert("failurereport".into(), Value::Array(reports));
         }
+        // The remedy text as the failure report's remarks, unless they hold it already.
+        if let Some(row) = remedy_text(item).and_then(|text| remark_row(&wo, text, at)) {
+            fields.insert("failureremark".into(), json!([row]));
+        }
         let mut last = wo;
         if !fields.is_empty() {
             let stamp = rowstamp(&last);
@@ -557,7 +561,12 @@ impl Maximo {
             "resolve_conflict" => {
                 let now =
                     json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-                Self::resolve_want(item).map(|w| (vec![w], now, true))
+                match Self::resolve_want(item) {
+                    Some(w) => Some((vec![w], now, true)),
+                    // The remedy text chosen: no field of the work order, its remarks.
+                    None if remedy_text(item).is_some() => Some((Vec::new(), now, true)),
+                    None => None,
+                }
             }
             _ => None,
         }
