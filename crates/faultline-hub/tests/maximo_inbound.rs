@@ -322,7 +322,8 @@ async fn assets_and_job_plans_made_in_maximo_reach_the_hub() {
         );
         f.add(
             "mxapijobplan",
-            json!({"jpnum": "JP-SEAL", "description": "Replace a pump seal",
+            json!({"jpnum": "JP-SEAL", "pluscrevnum": 0, "status": "ACTIVE",
+                   "description": "Replace a pump seal",
                    "jobtask": [{"jptask": 10, "description": "Isolate the pump"},
                                {"jptask": 20, "description": "Replace the seal"}]}),
         );
