@@ -478,12 +478,14 @@ pub(crate) fn finish(
         }
     }
     per_level_p.reverse();
-    let total: f64 = prior.values().sum();
-    let vote_total: f64 = vote
-        .iter()
-        .filter(|(c, _)| prior.contains_key(*c))
-        .map(|(_, v)| v)
-        .sum();
+    // Sums in the causes' order: a map's order differs between processes (and maps), and a
+    // float sum in another order may differ in its last bits (issue 11).
+    let total = sum_by_cause(prior.iter().map(|(c, v)| (c, *v)));
+    let vote_total = sum_by_cause(
+        vote.iter()
+            .filter(|(c, _)| prior.contains_key(*c))
+            .map(|(c, v)| (c, *v)),
+    );
     let lambda = if vote_total > 0.0 {
         p.text_vote.clamp(0.0, 1.0)
     } else {
@@ -491,13 +493,14 @@ pub(crate) fn finish(
     };
     // With a symptom: P(cause | codes, words) ∝ chain on the codes · P(words | cause).
     let posterior: Option<HashMap<String, f64>> = (!shape.text_empty).then(|| {
-        let logs: Vec<(&String, f64)> = code_chain
+        let mut logs: Vec<(&String, f64)> = code_chain
             .iter()
             .map(|(c, pc)| {
                 let ll = text_evidence.log_likelihood(c, p.text_smoothing);
                 (c, pc.max(f64::MIN_POSITIVE).ln() + ll)
             })
             .collect();
+        logs.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let top = logs.iter().map(|l| l.1).fold(f64::NEG_INFINITY, f64::max);
         let z: f64 = logs.iter().map(|l| (l.1 - top).exp()).sum();
         logs.into_iter()
@@ -565,6 +568,14 @@ pub(crate) fn finish(
         })
         .collect();
     (ranked, what)
+}
+
+/// The sum of the values in the order of their causes, so the same values give the same sum to
+/// the bit whatever order a hash map hands them in.
+fn sum_by_cause<'a>(values: impl Iterator<Item = (&'a String, f64)>) -> f64 {
+    let mut v: Vec<(&String, f64)> = values.collect();
+    v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    v.iter().map(|e| e.1).sum()
 }
 
 /// The cause with its evidence and the sentence that says it.

@@ -12,6 +12,8 @@ pub mod causes;
 pub mod codes;
 pub mod confirmed;
 #[cfg(test)]
+mod determinism;
+#[cfg(test)]
 mod equivalence;
 pub mod guide;
 pub mod history;

@@ -18,7 +18,7 @@ use faultline_core::store::{
     DIAGNOSIS_HALF_LIFE_DAYS,
 };
 use faultline_core::Store;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Above this many evidence rows reported at or after the diagnosis time, the live path declines
 /// (a back-test far in the past reads the [`crate::History`]).
@@ -187,8 +187,9 @@ pub(crate) fn rank_causes_in(
         m
     };
     let decay = decay_at(at);
-    // Per level, per cause: (count, Σ growth) of the evidence before `at`.
-    let mut totals: Vec<HashMap<String, (i64, f64)>> = vec![HashMap::new(); levels.len()];
+    // Per level, per cause: (count, Σ growth) of the evidence before `at`; in cause order, so
+    // the levels' totals are summed in the same order on every run (issue 11).
+    let mut totals: Vec<BTreeMap<String, (i64, f64)>> = vec![BTreeMap::new(); levels.len()];
     for (cell, cause, n, w) in store.diagnosis_cell_causes(&union)? {
         for (t, _) in totals
             .iter_mut()
@@ -228,7 +229,7 @@ pub(crate) fn rank_causes_in(
     let confirmed_ids: Vec<String> = confirmed
         .iter()
         .map(|c| c.work_order_id.clone())
-        .collect::<HashSet<_>>()
+        .collect::<BTreeSet<_>>() // in id order: the bonus sums below run in this order
         .into_iter()
         .collect();
     let confirmed_rows: Vec<EvidenceRow> = store

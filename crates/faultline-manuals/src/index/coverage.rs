@@ -14,7 +14,7 @@
 use super::error::Result;
 use super::query_plan::{HighlightTerms, Mark};
 use super::schema::Fields;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Score, Searcher, Term};
 
@@ -23,13 +23,15 @@ pub(crate) const RERANK_DEPTH: usize = 40;
 /// Keeps a page that has none of the counted words (only the model word) ordered by its score.
 const FLOOR: f32 = 0.1;
 
-/// The words of the query to count: per word (key), its searched `(field, term, weight)`.
+/// The words of the query to count: per word (key), its searched `(field, term, weight)`; by
+/// key, so their weights are summed in the same order on every run (a hash map's order differs
+/// between processes, and an `f32` sum with it: the same search gave other scores, issue 11).
 fn counted_words(
     fields: &Fields,
     terms: &HighlightTerms,
     model_words: &[u32],
-) -> HashMap<u32, Vec<(Field, String, f32)>> {
-    let mut words: HashMap<u32, Vec<(Field, String, f32)>> = HashMap::new();
+) -> BTreeMap<u32, Vec<(Field, String, f32)>> {
+    let mut words: BTreeMap<u32, Vec<(Field, String, f32)>> = BTreeMap::new();
     let mut put = |field: Field, m: &Mark| {
         if !model_words.contains(&m.key) && m.weight > 0.0 {
             words
@@ -65,7 +67,7 @@ pub(crate) fn rerank(
     let best = |terms: &[(Field, String, f32)]| terms.iter().map(|t| t.2).fold(0.0, f32::max);
     let total: f32 = words.values().map(|t| best(t)).sum();
     // Per candidate (by position in `top`), per word: the best weight it matched.
-    let mut matched: Vec<HashMap<u32, f32>> = vec![HashMap::new(); top.len()];
+    let mut matched: Vec<BTreeMap<u32, f32>> = vec![BTreeMap::new(); top.len()];
     let mut by_segment: HashMap<u32, Vec<(u32, usize)>> = HashMap::new();
     for (i, (_, addr)) in top.iter().enumerate() {
         by_segment
