@@ -29,10 +29,10 @@ fn cause(i: usize) -> String {
 fn levels(order: &[usize]) -> Vec<Level> {
     let kinds = ["asset", "model", "class", "site"];
     kinds
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(k, kind)| {
-            let mut l = Level::new(*kind, format!("{kind}-1"));
+            let mut l = Level::new(kind, format!("{kind}-1"));
             let r = numbers(CAUSES * 3, 7 + k as u64);
             for &i in order {
                 // Weights over several orders of magnitude, so sums depend on their order.
