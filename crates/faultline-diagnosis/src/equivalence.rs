@@ -2,8 +2,9 @@
 //! ([`crate::reference`]): on the demo plant and on a generated history with a fixed seed, the
 //! same causes in the same order with the same scores, evidence and sentences, the same similar
 //! work orders (scores equal to the bit: both sum a work order's BM25 terms in token order), the
-//! same word counts. Cause scores are compared to 1e-9 relative: the chain's normalising sums run
-//! over hash maps (in both paths), so their last bits can differ between two calls of either.
+//! same word counts. Cause scores are compared to 1e-9 relative: the reference's normalising sums
+//! run in hash-map order, so its last bits can differ between two calls; the prepared path sums
+//! in cause order, the same to the bit on every call ([`crate::determinism`]).
 
 use crate::causes::{self, CauseParams};
 use crate::reference::{causes_whole, scored_whole, word_counts_whole};
