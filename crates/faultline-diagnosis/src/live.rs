@@ -114,7 +114,9 @@ pub(crate) fn rank_causes_in(
     if p.half_life_days != DIAGNOSIS_HALF_LIFE_DAYS {
         return Ok(None);
     }
-    catch_up(store, &mut |_, _| {})?;
+    if !store.diagnosis_in_snapshot() {
+        catch_up(store, &mut |_, _| {})?;
+    }
     let symptom = symptom.filter(|s| !s.trim().is_empty());
     // The symptom's nearest closed breakdowns and word counts.
     let mut near_rows: Vec<DiagnosisWorkOrder> = Vec::new();
@@ -358,7 +360,9 @@ pub(crate) fn rank_causes_in(
         keep: limit,
     };
     let (ranked, what) = causes::finish(&levels, &vote, &text_evidence, &shape, p);
-    let own = store.diagnosis_asset_work_orders(asset_rid, at)?;
+    // "Last replaced" reads only the asset's rows that may name a cause shown.
+    let shown: Vec<String> = ranked.iter().map(|r| r.cause.clone()).collect();
+    let own = store.diagnosis_asset_rows_naming(asset_rid, at, &shown)?;
     let mut out = Vec::with_capacity(ranked.len());
     for r in ranked {
         let facts = match matched.get(&r.cause).filter(|m| !m.is_empty()) {

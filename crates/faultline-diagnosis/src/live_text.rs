@@ -41,12 +41,12 @@ pub(crate) struct TextIndex<'s> {
     blocks: HashMap<i64, Vec<Posting>>,
 }
 
-/// One candidate: its work order, asset, whether evidence, and the sum of its terms so far
-/// (rarest first: a bound, not the score).
+/// One candidate: its work order, its boost (from its asset), whether evidence, and the sum of
+/// its terms so far (rarest first: a bound, not the score).
 #[derive(Clone, Copy)]
 struct Cand {
     rid: i64,
-    asset_rid: i64,
+    boost: f64,
     evidence: bool,
     partial: f64,
 }
@@ -62,7 +62,8 @@ struct Cands {
 impl Cands {
     /// These candidates and the postings `taken` (by rid, at most `most`) of the term at query
     /// position `qi` (each contributing `value`): the ones in both get the term, the others
-    /// join.
+    /// join (with the boost of their asset).
+    #[allow(clippy::too_many_arguments)]
     fn merge<'p>(
         self,
         taken: impl Iterator<Item = &'p Posting>,
@@ -70,6 +71,7 @@ impl Cands {
         width: usize,
         qi: usize,
         value: impl Fn(&Posting) -> f64,
+        boost: impl Fn(i64) -> f64,
     ) -> Cands {
         let n = self.all.len() + most;
         let mut out = Cands {
@@ -98,7 +100,7 @@ impl Cands {
                 None => {
                     out.all.push(Cand {
                         rid: p.rid,
-                        asset_rid: p.asset_rid,
+                        boost: boost(p.asset_rid),
                         evidence: p.evidence,
                         partial: v,
                     });
@@ -152,7 +154,9 @@ impl<'s> TextIndex<'s> {
         if !crate::shorthand::learned_table_on() {
             return Ok(None);
         }
-        catch_up(store, &mut |_, _| {})?;
+        if !store.diagnosis_in_snapshot() {
+            catch_up(store, &mut |_, _| {})?;
+        }
         let later = store.diagnosis_text_docs_since(at, crate::live::MAX_LATER_ROWS)?;
         if later.len() > crate::live::MAX_LATER_ROWS {
             return Ok(None);
@@ -285,7 +289,7 @@ impl<'s> TextIndex<'s> {
                         .all
                         .iter()
                         .filter(|c| !evidence_only || c.evidence)
-                        .map(|c| c.partial * boost(c.asset_rid)),
+                        .map(|c| c.partial * c.boost),
                 );
                 let kth_lower = kth(&mut lower, k);
                 probing = probing || kth_lower.is_some_and(|t| !reach(SAME_ASSET * rest, t));
@@ -294,8 +298,7 @@ impl<'s> TextIndex<'s> {
                     // reach it any more are dropped.
                     theta = kth_lower.unwrap_or(f64::INFINITY);
                     cands.retain(|c| {
-                        (!evidence_only || c.evidence)
-                            && reach(boost(c.asset_rid) * (c.partial + rest), theta)
+                        (!evidence_only || c.evidence) && reach(c.boost * (c.partial + rest), theta)
                     });
                 }
             }
@@ -319,8 +322,7 @@ impl<'s> TextIndex<'s> {
                         continue;
                     };
                     let best = block_best(idf, m);
-                    let can =
-                        |c: &Cand| reach(boost(c.asset_rid) * (c.partial + best + after), theta);
+                    let can = |c: &Cand| reach(c.boost * (c.partial + best + after), theta);
                     if (evidence_only && m.evidence == 0) || !inside.iter().any(can) {
                         for (x, c) in inside.iter().enumerate() {
                             if !can(c) {
@@ -359,31 +361,22 @@ impl<'s> TextIndex<'s> {
                     (!evidence_only || p.evidence)
                         && (later.is_empty() || !later.contains_key(&p.rid))
                 });
-                cands = cands.merge(taken, postings.len(), width, qi, |p| part(idf, p));
+                cands = cands.merge(taken, postings.len(), width, qi, |p| part(idf, p), boost);
             }
         }
         // Final scores, each summed in the words' sorted order (an absent word adds 0).
-        let scored: Vec<(i64, f64, i64)> = cands
+        // Times the boost (× 1.0 leaves a score as it is).
+        let mut out: Vec<(f64, i64, i64)> = cands
             .all
             .iter()
             .enumerate()
             .filter(|(_, c)| !evidence_only || c.evidence)
             .map(|(x, c)| {
                 let row = cands.parts.get(x * width..(x + 1) * width).unwrap_or(&[]);
-                (c.rid, row.iter().fold(0.0, |s, p| s + p), c.asset_rid)
+                (row.iter().fold(0.0, |s, p| s + p), c.rid, c.boost)
             })
-            .filter(|e| e.1 > 0.0)
-            .collect();
-        let mut out: Vec<(f64, i64, i64)> = scored
-            .into_iter()
-            .map(|(rid, mut s, a)| {
-                if a == asset_rid {
-                    s *= SAME_ASSET;
-                } else if same_model.contains(&a) {
-                    s *= SAME_MODEL;
-                }
-                (s, rid, 0)
-            })
+            .filter(|e| e.0 > 0.0)
+            .map(|(s, rid, boost)| (s * boost, rid, 0))
             .collect();
         lower.clear();
         lower.extend(out.iter().map(|e| e.0));
