@@ -4,9 +4,10 @@
 //! with max-score pruning: the words are read rarest first, and once no work order unseen so far
 //! can reach the `k`-th best score found (each word adds at most `idf · (k1 + 1)`, times the
 //! largest boost), the remaining words are only looked up for the candidates still in reach.
-//! A work order's terms are summed in the sorted order of the words, as the in-memory path
-//! does, so the scores are the same to the bit. Work orders reported at or after the diagnosis
-//! time are taken out of the counts and the postings.
+//! A candidate keeps only its running sum; those that can still be among the best by it are
+//! scored at the end, their terms looked up again and summed in the sorted order of the words,
+//! as the in-memory path does, so the scores are the same to the bit. Work orders reported at
+//! or after the diagnosis time are taken out of the counts and the postings.
 
 use crate::similar::{document, B, K1, SAME_ASSET, SAME_MODEL};
 use crate::text_model::{Counts, WordCounts};
@@ -39,105 +40,80 @@ pub(crate) struct TextIndex<'s> {
     postings: HashMap<i64, Vec<Posting>>,
     /// Blocks read by this call, by block id.
     blocks: HashMap<i64, Vec<Posting>>,
+    /// The candidate lists of [`Self::top`], kept for the next merge and the next search.
+    bufs: [Cands; 2],
 }
 
-/// One candidate: its work order, its boost (from its asset), whether evidence, and the sum of
-/// its terms so far (rarest first: a bound, not the score).
+/// One candidate: its work order, whether evidence, its boost (from its asset: 2 the same
+/// asset, 1 the same model, 0 none) and the sum of its terms so far (rarest first: a bound,
+/// within [`reach`]'s margin of the score, which sums them in the words' order).
 #[derive(Clone, Copy)]
 struct Cand {
     rid: i64,
-    boost: f64,
-    evidence: bool,
     partial: f64,
+    boost: u8,
+    evidence: bool,
 }
 
-/// The candidates by rid, with their terms' contributions by query position (a row of
-/// `width` per candidate; 0: not in it).
+impl Cand {
+    fn boost(&self) -> f64 {
+        match self.boost {
+            2 => SAME_ASSET,
+            1 => SAME_MODEL,
+            _ => 1.0,
+        }
+    }
+}
+
+/// The candidates by rid.
 #[derive(Default)]
 struct Cands {
     all: Vec<Cand>,
-    parts: Vec<f64>,
 }
 
 impl Cands {
-    /// These candidates and the postings `taken` (by rid, at most `most`) of the term at query
-    /// position `qi` (each contributing `value`): the ones in both get the term, the others
-    /// join (with the boost of their asset).
-    #[allow(clippy::too_many_arguments)]
-    fn merge<'p>(
-        self,
+    /// These candidates and the postings `taken` (by rid, at most `most`) of a term (each
+    /// contributing `value`), written into `out` (emptied first; its allocation is reused: a
+    /// common word's candidates are megabytes): the ones in both get the term, the others join
+    /// (with the boost class of their asset).
+    fn merge_into<'p>(
+        &self,
+        out: &mut Cands,
         taken: impl Iterator<Item = &'p Posting>,
         most: usize,
-        width: usize,
-        qi: usize,
         value: impl Fn(&Posting) -> f64,
-        boost: impl Fn(i64) -> f64,
-    ) -> Cands {
-        let n = self.all.len() + most;
-        let mut out = Cands {
-            all: Vec::with_capacity(n),
-            parts: Vec::with_capacity(n * width),
-        };
-        let row = |x: usize| self.parts.get(x * width..(x + 1) * width).unwrap_or(&[]);
+        boost: impl Fn(i64) -> u8,
+    ) {
+        empty_with_room(&mut out.all, self.all.len() + most);
         let mut x = 0;
         for p in taken {
             while let Some(c) = self.all.get(x).filter(|c| c.rid < p.rid) {
                 out.all.push(*c);
-                out.parts.extend_from_slice(row(x));
                 x += 1;
             }
             let v = value(p);
-            let at = out.parts.len();
             match self.all.get(x).filter(|c| c.rid == p.rid) {
                 Some(c) => {
                     out.all.push(Cand {
                         partial: c.partial + v,
                         ..*c
                     });
-                    out.parts.extend_from_slice(row(x));
                     x += 1;
                 }
-                None => {
-                    out.all.push(Cand {
-                        rid: p.rid,
-                        boost: boost(p.asset_rid),
-                        evidence: p.evidence,
-                        partial: v,
-                    });
-                    out.parts.resize(at + width, 0.0);
-                }
-            }
-            if let Some(slot) = out.parts.get_mut(at + qi) {
-                *slot = v;
+                None => out.all.push(Cand {
+                    rid: p.rid,
+                    partial: v,
+                    boost: boost(p.asset_rid),
+                    evidence: p.evidence,
+                }),
             }
         }
-        for c in self.all.get(x..).unwrap_or(&[]) {
-            out.all.push(*c);
-        }
-        out.parts
-            .extend_from_slice(self.parts.get(x * width..).unwrap_or(&[]));
-        out
+        out.all.extend_from_slice(self.all.get(x..).unwrap_or(&[]));
     }
 
-    /// Keeps the candidates `keep` says yes to (in order), with their rows.
-    fn retain(&mut self, mut keep: impl FnMut(&Cand) -> bool) {
-        let width = if self.all.is_empty() {
-            0
-        } else {
-            self.parts.len() / self.all.len()
-        };
-        let mut to = 0;
-        for x in 0..self.all.len() {
-            let c = self.all[x];
-            if keep(&c) {
-                self.all[to] = c;
-                self.parts
-                    .copy_within(x * width..(x + 1) * width, to * width);
-                to += 1;
-            }
-        }
-        self.all.truncate(to);
-        self.parts.truncate(to * width);
+    /// Keeps the candidates `keep` says yes to (in order).
+    fn retain(&mut self, keep: impl FnMut(&Cand) -> bool) {
+        self.all.retain(keep);
     }
 }
 
@@ -179,6 +155,7 @@ impl<'s> TextIndex<'s> {
             same_model: None,
             postings: HashMap::new(),
             blocks: HashMap::new(),
+            bufs: Default::default(),
         }))
     }
 
@@ -196,6 +173,18 @@ impl<'s> TextIndex<'s> {
             self.blocks.insert(m.id, read);
         }
         Ok(self.blocks.get(&m.id).map_or(&[][..], Vec::as_slice))
+    }
+
+    /// The posting of work order `rid` in the term's postings this call read: all of them, or
+    /// the block of `metas` that holds `rid` when it was read (`None`: not in the term, or in a
+    /// block skipped for holding no evidence, which the candidates are).
+    fn posting(&self, term: i64, metas: Option<&Vec<BlockMeta>>, rid: i64) -> Option<Posting> {
+        read_posting(
+            self.postings.get(&term).map(Vec::as_slice),
+            metas.map(Vec::as_slice),
+            &self.blocks,
+            rid,
+        )
     }
 
     /// The assets of the model named `model`.
@@ -232,8 +221,8 @@ impl<'s> TextIndex<'s> {
         words.sort_unstable();
         let ids = self.store.diagnosis_terms(&words)?;
         let n = self.docs;
-        // (query position, term id, idf), rarest first.
-        let mut terms: Vec<(usize, i64, f64)> = Vec::new();
+        // (query position, term id, idf, document frequency), rarest first.
+        let mut terms: Vec<(usize, i64, f64, i64)> = Vec::new();
         for (qi, id) in ids.iter().enumerate() {
             let Some((id, df)) = id else {
                 continue;
@@ -247,7 +236,7 @@ impl<'s> TextIndex<'s> {
             if d <= 0.0 {
                 continue;
             }
-            terms.push((qi, *id, ((n - d + 0.5) / (d + 0.5) + 1.0).ln()));
+            terms.push((qi, *id, ((n - d + 0.5) / (d + 0.5) + 1.0).ln(), *df));
         }
         terms.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
         let avg = self.avg_len.max(1.0);
@@ -268,28 +257,30 @@ impl<'s> TextIndex<'s> {
         };
         let boost = |a: i64| {
             if a == asset_rid {
-                SAME_ASSET
+                2
             } else if same_model.contains(&a) {
-                SAME_MODEL
+                1
             } else {
-                1.0
+                0
             }
         };
-        let width = words.len();
-        let mut cands = Cands::default();
+        let [mut cands, mut spare] = std::mem::take(&mut self.bufs);
+        cands.all.clear();
+        // The blocks of the terms looked up for the candidates only, by term id.
+        let mut probed: HashMap<i64, Vec<BlockMeta>> = HashMap::new();
         let mut lower: Vec<f64> = Vec::new();
         let mut probing = false;
-        for (i, &(qi, id, idf)) in terms.iter().enumerate() {
+        for (i, &(_, id, idf, df)) in terms.iter().enumerate() {
             let rest: f64 = terms[i..].iter().map(|t| t.2 * (K1 + 1.0)).sum();
             let mut theta = f64::INFINITY;
             if i > 0 {
-                lower.clear();
+                empty_with_room(&mut lower, cands.all.len());
                 lower.extend(
                     cands
                         .all
                         .iter()
                         .filter(|c| !evidence_only || c.evidence)
-                        .map(|c| c.partial * c.boost),
+                        .map(|c| c.partial * c.boost()),
                 );
                 let kth_lower = kth(&mut lower, k);
                 probing = probing || kth_lower.is_some_and(|t| !reach(SAME_ASSET * rest, t));
@@ -298,7 +289,8 @@ impl<'s> TextIndex<'s> {
                     // reach it any more are dropped.
                     theta = kth_lower.unwrap_or(f64::INFINITY);
                     cands.retain(|c| {
-                        (!evidence_only || c.evidence) && reach(c.boost * (c.partial + rest), theta)
+                        (!evidence_only || c.evidence)
+                            && reach(c.boost() * (c.partial + rest), theta)
                     });
                 }
             }
@@ -322,7 +314,7 @@ impl<'s> TextIndex<'s> {
                         continue;
                     };
                     let best = block_best(idf, m);
-                    let can = |c: &Cand| reach(c.boost * (c.partial + best + after), theta);
+                    let can = |c: &Cand| reach(c.boost() * (c.partial + best + after), theta);
                     if (evidence_only && m.evidence == 0) || !inside.iter().any(can) {
                         for (x, c) in inside.iter().enumerate() {
                             if !can(c) {
@@ -339,9 +331,7 @@ impl<'s> TextIndex<'s> {
                             b += 1;
                         }
                         if let Some(p) = block.get(b).filter(|p| p.rid == rid) {
-                            let v = part(idf, p);
-                            cands.all[x].partial += v;
-                            cands.parts[x * width + qi] = v;
+                            cands.all[x].partial += part(idf, p);
                         }
                     }
                 }
@@ -350,9 +340,11 @@ impl<'s> TextIndex<'s> {
                     x += 1;
                     keep[x - 1]
                 });
+                probed.insert(id, metas);
             } else {
                 if !self.postings.contains_key(&id) {
-                    let read = self.store.diagnosis_postings(id)?;
+                    let mut read = Vec::with_capacity(usize::try_from(df).unwrap_or(0));
+                    self.store.diagnosis_postings_into(id, &mut read)?;
                     self.postings.insert(id, read);
                 }
                 let postings = self.postings.get(&id).map_or(&[][..], Vec::as_slice);
@@ -361,23 +353,35 @@ impl<'s> TextIndex<'s> {
                     (!evidence_only || p.evidence)
                         && (later.is_empty() || !later.contains_key(&p.rid))
                 });
-                cands = cands.merge(taken, postings.len(), width, qi, |p| part(idf, p), boost);
+                cands.merge_into(&mut spare, taken, postings.len(), |p| part(idf, p), boost);
+                std::mem::swap(&mut cands, &mut spare);
             }
         }
-        // Final scores, each summed in the words' sorted order (an absent word adds 0).
-        // Times the boost (× 1.0 leaves a score as it is).
-        let mut out: Vec<(f64, i64, i64)> = cands
+        // The candidates that can be among the k best by their sums (the score's terms in
+        // another order: within `reach`'s margin), scored: each term's contribution looked up
+        // again and summed in the words' sorted order (an absent word adds 0), times the boost.
+        let live = |c: &&Cand| (!evidence_only || c.evidence) && c.partial > 0.0;
+        empty_with_room(&mut lower, cands.all.len());
+        lower.extend(cands.all.iter().filter(live).map(|c| c.partial * c.boost()));
+        let bar = kth(&mut lower, k).unwrap_or(f64::NEG_INFINITY);
+        let mut by_word = terms.clone();
+        by_word.sort_by_key(|t| t.0);
+        let mut out: Vec<(f64, i64, i64)> = Vec::new();
+        for c in cands
             .all
             .iter()
-            .enumerate()
-            .filter(|(_, c)| !evidence_only || c.evidence)
-            .map(|(x, c)| {
-                let row = cands.parts.get(x * width..(x + 1) * width).unwrap_or(&[]);
-                (row.iter().fold(0.0, |s, p| s + p), c.rid, c.boost)
-            })
-            .filter(|e| e.0 > 0.0)
-            .map(|(s, rid, boost)| (s * boost, rid, 0))
-            .collect();
+            .filter(live)
+            .filter(|c| reach(c.partial * c.boost(), bar))
+        {
+            let mut score = 0.0;
+            for &(_, id, idf, _) in &by_word {
+                if let Some(p) = self.posting(id, probed.get(&id), c.rid) {
+                    score += part(idf, &p);
+                }
+            }
+            out.push((score * c.boost(), c.rid, 0));
+        }
+        self.bufs = [cands, spare];
         lower.clear();
         lower.extend(out.iter().map(|e| e.0));
         let cut = kth(&mut lower, k).unwrap_or(f64::NEG_INFINITY);
@@ -449,6 +453,39 @@ impl<'s> TextIndex<'s> {
     }
 }
 
+/// The posting of `rid` among a term's postings read by a call: `all` of them, or the blocks
+/// `metas` (by rid) of which those in `blocks` (by block id) were read.
+fn read_posting(
+    all: Option<&[Posting]>,
+    metas: Option<&[BlockMeta]>,
+    blocks: &HashMap<i64, Vec<Posting>>,
+    rid: i64,
+) -> Option<Posting> {
+    let find = |ps: &[Posting]| {
+        ps.binary_search_by_key(&rid, |p| p.rid)
+            .ok()
+            .and_then(|i| ps.get(i).copied())
+    };
+    if let Some(all) = all {
+        return find(all);
+    }
+    let metas = metas?;
+    let m = metas.get(metas.partition_point(|m| m.last_rid < rid))?;
+    if m.first_rid > rid {
+        return None;
+    }
+    find(blocks.get(&m.id)?)
+}
+
+/// Empties `v` with room for `n` (a new allocation when it has less: growing it would copy
+/// what it held).
+fn empty_with_room<T>(v: &mut Vec<T>, n: usize) {
+    v.clear();
+    if v.capacity() < n {
+        *v = Vec::with_capacity(n);
+    }
+}
+
 /// The `k`-th largest of `v` (`None` with fewer than `k`); reorders `v`.
 fn kth(v: &mut [f64], k: usize) -> Option<f64> {
     if v.len() < k || k == 0 {
@@ -456,4 +493,103 @@ fn kth(v: &mut [f64], k: usize) -> Option<f64> {
     }
     let (_, x, _) = v.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
     Some(*x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn posting(rid: i64, tf: u32) -> Posting {
+        Posting {
+            rid,
+            tf,
+            len: 3 + tf,
+            asset_rid: rid % 7,
+            evidence: rid % 3 == 0,
+        }
+    }
+
+    proptest! {
+        /// A merge gives every rid of both sides once, in order: the candidates' sums plus the
+        /// term where both have it, a new candidate with its boost class otherwise; the buffer
+        /// written into may hold anything before.
+        #[test]
+        fn a_merge_is_the_union_with_the_sums(
+            old in proptest::collection::btree_map(0i64..400, 0u32..50, 0..80),
+            new in proptest::collection::btree_map(0i64..400, 1u32..5, 0..80),
+            junk in 0usize..300,
+        ) {
+            let cands = Cands {
+                all: old
+                    .iter()
+                    .map(|(&rid, &p)| Cand { rid, partial: f64::from(p), boost: 0, evidence: true })
+                    .collect(),
+            };
+            let postings: Vec<Posting> = new.iter().map(|(&r, &tf)| posting(r, tf)).collect();
+            let mut out = Cands {
+                all: vec![Cand { rid: -1, partial: 9.0, boost: 1, evidence: false }; junk],
+            };
+            let value = |p: &Posting| f64::from(p.tf) * 0.5;
+            let class = |a: i64| u8::from(a == 2) * 2;
+            cands.merge_into(&mut out, postings.iter(), postings.len(), value, class);
+            let mut want: BTreeMap<i64, (f64, u8, bool)> = old
+                .iter()
+                .map(|(&rid, &p)| (rid, (f64::from(p), 0, true)))
+                .collect();
+            for p in &postings {
+                let e = want.entry(p.rid).or_insert((0.0, class(p.asset_rid), p.evidence));
+                e.0 += value(p);
+            }
+            let got: Vec<(i64, (f64, u8, bool))> = out
+                .all
+                .iter()
+                .map(|c| (c.rid, (c.partial, c.boost, c.evidence)))
+                .collect();
+            prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+        }
+
+        /// A posting is found where the call read it (all the term's postings, or its block)
+        /// and nowhere else.
+        #[test]
+        fn a_posting_is_read_from_the_postings_or_its_read_block(
+            rids in proptest::collection::btree_set(0i64..500, 1..120),
+            cap in 1usize..9,
+            read_mask in any::<u64>(),
+            whole in any::<bool>(),
+            probe in 0i64..520,
+        ) {
+            let all: Vec<Posting> = rids.iter().map(|&r| posting(r, 1 + (r % 4) as u32)).collect();
+            let mut metas = Vec::new();
+            let mut blocks = HashMap::new();
+            for (i, chunk) in all.chunks(cap).enumerate() {
+                let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+                    continue;
+                };
+                let id = 100 + i as i64;
+                metas.push(BlockMeta {
+                    id,
+                    first_rid: first.rid,
+                    last_rid: last.rid,
+                    max_tf: 4,
+                    min_len: 1,
+                    evidence: 1,
+                });
+                if read_mask >> (i % 64) & 1 == 1 {
+                    blocks.insert(id, chunk.to_vec());
+                }
+            }
+            let got = read_posting(whole.then_some(all.as_slice()), Some(&metas), &blocks, probe);
+            let want = all.iter().find(|p| p.rid == probe).copied().filter(|p| {
+                whole
+                    || metas
+                        .iter()
+                        .find(|m| m.first_rid <= p.rid && p.rid <= m.last_rid)
+                        .is_some_and(|m| blocks.contains_key(&m.id))
+            });
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(read_posting(None, None, &blocks, probe), None);
+        }
+    }
 }

@@ -463,11 +463,16 @@ impl Store {
             )?
             .query_map(params![asset_rid, before], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        self.diagnosis_rows_with_parts(&rids)
+    }
+
+    /// The work orders `rids` (in that order) with their parts, no notes.
+    fn diagnosis_rows_with_parts(&self, rids: &[i64]) -> Result<Vec<DiagnosisWorkOrder>> {
         let mut parts = self.conn().prepare_cached(
             "SELECT part_number FROM parts_used WHERE work_order_rid = ?1 ORDER BY rid",
         )?;
-        let mut out = Vec::new();
-        for rid in rids {
+        let mut out = Vec::with_capacity(rids.len());
+        for &rid in rids {
             if let Some(mut w) = self.diagnosis_work_order_by_rid(rid)? {
                 w.parts = parts
                     .query_map(params![rid], |r| r.get(0))?
@@ -536,19 +541,7 @@ impl Store {
             .prepare_cached(&sql)?
             .query_map(args.as_slice(), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut parts = self.conn().prepare_cached(
-            "SELECT part_number FROM parts_used WHERE work_order_rid = ?1 ORDER BY rid",
-        )?;
-        let mut out = Vec::with_capacity(rids.len());
-        for rid in rids {
-            if let Some(mut w) = self.diagnosis_work_order_by_rid(rid)? {
-                w.parts = parts
-                    .query_map(params![rid], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                out.push(w);
-            }
-        }
-        Ok(out)
+        self.diagnosis_rows_with_parts(&rids)
     }
 }
 
