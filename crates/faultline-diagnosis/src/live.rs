@@ -360,16 +360,29 @@ pub(crate) fn rank_causes_in(
         keep: limit,
     };
     let (ranked, what) = causes::finish(&levels, &vote, &text_evidence, &shape, p);
-    // "Last replaced" reads only the asset's rows that may name a cause shown.
+    // "Last replaced": the latest of the asset's rows naming the cause, read latest first and
+    // only the rows that may name a cause shown, until each cause has its row.
     let shown: Vec<String> = ranked.iter().map(|r| r.cause.clone()).collect();
-    let own = store.diagnosis_asset_rows_naming(asset_rid, at, &shown)?;
+    let mut replaced: HashMap<&str, i64> = HashMap::new();
+    store.diagnosis_asset_rows_naming(asset_rid, at, &shown, &mut |w| {
+        for cause in &shown {
+            if replaced.contains_key(cause.as_str()) {
+                continue;
+            }
+            if let Some(t) = causes::last_replacement_in(std::iter::once(&w), &asset.tag, cause, at)
+            {
+                replaced.insert(cause.as_str(), t);
+            }
+        }
+        replaced.len() < shown.len()
+    })?;
     let mut out = Vec::with_capacity(ranked.len());
     for r in ranked {
         let facts = match matched.get(&r.cause).filter(|m| !m.is_empty()) {
             Some(rows) => PoolFacts::of(&rows.iter().collect::<Vec<_>>()),
             None => pool_facts(store, &r.cause, &union, &later, &cells, at)?,
         };
-        let replaced = causes::last_replacement_in(own.iter(), &asset.tag, &r.cause, at);
+        let replaced = replaced.get(r.cause.as_str()).copied();
         out.push(causes::build_with(
             asset, &r.cause, r.score, r.levels, facts, replaced, &confirmed, codes_raw, what, at,
         ));

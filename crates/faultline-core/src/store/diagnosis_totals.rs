@@ -483,25 +483,27 @@ impl Store {
         Ok(out)
     }
 
-    /// The asset's not cancelled work orders reported strictly before `before` that may name one
-    /// of `causes`, oldest first, with their parts (no notes): what "last replaced" reads for the
-    /// causes shown, instead of all of [`Self::diagnosis_asset_work_orders`]. A superset of the
-    /// rows that name a cause (its cause code, a part, a word of its title or remedy text): the
-    /// ones holding a cause's letters in any ASCII case (`LIKE`), and every text with
-    /// non-ASCII characters (a Unicode lower case can change them); all rows when a cause is
-    /// not ASCII.
+    /// The asset's not cancelled work orders reported and done (finished, else reported)
+    /// strictly before `before` that may name one of `causes`, each with its parts (no notes) to
+    /// `visit`, the latest done first (then the highest rid), until it says `false`: what "last
+    /// replaced" reads for the causes shown, instead of all of
+    /// [`Self::diagnosis_asset_work_orders`]. A superset of the rows that name a cause (its
+    /// cause code, a part, a word of its title or remedy text): the ones holding a cause's
+    /// letters in any ASCII case (`LIKE`), and every text with non-ASCII characters (a Unicode
+    /// lower case can change them); all rows when a cause is not ASCII.
     pub fn diagnosis_asset_rows_naming(
         &self,
         asset_rid: i64,
         before: i64,
         causes: &[String],
-    ) -> Result<Vec<DiagnosisWorkOrder>> {
+        visit: &mut dyn FnMut(DiagnosisWorkOrder) -> bool,
+    ) -> Result<()> {
         if causes.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let mut sql = String::from(
             "SELECT w.rid FROM work_orders w WHERE w.asset_rid = ?1 AND w.reported_at < ?2
-               AND w.status <> 'cancelled'",
+               AND coalesce(w.finished_at, w.reported_at) < ?2 AND w.status <> 'cancelled'",
         );
         let mut patterns: Vec<String> = Vec::new();
         if causes.iter().all(|c| c.is_ascii()) {
@@ -531,17 +533,22 @@ impl Store {
             sql.push_str(&any.join(" OR "));
             sql.push(')');
         }
-        sql.push_str(" ORDER BY w.reported_at, w.rid");
+        sql.push_str(" ORDER BY coalesce(w.finished_at, w.reported_at) DESC, w.rid DESC");
         let mut args: Vec<&dyn rusqlite::ToSql> = vec![&asset_rid, &before];
         for p in &patterns {
             args.push(p);
         }
-        let rids: Vec<i64> = self
-            .conn()
-            .prepare_cached(&sql)?
-            .query_map(args.as_slice(), |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        self.diagnosis_rows_with_parts(&rids)
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut rows = stmt.query(args.as_slice())?;
+        while let Some(r) = rows.next()? {
+            let rid: i64 = r.get(0)?;
+            for w in self.diagnosis_rows_with_parts(&[rid])? {
+                if !visit(w) {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -1043,28 +1050,43 @@ mod tests {
             causes(&["ÜNIT"]),
             causes(&["NOTHING"]),
         ] {
-            let got = match store.diagnosis_asset_rows_naming(asset, before, &set) {
-                Ok(g) => g,
-                Err(e) => panic!("{e}"),
-            };
+            let mut got = Vec::new();
+            let visited = store.diagnosis_asset_rows_naming(asset, before, &set, &mut |w| {
+                got.push(w);
+                true
+            });
+            if let Err(e) = visited {
+                panic!("{e}");
+            }
+            let done = |w: &DiagnosisWorkOrder| w.finished_at.unwrap_or(w.reported_at);
             let got_ids: Vec<&str> = got.iter().map(|w| w.id.as_str()).collect();
             let want: Vec<&str> = all
                 .iter()
-                .filter(|w| set.iter().any(|c| names(w, c)))
+                .filter(|w| done(w) < before && set.iter().any(|c| names(w, c)))
                 .map(|w| w.id.as_str())
                 .collect();
-            // Every row the rule names, with its parts, in the same order; fewer rows than the
-            // asset's when the causes are ASCII.
-            let mut at = 0;
+            // Every row the rule names done before, with its parts, the latest done first;
+            // fewer rows than the asset's when the causes are ASCII.
             for id in &want {
-                match got_ids[at..].iter().position(|g| g == id) {
-                    Some(i) => at += i + 1,
-                    None => panic!("{set:?}: {id} missing from {got_ids:?}"),
-                }
+                assert!(
+                    got_ids.contains(id),
+                    "{set:?}: {id} missing from {got_ids:?}"
+                );
             }
             for w in &got {
-                assert!(all.contains(w), "{set:?}: {w:?}");
+                assert!(all.contains(w) && done(w) < before, "{set:?}: {w:?}");
             }
+            assert!(
+                got.windows(2).all(|p| done(&p[0]) >= done(&p[1])),
+                "{got_ids:?}"
+            );
+            // A visit that says stop is not called again.
+            let mut calls = 0;
+            let stopped = store.diagnosis_asset_rows_naming(asset, before, &set, &mut |_| {
+                calls += 1;
+                false
+            });
+            assert!(stopped.is_ok() && calls == usize::from(!got.is_empty()));
             if set.iter().all(|c| c.is_ascii()) {
                 assert!(got.len() < all.len(), "{set:?}: {}", got.len());
             }
