@@ -38,8 +38,8 @@ pub(crate) struct TextIndex<'s> {
     /// Postings read by this call, by term id (the causes and the similar work orders of one
     /// call ask for the same words).
     postings: HashMap<i64, Vec<Posting>>,
-    /// Blocks read by this call, by block id.
-    blocks: HashMap<i64, Vec<Posting>>,
+    /// The block being read (one at a time, its allocation reused).
+    scratch: Vec<Posting>,
     /// The candidate lists of [`Self::top`], kept for the next merge and the next search.
     bufs: [Cands; 2],
 }
@@ -154,37 +154,23 @@ impl<'s> TextIndex<'s> {
             avg_len: if docs > 0.0 { len as f64 / docs } else { 0.0 },
             same_model: None,
             postings: HashMap::new(),
-            blocks: HashMap::new(),
+            scratch: Vec::new(),
             bufs: Default::default(),
         }))
     }
 
     /// The postings of one block of the term: from the term's postings when this call read
-    /// them all, else from the block (kept for the rest of the call).
+    /// them all, else read into the scratch buffer (only until the next block: a common word's
+    /// blocks kept would be megabytes).
     fn block(&mut self, term: i64, m: &BlockMeta) -> Result<&[Posting], DiagnosisError> {
         if let Some(all) = self.postings.get(&term) {
             let a = all.partition_point(|p| p.rid < m.first_rid);
             let b = all.partition_point(|p| p.rid <= m.last_rid);
             return Ok(all.get(a..b).unwrap_or(&[]));
         }
-        if !self.blocks.contains_key(&m.id) {
-            let mut read = Vec::new();
-            self.store.diagnosis_block(m.id, &mut read)?;
-            self.blocks.insert(m.id, read);
-        }
-        Ok(self.blocks.get(&m.id).map_or(&[][..], Vec::as_slice))
-    }
-
-    /// The posting of work order `rid` in the term's postings this call read: all of them, or
-    /// the block of `metas` that holds `rid` when it was read (`None`: not in the term, or in a
-    /// block skipped for holding no evidence, which the candidates are).
-    fn posting(&self, term: i64, metas: Option<&Vec<BlockMeta>>, rid: i64) -> Option<Posting> {
-        read_posting(
-            self.postings.get(&term).map(Vec::as_slice),
-            metas.map(Vec::as_slice),
-            &self.blocks,
-            rid,
-        )
+        self.scratch.clear();
+        self.store.diagnosis_block(m.id, &mut self.scratch)?;
+        Ok(&self.scratch)
     }
 
     /// The assets of the model named `model`.
@@ -266,8 +252,9 @@ impl<'s> TextIndex<'s> {
         };
         let [mut cands, mut spare] = std::mem::take(&mut self.bufs);
         cands.all.clear();
-        // The blocks of the terms looked up for the candidates only, by term id.
-        let mut probed: HashMap<i64, Vec<BlockMeta>> = HashMap::new();
+        // The postings found for the candidates of the terms looked up for them only, by term
+        // id (by rid).
+        let mut probed: HashMap<i64, Vec<Posting>> = HashMap::new();
         let mut lower: Vec<f64> = Vec::new();
         let mut probing = false;
         for (i, &(_, id, idf, df)) in terms.iter().enumerate() {
@@ -301,6 +288,7 @@ impl<'s> TextIndex<'s> {
                 let after = rest - idf * (K1 + 1.0);
                 let metas = self.store.diagnosis_blocks(id)?;
                 let mut keep = vec![true; cands.all.len()];
+                let mut found: Vec<Posting> = Vec::new();
                 let mut j = 0;
                 for m in &metas {
                     while cands.all.get(j).is_some_and(|c| c.rid < m.first_rid) {
@@ -332,6 +320,7 @@ impl<'s> TextIndex<'s> {
                         }
                         if let Some(p) = block.get(b).filter(|p| p.rid == rid) {
                             cands.all[x].partial += part(idf, p);
+                            found.push(*p);
                         }
                     }
                 }
@@ -340,7 +329,7 @@ impl<'s> TextIndex<'s> {
                     x += 1;
                     keep[x - 1]
                 });
-                probed.insert(id, metas);
+                probed.insert(id, found);
             } else {
                 if !self.postings.contains_key(&id) {
                     let mut read = Vec::with_capacity(usize::try_from(df).unwrap_or(0));
@@ -375,7 +364,8 @@ impl<'s> TextIndex<'s> {
         {
             let mut score = 0.0;
             for &(_, id, idf, _) in &by_word {
-                if let Some(p) = self.posting(id, probed.get(&id), c.rid) {
+                let all = self.postings.get(&id).map(Vec::as_slice);
+                if let Some(p) = read_posting(all, probed.get(&id).map(Vec::as_slice), c.rid) {
                     score += part(idf, &p);
                 }
             }
@@ -453,28 +443,13 @@ impl<'s> TextIndex<'s> {
     }
 }
 
-/// The posting of `rid` among a term's postings read by a call: `all` of them, or the blocks
-/// `metas` (by rid) of which those in `blocks` (by block id) were read.
-fn read_posting(
-    all: Option<&[Posting]>,
-    metas: Option<&[BlockMeta]>,
-    blocks: &HashMap<i64, Vec<Posting>>,
-    rid: i64,
-) -> Option<Posting> {
-    let find = |ps: &[Posting]| {
-        ps.binary_search_by_key(&rid, |p| p.rid)
-            .ok()
-            .and_then(|i| ps.get(i).copied())
-    };
-    if let Some(all) = all {
-        return find(all);
-    }
-    let metas = metas?;
-    let m = metas.get(metas.partition_point(|m| m.last_rid < rid))?;
-    if m.first_rid > rid {
-        return None;
-    }
-    find(blocks.get(&m.id)?)
+/// The posting of `rid` among a term's postings read by a call: `all` of them when it read
+/// them all, else those it `found` for its candidates (both by rid).
+fn read_posting(all: Option<&[Posting]>, found: Option<&[Posting]>, rid: i64) -> Option<Posting> {
+    let ps = all.or(found)?;
+    ps.binary_search_by_key(&rid, |p| p.rid)
+        .ok()
+        .and_then(|i| ps.get(i).copied())
 }
 
 /// Empties `v` with room for `n` (a new allocation when it has less: growing it would copy
@@ -550,46 +525,25 @@ mod tests {
             prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
         }
 
-        /// A posting is found where the call read it (all the term's postings, or its block)
-        /// and nowhere else.
+        /// A posting is found among all the term's postings when the call read them, else among
+        /// those it found, and nowhere else.
         #[test]
-        fn a_posting_is_read_from_the_postings_or_its_read_block(
-            rids in proptest::collection::btree_set(0i64..500, 1..120),
-            cap in 1usize..9,
-            read_mask in any::<u64>(),
+        fn a_posting_is_read_from_the_postings_or_those_found(
+            rids in proptest::collection::btree_set(0i64..500, 0..120),
+            found_mask in any::<u64>(),
             whole in any::<bool>(),
             probe in 0i64..520,
         ) {
             let all: Vec<Posting> = rids.iter().map(|&r| posting(r, 1 + (r % 4) as u32)).collect();
-            let mut metas = Vec::new();
-            let mut blocks = HashMap::new();
-            for (i, chunk) in all.chunks(cap).enumerate() {
-                let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
-                    continue;
-                };
-                let id = 100 + i as i64;
-                metas.push(BlockMeta {
-                    id,
-                    first_rid: first.rid,
-                    last_rid: last.rid,
-                    max_tf: 4,
-                    min_len: 1,
-                    evidence: 1,
-                });
-                if read_mask >> (i % 64) & 1 == 1 {
-                    blocks.insert(id, chunk.to_vec());
-                }
-            }
-            let got = read_posting(whole.then_some(all.as_slice()), Some(&metas), &blocks, probe);
-            let want = all.iter().find(|p| p.rid == probe).copied().filter(|p| {
-                whole
-                    || metas
-                        .iter()
-                        .find(|m| m.first_rid <= p.rid && p.rid <= m.last_rid)
-                        .is_some_and(|m| blocks.contains_key(&m.id))
-            });
+            let found: Vec<Posting> =
+                all.iter().copied().filter(|p| found_mask >> (p.rid % 64) & 1 == 1).collect();
+            let got = read_posting(whole.then_some(all.as_slice()), Some(&found), probe);
+            let want = all
+                .iter()
+                .find(|p| p.rid == probe && (whole || found_mask >> (p.rid % 64) & 1 == 1))
+                .copied();
             prop_assert_eq!(got, want);
-            prop_assert_eq!(read_posting(None, None, &blocks, probe), None);
+            prop_assert_eq!(read_posting(None, None, probe), None);
         }
     }
 }
