@@ -51,6 +51,9 @@ pub struct DiagnoseSpeedArgs {
     /// Seed of the drawn calls.
     #[arg(long, default_value_t = 11)]
     seed: u64,
+    /// Skip the held-history comparison (faster runs while profiling; its table then says so).
+    #[arg(long)]
+    no_held: bool,
     /// Rewrite the diagnose-speed section of this markdown file (e.g. docs/benchmarks.md).
     #[arg(long)]
     write_doc: Option<PathBuf>,
@@ -287,7 +290,7 @@ fn open_and_upgrade(replica: &Path) -> Result<(Store, Upgrade)> {
 
 struct Figures {
     upgrade: Upgrade,
-    held: Held,
+    held: Option<Held>,
     phases: Vec<Phases>,
     causes: Summary,
     causes_symptom: Summary,
@@ -354,31 +357,29 @@ fn markdown(f: &Figures) -> String {
         mib(f.hwm_after),
         mib(f.rss_after.saturating_sub(f.rss_before))
     );
-    let _ = writeln!(
-        s,
-        "\nThe ranking alone on one history held across calls (`faultline_diagnosis::diagnose` on \
-         a `History` read once, with its prepared index: the path before the live one, still \
-         what back-tests and `--at` far in the past use; measured after the figures above): read \
-         {:.0} ms and index {:.0} ms once, {:.1} MiB added; per call:\n",
-        f.held.read_ms,
-        f.held.index_ms,
-        mib(f.held.kib)
-    );
-    let _ = writeln!(
-        s,
-        "| diagnose on a held history | calls | p50 | p99 | max | aim |"
-    );
-    let _ = writeln!(s, "|---|---:|---:|---:|---:|---|");
-    let _ = writeln!(
-        s,
-        "{}",
-        row("causes + similar work orders", &f.held.rank, "")
-    );
-    let _ = writeln!(
-        s,
-        "{}",
-        row("… the calls with a symptom", &f.held.rank_symptom, "")
-    );
+    if let Some(held) = &f.held {
+        let _ = writeln!(
+            s,
+            "\nThe ranking alone on one history held across calls (`faultline_diagnosis::diagnose` on \
+             a `History` read once, with its prepared index: the path before the live one, still \
+             what back-tests and `--at` far in the past use; measured after the figures above): read \
+             {:.0} ms and index {:.0} ms once, {:.1} MiB added; per call:\n",
+            held.read_ms,
+            held.index_ms,
+            mib(held.kib)
+        );
+        let _ = writeln!(
+            s,
+            "| diagnose on a held history | calls | p50 | p99 | max | aim |"
+        );
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---|");
+        let _ = writeln!(s, "{}", row("causes + similar work orders", &held.rank, ""));
+        let _ = writeln!(
+            s,
+            "{}",
+            row("… the calls with a symptom", &held.rank_symptom, "")
+        );
+    }
     if !f.phases.is_empty() {
         let _ = writeln!(
             s,
@@ -548,6 +549,15 @@ pub fn run(args: DiagnoseSpeedArgs) -> Result<()> {
     );
     for (i, c) in calls.iter().skip(args.warmup).enumerate() {
         let (a, b) = one_call(&store, &index, c)?;
+        eprintln!(
+            "call {}: {:.1} ms + pages {:.1} ms ({} {:?} {:?})",
+            i + 1,
+            a.as_secs_f64() * 1e3,
+            b.as_secs_f64() * 1e3,
+            c.asset_id,
+            c.code,
+            c.symptom
+        );
         causes.push(a);
         if c.symptom.is_some() {
             causes_symptom.push(a);
@@ -560,7 +570,14 @@ pub fn run(args: DiagnoseSpeedArgs) -> Result<()> {
     }
     let rss_after = status_kib("VmRSS").unwrap_or(0);
     let hwm_after = status_kib("VmHWM").unwrap_or(0);
-    let held = held_history(&store, &calls[args.warmup.min(calls.len())..])?;
+    let held = if args.no_held {
+        None
+    } else {
+        Some(held_history(
+            &store,
+            &calls[args.warmup.min(calls.len())..],
+        )?)
+    };
     let f = Figures {
         upgrade,
         held,

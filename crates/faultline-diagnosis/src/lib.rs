@@ -116,6 +116,17 @@ pub fn diagnose_store(store: &Store, q: &Query) -> Result<Diagnosis, DiagnosisEr
 
 /// [`diagnose`] through [`live`] only, `None` where it does not apply.
 pub fn diagnose_live(store: &Store, q: &Query) -> Result<Option<Diagnosis>, DiagnosisError> {
+    // The writes queued since the last call first (each catch-up is its own write
+    // transaction), then all the call's reads in one snapshot.
+    live::catch_up(store, &mut |_, _| {})?;
+    if shorthand::learned_table_on() {
+        live_text::catch_up(store, &mut |_, _| {})?;
+    }
+    store.diagnosis_read_snapshot(|| diagnose_live_reads(store, q))
+}
+
+/// [`diagnose_live`]'s reads.
+fn diagnose_live_reads(store: &Store, q: &Query) -> Result<Option<Diagnosis>, DiagnosisError> {
     let (rid, asset) = live::asset(store, &q.asset_tag)?;
     let window = i64::from(q.window_hours) * HOUR_MS;
     let codes = if q.codes.is_empty() {

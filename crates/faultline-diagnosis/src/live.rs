@@ -114,7 +114,9 @@ pub(crate) fn rank_causes_in(
     if p.half_life_days != DIAGNOSIS_HALF_LIFE_DAYS {
         return Ok(None);
     }
-    catch_up(store, &mut |_, _| {})?;
+    if !store.diagnosis_in_snapshot() {
+        catch_up(store, &mut |_, _| {})?;
+    }
     let symptom = symptom.filter(|s| !s.trim().is_empty());
     // The symptom's nearest closed breakdowns and word counts.
     let mut near_rows: Vec<DiagnosisWorkOrder> = Vec::new();
@@ -359,14 +361,29 @@ pub(crate) fn rank_causes_in(
         keep: limit,
     };
     let (ranked, what) = causes::finish(&levels, &vote, &text_evidence, &shape, p);
-    let own = store.diagnosis_asset_work_orders(asset_rid, at)?;
+    // "Last replaced": the latest of the asset's rows naming the cause, read latest first and
+    // only the rows that may name a cause shown, until each cause has its row.
+    let shown: Vec<String> = ranked.iter().map(|r| r.cause.clone()).collect();
+    let mut replaced: HashMap<&str, i64> = HashMap::new();
+    store.diagnosis_asset_rows_naming(asset_rid, at, &shown, &mut |w| {
+        for cause in &shown {
+            if replaced.contains_key(cause.as_str()) {
+                continue;
+            }
+            if let Some(t) = causes::last_replacement_in(std::iter::once(&w), &asset.tag, cause, at)
+            {
+                replaced.insert(cause.as_str(), t);
+            }
+        }
+        replaced.len() < shown.len()
+    })?;
     let mut out = Vec::with_capacity(ranked.len());
     for r in ranked {
         let facts = match matched.get(&r.cause).filter(|m| !m.is_empty()) {
             Some(rows) => PoolFacts::of(&rows.iter().collect::<Vec<_>>()),
             None => pool_facts(store, &r.cause, &union, &later, &cells, at)?,
         };
-        let replaced = causes::last_replacement_in(own.iter(), &asset.tag, &r.cause, at);
+        let replaced = replaced.get(r.cause.as_str()).copied();
         out.push(causes::build_with(
             asset, &r.cause, r.score, r.levels, facts, replaced, &confirmed, codes_raw, what, at,
         ));

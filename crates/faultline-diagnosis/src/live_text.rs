@@ -4,9 +4,10 @@
 //! with max-score pruning: the words are read rarest first, and once no work order unseen so far
 //! can reach the `k`-th best score found (each word adds at most `idf · (k1 + 1)`, times the
 //! largest boost), the remaining words are only looked up for the candidates still in reach.
-//! A work order's terms are summed in the sorted order of the words, as the in-memory path
-//! does, so the scores are the same to the bit. Work orders reported at or after the diagnosis
-//! time are taken out of the counts and the postings.
+//! A candidate keeps only its running sum; those that can still be among the best by it are
+//! scored at the end, their terms looked up again and summed in the sorted order of the words,
+//! as the in-memory path does, so the scores are the same to the bit. Work orders reported at
+//! or after the diagnosis time are taken out of the counts and the postings.
 
 use crate::similar::{document, B, K1, SAME_ASSET, SAME_MODEL};
 use crate::text_model::{Counts, WordCounts};
@@ -37,105 +38,82 @@ pub(crate) struct TextIndex<'s> {
     /// Postings read by this call, by term id (the causes and the similar work orders of one
     /// call ask for the same words).
     postings: HashMap<i64, Vec<Posting>>,
-    /// Blocks read by this call, by block id.
-    blocks: HashMap<i64, Vec<Posting>>,
+    /// The block being read (one at a time, its allocation reused).
+    scratch: Vec<Posting>,
+    /// The candidate lists of [`Self::top`], kept for the next merge and the next search.
+    bufs: [Cands; 2],
 }
 
-/// One candidate: its work order, asset, whether evidence, and the sum of its terms so far
-/// (rarest first: a bound, not the score).
+/// One candidate: its work order, whether evidence, its boost (from its asset: 2 the same
+/// asset, 1 the same model, 0 none) and the sum of its terms so far (rarest first: a bound,
+/// within [`reach`]'s margin of the score, which sums them in the words' order).
 #[derive(Clone, Copy)]
 struct Cand {
     rid: i64,
-    asset_rid: i64,
-    evidence: bool,
     partial: f64,
+    boost: u8,
+    evidence: bool,
 }
 
-/// The candidates by rid, with their terms' contributions by query position (a row of
-/// `width` per candidate; 0: not in it).
+impl Cand {
+    fn boost(&self) -> f64 {
+        match self.boost {
+            2 => SAME_ASSET,
+            1 => SAME_MODEL,
+            _ => 1.0,
+        }
+    }
+}
+
+/// The candidates by rid.
 #[derive(Default)]
 struct Cands {
     all: Vec<Cand>,
-    parts: Vec<f64>,
 }
 
 impl Cands {
-    /// These candidates and the postings `taken` (by rid, at most `most`) of the term at query
-    /// position `qi` (each contributing `value`): the ones in both get the term, the others
-    /// join.
-    fn merge<'p>(
-        self,
+    /// These candidates and the postings `taken` (by rid, at most `most`) of a term (each
+    /// contributing `value`), written into `out` (emptied first; its allocation is reused: a
+    /// common word's candidates are megabytes): the ones in both get the term, the others join
+    /// (with the boost class of their asset).
+    fn merge_into<'p>(
+        &self,
+        out: &mut Cands,
         taken: impl Iterator<Item = &'p Posting>,
         most: usize,
-        width: usize,
-        qi: usize,
         value: impl Fn(&Posting) -> f64,
-    ) -> Cands {
-        let n = self.all.len() + most;
-        let mut out = Cands {
-            all: Vec::with_capacity(n),
-            parts: Vec::with_capacity(n * width),
-        };
-        let row = |x: usize| self.parts.get(x * width..(x + 1) * width).unwrap_or(&[]);
+        boost: impl Fn(i64) -> u8,
+    ) {
+        empty_with_room(&mut out.all, self.all.len() + most);
         let mut x = 0;
         for p in taken {
             while let Some(c) = self.all.get(x).filter(|c| c.rid < p.rid) {
                 out.all.push(*c);
-                out.parts.extend_from_slice(row(x));
                 x += 1;
             }
             let v = value(p);
-            let at = out.parts.len();
             match self.all.get(x).filter(|c| c.rid == p.rid) {
                 Some(c) => {
                     out.all.push(Cand {
                         partial: c.partial + v,
                         ..*c
                     });
-                    out.parts.extend_from_slice(row(x));
                     x += 1;
                 }
-                None => {
-                    out.all.push(Cand {
-                        rid: p.rid,
-                        asset_rid: p.asset_rid,
-                        evidence: p.evidence,
-                        partial: v,
-                    });
-                    out.parts.resize(at + width, 0.0);
-                }
-            }
-            if let Some(slot) = out.parts.get_mut(at + qi) {
-                *slot = v;
+                None => out.all.push(Cand {
+                    rid: p.rid,
+                    partial: v,
+                    boost: boost(p.asset_rid),
+                    evidence: p.evidence,
+                }),
             }
         }
-        for c in self.all.get(x..).unwrap_or(&[]) {
-            out.all.push(*c);
-        }
-        out.parts
-            .extend_from_slice(self.parts.get(x * width..).unwrap_or(&[]));
-        out
+        out.all.extend_from_slice(self.all.get(x..).unwrap_or(&[]));
     }
 
-    /// Keeps the candidates `keep` says yes to (in order), with their rows.
-    fn retain(&mut self, mut keep: impl FnMut(&Cand) -> bool) {
-        let width = if self.all.is_empty() {
-            0
-        } else {
-            self.parts.len() / self.all.len()
-        };
-        let mut to = 0;
-        for x in 0..self.all.len() {
-            let c = self.all[x];
-            if keep(&c) {
-                self.all[to] = c;
-                self.parts
-                    .copy_within(x * width..(x + 1) * width, to * width);
-                to += 1;
-            }
-        }
-        self.all.truncate(to);
-        self.parts.truncate(to * width);
+    /// Keeps the candidates `keep` says yes to (in order).
+    fn retain(&mut self, keep: impl FnMut(&Cand) -> bool) {
+        self.all.retain(keep);
     }
 }
 
@@ -152,7 +130,9 @@ impl<'s> TextIndex<'s> {
         if !crate::shorthand::learned_table_on() {
             return Ok(None);
         }
-        catch_up(store, &mut |_, _| {})?;
+        if !store.diagnosis_in_snapshot() {
+            catch_up(store, &mut |_, _| {})?;
+        }
         let later = store.diagnosis_text_docs_since(at, crate::live::MAX_LATER_ROWS)?;
         if later.len() > crate::live::MAX_LATER_ROWS {
             return Ok(None);
@@ -174,24 +154,23 @@ impl<'s> TextIndex<'s> {
             avg_len: if docs > 0.0 { len as f64 / docs } else { 0.0 },
             same_model: None,
             postings: HashMap::new(),
-            blocks: HashMap::new(),
+            scratch: Vec::new(),
+            bufs: Default::default(),
         }))
     }
 
     /// The postings of one block of the term: from the term's postings when this call read
-    /// them all, else from the block (kept for the rest of the call).
+    /// them all, else read into the scratch buffer (only until the next block: a common word's
+    /// blocks kept would be megabytes).
     fn block(&mut self, term: i64, m: &BlockMeta) -> Result<&[Posting], DiagnosisError> {
         if let Some(all) = self.postings.get(&term) {
             let a = all.partition_point(|p| p.rid < m.first_rid);
             let b = all.partition_point(|p| p.rid <= m.last_rid);
             return Ok(all.get(a..b).unwrap_or(&[]));
         }
-        if !self.blocks.contains_key(&m.id) {
-            let mut read = Vec::new();
-            self.store.diagnosis_block(m.id, &mut read)?;
-            self.blocks.insert(m.id, read);
-        }
-        Ok(self.blocks.get(&m.id).map_or(&[][..], Vec::as_slice))
+        self.scratch.clear();
+        self.store.diagnosis_block(m.id, &mut self.scratch)?;
+        Ok(&self.scratch)
     }
 
     /// The assets of the model named `model`.
@@ -228,8 +207,8 @@ impl<'s> TextIndex<'s> {
         words.sort_unstable();
         let ids = self.store.diagnosis_terms(&words)?;
         let n = self.docs;
-        // (query position, term id, idf), rarest first.
-        let mut terms: Vec<(usize, i64, f64)> = Vec::new();
+        // (query position, term id, idf, document frequency), rarest first.
+        let mut terms: Vec<(usize, i64, f64, i64)> = Vec::new();
         for (qi, id) in ids.iter().enumerate() {
             let Some((id, df)) = id else {
                 continue;
@@ -243,7 +222,7 @@ impl<'s> TextIndex<'s> {
             if d <= 0.0 {
                 continue;
             }
-            terms.push((qi, *id, ((n - d + 0.5) / (d + 0.5) + 1.0).ln()));
+            terms.push((qi, *id, ((n - d + 0.5) / (d + 0.5) + 1.0).ln(), *df));
         }
         terms.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
         let avg = self.avg_len.max(1.0);
@@ -264,28 +243,31 @@ impl<'s> TextIndex<'s> {
         };
         let boost = |a: i64| {
             if a == asset_rid {
-                SAME_ASSET
+                2
             } else if same_model.contains(&a) {
-                SAME_MODEL
+                1
             } else {
-                1.0
+                0
             }
         };
-        let width = words.len();
-        let mut cands = Cands::default();
+        let [mut cands, mut spare] = std::mem::take(&mut self.bufs);
+        cands.all.clear();
+        // The postings found for the candidates of the terms looked up for them only, by term
+        // id (by rid).
+        let mut probed: HashMap<i64, Vec<Posting>> = HashMap::new();
         let mut lower: Vec<f64> = Vec::new();
         let mut probing = false;
-        for (i, &(qi, id, idf)) in terms.iter().enumerate() {
+        for (i, &(_, id, idf, df)) in terms.iter().enumerate() {
             let rest: f64 = terms[i..].iter().map(|t| t.2 * (K1 + 1.0)).sum();
             let mut theta = f64::INFINITY;
             if i > 0 {
-                lower.clear();
+                empty_with_room(&mut lower, cands.all.len());
                 lower.extend(
                     cands
                         .all
                         .iter()
                         .filter(|c| !evidence_only || c.evidence)
-                        .map(|c| c.partial * boost(c.asset_rid)),
+                        .map(|c| c.partial * c.boost()),
                 );
                 let kth_lower = kth(&mut lower, k);
                 probing = probing || kth_lower.is_some_and(|t| !reach(SAME_ASSET * rest, t));
@@ -295,7 +277,7 @@ impl<'s> TextIndex<'s> {
                     theta = kth_lower.unwrap_or(f64::INFINITY);
                     cands.retain(|c| {
                         (!evidence_only || c.evidence)
-                            && reach(boost(c.asset_rid) * (c.partial + rest), theta)
+                            && reach(c.boost() * (c.partial + rest), theta)
                     });
                 }
             }
@@ -306,6 +288,7 @@ impl<'s> TextIndex<'s> {
                 let after = rest - idf * (K1 + 1.0);
                 let metas = self.store.diagnosis_blocks(id)?;
                 let mut keep = vec![true; cands.all.len()];
+                let mut found: Vec<Posting> = Vec::new();
                 let mut j = 0;
                 for m in &metas {
                     while cands.all.get(j).is_some_and(|c| c.rid < m.first_rid) {
@@ -319,8 +302,7 @@ impl<'s> TextIndex<'s> {
                         continue;
                     };
                     let best = block_best(idf, m);
-                    let can =
-                        |c: &Cand| reach(boost(c.asset_rid) * (c.partial + best + after), theta);
+                    let can = |c: &Cand| reach(c.boost() * (c.partial + best + after), theta);
                     if (evidence_only && m.evidence == 0) || !inside.iter().any(can) {
                         for (x, c) in inside.iter().enumerate() {
                             if !can(c) {
@@ -337,9 +319,8 @@ impl<'s> TextIndex<'s> {
                             b += 1;
                         }
                         if let Some(p) = block.get(b).filter(|p| p.rid == rid) {
-                            let v = part(idf, p);
-                            cands.all[x].partial += v;
-                            cands.parts[x * width + qi] = v;
+                            cands.all[x].partial += part(idf, p);
+                            found.push(*p);
                         }
                     }
                 }
@@ -348,9 +329,11 @@ impl<'s> TextIndex<'s> {
                     x += 1;
                     keep[x - 1]
                 });
+                probed.insert(id, found);
             } else {
                 if !self.postings.contains_key(&id) {
-                    let read = self.store.diagnosis_postings(id)?;
+                    let mut read = Vec::with_capacity(usize::try_from(df).unwrap_or(0));
+                    self.store.diagnosis_postings_into(id, &mut read)?;
                     self.postings.insert(id, read);
                 }
                 let postings = self.postings.get(&id).map_or(&[][..], Vec::as_slice);
@@ -359,32 +342,36 @@ impl<'s> TextIndex<'s> {
                     (!evidence_only || p.evidence)
                         && (later.is_empty() || !later.contains_key(&p.rid))
                 });
-                cands = cands.merge(taken, postings.len(), width, qi, |p| part(idf, p));
+                cands.merge_into(&mut spare, taken, postings.len(), |p| part(idf, p), boost);
+                std::mem::swap(&mut cands, &mut spare);
             }
         }
-        // Final scores, each summed in the words' sorted order (an absent word adds 0).
-        let scored: Vec<(i64, f64, i64)> = cands
+        // The candidates that can be among the k best by their sums (the score's terms in
+        // another order: within `reach`'s margin), scored: each term's contribution looked up
+        // again and summed in the words' sorted order (an absent word adds 0), times the boost.
+        let live = |c: &&Cand| (!evidence_only || c.evidence) && c.partial > 0.0;
+        empty_with_room(&mut lower, cands.all.len());
+        lower.extend(cands.all.iter().filter(live).map(|c| c.partial * c.boost()));
+        let bar = kth(&mut lower, k).unwrap_or(f64::NEG_INFINITY);
+        let mut by_word = terms.clone();
+        by_word.sort_by_key(|t| t.0);
+        let mut out: Vec<(f64, i64, i64)> = Vec::new();
+        for c in cands
             .all
             .iter()
-            .enumerate()
-            .filter(|(_, c)| !evidence_only || c.evidence)
-            .map(|(x, c)| {
-                let row = cands.parts.get(x * width..(x + 1) * width).unwrap_or(&[]);
-                (c.rid, row.iter().fold(0.0, |s, p| s + p), c.asset_rid)
-            })
-            .filter(|e| e.1 > 0.0)
-            .collect();
-        let mut out: Vec<(f64, i64, i64)> = scored
-            .into_iter()
-            .map(|(rid, mut s, a)| {
-                if a == asset_rid {
-                    s *= SAME_ASSET;
-                } else if same_model.contains(&a) {
-                    s *= SAME_MODEL;
+            .filter(live)
+            .filter(|c| reach(c.partial * c.boost(), bar))
+        {
+            let mut score = 0.0;
+            for &(_, id, idf, _) in &by_word {
+                let all = self.postings.get(&id).map(Vec::as_slice);
+                if let Some(p) = read_posting(all, probed.get(&id).map(Vec::as_slice), c.rid) {
+                    score += part(idf, &p);
                 }
-                (s, rid, 0)
-            })
-            .collect();
+            }
+            out.push((score * c.boost(), c.rid, 0));
+        }
+        self.bufs = [cands, spare];
         lower.clear();
         lower.extend(out.iter().map(|e| e.0));
         let cut = kth(&mut lower, k).unwrap_or(f64::NEG_INFINITY);
@@ -456,6 +443,24 @@ impl<'s> TextIndex<'s> {
     }
 }
 
+/// The posting of `rid` among a term's postings read by a call: `all` of them when it read
+/// them all, else those it `found` for its candidates (both by rid).
+fn read_posting(all: Option<&[Posting]>, found: Option<&[Posting]>, rid: i64) -> Option<Posting> {
+    let ps = all.or(found)?;
+    ps.binary_search_by_key(&rid, |p| p.rid)
+        .ok()
+        .and_then(|i| ps.get(i).copied())
+}
+
+/// Empties `v` with room for `n` (a new allocation when it has less: growing it would copy
+/// what it held).
+fn empty_with_room<T>(v: &mut Vec<T>, n: usize) {
+    v.clear();
+    if v.capacity() < n {
+        *v = Vec::with_capacity(n);
+    }
+}
+
 /// The `k`-th largest of `v` (`None` with fewer than `k`); reorders `v`.
 fn kth(v: &mut [f64], k: usize) -> Option<f64> {
     if v.len() < k || k == 0 {
@@ -463,4 +468,82 @@ fn kth(v: &mut [f64], k: usize) -> Option<f64> {
     }
     let (_, x, _) = v.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
     Some(*x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn posting(rid: i64, tf: u32) -> Posting {
+        Posting {
+            rid,
+            tf,
+            len: 3 + tf,
+            asset_rid: rid % 7,
+            evidence: rid % 3 == 0,
+        }
+    }
+
+    proptest! {
+        /// A merge gives every rid of both sides once, in order: the candidates' sums plus the
+        /// term where both have it, a new candidate with its boost class otherwise; the buffer
+        /// written into may hold anything before.
+        #[test]
+        fn a_merge_is_the_union_with_the_sums(
+            old in proptest::collection::btree_map(0i64..400, 0u32..50, 0..80),
+            new in proptest::collection::btree_map(0i64..400, 1u32..5, 0..80),
+            junk in 0usize..300,
+        ) {
+            let cands = Cands {
+                all: old
+                    .iter()
+                    .map(|(&rid, &p)| Cand { rid, partial: f64::from(p), boost: 0, evidence: true })
+                    .collect(),
+            };
+            let postings: Vec<Posting> = new.iter().map(|(&r, &tf)| posting(r, tf)).collect();
+            let mut out = Cands {
+                all: vec![Cand { rid: -1, partial: 9.0, boost: 1, evidence: false }; junk],
+            };
+            let value = |p: &Posting| f64::from(p.tf) * 0.5;
+            let class = |a: i64| u8::from(a == 2) * 2;
+            cands.merge_into(&mut out, postings.iter(), postings.len(), value, class);
+            let mut want: BTreeMap<i64, (f64, u8, bool)> = old
+                .iter()
+                .map(|(&rid, &p)| (rid, (f64::from(p), 0, true)))
+                .collect();
+            for p in &postings {
+                let e = want.entry(p.rid).or_insert((0.0, class(p.asset_rid), p.evidence));
+                e.0 += value(p);
+            }
+            let got: Vec<(i64, (f64, u8, bool))> = out
+                .all
+                .iter()
+                .map(|c| (c.rid, (c.partial, c.boost, c.evidence)))
+                .collect();
+            prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+        }
+
+        /// A posting is found among all the term's postings when the call read them, else among
+        /// those it found, and nowhere else.
+        #[test]
+        fn a_posting_is_read_from_the_postings_or_those_found(
+            rids in proptest::collection::btree_set(0i64..500, 0..120),
+            found_mask in any::<u64>(),
+            whole in any::<bool>(),
+            probe in 0i64..520,
+        ) {
+            let all: Vec<Posting> = rids.iter().map(|&r| posting(r, 1 + (r % 4) as u32)).collect();
+            let found: Vec<Posting> =
+                all.iter().copied().filter(|p| found_mask >> (p.rid % 64) & 1 == 1).collect();
+            let got = read_posting(whole.then_some(all.as_slice()), Some(&found), probe);
+            let want = all
+                .iter()
+                .find(|p| p.rid == probe && (whole || found_mask >> (p.rid % 64) & 1 == 1))
+                .copied();
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(read_posting(None, None, probe), None);
+        }
+    }
 }

@@ -51,6 +51,7 @@ fn put(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+#[inline]
 fn get(blob: &[u8], at: &mut usize) -> Result<u64> {
     // Most numbers are one byte.
     if let Some(&b) = blob.get(*at).filter(|b| **b < 0x80) {

@@ -479,15 +479,22 @@ impl Store {
 
     /// Every posting of the term, by work order.
     pub fn diagnosis_postings(&self, term: i64) -> Result<Vec<Posting>> {
+        let mut out = Vec::new();
+        self.diagnosis_postings_into(term, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Self::diagnosis_postings`] appended to `out` (sized by the caller: the term's document
+    /// frequency saves growing it block by block).
+    pub fn diagnosis_postings_into(&self, term: i64, out: &mut Vec<Posting>) -> Result<()> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT first_rid, postings FROM diag_blocks WHERE term = ?1 ORDER BY first_rid",
         )?;
         let mut rows = stmt.query(params![term])?;
-        let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            diagnosis_blocks::decode(r.get(0)?, blob(r.get_ref(1)?), &mut out)?;
+            diagnosis_blocks::decode(r.get(0)?, blob(r.get_ref(1)?), out)?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The blocks of the term's postings, by rid, without their postings.

@@ -47,6 +47,36 @@ const DIAGNOSIS_WORK_ORDERS: &str =
      ORDER BY w.reported_at, w.rid";
 
 impl Store {
+    /// Runs the reads of `f` in one read transaction: one WAL snapshot and one read lock for
+    /// all its statements instead of one per statement (a diagnosis runs a few hundred). Inside
+    /// a transaction already it just runs `f`. `f` must not write (see
+    /// [`Self::diagnosis_in_snapshot`]: the catch-ups, which write, are run before it).
+    pub fn diagnosis_read_snapshot<T, E: From<crate::CoreError>>(
+        &self,
+        f: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        if !self.conn().is_autocommit() {
+            return f();
+        }
+        self.conn()
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(crate::CoreError::from)?;
+        let out = f();
+        // Nothing was written: ending it either way loses nothing.
+        let end = self
+            .conn()
+            .execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        let out = out?;
+        end.map_err(crate::CoreError::from)?;
+        Ok(out)
+    }
+
+    /// Whether a transaction is open on this connection (the catch-ups, which need their own
+    /// write transaction, are skipped inside [`Self::diagnosis_read_snapshot`]).
+    pub fn diagnosis_in_snapshot(&self) -> bool {
+        !self.conn().is_autocommit()
+    }
+
     /// Every work order reported strictly before `before` (milliseconds), oldest first, with its
     /// notes written before `before` and its parts.
     pub fn diagnosis_work_orders(&self, before: i64) -> Result<Vec<DiagnosisWorkOrder>> {

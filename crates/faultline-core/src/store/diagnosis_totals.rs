@@ -463,11 +463,16 @@ impl Store {
             )?
             .query_map(params![asset_rid, before], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        self.diagnosis_rows_with_parts(&rids)
+    }
+
+    /// The work orders `rids` (in that order) with their parts, no notes.
+    fn diagnosis_rows_with_parts(&self, rids: &[i64]) -> Result<Vec<DiagnosisWorkOrder>> {
         let mut parts = self.conn().prepare_cached(
             "SELECT part_number FROM parts_used WHERE work_order_rid = ?1 ORDER BY rid",
         )?;
-        let mut out = Vec::new();
-        for rid in rids {
+        let mut out = Vec::with_capacity(rids.len());
+        for &rid in rids {
             if let Some(mut w) = self.diagnosis_work_order_by_rid(rid)? {
                 w.parts = parts
                     .query_map(params![rid], |r| r.get(0))?
@@ -476,6 +481,74 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The asset's not cancelled work orders reported and done (finished, else reported)
+    /// strictly before `before` that may name one of `causes`, each with its parts (no notes) to
+    /// `visit`, the latest done first (then the highest rid), until it says `false`: what "last
+    /// replaced" reads for the causes shown, instead of all of
+    /// [`Self::diagnosis_asset_work_orders`]. A superset of the rows that name a cause (its
+    /// cause code, a part, a word of its title or remedy text): the ones holding a cause's
+    /// letters in any ASCII case (`LIKE`), and every text with non-ASCII characters (a Unicode
+    /// lower case can change them); all rows when a cause is not ASCII.
+    pub fn diagnosis_asset_rows_naming(
+        &self,
+        asset_rid: i64,
+        before: i64,
+        causes: &[String],
+        visit: &mut dyn FnMut(DiagnosisWorkOrder) -> bool,
+    ) -> Result<()> {
+        if causes.is_empty() {
+            return Ok(());
+        }
+        let mut sql = String::from(
+            "SELECT w.rid FROM work_orders w WHERE w.asset_rid = ?1 AND w.reported_at < ?2
+               AND coalesce(w.finished_at, w.reported_at) < ?2 AND w.status <> 'cancelled'",
+        );
+        let mut patterns: Vec<String> = Vec::new();
+        if causes.iter().all(|c| c.is_ascii()) {
+            let mut any = vec![
+                "length(w.title) <> length(CAST(w.title AS BLOB))".to_string(),
+                "length(w.remedy_text) <> length(CAST(w.remedy_text AS BLOB))".to_string(),
+            ];
+            for c in causes {
+                let mut p = String::from("%");
+                for ch in c.chars() {
+                    if matches!(ch, '%' | '_' | '\\') {
+                        p.push('\\');
+                    }
+                    p.push(ch);
+                }
+                p.push('%');
+                patterns.push(p);
+                let k = patterns.len() + 2;
+                any.push(format!(
+                    "w.cause_code LIKE ?{k} ESCAPE '\\' OR w.title LIKE ?{k} ESCAPE '\\'
+                     OR w.remedy_text LIKE ?{k} ESCAPE '\\'
+                     OR EXISTS (SELECT 1 FROM parts_used p WHERE p.work_order_rid = w.rid
+                                AND p.part_number LIKE ?{k} ESCAPE '\\')"
+                ));
+            }
+            sql.push_str(" AND (");
+            sql.push_str(&any.join(" OR "));
+            sql.push(')');
+        }
+        sql.push_str(" ORDER BY coalesce(w.finished_at, w.reported_at) DESC, w.rid DESC");
+        let mut args: Vec<&dyn rusqlite::ToSql> = vec![&asset_rid, &before];
+        for p in &patterns {
+            args.push(p);
+        }
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut rows = stmt.query(args.as_slice())?;
+        while let Some(r) = rows.next()? {
+            let rid: i64 = r.get(0)?;
+            for w in self.diagnosis_rows_with_parts(&[rid])? {
+                if !visit(w) {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -836,6 +909,202 @@ mod tests {
         assert_eq!(keys, vec!["QQ 7".to_string(), "ZZ 9".to_string()]);
         assert!(followed.0.iter().any(|c| c.3 == "NEWBRK" && c.4 == 1));
         same(&followed, &rebuilt(&store));
+    }
+
+    /// The rule "last replaced" applies (`faultline-diagnosis`' `causes::last_replacement_in`):
+    /// the cause code, a part, or a word of the title or remedy text in Unicode lower case.
+    fn names(w: &DiagnosisWorkOrder, cause: &str) -> bool {
+        let needle = cause.to_lowercase();
+        let word = |s: &str| {
+            s.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|t| t == needle)
+        };
+        w.status != "cancelled"
+            && (w.cause_code.as_deref().map(str::trim) == Some(cause)
+                || w.parts.iter().any(|p| p.eq_ignore_ascii_case(cause))
+                || word(&w.title)
+                || w.remedy_text.as_deref().is_some_and(word))
+    }
+
+    #[test]
+    fn the_rows_naming_a_cause_hold_every_row_the_rule_names() {
+        let store = demo_store();
+        let asset: i64 = match store.conn().query_row(
+            "SELECT asset_rid FROM work_orders GROUP BY asset_rid ORDER BY count(*) DESC",
+            [],
+            |r| r.get(0),
+        ) {
+            Ok(a) => a,
+            Err(e) => panic!("{e}"),
+        };
+        // (id, status, title, remedy text, cause code, reported at, part)
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+            i64,
+            Option<&'a str>,
+        );
+        let rows: [Row<'_>; 9] = [
+            ("n1", "closed", "Replaced bearing", None, None, 1_000, None),
+            (
+                "n2",
+                "closed",
+                "new \u{212A}EY fitted",
+                None,
+                None,
+                2_000,
+                None,
+            ),
+            (
+                "n3",
+                "closed",
+                "valve",
+                None,
+                Some(" 50%_VALVE "),
+                3_000,
+                None,
+            ),
+            (
+                "n4",
+                "closed",
+                "spare fitted",
+                None,
+                None,
+                4_000,
+                Some("bearing-6204"),
+            ),
+            (
+                "n5",
+                "closed",
+                "fixed",
+                Some("SEAL kit: new Seal"),
+                None,
+                5_000,
+                None,
+            ),
+            (
+                "n6",
+                "cancelled",
+                "Replaced bearing",
+                None,
+                None,
+                6_000,
+                None,
+            ),
+            ("n7", "closed", "Replaced bearing", None, None, 9_000, None),
+            (
+                "n8",
+                "closed",
+                "50XYVALVE",
+                None,
+                Some("50XYVALVE"),
+                7_000,
+                None,
+            ),
+            (
+                "n9",
+                "closed",
+                "Ünit swapped",
+                Some("ÜNIT"),
+                None,
+                8_000,
+                None,
+            ),
+        ];
+        for (i, (id, status, title, remedy, cause, at, part)) in rows.iter().enumerate() {
+            let r = store.conn().execute(
+                "INSERT INTO work_orders(id, number, asset_rid, wo_type, status, priority, title,
+                     reported_at, remedy_text, cause_code)
+                 VALUES (?1, ?1, ?2, 'corrective', ?3, 3, ?4, ?5, ?6, ?7)",
+                params![id, asset, status, title, at, remedy, cause],
+            );
+            if let Err(e) = r {
+                panic!("{e}");
+            }
+            if let Some(p) = part {
+                let r = store.conn().execute(
+                    "INSERT INTO parts_used(id, work_order_rid, part_number, quantity, created_at)
+                     SELECT ?1, rid, ?2, 1, 0 FROM work_orders WHERE id = ?3",
+                    params![format!("p{i}"), p, id],
+                );
+                if let Err(e) = r {
+                    panic!("{e}");
+                }
+            }
+        }
+        let before = 8_500;
+        let all = match store.diagnosis_asset_work_orders(asset, before) {
+            Ok(a) => a,
+            Err(e) => panic!("{e}"),
+        };
+        let causes = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        for set in [
+            causes(&["BEARING"]),
+            causes(&["KEY", "SEAL"]),
+            causes(&["50%_VALVE"]),
+            causes(&["BEARING-6204", "x_y"]),
+            causes(&["ÜNIT"]),
+            causes(&["NOTHING"]),
+        ] {
+            let mut got = Vec::new();
+            let visited = store.diagnosis_asset_rows_naming(asset, before, &set, &mut |w| {
+                got.push(w);
+                true
+            });
+            if let Err(e) = visited {
+                panic!("{e}");
+            }
+            let done = |w: &DiagnosisWorkOrder| w.finished_at.unwrap_or(w.reported_at);
+            let got_ids: Vec<&str> = got.iter().map(|w| w.id.as_str()).collect();
+            let want: Vec<&str> = all
+                .iter()
+                .filter(|w| done(w) < before && set.iter().any(|c| names(w, c)))
+                .map(|w| w.id.as_str())
+                .collect();
+            // Every row the rule names done before, with its parts, the latest done first;
+            // fewer rows than the asset's when the causes are ASCII.
+            for id in &want {
+                assert!(
+                    got_ids.contains(id),
+                    "{set:?}: {id} missing from {got_ids:?}"
+                );
+            }
+            for w in &got {
+                assert!(all.contains(w) && done(w) < before, "{set:?}: {w:?}");
+            }
+            assert!(
+                got.windows(2).all(|p| done(&p[0]) >= done(&p[1])),
+                "{got_ids:?}"
+            );
+            // A visit that says stop is not called again.
+            let mut calls = 0;
+            let stopped = store.diagnosis_asset_rows_naming(asset, before, &set, &mut |_| {
+                calls += 1;
+                false
+            });
+            assert!(stopped.is_ok() && calls == usize::from(!got.is_empty()));
+            if set.iter().all(|c| c.is_ascii()) {
+                assert!(got.len() < all.len(), "{set:?}: {}", got.len());
+            }
+            let expect: &[&str] = match set[0].as_str() {
+                "BEARING" => &["n1"],
+                "KEY" => &["n2", "n5"],
+                "50%_VALVE" => &["n3"],
+                "BEARING-6204" => &["n4"],
+                "ÜNIT" => &["n9"],
+                _ => &[],
+            };
+            let named: Vec<&str> = want
+                .iter()
+                .copied()
+                .filter(|i| i.starts_with('n'))
+                .collect();
+            assert_eq!(named, expect, "{set:?}");
+        }
     }
 
     #[test]
