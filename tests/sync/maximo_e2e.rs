@@ -246,6 +246,10 @@ fn a_breakdown_logged_offline_reaches_the_fake_in_order_and_an_edit_there_comes_
                 .is_some_and(|d| d.contains("accel ramp")),
             "{w}"
         );
+        assert_eq!(
+            w["failureremark"][0]["description_longdescription"], "ramp lengthened to 5 s",
+            "the remedy text as the failure remarks: {w}"
+        );
         let parts = w["matusetrans"].as_array().context("no parts")?;
         assert_eq!(parts.len(), 1, "{w}");
         assert_eq!(
