@@ -16,8 +16,8 @@ mod probe;
 mod queue;
 mod reconcile;
 mod reconcile_downtime;
-mod reconcile_stop_rows;
 pub mod reconcile_rows;
+mod reconcile_stop_rows;
 mod run;
 
 pub use inbound::{fetch, fetch_site, FetchReport, PAGE_SIZE};
