@@ -17,6 +17,11 @@ use std::collections::{BTreeMap, HashMap};
 /// catch-up of a whole history).
 const FLUSH_CHANGES: usize = 2_000_000;
 
+/// The rids of the assets whose model has the name `?1`: reads the models, then only their
+/// assets through `assets_model` (migration 0022), not all of `assets`.
+const ASSETS_OF_MODEL: &str = "SELECT a.rid FROM assets a JOIN asset_models m ON m.id = a.model_id
+     WHERE m.model = ?1";
+
 /// Changes of a catch-up per term: by rid, the new posting or `None` (removed).
 type Pending = HashMap<i64, BTreeMap<i64, Option<Posting>>>;
 
@@ -569,10 +574,7 @@ impl Store {
 
     /// The assets (rids) whose model has the name `model`.
     pub fn diagnosis_assets_of_model(&self, model: &str) -> Result<Vec<i64>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT a.rid FROM assets a JOIN asset_models m ON m.id = a.model_id
-             WHERE m.model = ?1",
-        )?;
+        let mut stmt = self.conn().prepare_cached(ASSETS_OF_MODEL)?;
         let rows = stmt.query_map(params![model], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -595,5 +597,30 @@ fn blob(v: rusqlite::types::ValueRef<'_>) -> &[u8] {
     match v {
         rusqlite::types::ValueRef::Blob(b) => b,
         _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::test_support::demo_store;
+
+    /// The model's assets are searched through `assets_model`, not read by a scan of `assets`.
+    #[test]
+    fn the_assets_of_a_model_are_searched_by_index() {
+        let store = demo_store();
+        let sql = format!("EXPLAIN QUERY PLAN {}", super::ASSETS_OF_MODEL);
+        let plan = match store.conn.prepare(&sql).and_then(|mut st| {
+            st.query_map(["m"], |r| r.get::<_, String>(3))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        }) {
+            Ok(plan) => plan,
+            Err(e) => panic!("{sql}: {e}"),
+        };
+        assert!(
+            plan.iter()
+                .any(|l| l.starts_with("SEARCH a") && l.contains("assets_model")),
+            "{plan:?}"
+        );
+        assert!(!plan.iter().any(|l| l.starts_with("SCAN a")), "{plan:?}");
     }
 }

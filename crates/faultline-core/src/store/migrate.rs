@@ -103,6 +103,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "diagnosis_bulk_guard",
         include_str!("../../migrations/0021_diagnosis_bulk_guard.sql"),
     ),
+    (
+        22,
+        "assets_model_index",
+        include_str!("../../migrations/0022_assets_model_index.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
