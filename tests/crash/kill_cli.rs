@@ -66,11 +66,13 @@ fn write_plant(
     Ok((am, ac, wm, wc))
 }
 
+/// The diagnosis queue as a killed import leaves it: the triggers' SQL, the work orders queued
+/// for the totals and for the text, and the guard's flags summed.
+type QueueState = (Vec<String>, i64, i64, i64);
+
 /// The diagnosis queue's triggers (a bulk import leaves them and sets their guard inside its
 /// transaction), the work orders queued for the diagnosis catch-up, and the guard's flags.
-fn diagnosis_queue(
-    data: &Path,
-) -> Result<(Vec<String>, i64, i64, i64), Box<dyn std::error::Error>> {
+fn diagnosis_queue(data: &Path) -> Result<QueueState, Box<dyn std::error::Error>> {
     let conn = rusqlite::Connection::open(data.join("faultline.db"))?;
     let triggers = conn
         .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")?
