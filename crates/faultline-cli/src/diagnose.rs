@@ -19,6 +19,15 @@ use std::sync::Mutex;
 
 type Result<T> = std::result::Result<T, CoreError>;
 
+/// A diagnosis error as the CLI's store error: the store's own as it is, any other (an unknown
+/// asset, a bad query) by its message.
+pub(crate) fn core_error(e: DiagnosisError) -> CoreError {
+    match e {
+        DiagnosisError::Core(e) => e,
+        other => CoreError::NotFound(other.to_string()),
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
     /// The asset (tag or id).
@@ -62,10 +71,7 @@ pub fn diagnose(dir: &Path, store: Store, out: &Printer, a: DiagnoseArgs) -> Res
         limit: a.limit,
     };
     crate::progress::catch_up(&store)?;
-    let d = faultline_diagnosis::diagnose_store(&store, &q).map_err(|e| match e {
-        DiagnosisError::Core(e) => e,
-        other => CoreError::NotFound(other.to_string()),
-    })?;
+    let d = faultline_diagnosis::diagnose_store(&store, &q).map_err(core_error)?;
     let (guide, generated) = faultline_diagnosis::guide::guide_for(
         &store,
         &asset,

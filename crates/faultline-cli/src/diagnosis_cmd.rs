@@ -8,7 +8,7 @@ use clap::Subcommand;
 use faultline_core::domain::{DiagnosisSession, GuideAnswer, GuideStep, StepKind};
 use faultline_core::store::NewDiagnosisSession;
 use faultline_core::{CoreError, Store};
-use faultline_diagnosis::{DiagnosisError, Query};
+use faultline_diagnosis::Query;
 use serde_json::{json, Value};
 
 type Result<T> = std::result::Result<T, CoreError>;
@@ -243,10 +243,7 @@ fn start(
         limit: faultline_diagnosis::guide::CHECKLIST_CAUSES,
     };
     crate::progress::catch_up(store)?;
-    let d = faultline_diagnosis::diagnose_store(store, &q).map_err(|e| match e {
-        DiagnosisError::Core(e) => e,
-        other => CoreError::NotFound(other.to_string()),
-    })?;
+    let d = faultline_diagnosis::diagnose_store(store, &q).map_err(crate::diagnose::core_error)?;
     let (guide, generated) = match guide {
         Some(id) => (store.guide(&id)?, false),
         None => faultline_diagnosis::guide::guide_for(

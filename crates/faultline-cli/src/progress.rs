@@ -7,7 +7,6 @@
 //! stdout, so `--json` is unchanged. `FAULTLINE_PROGRESS=never` turns it off.
 
 use faultline_core::{CoreError, Store};
-use faultline_diagnosis::DiagnosisError;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
@@ -134,13 +133,6 @@ fn thousands(n: usize) -> String {
     faultline_core::numbers::thousands(u64::try_from(n).unwrap_or(u64::MAX))
 }
 
-fn core_error(e: DiagnosisError) -> CoreError {
-    match e {
-        DiagnosisError::Core(e) => e,
-        other => CoreError::NotFound(other.to_string()),
-    }
-}
-
 /// Brings the replica's diagnosis tables up to date before a live diagnosis (which would do it
 /// silently), with the progress line on stderr when the queue is big.
 pub fn catch_up(store: &Store) -> Result<(), CoreError> {
@@ -166,8 +158,10 @@ fn catch_up_with<W: Write>(store: &Store, p: &mut Progress<W>) -> Result<(), Cor
     }
     let queued = totals + store.diagnosis_text_pending()?;
     if !p.shows(queued, terms > 0) {
-        faultline_diagnosis::live::catch_up(store, &mut |_, _| {}).map_err(core_error)?;
-        faultline_diagnosis::live_text::catch_up(store, &mut |_, _| {}).map_err(core_error)?;
+        faultline_diagnosis::live::catch_up(store, &mut |_, _| {})
+            .map_err(crate::diagnose::core_error)?;
+        faultline_diagnosis::live_text::catch_up(store, &mut |_, _| {})
+            .map_err(crate::diagnose::core_error)?;
         return Ok(());
     }
     // Said at once: reading the queue takes a moment before the first count comes.
@@ -178,9 +172,9 @@ fn catch_up_with<W: Write>(store: &Store, p: &mut Progress<W>) -> Result<(), Cor
         p.work_orders("text", 0, total(queued));
     }
     faultline_diagnosis::live::catch_up(store, &mut |d, n| p.work_orders("causes", d, n))
-        .map_err(core_error)?;
+        .map_err(crate::diagnose::core_error)?;
     faultline_diagnosis::live_text::catch_up(store, &mut |d, n| p.work_orders("text", d, n))
-        .map_err(core_error)?;
+        .map_err(crate::diagnose::core_error)?;
     p.finish();
     Ok(())
 }
