@@ -11,6 +11,10 @@ use std::path::Path;
 
 #[derive(Deserialize)]
 struct JudgmentFile {
+    /// Queries per judging round, in file order (`[166, 90]`: the first 166 are round 1);
+    /// absent = one round.
+    #[serde(default)]
+    rounds: Vec<usize>,
     manuals: BTreeMap<String, String>,
     query: Vec<RawQuery>,
 }
@@ -31,6 +35,24 @@ pub struct Judged {
     pub relevant: Vec<(String, u32)>,
     /// `(file_name, page)`, grade 1 (never also in `relevant`).
     pub partial: Vec<(String, u32)>,
+    /// The judging round that wrote it (1-based).
+    pub round: usize,
+}
+
+/// The 1-based round of each of `queries` queries, from the file's `rounds` counts.
+fn round_of_each(rounds: &[usize], queries: usize) -> Result<Vec<usize>> {
+    if rounds.is_empty() {
+        return Ok(vec![1; queries]);
+    }
+    let total: usize = rounds.iter().sum();
+    if total != queries {
+        bail!("rounds {rounds:?} add up to {total}, but the file has {queries} queries");
+    }
+    Ok(rounds
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &n)| std::iter::repeat_n(i + 1, n))
+        .collect())
 }
 
 /// `ALIAS:PAGE` judgments as `(file_name, page)`.
@@ -61,8 +83,10 @@ pub fn load(path: &Path) -> Result<Vec<Judged>> {
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let file: JudgmentFile =
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let rounds = round_of_each(&file.rounds, file.query.len())
+        .with_context(|| format!("{}", path.display()))?;
     let mut out = Vec::with_capacity(file.query.len());
-    for q in file.query {
+    for (q, round) in file.query.into_iter().zip(rounds) {
         let relevant = resolve(&q.text, &file.manuals, &q.relevant)?;
         let mut partial = resolve(&q.text, &file.manuals, &q.partial)?;
         partial.retain(|p| !relevant.contains(p));
@@ -74,6 +98,7 @@ pub fn load(path: &Path) -> Result<Vec<Judged>> {
             kind: q.kind,
             relevant,
             partial,
+            round,
         });
     }
     Ok(out)
@@ -227,6 +252,20 @@ mod tests {
         let test = load(&dir.join("blind_test.toml"))?;
         assert!(dev.len() + test.len() >= 200);
         assert!(dev.iter().any(|q| !q.partial.is_empty()));
+        // Both blind sets have two judging rounds, round 1 first.
+        for set in [&dev, &test] {
+            assert_eq!(set.first().map(|q| q.round), Some(1));
+            assert_eq!(set.last().map(|q| q.round), Some(2));
+            assert!(set.windows(2).all(|w| w[0].round <= w[1].round));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn rounds_number_the_queries_in_file_order() -> Result<()> {
+        assert_eq!(round_of_each(&[], 3)?, vec![1, 1, 1]);
+        assert_eq!(round_of_each(&[2, 1], 3)?, vec![1, 1, 2]);
+        assert!(round_of_each(&[2, 2], 3).is_err());
         Ok(())
     }
 }

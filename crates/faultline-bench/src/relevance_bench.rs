@@ -92,6 +92,7 @@ fn score_set(
         rows.push(Row {
             text: q.text.clone(),
             kind: q.kind.clone(),
+            round: q.round,
             ours: relevance::score(&ours, &q.relevant, &q.partial),
             fts: relevance::score(&fts_ranked, &q.relevant, &q.partial),
             ours_top: ours.iter().take(5).map(page_label).collect(),
@@ -210,7 +211,7 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
             }
         }
         for r in &results {
-            println!("{}", r.table());
+            println!("{}", r.tables());
         }
         eprintln!("relevance: {secs:.1} s (test set not scored)");
         return Ok(());
@@ -224,7 +225,7 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
             println!("{}", r.per_query());
         }
     }
-    let tables = format!("{}\n{}\n{}", test.table(), dev.table(), seen.table());
+    let tables = format!("{}\n{}\n{}", test.tables(), dev.tables(), seen.tables());
     println!("{tables}");
     eprintln!("relevance: {secs:.1} s");
 

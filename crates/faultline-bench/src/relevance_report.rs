@@ -14,6 +14,8 @@ pub const TOLERANCE: f64 = 0.02;
 pub struct Row {
     pub text: String,
     pub kind: String,
+    /// The judging round that wrote the query (1-based).
+    pub round: usize,
     pub ours: QueryScore,
     pub fts: QueryScore,
     /// Ours, top 5, as `model:page`, for the per-query lines.
@@ -54,15 +56,40 @@ fn round3(v: f64) -> f64 {
 
 impl SetResult {
     fn means_of(&self, kind: Option<&str>) -> (Means, Means) {
-        let rows = || {
-            self.rows
-                .iter()
-                .filter(move |r| kind.is_none_or(|k| r.kind == k))
-        };
+        self.means_where(|r| kind.is_none_or(|k| r.kind == k))
+    }
+
+    fn means_where(&self, keep: impl Fn(&Row) -> bool) -> (Means, Means) {
+        let rows = || self.rows.iter().filter(|r| keep(r));
         (
             means(rows().map(|r| &r.ours)),
             means(rows().map(|r| &r.fts)),
         )
+    }
+
+    /// The per-round table (every judging round, then all queries), or `None` for a set
+    /// written in one round.
+    pub fn rounds_table(&self) -> Option<String> {
+        let last = self.rows.iter().map(|r| r.round).max()?;
+        if last < 2 {
+            return None;
+        }
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "| {} set: round | queries | recall@5 ours | FTS5 | MRR@10 ours | FTS5 | nDCG@10 ours | FTS5 |",
+            self.name
+        );
+        s.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for round in 1..=last {
+            line(
+                &mut s,
+                &format!("round {round}"),
+                self.means_where(|r| r.round == round),
+            );
+        }
+        line(&mut s, "**all**", self.means_of(None));
+        Some(s)
     }
 
     pub fn figures(&self) -> SetFigures {
@@ -78,6 +105,14 @@ impl SetResult {
         }
     }
 
+    /// The per-kind table, then the per-round one if the set has rounds.
+    pub fn tables(&self) -> String {
+        match self.rounds_table() {
+            Some(rounds) => format!("{}\n{rounds}", self.table()),
+            None => self.table(),
+        }
+    }
+
     /// The per-kind table (every kind, then all queries).
     pub fn table(&self) -> String {
         let mut kinds: Vec<&str> = self.rows.iter().map(|r| r.kind.as_str()).collect();
@@ -90,13 +125,6 @@ impl SetResult {
             self.name
         );
         s.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        let line = |s: &mut String, label: &str, (o, f): (Means, Means)| {
-            let _ = writeln!(
-                s,
-                "| {label} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
-                o.queries, o.recall5, f.recall5, o.mrr10, f.mrr10, o.ndcg10, f.ndcg10
-            );
-        };
         for kind in kinds {
             line(&mut s, kind, self.means_of(Some(kind)));
         }
@@ -111,8 +139,9 @@ impl SetResult {
         for r in &self.rows {
             let _ = writeln!(
                 s,
-                "{:<9} ours {:>2} r5 {:.2} nd {:.2} | fts {:>2} r5 {:.2} | {:?} want {} got {}",
+                "{:<9} R{} ours {:>2} r5 {:.2} nd {:.2} | fts {:>2} r5 {:.2} | {:?} want {} got {}",
                 r.kind,
+                r.round,
                 rank(r.ours.first),
                 r.ours.recall5,
                 r.ours.ndcg10,
@@ -125,6 +154,15 @@ impl SetResult {
         }
         s
     }
+}
+
+/// One table line: ours and FTS5's means.
+fn line(s: &mut String, label: &str, (o, f): (Means, Means)) {
+    let _ = writeln!(
+        s,
+        "| {label} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
+        o.queries, o.recall5, f.recall5, o.mrr10, f.mrr10, o.ndcg10, f.ndcg10
+    );
 }
 
 pub fn load_figures(path: &Path) -> Result<Figures> {
@@ -183,6 +221,40 @@ mod tests {
         assert_eq!(check(&figures(0.67, 0.80), &committed).len(), 1);
         assert_eq!(check(&figures(0.70, 0.77), &committed).len(), 1);
         assert_eq!(check(&figures(0.60, 0.70), &committed).len(), 2);
+    }
+
+    fn row(round: usize, recall5: f64) -> Row {
+        let s = QueryScore {
+            recall5,
+            ..QueryScore::default()
+        };
+        Row {
+            text: String::new(),
+            kind: "code".into(),
+            round,
+            ours: s,
+            fts: QueryScore::default(),
+            ours_top: Vec::new(),
+            relevant: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn rounds_are_scored_apart_only_when_there_are_several() {
+        let one = SetResult {
+            name: "seen",
+            rows: vec![row(1, 1.0), row(1, 0.0)],
+        };
+        assert!(one.rounds_table().is_none());
+        assert_eq!(one.tables(), one.table());
+        let two = SetResult {
+            name: "dev",
+            rows: vec![row(1, 1.0), row(1, 0.0), row(2, 0.0)],
+        };
+        let table = two.rounds_table().unwrap_or_default();
+        assert!(table.contains("| round 1 | 2 | 0.500 |"), "{table}");
+        assert!(table.contains("| round 2 | 1 | 0.000 |"), "{table}");
+        assert!(table.contains("| **all** | 3 | 0.333 |"), "{table}");
     }
 
     #[test]
