@@ -4,7 +4,7 @@
 //! replacement recorded by both files is one replacement. Skipped (with a message) where the
 //! corpus is not present.
 
-mod common;
+use crate::common;
 
 use faultline_analytics::risk::facts::Facts;
 use faultline_analytics::{metrics, History, Scope};

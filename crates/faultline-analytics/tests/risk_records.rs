@@ -3,7 +3,7 @@
 //! the same records and the same ranking on the demo plant and on the Azure PdM history (with
 //! its alarms and component replacements; skipped with a message where the corpus is absent).
 
-mod common;
+use crate::common;
 
 use faultline_analytics::risk::records::RiskRecords;
 use faultline_analytics::risk::{rank, rank_records};

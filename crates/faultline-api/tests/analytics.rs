@@ -3,7 +3,7 @@
 //! changing at once when a breakdown's machine is back in service, and typed production counts
 //! (validated, all or none, `DataChanged { production }`).
 
-mod common;
+use crate::common;
 
 use common::{TestApp, TestResult};
 use faultline_api::DataKind;

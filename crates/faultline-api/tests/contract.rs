@@ -2,7 +2,7 @@
 //! the generated `commands.ts` names exactly `COMMANDS`, and every command the UI calls is in
 //! `COMMANDS` or the window-only list.
 
-mod common;
+use crate::common;
 
 use common::TestResult;
 use faultline_api::{CommandKind, COMMANDS, SHELL_ONLY_COMMANDS};

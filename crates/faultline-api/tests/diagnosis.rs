@@ -3,7 +3,7 @@
 //! breakdown walked to its conclusion (a measurement out of range), back a step, the session on
 //! the work order after the App is opened again, and `DataChanged { work_orders }` per write.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, TestResult};
 use faultline_api::DataKind;

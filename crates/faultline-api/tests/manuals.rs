@@ -2,7 +2,7 @@
 //! with real totals, `ManualChanged` and `DataChanged { manuals }`; search, the PDF's bytes,
 //! linking, adding bytes; an index rebuild at start reports real page totals.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, TestResult};
 use faultline_api::{AppEvent, DataKind};

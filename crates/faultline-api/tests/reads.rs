@@ -1,6 +1,6 @@
 //! The read commands through `App::call`, with the defaults the UI relies on.
 
-mod common;
+use crate::common;
 
 use common::TestResult;
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The Shift screen's commands, the catalogue and procedures, and save_export through
 //! `App::call`, with their defaults and events.
 
-mod common;
+use crate::common;
 
 use common::TestResult;
 use faultline_api::DataKind;

@@ -1,7 +1,7 @@
 //! The sync commands through `App::call` on a laptop that is not enrolled: status, the lists,
 //! the refusals with what to do (the hub side is tests/sync/app_manuals.rs).
 
-mod common;
+use crate::common;
 
 use common::TestResult;
 use faultline_core::ErrorCode;

@@ -1,7 +1,7 @@
 //! Every work order action through `App::call`: what it answers and that each write emits
 //! `DataChanged { work_orders }` (reads emit nothing).
 
-mod common;
+use crate::common;
 
 use common::{TestApp, TestResult};
 use faultline_api::DataKind;

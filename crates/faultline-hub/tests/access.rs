@@ -2,7 +2,7 @@
 //! isolation, malformed and oversized requests, rate limits.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use bytes::Bytes;
 use common::*;

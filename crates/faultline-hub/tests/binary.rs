@@ -2,7 +2,7 @@
 //! several processes migrating one database at once.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use faultline_hub::PgStore;

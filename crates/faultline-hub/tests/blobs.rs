@@ -2,7 +2,7 @@
 //! whole and ranged downloads.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use bytes::Bytes;
 use common::*;

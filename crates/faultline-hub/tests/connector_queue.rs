@@ -5,7 +5,7 @@
 //! sender given the laptop gate claims nothing while a laptop request is in flight.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{env, note, Hub};
 use faultline_hub::connector::{

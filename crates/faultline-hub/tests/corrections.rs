@@ -3,7 +3,7 @@
 //! them) and pulled back; two laptops' corrections of one item both kept in the hub's order.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use faultline_protocol::push::reject_codes;

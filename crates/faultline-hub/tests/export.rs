@@ -3,7 +3,7 @@
 //! cursor, and a kill -9 mid-export never leaves a partial CSV nor moves the cursor.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{close, env, note, Hub};
 use faultline_hub::export::{cursor_path, export_csv, ExportKind, ExportMapping, Since};

@@ -4,7 +4,7 @@
 //! content, to their own site only.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use faultline_hub::admin;

@@ -4,8 +4,8 @@
 //! Maximo committed, Maximo down then back, one invalid item, a revoked key.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod fake_maximo;
+use crate::common;
+use crate::fake_maximo;
 
 use common::{close, env, note, set_status};
 use fake_maximo::config;

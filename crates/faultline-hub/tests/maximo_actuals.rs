@@ -4,8 +4,8 @@
 //! attachment of the work order, once.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod fake_maximo;
+use crate::common;
+use crate::fake_maximo;
 
 use common::{close, env, set_status, t};
 use fake_maximo::plant::plant;

@@ -4,8 +4,8 @@
 //! work orders share one read, then go one `changeStatus` each. Real PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod fake_maximo;
+use crate::common;
+use crate::fake_maximo;
 
 use common::{close, env, note, set_status, t};
 use fake_maximo::config;

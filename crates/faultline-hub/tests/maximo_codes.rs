@@ -4,8 +4,7 @@
 //! code on the hub and the laptop. Real PostgreSQL, `fake_maximo` (never a real Maximo).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod fake_maximo;
+use crate::fake_maximo;
 
 use fake_maximo::config;
 use fake_maximo::laptop::Laptop;

@@ -5,8 +5,8 @@
 //! rows, in the work order's order; a lost answer after Maximo committed adds nothing twice.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod fake_maximo;
+use crate::common;
+use crate::fake_maximo;
 
 use common::{close, env, note, t};
 use fake_maximo::config;

@@ -6,12 +6,12 @@
 //! small backlog (100 breakdowns = 400 changes) and checks that every change is sent once and
 //! each breakdown is one Maximo work order; it prints the rate but asserts no time. The
 //! measurement is the same test at a shift end's size:
-//! `FAULTLINE_BENCH_BREAKDOWNS=5000 cargo test -p faultline-hub --test maximo_drain_bench -- --nocapture`
+//! `FAULTLINE_BENCH_BREAKDOWNS=5000 cargo test -p faultline-hub --test integration maximo_drain_bench:: -- --nocapture`
 //! (5000 breakdowns = 20,000 changes; `FAULTLINE_BENCH_LATENCY_MS`, default 20).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod fake_maximo;
+use crate::common;
+use crate::fake_maximo;
 
 use common::{close, env, note, set_status, t};
 use fake_maximo::plant::plant;

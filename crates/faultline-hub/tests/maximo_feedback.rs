@@ -5,8 +5,7 @@
 //! Maximo).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod fake_maximo;
+use crate::fake_maximo;
 
 use fake_maximo::laptop::{a_breakdown_in_maximo, Laptop};
 use fake_maximo::plant::plant as setup;

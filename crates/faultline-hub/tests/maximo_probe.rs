@@ -5,8 +5,7 @@
 //! report rows, the `transactionid` replay window, an attachment — each with its finding.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod fake_maximo;
+use crate::fake_maximo;
 
 use serde_json::json;
 

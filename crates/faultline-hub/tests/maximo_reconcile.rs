@@ -5,8 +5,7 @@
 //! PostgreSQL, `fake_maximo` (never a real Maximo).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod fake_maximo;
+use crate::fake_maximo;
 
 use fake_maximo::config;
 use fake_maximo::laptop::a_breakdown_in_maximo;

@@ -5,8 +5,7 @@
 //! there is kept. Real PostgreSQL, `fake_maximo` (never a real Maximo).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod fake_maximo;
+use crate::fake_maximo;
 
 use chrono::{DateTime, Duration as Span, SecondsFormat, SubsecRound, Utc};
 use fake_maximo::config;

@@ -4,7 +4,7 @@
 //! the audit keeps the push's user once per push, not once per mutation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use faultline_protocol::push::reject_codes;

@@ -3,7 +3,7 @@
 //! in feed order with the rest, and a rewritten one moves to the end of the feed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use faultline_hub::admin;

@@ -2,7 +2,7 @@
 //! resolution, concurrent duplicates.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use faultline_protocol::push::reject_codes;

@@ -4,7 +4,7 @@
 //! header-read timeout).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use faultline_hub::Limits;

@@ -3,7 +3,7 @@
 //! budget with its alarm.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use bytes::Bytes;
 use common::*;

@@ -4,7 +4,7 @@
 //! that carry different content or reuse a record's id.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use faultline_core::validate::{MAX_CODE_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS};

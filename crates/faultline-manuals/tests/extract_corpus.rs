@@ -3,7 +3,7 @@
 //! classified failure. Encrypted files open with their password where lopdf can, the fixes
 //! for specific files keep their text, and the manuals' text agrees with pdftotext.
 
-mod common;
+use crate::common;
 
 use common::{corpus, limits, pdfs, worker, TestResult, PARALLELISM};
 use faultline_manuals::extract::{

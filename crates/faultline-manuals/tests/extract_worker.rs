@@ -2,7 +2,7 @@
 //! the real worker; stand-in workers (`sh -c …`) hang, crash or run out of memory, and each
 //! ending is classified; the password travels in the environment, never in the arguments.
 
-mod common;
+use crate::common;
 
 use common::pdf::{shell, write_pdf};
 use common::{corpus, limits, worker, TestResult};

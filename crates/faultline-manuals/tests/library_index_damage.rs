@@ -2,7 +2,7 @@
 //! afterwards): the search answers "rebuilding" instead of an error, asks its owner once to
 //! rebuild from SQLite, and after that rebuild the pages are found again.
 
-mod common;
+use crate::common;
 
 use common::library::{open, run_queue};
 use common::pdf::write_pdf;

@@ -2,7 +2,7 @@
 //! our own cancel) puts the manual back in the queue for the next run, while a verdict on the
 //! file (encrypted, damaged, …) stays `failed` and is not retried at the next start.
 
-mod common;
+use crate::common;
 
 use common::library::{count, manual, open, run_queue};
 use common::pdf::{shell, write_pdf};

@@ -3,7 +3,7 @@
 //! extraction is made to last 0.6 s, so a search that waited for one (a lock held across it)
 //! would miss the half-second bound.
 
-mod common;
+use crate::common;
 
 use common::library::open;
 use common::pdf::{shell, write_pages};
