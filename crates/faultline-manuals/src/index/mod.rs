@@ -29,6 +29,7 @@ mod manual_index;
 mod proximity;
 mod query_compounds;
 mod query_plan;
+mod query_versions;
 mod rebuild;
 mod schema;
 mod search;

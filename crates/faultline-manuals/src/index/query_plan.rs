@@ -17,7 +17,8 @@
 //!   "rohrleitungslänge"), found in the index's own German vocabulary;
 //! - every word against the manual's title, manufacturer and models (a word of 4+ characters
 //!   also as the start of one: "cmmo" → "CMMOSTC51LKP"): a word that names a manual scopes the
-//!   search to it, and weighs less as page evidence (every page of that manual has it);
+//!   search to it, and weighs less as page evidence (every page of that manual has it); a
+//!   version number typed with or without its "v" ("skr 1.4" ~ "SKR V1.4"), `query_versions`;
 //! - neighbouring words as sloppy phrases (`proximity`), and the synonym table's manual words
 //!   for colloquial ones (`synonyms`); colloquial filler
 //!   ("wont", "cant") is not searched;
@@ -264,6 +265,9 @@ impl Builder<'_> {
         let mut words = HashMap::new();
         let typed = spans(analyzer, text);
         self.add_split_model_names(text, &typed)?;
+        // The words of a version found in `meta` ("v1", "4" of "v1.4") are searched as that
+        // version only: "v1" alone would name every manual of some V1.x.
+        let version_words = self.add_version_numbers(text, &typed)?;
         for (offset, _, word) in typed {
             let chars = word.chars().count();
             let len: usize = text[offset..]
@@ -273,7 +277,7 @@ impl Builder<'_> {
                 .sum();
             let at_end = ends_open && offset + len == text.len();
             words.insert(offset as u32, Word { chars, at_end });
-            if chars >= 2 {
+            if chars >= 2 && !version_words.contains(&offset) {
                 let boost = self.w.meta;
                 let mut df = self.add(self.fields.meta, &word, boost)?;
                 if df == 0 && chars >= META_PREFIX_MIN_CHARS {

@@ -9,4 +9,5 @@ mod lifecycle_tests;
 mod ranking_tests;
 mod search_tests;
 mod snippet_tests;
+mod version_tests;
 mod vocabulary_tests;

@@ -1,0 +1,279 @@
+//! Version numbers typed with or without their "v": a technician types "skr 1.4" or "mini e3
+//! 2.0" for the manual whose model is "SKR V1.4" / "V2.0", or "v1.4" where the title writes
+//! "1.4". The `meta` tokenizer cuts "V1.4" into "v1" and "4" (and "SKRV1.3" into "skrv1" and
+//! "3"), so a typed version (digits, a dot, digits; "v" in front or not) is searched in `meta`
+//! as all of its parts on one manual (the field keeps no positions: a title or model list that
+//! has them all), the first part as typed, with or without the "v", or glued to a model word's
+//! letters ("skrv1"). A match scopes the search to that manual like an exact model
+//! word; when the letters glued to the version are the typed word just before it ("skr 1.3" ~
+//! "SKRV1.3"), the match also stands for that word. Dictionary lookups and a scan of the terms
+//! ending in the version's first part, only when a version is typed.
+
+use super::error::Result;
+use super::query_plan::Builder;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
+
+/// A version number in the typed text: where it is (bytes), its first part with the "v"
+/// dropped ("1" for "v1.4"), its other parts, and the byte offsets of the words the `meta`
+/// tokenizer makes of it ("v1", "4").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TypedVersion {
+    pub offset: usize,
+    pub end: usize,
+    pub major: String,
+    pub rest: Vec<String>,
+    pub word_offsets: Vec<usize>,
+}
+
+/// The version numbers in `text`: an optional "v" or "V", then digits, then one or more ".digits",
+/// standing alone (no letter or digit just before, none just after: "e3.0x" is not one; a
+/// trailing full stop is punctuation).
+pub(crate) fn typed_versions(text: &str) -> Vec<TypedVersion> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_word = i == 0 || !is_word_byte(bytes[i - 1]);
+        if !starts_word || !(bytes[i].is_ascii_digit() || matches!(bytes[i], b'v' | b'V')) {
+            i += 1;
+            continue;
+        }
+        let digits_from = if bytes[i].is_ascii_digit() { i } else { i + 1 };
+        let mut parts: Vec<(usize, usize)> = Vec::new();
+        let mut at = digits_from;
+        loop {
+            let from = at;
+            while at < bytes.len() && bytes[at].is_ascii_digit() {
+                at += 1;
+            }
+            if at == from {
+                break;
+            }
+            parts.push((from, at));
+            let dot_then_digit =
+                at + 1 < bytes.len() && bytes[at] == b'.' && bytes[at + 1].is_ascii_digit();
+            if !dot_then_digit {
+                break;
+            }
+            at += 1;
+        }
+        let ends_word = at == bytes.len() || !is_word_byte(bytes[at]);
+        if parts.len() >= 2 && ends_word {
+            let part = |&(from, to): &(usize, usize)| text[from..to].to_string();
+            out.push(TypedVersion {
+                offset: i,
+                end: at,
+                major: part(&parts[0]),
+                rest: parts[1..].iter().map(part).collect(),
+                word_offsets: std::iter::once(i)
+                    .chain(parts[1..].iter().map(|p| p.0))
+                    .collect(),
+            });
+            i = at;
+        } else {
+            // Skip the rest of this word.
+            i = at.max(i + 1);
+            while i < bytes.len() && is_word_byte(bytes[i]) {
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A byte that belongs to a word for the `meta` tokenizer (ASCII letters and digits, and any
+/// byte of a non-ASCII character, which is taken as a letter here).
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || !b.is_ascii()
+}
+
+/// Whether `term`, a `meta` term, can be a version's first part `major`: the number itself,
+/// "v" and the number, or a model word's letters glued to "v" and the number ("skrv1"). Returns
+/// the glued letters ("skr"; empty for "1" and "v1").
+fn glued_letters<'t>(term: &'t str, major: &str) -> Option<&'t str> {
+    if term == major {
+        return Some("");
+    }
+    let letters = term.strip_suffix(major)?.strip_suffix('v')?;
+    letters
+        .bytes()
+        .all(|b| b.is_ascii_lowercase())
+        .then_some(letters)
+}
+
+impl Builder<'_> {
+    /// Typed version numbers ("1.4", "v2.0") against the manuals' titles and models (see the
+    /// module comment); `typed` are the `meta` tokenizer's words of the text (offset, end,
+    /// word). The words of a version found, and a typed word its glued letters stand for,
+    /// become model words. Returns the offsets of the words of the versions found.
+    pub(super) fn add_version_numbers(
+        &mut self,
+        text: &str,
+        typed: &[(usize, usize, String)],
+    ) -> Result<Vec<usize>> {
+        let mut covered = Vec::new();
+        if self.w.meta <= 0.0 {
+            return Ok(covered);
+        }
+        for version in typed_versions(text) {
+            let field = self.fields.meta;
+            let mut rest_terms = Vec::new();
+            for part in &version.rest {
+                let term = Term::from_field_text(field, part);
+                if self.searcher.doc_freq(&term)? == 0 {
+                    break;
+                }
+                rest_terms.push(term);
+            }
+            if rest_terms.len() != version.rest.len() {
+                continue;
+            }
+            // The typed word just before the version ("skr" in "skr 1.3"), if only spaces or
+            // one hyphen apart.
+            let before = typed
+                .iter()
+                .rev()
+                .find(|(_, end, _)| *end <= version.offset)
+                .filter(|(_, end, _)| {
+                    let gap = text.get(*end..version.offset).unwrap_or("");
+                    !gap.is_empty()
+                        && gap.chars().all(|c| c.is_whitespace() || c == '-')
+                        && gap.chars().filter(|&c| c == '-').count() <= 1
+                });
+            let mut found = false;
+            for (term, df) in self.major_terms(&version.major)? {
+                let letters = glued_letters(&term, &version.major).unwrap_or("");
+                let covers_before = !letters.is_empty()
+                    && before.is_some_and(|(_, _, word)| word.as_str() == letters);
+                let mut terms = vec![Term::from_field_text(field, &term)];
+                terms.extend(rest_terms.iter().cloned());
+                let all: Box<dyn Query> = Box::new(BooleanQuery::new(
+                    terms
+                        .into_iter()
+                        .map(|t| {
+                            let q: Box<dyn Query> =
+                                Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+                            (Occur::Must, q)
+                        })
+                        .collect(),
+                ));
+                // Like an exact model word (BM25's idf at the manual's page count), once more
+                // for the typed word the glued letters stand for.
+                let words = if covers_before { 2.0 } else { 1.0 };
+                let score = self.w.meta * self.idf(df) * words;
+                self.clauses
+                    .push((Occur::Should, Box::new(ConstScoreQuery::new(all, score))));
+                if covers_before {
+                    if let Some((offset, _, _)) = before {
+                        self.mark_model_word(*offset);
+                    }
+                }
+                found = true;
+            }
+            if found {
+                for offset in &version.word_offsets {
+                    self.mark_model_word(*offset);
+                }
+                covered.extend(&version.word_offsets);
+            }
+        }
+        Ok(covered)
+    }
+
+    /// The `meta` terms that can be the first part of a version whose number is `major`
+    /// ([`glued_letters`]), with their document frequencies.
+    fn major_terms(&self, major: &str) -> Result<Vec<(String, u64)>> {
+        let field = self.fields.meta;
+        let mut found: Vec<(String, u64)> = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if glued_letters(term, major).is_none() {
+                    continue;
+                }
+                let df = u64::from(stream.value().doc_freq);
+                match found.iter_mut().find(|(t, _)| t == term) {
+                    Some((_, total)) => *total += df,
+                    None => found.push((term.to_string(), df)),
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Records the typed word at `offset` as naming a manual.
+    pub(super) fn mark_model_word(&mut self, offset: usize) {
+        if !self.model_words.contains(&offset) {
+            self.model_words.push(offset);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, Vec<String>, Vec<usize>)> {
+        typed_versions(text)
+            .into_iter()
+            .map(|v| (v.major, v.rest, v.word_offsets))
+            .collect()
+    }
+
+    fn strings(s: &[&str]) -> Vec<String> {
+        s.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn a_version_is_digits_and_dotted_digits_with_or_without_a_v() {
+        assert_eq!(
+            found("skr 1.4 firmware"),
+            [("1".to_string(), strings(&["4"]), vec![4, 6])]
+        );
+        assert_eq!(
+            found("mini e3 V2.0"),
+            [("2".to_string(), strings(&["0"]), vec![8, 11])]
+        );
+        assert_eq!(
+            found("fw 1.2.3."),
+            [("1".to_string(), strings(&["2", "3"]), vec![3, 5, 7])]
+        );
+    }
+
+    #[test]
+    fn other_numbers_and_words_are_no_version() {
+        for text in [
+            "skr 14",
+            "e3.0x",
+            "tmc2209.1",
+            "1.",
+            "v1",
+            "vv1.2",
+            "x1.5y",
+            "1,5 mm",
+            "kühler1.2",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
+    fn a_glued_first_part_is_letters_then_v_then_the_number() {
+        assert_eq!(glued_letters("1", "1"), Some(""));
+        assert_eq!(glued_letters("v1", "1"), Some(""));
+        assert_eq!(glued_letters("skrv1", "1"), Some("skr"));
+        assert_eq!(glued_letters("skrv11", "1"), None);
+        assert_eq!(glued_letters("e1", "1"), None, "no v");
+        assert_eq!(glued_letters("tmc2209v1", "1"), None, "digits before the v");
+        assert_eq!(glued_letters("21", "1"), None);
+    }
+}
