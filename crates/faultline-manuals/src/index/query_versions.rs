@@ -276,4 +276,48 @@ mod tests {
         assert_eq!(glued_letters("tmc2209v1", "1"), None, "digits before the v");
         assert_eq!(glued_letters("21", "1"), None);
     }
+
+    /// Whether `s` is a version's shape: an optional "v", digits, then one or more ".digits".
+    fn version_shaped(s: &str) -> bool {
+        let digits = s.strip_prefix(['v', 'V']).unwrap_or(s);
+        let parts: Vec<&str> = digits.split('.').collect();
+        parts.len() >= 2
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    proptest::proptest! {
+        /// Typed text of digits, dots, "v", words, hyphens, spaces and umlauts: no panic; each
+        /// version found is version-shaped, stands alone (no word byte just before or after),
+        /// has its parts as typed, and its word offsets inside it in order; a text that is one
+        /// version is found whole.
+        #[test]
+        fn every_version_found_is_one_that_stands_alone(
+            parts in proptest::collection::vec(
+                "[0-9]{1,3}|[vV]|[.]|[ ]|[-]|skr|e3|ü|x|[0-9]\\.[0-9]",
+                0..12,
+            )
+        ) {
+            let text = parts.concat();
+            let bytes = text.as_bytes();
+            for v in typed_versions(&text) {
+                let own = &text[v.offset..v.end];
+                proptest::prop_assert!(version_shaped(own), "{:?} in {:?}", own, text);
+                proptest::prop_assert!(v.offset == 0 || !is_word_byte(bytes[v.offset - 1]));
+                proptest::prop_assert!(v.end == bytes.len() || !is_word_byte(bytes[v.end]));
+                let digits = own.strip_prefix(['v', 'V']).unwrap_or(own);
+                let typed: Vec<String> = digits.split('.').map(str::to_string).collect();
+                proptest::prop_assert_eq!(&typed[0], &v.major);
+                proptest::prop_assert_eq!(&typed[1..], v.rest.as_slice());
+                proptest::prop_assert!(v.word_offsets.windows(2).all(|w| w[0] < w[1]));
+                proptest::prop_assert!(v.word_offsets.iter().all(|&o| o >= v.offset && o < v.end));
+            }
+            if version_shaped(&text) {
+                let found = typed_versions(&text);
+                proptest::prop_assert_eq!(found.len(), 1, "{:?}", text);
+                proptest::prop_assert_eq!((found[0].offset, found[0].end), (0, text.len()));
+            }
+        }
+    }
 }
