@@ -179,6 +179,13 @@ impl Builder<'_> {
         Ok(df)
     }
 
+    /// Records the typed word at `offset` as naming a manual (once).
+    pub(super) fn mark_model_word(&mut self, offset: usize) {
+        if !self.model_words.contains(&offset) {
+            self.model_words.push(offset);
+        }
+    }
+
     pub(super) fn idf(&self, df: u64) -> f32 {
         (1.0 + self.num_docs as f32 / df.max(1) as f32).ln()
     }
@@ -290,8 +297,8 @@ impl Builder<'_> {
                     // "servo42c" names the manual of the "SERVO 42C".
                     df += self.add_glued_model_name(&word, boost)?;
                 }
-                if df > 0 && !self.model_words.contains(&offset) {
-                    self.model_words.push(offset);
+                if df > 0 {
+                    self.mark_model_word(offset);
                 }
             }
         }
@@ -349,11 +356,8 @@ impl Builder<'_> {
                 }
             }
             if df > 0 {
-                for offset in [*a, *b] {
-                    if !self.model_words.contains(&offset) {
-                        self.model_words.push(offset);
-                    }
-                }
+                self.mark_model_word(*a);
+                self.mark_model_word(*b);
             }
         }
         Ok(())

@@ -209,13 +209,6 @@ impl Builder<'_> {
         }
         Ok(found)
     }
-
-    /// Records the typed word at `offset` as naming a manual.
-    pub(super) fn mark_model_word(&mut self, offset: usize) {
-        if !self.model_words.contains(&offset) {
-            self.model_words.push(offset);
-        }
-    }
 }
 
 #[cfg(test)]
