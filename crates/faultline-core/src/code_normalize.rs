@@ -94,8 +94,14 @@ pub fn code_forms(raw: &str) -> Option<CodeForms> {
     })
 }
 
-/// The forms of an already compacted (lowercase ASCII alphanumeric) candidate.
+/// The forms of an already compacted (lowercase ASCII alphanumeric) candidate. A candidate whose
+/// full form would be longer than [`MAX_CODE_LEN`] (a family can be longer than the prefix it
+/// replaces: "a" → `al`) is not a code, so that every full form is a fixed point.
 fn forms_of_compact(compact: &str) -> Option<CodeForms> {
+    forms_of_compact_any_length(compact).filter(|f| f.full.len() <= MAX_CODE_LEN)
+}
+
+fn forms_of_compact_any_length(compact: &str) -> Option<CodeForms> {
     if compact.is_empty() || compact.len() > MAX_CODE_LEN {
         return None;
     }
@@ -196,4 +202,21 @@ fn strip_leading_zeros(compact: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_family_longer_than_its_prefix_never_makes_a_form_over_the_limit() {
+        // 24 characters with the prefix "a", whose family "al" would make 25.
+        let raw = "a0aa0a10aaaaa0aaaaa0aaa0";
+        assert_eq!(raw.len(), MAX_CODE_LEN);
+        assert_eq!(normalize_code(raw), None);
+        // One shorter is still a code, and its full form is a fixed point.
+        let full = normalize_code(&raw[..23]).unwrap_or_default();
+        assert_eq!(full.len(), MAX_CODE_LEN);
+        assert_eq!(normalize_code(&full), Some(full.clone()));
+    }
 }

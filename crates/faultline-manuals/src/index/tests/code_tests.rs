@@ -166,6 +166,15 @@ proptest! {
     }
 }
 
+/// Found by `emitted_tokens_are_fixed_points`: "a…" at the length limit became `al…`, one
+/// character over it, and was emitted although `normalize_code` refuses it.
+#[test]
+fn a_code_whose_family_goes_over_the_length_limit_is_not_emitted() {
+    for t in tokens("A0AA0A10AAAaa0aaAAa0aaA0_-") {
+        assert_eq!(normalize_code(&t), Some(t.clone()), "{t:?}");
+    }
+}
+
 #[rstest]
 #[case::alone("-1", &["minus1"])]
 #[case::in_a_sentence("serial port -1 configuration.h", &["minus1"])]
