@@ -84,12 +84,14 @@ pub fn run() -> Result<(), AppError> {
                 format!("cannot create data directory {}: {error}", dir.display())
             })?;
             let handle = app.handle().clone();
-            let instance = match single_instance::acquire(&dir, move || focus_main_window(&handle))
-            {
-                Ok(instance) => instance,
-                Err(single_instance::InstanceError::Running(dir)) => {
+            let instance = match single_instance::acquire_or_wait(
+                &dir,
+                move || focus_main_window(&handle),
+                single_instance::Patience::APP,
+            ) {
+                Ok(single_instance::Start::Acquired(instance)) => instance,
+                Ok(single_instance::Start::AlreadyRunning { focused }) => {
                     // Two copies on one replica would both sync and keep drafts: show the first.
-                    let focused = single_instance::ask_running_to_focus(&dir).is_ok();
                     println!(
                         "Faultline is already running on {}{}",
                         dir.display(),

@@ -7,6 +7,8 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The lock file's name inside the data directory.
 pub const LOCK_FILE: &str = "faultline.lock";
@@ -78,6 +80,78 @@ pub fn acquire(
     })
 }
 
+/// How a start on a data directory ended: this process holds it, or another app does.
+#[derive(Debug)]
+pub enum Start {
+    /// This process holds the directory.
+    Acquired(Instance),
+    /// Another app held it for the whole wait; `focused`: it answered the request to show itself.
+    AlreadyRunning { focused: bool },
+}
+
+/// How long a second start waits for the lock before it gives up: `answered` when the app holding
+/// it answered the focus request (it is most likely running; it may also be closing its window),
+/// `silent` when nobody answered (the app holding it is exiting: its socket is gone first).
+#[derive(Debug, Clone, Copy)]
+pub struct Patience {
+    pub answered: Duration,
+    pub silent: Duration,
+}
+
+impl Patience {
+    /// The app's: a start right after the window was closed waits for the closing app to exit
+    /// instead of exiting itself with nothing shown.
+    pub const APP: Patience = Patience {
+        answered: Duration::from_secs(3),
+        silent: Duration::from_secs(15),
+    };
+}
+
+/// [`acquire`], and when another app holds `dir`: asks it to show itself, then keeps trying the
+/// lock for a while, so that reopening the app right after closing it (while the old process
+/// still shuts down) opens it instead of doing nothing.
+pub fn acquire_or_wait(
+    dir: &Path,
+    on_focus: impl Fn() + Send + Sync + 'static,
+    patience: Patience,
+) -> Result<Start, InstanceError> {
+    let on_focus = Arc::new(on_focus);
+    let started = Instant::now();
+    let mut focused = None;
+    loop {
+        let f = Arc::clone(&on_focus);
+        match acquire(dir, move || f()) {
+            Ok(instance) => {
+                if let Some(focused) = focused {
+                    tracing::info!(
+                        waited_ms = started.elapsed().as_millis() as u64,
+                        focused,
+                        "the app that held the data directory exited; starting"
+                    );
+                }
+                return Ok(Start::Acquired(instance));
+            }
+            Err(InstanceError::Running(_)) => {}
+            Err(error) => return Err(error),
+        }
+        let answered = *focused.get_or_insert_with(|| ask_running_to_focus(dir).is_ok());
+        let wait = if answered {
+            patience.answered
+        } else {
+            patience.silent
+        };
+        if started.elapsed() >= wait {
+            tracing::info!(
+                focused = answered,
+                dir = %dir.display(),
+                "another app holds the data directory"
+            );
+            return Ok(Start::AlreadyRunning { focused: answered });
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// Asks the app running on `dir` to bring its window to the front.
 pub fn ask_running_to_focus(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
@@ -122,7 +196,50 @@ fn listen(dir: &Path, on_focus: impl Fn() + Send + 'static) -> Option<PathBuf> {
 mod tests {
     use super::*;
     use std::sync::mpsc;
-    use std::time::Duration;
+
+    const SHORT: Patience = Patience {
+        answered: Duration::from_millis(300),
+        silent: Duration::from_secs(10),
+    };
+
+    #[test]
+    fn a_start_while_the_holder_exits_waits_and_takes_the_directory() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let first = acquire(dir.path(), || {}).map_err(std::io::Error::other)?;
+        // The closing app: its socket is gone first, its lock a moment later.
+        let socket = dir.path().join(SOCKET_FILE);
+        std::fs::remove_file(&socket)?;
+        let exiting = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            drop(first);
+        });
+        let started = Instant::now();
+        let second = acquire_or_wait(dir.path(), || {}, SHORT);
+        assert!(matches!(second, Ok(Start::Acquired(_))), "{second:?}");
+        assert!(started.elapsed() >= Duration::from_millis(400));
+        let _ = exiting.join();
+        Ok(())
+    }
+
+    #[test]
+    fn a_start_while_the_holder_runs_focuses_it_and_gives_up() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let (tx, rx) = mpsc::channel();
+        let _first = acquire(dir.path(), move || {
+            let _ = tx.send(());
+        })
+        .map_err(std::io::Error::other)?;
+        let second = acquire_or_wait(dir.path(), || {}, SHORT);
+        assert!(
+            matches!(second, Ok(Start::AlreadyRunning { focused: true })),
+            "{second:?}"
+        );
+        assert!(
+            rx.recv_timeout(Duration::from_secs(5)).is_ok(),
+            "focus asked"
+        );
+        Ok(())
+    }
 
     #[test]
     fn a_second_instance_on_the_same_directory_is_refused_and_focuses_the_first(
