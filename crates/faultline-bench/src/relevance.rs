@@ -28,6 +28,7 @@ struct RawQuery {
     partial: Vec<String>,
 }
 
+#[derive(Clone)]
 pub struct Judged {
     pub text: String,
     pub kind: String,

@@ -55,6 +55,10 @@ pub struct RelevanceArgs {
     /// tests/cli/demo_walkthrough.rs), a constraint the judged sets do not see.
     #[arg(long, value_name = "NAME[>=VALUE]", requires = "tune")]
     pin: Vec<String>,
+    /// With --tune: train on the dev queries of this judging round only, so that the other
+    /// round's figures (printed per round) are held out: a check that a retraining generalises.
+    #[arg(long, value_name = "N", requires = "tune")]
+    tune_round: Option<usize>,
     /// Print why our best pages for this text rank where they do (tantivy's explanation as
     /// JSON, one line per page) and stop: a tuning aid for dev queries.
     #[arg(long, value_name = "TEXT")]
@@ -190,7 +194,17 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
         let (Some(dev), Some(seen)) = (set("dev"), set("seen")) else {
             bail!("the dev or seen set is missing");
         };
-        weights = relevance_tune::tune(&index, dev, seen, &weights, &pins)?;
+        let dev: Vec<Judged> = match args.tune_round {
+            Some(round) => dev.iter().filter(|q| q.round == round).cloned().collect(),
+            None => dev.to_vec(),
+        };
+        if dev.is_empty() {
+            bail!(
+                "--tune-round {}: the dev set has no query of that round (see `rounds` in blind_dev.toml)",
+                args.tune_round.unwrap_or_default()
+            );
+        }
+        weights = relevance_tune::tune(&index, &dev, seen, &weights, &pins)?;
         let header = "Ranking weights of the manual search (see weights.rs), trained on the dev \
                       set by\n`faultline-bench relevance --tune` (coordinate ascent; seen set as a \
                       guard; test never searched).";
