@@ -6,8 +6,11 @@
 //! has them all), the first part as typed, with or without the "v", or glued to a model word's
 //! letters ("skrv1"). A match scopes the search to that manual like an exact model
 //! word; when the letters glued to the version are the typed word just before it ("skr 1.3" ~
-//! "SKRV1.3"), the match also stands for that word. Dictionary lookups and a scan of the terms
-//! ending in the version's first part, only when a version is typed.
+//! "SKRV1.3"), the match also stands for that word. A version typed glued to a model word's
+//! letters ("skr1.4", "skrv1.3"; two letters or more, a first part of one or two digits) needs
+//! those letters on the same manual, glued ("SKRV1.3") or as a word ("SKR V1.4"), and stands
+//! for both. Dictionary lookups and a scan of the terms ending in the version's first part, only
+//! when a version is typed.
 
 use super::error::Result;
 use super::query_plan::Builder;
@@ -15,32 +18,55 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
-/// A version number in the typed text: where it is (bytes), its first part with the "v"
-/// dropped ("1" for "v1.4"), its other parts, and the byte offsets of the words the `meta`
-/// tokenizer makes of it ("v1", "4").
+/// A version number in the typed text: where it is (bytes, the glued letters included), the
+/// model word's letters typed glued to it ("skr" for "skr1.4" or "skrv1.4", lowercase; empty
+/// when it stands alone), its first part with the "v" dropped ("1" for "v1.4"), its other
+/// parts, and the byte offsets of the words the `meta` tokenizer makes of it ("v1", "4").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TypedVersion {
     pub offset: usize,
     pub end: usize,
+    pub letters: String,
     pub major: String,
     pub rest: Vec<String>,
     pub word_offsets: Vec<usize>,
 }
 
+/// Most digits of a version's first part glued to letters: "skr1.4" is a version, "tmc2209.1"
+/// a product number.
+const GLUED_MAJOR_DIGITS: usize = 2;
+
 /// The version numbers in `text`: an optional "v" or "V", then digits, then one or more ".digits",
 /// standing alone (no letter or digit just before, none just after: "e3.0x" is not one; a
-/// trailing full stop is punctuation).
+/// trailing full stop is punctuation), or glued to a model word's ASCII letters ("skr1.4",
+/// "skrv1.4"; a first part of at most two digits then).
 pub(crate) fn typed_versions(text: &str) -> Vec<TypedVersion> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        let starts_word = i == 0 || !is_word_byte(bytes[i - 1]);
-        if !starts_word || !(bytes[i].is_ascii_digit() || matches!(bytes[i], b'v' | b'V')) {
+        if i > 0 && is_word_byte(bytes[i - 1]) {
             i += 1;
             continue;
         }
-        let digits_from = if bytes[i].is_ascii_digit() { i } else { i + 1 };
+        let run = bytes[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        // The letters glued before the number, without a "v" that belongs to the version.
+        let next_is_digit = bytes.get(i + run).is_some_and(u8::is_ascii_digit);
+        let letters_end = if run > 0 && next_is_digit && matches!(bytes[i + run - 1], b'v' | b'V') {
+            i + run - 1
+        } else {
+            i + run
+        };
+        // One glued letter is an axis or a unit ("x1.5"), not a model word.
+        if !next_is_digit || letters_end - i == 1 {
+            i += 1;
+            continue;
+        }
+        let letters = text[i..letters_end].to_ascii_lowercase();
+        let digits_from = i + run;
         let mut parts: Vec<(usize, usize)> = Vec::new();
         let mut at = digits_from;
         loop {
@@ -60,11 +86,16 @@ pub(crate) fn typed_versions(text: &str) -> Vec<TypedVersion> {
             at += 1;
         }
         let ends_word = at == bytes.len() || !is_word_byte(bytes[at]);
-        if parts.len() >= 2 && ends_word {
+        let major_fits = letters.is_empty()
+            || parts
+                .first()
+                .is_some_and(|(from, to)| to - from <= GLUED_MAJOR_DIGITS);
+        if parts.len() >= 2 && ends_word && major_fits {
             let part = |&(from, to): &(usize, usize)| text[from..to].to_string();
             out.push(TypedVersion {
                 offset: i,
                 end: at,
+                letters,
                 major: part(&parts[0]),
                 rest: parts[1..].iter().map(part).collect(),
                 word_offsets: std::iter::once(i)
@@ -143,11 +174,21 @@ impl Builder<'_> {
                         && gap.chars().filter(|&c| c == '-').count() <= 1
                 });
             let mut found = false;
+            // Letters typed glued to the version ("skr1.4") must be the manual's too: glued to
+            // its version ("SKRV1.4") or a word of their own ("SKR V1.4").
+            let typed_letters = (!version.letters.is_empty())
+                .then(|| Term::from_field_text(field, &version.letters));
             for (term, df) in self.major_terms(&version.major)? {
                 let letters = glued_letters(&term, &version.major).unwrap_or("");
-                let covers_before = !letters.is_empty()
-                    && before.is_some_and(|(_, _, word)| word.as_str() == letters);
                 let mut terms = vec![Term::from_field_text(field, &term)];
+                match &typed_letters {
+                    Some(typed) if letters.is_empty() => terms.push(typed.clone()),
+                    Some(_) if letters != version.letters => continue,
+                    _ => {}
+                }
+                let covers_before = typed_letters.is_none()
+                    && !letters.is_empty()
+                    && before.is_some_and(|(_, _, word)| word.as_str() == letters);
                 terms.extend(rest_terms.iter().cloned());
                 let all: Box<dyn Query> = Box::new(BooleanQuery::new(
                     terms
@@ -160,8 +201,12 @@ impl Builder<'_> {
                         .collect(),
                 ));
                 // Like an exact model word (BM25's idf at the manual's page count), once more
-                // for the typed word the glued letters stand for.
-                let words = if covers_before { 2.0 } else { 1.0 };
+                // for the model word the letters stand for (typed before it or glued to it).
+                let words = if covers_before || typed_letters.is_some() {
+                    2.0
+                } else {
+                    1.0
+                };
                 let score = self.w.meta * self.idf(df) * words;
                 self.clauses
                     .push((Occur::Should, Box::new(ConstScoreQuery::new(all, score))));
@@ -243,6 +288,29 @@ mod tests {
     }
 
     #[test]
+    fn a_version_glued_to_a_model_word_keeps_its_letters() {
+        let glued = |text: &str| {
+            typed_versions(text)
+                .into_iter()
+                .map(|v| (v.letters, v.major, v.rest, v.offset))
+                .collect::<Vec<_>>()
+        };
+        let one = |letters: &str, major: &str, rest: &[&str], offset| {
+            vec![(
+                letters.to_string(),
+                major.to_string(),
+                strings(rest),
+                offset,
+            )]
+        };
+        assert_eq!(glued("skr1.4 endstop"), one("skr", "1", &["4"], 0));
+        assert_eq!(glued("endstop SKRv1.4"), one("skr", "1", &["4"], 8));
+        assert_eq!(glued("mini e3v2.0"), vec![], "digits before the v");
+        assert_eq!(glued("tmc2209.1"), vec![], "a product number");
+        assert_eq!(glued("x1.5 mm"), vec![], "one letter: an axis");
+    }
+
+    #[test]
     fn other_numbers_and_words_are_no_version() {
         for text in [
             "skr 14",
@@ -295,7 +363,10 @@ mod tests {
             let text = parts.concat();
             let bytes = text.as_bytes();
             for v in typed_versions(&text) {
-                let own = &text[v.offset..v.end];
+                let glued = &text[v.offset..v.end];
+                proptest::prop_assert!(v.letters.is_empty() || v.letters.len() >= 2);
+                proptest::prop_assert_eq!(glued.get(..v.letters.len()).map(str::to_ascii_lowercase), Some(v.letters.clone()));
+                let own = &glued[v.letters.len()..];
                 proptest::prop_assert!(version_shaped(own), "{:?} in {:?}", own, text);
                 proptest::prop_assert!(v.offset == 0 || !is_word_byte(bytes[v.offset - 1]));
                 proptest::prop_assert!(v.end == bytes.len() || !is_word_byte(bytes[v.end]));

@@ -53,6 +53,11 @@ fn a_version_typed_without_its_v_names_the_manual_of_that_version() -> TestResul
         ("skr-1.3 firmware probe", V13),
         ("v1.2 firmware", HEATING),
         ("V1.2 firmware", HEATING),
+        // Glued to the model word's letters.
+        ("skr1.4 firmware heater", V14),
+        ("SKRv1.4 firmware heater", V14),
+        ("skr2.0 firmware probe", MINI),
+        ("skr1.3 firmware probe", V13),
     ] {
         let hits = index.search(&SearchQuery::new(typed))?.hits;
         let first = hits.first().map(|h| h.manual_id);
@@ -64,8 +69,13 @@ fn a_version_typed_without_its_v_names_the_manual_of_that_version() -> TestResul
 #[test]
 fn other_numbers_name_no_version() -> TestResult {
     let (_dir, index) = built_with(pages())?;
-    // "14" and "1,4" are not "V1.4": the probe page wins on its word, as without versions.
-    for typed in ["skr 14 firmware heater", "skr 1,4 firmware heater"] {
+    // "14" and "1,4" are not "V1.4": the probe page wins on its word, as without versions;
+    // nor is "1.4" glued to letters no manual has.
+    for typed in [
+        "skr 14 firmware heater",
+        "skr 1,4 firmware heater",
+        "abc1.4 firmware heater",
+    ] {
         let hits = index.search(&SearchQuery::new(typed))?.hits;
         let first = hits.first().map(|h| h.manual_id);
         assert_eq!(first, Some(MINI), "{typed}: {hits:?}");
