@@ -24,8 +24,9 @@
 # the figures in docs/benchmarks.md used a copy built with search_bench.rs's LIMIT = 30) and are
 # dumped once to target/bench/relevance/topN_dev_seen.json (or $CANDIDATES); embeddings are
 # cached next to it as dense-<model>.npz (word tables as table-<model>.npz): delete them after a
-# ranking or extraction change. BENCH_OUT: where --explain rebuilds its index (a private copy of
-# target/bench/relevance with the pages-*.json cache, so parallel bench runs do not collide).
+# ranking or extraction change. BENCH_OUT: the bench's --out for its --explain runs (default the
+# same cache; since session 11 every run builds its index in a directory of its own there, so
+# parallel runs no longer collide).
 import collections, glob, hashlib, json, os, re, subprocess, sys, time, tomllib
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 import numpy as np

@@ -25,7 +25,8 @@ pub struct RelevanceArgs {
     /// The judged query sets.
     #[arg(long, default_value = "crates/faultline-bench/relevance")]
     judgments: PathBuf,
-    /// Where the page cache and the indexes go.
+    /// Where the page cache goes; each run builds its index and FTS5 database in a directory of
+    /// its own inside it, removed when the run ends.
     #[arg(long, default_value = "target/bench/relevance")]
     out: PathBuf,
     /// Print one line per query of this set: `dev` or `seen` (never `test`).
@@ -141,9 +142,15 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
             "extracted with pdftotext, now cached"
         }
     );
-    let index = build_index(&args.out.join("index"), page_docs(&pages, 1))?;
+    // This run's own index and FTS5 database (removed when it ends), so that runs side by side
+    // (two `--explain`s, a tuning run beside a check) do not rebuild each other's files.
+    let work = tempfile::Builder::new()
+        .prefix("run-")
+        .tempdir_in(&args.out)
+        .with_context(|| format!("creating a run directory in {}", args.out.display()))?;
+    let index = build_index(&work.path().join("index"), page_docs(&pages, 1))?;
     let fts = Fts5::build(
-        &args.out.join("fts5.db"),
+        &work.path().join("fts5.db"),
         pages
             .iter()
             .map(|p| (p.file_name.as_str(), p.page, p.text.as_str())),
