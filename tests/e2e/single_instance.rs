@@ -5,17 +5,35 @@
 
 use anyhow::{bail, Context, Result};
 use faultline_tests::{app_binary, temp_data_dir};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The running app, killed when dropped.
+/// The running app, killed when dropped, with the WebKit processes it started: it runs in a
+/// process group of its own, and the whole group is killed, so that no orphaned web process
+/// writes into the data directory after the test has removed it.
 struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
         let _ = self.0.kill();
         let _ = self.0.wait();
+        let kill = |signal: &str| {
+            Command::new("kill")
+                .args([signal, "--", &group])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        kill("-KILL");
+        // `kill -0` succeeds while any process of the group is left.
+        let until = Instant::now() + Duration::from_secs(5);
+        while kill("-0") && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -28,6 +46,7 @@ fn start(dir: &Path) -> Result<Running> {
         .env_remove("FAULTLINE_DATA_DIR")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .context("cannot start the app")?;
     let mut app = Running(child);
