@@ -4,7 +4,7 @@
 //! (`xvfb-run`), without WebDriver.
 
 use anyhow::{bail, Context, Result};
-use faultline_tests::{app_binary, temp_data_dir};
+use faultline_tests::{app_binary, procs, temp_data_dir};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -17,21 +17,13 @@ struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        let group = format!("-{}", self.0.id());
+        let group = self.0.id();
         let _ = self.0.kill();
         let _ = self.0.wait();
-        let kill = |signal: &str| {
-            Command::new("kill")
-                .args([signal, "--", &group])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        kill("-KILL");
-        // `kill -0` succeeds while any process of the group is left.
+        procs::signal_group(group, "KILL");
+        // Signal 0 reaches the group while any process of it is left.
         let until = Instant::now() + Duration::from_secs(5);
-        while kill("-0") && Instant::now() < until {
+        while procs::signal_group(group, "0") && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -5,7 +5,7 @@ mod app;
 mod driver;
 pub mod hub;
 pub mod pg;
-mod procs;
+pub mod procs;
 pub mod proxy;
 pub mod sync_env;
 

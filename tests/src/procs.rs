@@ -6,12 +6,22 @@ use std::time::{Duration, Instant};
 
 /// Sends a signal (e.g. "TERM", "KILL") to a process with the `kill` utility; errors are ignored.
 pub fn signal(pid: u32, name: &str) {
-    let _ = Command::new("kill")
-        .arg(format!("-{name}"))
-        .arg(pid.to_string())
+    kill(&format!("-{name}"), &pid.to_string());
+}
+
+/// Sends a signal to every process of the process group `group` ("0" only asks whether one is
+/// left); true when `kill` succeeded, i.e. some process of the group was there.
+pub fn signal_group(group: u32, name: &str) -> bool {
+    kill(&format!("-{name}"), &format!("-{group}"))
+}
+
+fn kill(signal: &str, target: &str) -> bool {
+    Command::new("kill")
+        .args([signal, "--", target])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .status();
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Processes running `binary` whose environment has `env_name=env_value`.

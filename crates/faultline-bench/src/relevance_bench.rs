@@ -201,9 +201,13 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
         let (Some(dev), Some(seen)) = (set("dev"), set("seen")) else {
             bail!("the dev or seen set is missing");
         };
-        let dev: Vec<Judged> = match args.tune_round {
-            Some(round) => dev.iter().filter(|q| q.round == round).cloned().collect(),
-            None => dev.to_vec(),
+        let one_round: Vec<Judged>;
+        let dev = match args.tune_round {
+            Some(round) => {
+                one_round = dev.iter().filter(|q| q.round == round).cloned().collect();
+                one_round.as_slice()
+            }
+            None => dev,
         };
         if dev.is_empty() {
             bail!(
@@ -211,7 +215,7 @@ pub fn run(args: RelevanceArgs) -> Result<()> {
                 args.tune_round.unwrap_or_default()
             );
         }
-        weights = relevance_tune::tune(&index, &dev, seen, &weights, &pins)?;
+        weights = relevance_tune::tune(&index, dev, seen, &weights, &pins)?;
         let header = "Ranking weights of the manual search (see weights.rs), trained on the dev \
                       set by\n`faultline-bench relevance --tune` (coordinate ascent; seen set as a \
                       guard; test never searched).";

@@ -190,13 +190,11 @@ impl Builder<'_> {
                     && !letters.is_empty()
                     && before.is_some_and(|(_, _, word)| word.as_str() == letters);
                 terms.extend(rest_terms.iter().cloned());
-                let all: Box<dyn Query> = Box::new(BooleanQuery::new(
+                let all: Box<dyn Query> = Box::new(BooleanQuery::intersection(
                     terms
                         .into_iter()
-                        .map(|t| {
-                            let q: Box<dyn Query> =
-                                Box::new(TermQuery::new(t, IndexRecordOption::Basic));
-                            (Occur::Must, q)
+                        .map(|t| -> Box<dyn Query> {
+                            Box::new(TermQuery::new(t, IndexRecordOption::Basic))
                         })
                         .collect(),
                 ));

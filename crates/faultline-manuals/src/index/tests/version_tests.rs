@@ -4,8 +4,8 @@
 //! same text but for one word, so only the version can put the right manual first: without
 //! the rule, the other board's page with the query's extra word wins.
 
-use super::fixtures::{built_with, page, TestResult};
-use crate::index::{PageDoc, SearchQuery};
+use super::fixtures::{built_with, page, search, TestResult};
+use crate::index::PageDoc;
 use uuid::Uuid;
 
 const V14: Uuid = Uuid::from_u128(0x141);
@@ -59,7 +59,7 @@ fn a_version_typed_without_its_v_names_the_manual_of_that_version() -> TestResul
         ("skr2.0 firmware probe", MINI),
         ("skr1.3 firmware probe", V13),
     ] {
-        let hits = index.search(&SearchQuery::new(typed))?.hits;
+        let hits = search(&index, typed)?;
         let first = hits.first().map(|h| h.manual_id);
         assert_eq!(first, Some(manual), "{typed}: {hits:?}");
     }
@@ -76,7 +76,7 @@ fn other_numbers_name_no_version() -> TestResult {
         "skr 1,4 firmware heater",
         "abc1.4 firmware heater",
     ] {
-        let hits = index.search(&SearchQuery::new(typed))?.hits;
+        let hits = search(&index, typed)?;
         let first = hits.first().map(|h| h.manual_id);
         assert_eq!(first, Some(MINI), "{typed}: {hits:?}");
     }
