@@ -35,6 +35,7 @@ mod schema;
 mod search;
 mod snippet;
 mod stem_and_keep;
+mod synonym_table;
 mod synonyms;
 mod types;
 mod weights;

@@ -14,92 +14,11 @@
 //! Colloquial filler ("wont", "cant", "dont", "keeps", "stuff") carries no topic: such words are
 //! not searched at all ([`is_filler`]); they would otherwise match stray words or typos.
 //!
-//! To add an entry: put the typed form (as the plain analyzer sees it: lowercase, no accents,
-//! "won't" is "won t") and the manual's words in [`TABLE`], and a case in the tests below.
+//! The table itself is `synonym_table.rs`. To add an entry: put the typed form (as the plain
+//! analyzer sees it: lowercase, no accents, "won't" is "won t") and the manual's words there, and
+//! a case in the tests below.
 
-/// Trigger (space-separated plain words) → words the manuals use.
-const TABLE: &[(&str, &[&str])] = &[
-    // Motion and direction.
-    ("wrong way", &["direction", "reverse", "invert"]),
-    ("wrong direction", &["direction", "reverse", "invert"]),
-    ("backwards", &["reverse", "direction", "invert"]),
-    ("goes limp", &["disabled", "enable", "holding", "torque"]),
-    ("limp", &["disabled", "enable", "torque"]),
-    ("wont move", &["blocked", "enable", "stall"]),
-    ("won t move", &["blocked", "enable", "stall"]),
-    ("stuck", &["blocked", "jammed", "seized"]),
-    ("buzzes", &["noise", "vibration", "current"]),
-    ("buzzing", &["noise", "vibration", "current"]),
-    ("shakes", &["vibration", "resonance"]),
-    ("jerky", &["vibration", "resonance", "acceleration"]),
-    ("ramp up", &["acceleration"]),
-    ("ramping up", &["acceleration"]),
-    ("ramp down", &["deceleration"]),
-    ("slows down", &["deceleration"]),
-    ("rpm", &["speed", "frequency", "revolution"]),
-    ("weak", &["torque", "boost", "compensation"]),
-    ("lags", &["following", "deviation", "tracking"]),
-    ("lagging", &["following", "deviation", "tracking"]),
-    // Power and heat.
-    ("dead", &["power", "supply", "fuse"]),
-    ("no power", &["supply", "voltage", "fuse"]),
-    (
-        "hot",
-        &["temperature", "overtemperature", "overheating", "heat"],
-    ),
-    (
-        "overheating",
-        &["temperature", "overtemperature", "hot", "heat", "cooling"],
-    ),
-    (
-        "overheats",
-        &["temperature", "overtemperature", "hot", "heat", "cooling"],
-    ),
-    ("temp", &["temperature"]),
-    ("burnt", &["damaged", "destroyed", "polarity"]),
-    ("fried", &["damaged", "destroyed", "polarity"]),
-    ("backwards in", &["polarity", "reverse"]),
-    ("trips", &["fault", "error", "protection"]),
-    ("trip", &["fault", "error", "protection"]),
-    // Firmware, connection, display.
-    ("take new firmware", &["update", "flash", "bootloader"]),
-    ("take firmware", &["update", "flash", "bootloader"]),
-    ("flash", &["update", "firmware", "upload"]),
-    ("flashing firmware", &["update", "upload"]),
-    ("not recognized", &["driver", "detected", "connection"]),
-    ("not detected", &["driver", "recognized", "connection"]),
-    ("cant connect", &["connection", "network", "address"]),
-    ("can t connect", &["connection", "network", "address"]),
-    ("web page", &["browser", "webserver", "ip"]),
-    ("blinks", &["flashing", "flashes", "blinking"]),
-    ("blinking", &["flashing", "flashes"]),
-    ("light", &["led", "indicator"]),
-    ("lights", &["leds", "indicator"]),
-    ("screen", &["display", "lcd"]),
-    ("keypad", &["operator", "panel", "keyboard"]),
-    ("blank", &["dark", "display", "backlight"]),
-    ("hook up", &["connect", "wiring", "connection"]),
-    ("hookup", &["connect", "wiring", "connection"]),
-    ("pinout", &["pin", "assignment", "wiring"]),
-    ("calc", &["calculate", "calculation"]),
-    ("setup", &["configuration", "settings", "commissioning"]),
-    ("set up", &["configuration", "settings", "commissioning"]),
-    ("clear", &["reset", "acknowledge", "delete"]),
-    ("factory reset", &["default", "initialize", "restore"]),
-    ("factory defaults", &["default", "initialize", "restore"]),
-    ("loose", &["tighten", "torque"]),
-    ("keeps coming loose", &["tighten", "vibration"]),
-    // German colloquial.
-    ("geht nicht", &["storung", "fehler", "defekt"]),
-    ("kaputt", &["defekt", "storung", "fehler"]),
-    ("blinkt", &["blinken", "blinkend"]),
-    ("leuchtet", &["led", "anzeige"]),
-    ("bleibt leer", &["anzeige", "display", "batterie"]),
-    ("zurucksetzen", &["reset", "quittieren", "rucksetzen"]),
-    ("knackt", &["gerausch", "gerausche"]),
-    ("quietscht", &["gerausch", "gerausche"]),
-    ("fernbedienung", &["fernbedienung", "infrarot"]),
-];
+use super::synonym_table::TABLE;
 
 /// Plain words that carry no topic in a technician's query.
 const FILLER: &[&str] = &[
@@ -113,8 +32,11 @@ pub(crate) fn is_filler(word: &str) -> bool {
 }
 
 /// The expansions of the query's plain words `words` (in order, with their offsets):
-/// `(offset of the trigger's first word, manual word)`, each manual word once.
+/// `(offset of the trigger's first word, manual word)`, each manual word once. A contraction the
+/// tokenizer split ("won't" → "won" "t", "doesn't" → "doesn" "t") is matched as the word typed
+/// without its apostrophe ("wont", "doesnt"), so the table lists each trigger once.
 pub(crate) fn expansions(words: &[(usize, String)]) -> Vec<(usize, &'static str)> {
+    let words = &join_contractions(words);
     let mut out: Vec<(usize, &'static str)> = Vec::new();
     for (trigger, targets) in TABLE {
         let parts: Vec<&str> = trigger.split(' ').collect();
@@ -127,6 +49,18 @@ pub(crate) fn expansions(words: &[(usize, String)]) -> Vec<(usize, &'static str)
                     }
                 }
             }
+        }
+    }
+    out
+}
+
+/// `words` with each "…n" + "t" pair (a split "n't") joined into one word at the first offset.
+fn join_contractions(words: &[(usize, String)]) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::with_capacity(words.len());
+    for (offset, word) in words {
+        match out.last_mut() {
+            Some((_, last)) if word == "t" && last.ends_with('n') => last.push('t'),
+            _ => out.push((*offset, word.clone())),
         }
     }
     out
@@ -185,6 +119,45 @@ mod tests {
     fn german_triggers_match_folded_words() {
         assert!(words_of("Störung zurücksetzen").contains(&"quittieren"));
         assert!(words_of("Heizung geht nicht").contains(&"fehler"));
+    }
+
+    #[test]
+    fn split_contractions_match_the_trigger_typed_without_apostrophe() {
+        assert!(words_of("axis won't move").contains(&"blocked"));
+        assert!(words_of("axis wont move").contains(&"blocked"));
+        assert!(words_of("spindle doesn't start").contains(&"interlock"));
+        assert!(words_of("can't connect to the drive").contains(&"network"));
+        // A lone "t" after a word not ending in "n" stays a word of its own.
+        assert_eq!(
+            join_contractions(&plain("part t 5")).len(),
+            plain("part t 5").len()
+        );
+    }
+
+    #[test]
+    fn the_blind_entries_cover_noises_leaks_and_german_symptoms() {
+        assert!(words_of("pump squealing").contains(&"bearing"));
+        assert!(words_of("indoor unit dripping water").contains(&"condensate"));
+        assert!(words_of("stepper skipping steps").contains(&"stall"));
+        assert!(words_of("Motor brummt laut").contains(&"gerausch"));
+        assert!(words_of("Gerät springt nicht an").contains(&"anlauf"));
+        assert!(words_of("Klimagerät kühlt nicht").contains(&"kaltemittel"));
+        // The second blind batch: how-to intents and informal part names.
+        assert!(words_of("how to wire the limit switch").contains(&"diagram"));
+        assert!(words_of("tmc vref too high").contains(&"potentiometer"));
+        assert!(words_of("reset the e steps").contains(&"extruder"));
+    }
+
+    #[test]
+    fn triggers_are_listed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for (trigger, _) in TABLE {
+            assert!(seen.insert(*trigger), "{trigger:?} twice");
+            assert!(
+                !trigger.contains(" t "),
+                "{trigger:?}: write it without the apostrophe"
+            );
+        }
     }
 
     #[test]
