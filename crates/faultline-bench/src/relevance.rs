@@ -253,10 +253,10 @@ mod tests {
         let test = load(&dir.join("blind_test.toml"))?;
         assert!(dev.len() + test.len() >= 200);
         assert!(dev.iter().any(|q| !q.partial.is_empty()));
-        // Both blind sets have three judging rounds, round 1 first.
+        // Both blind sets have four judging rounds, round 1 first.
         for set in [&dev, &test] {
             assert_eq!(set.first().map(|q| q.round), Some(1));
-            assert_eq!(set.last().map(|q| q.round), Some(3));
+            assert_eq!(set.last().map(|q| q.round), Some(4));
             assert!(set.windows(2).all(|w| w[0].round <= w[1].round));
         }
         Ok(())
